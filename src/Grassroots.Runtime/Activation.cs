@@ -102,6 +102,7 @@ internal sealed class Activation(GrainRuntime runtime, GrainId id, GrainType typ
         catch (Exception error)
         {
             Runtime.Logger.LogWarning(error, "Activation of {Grain} failed", Id);
+            StopTimers();
             List<WorkItem> failed = [first];
             lock (_gate)
             {
@@ -120,9 +121,7 @@ internal sealed class Activation(GrainRuntime runtime, GrainId id, GrainType typ
 
     public async Task DeactivateAsync(DeactivationReason reason)
     {
-        GrainTimer[] timers;
-        lock (_gate) timers = [.. _timers];
-        foreach (var timer in timers) timer.Dispose();
+        StopTimers();
         try
         {
             if (Instance is Grain grain)
@@ -143,6 +142,14 @@ internal sealed class Activation(GrainRuntime runtime, GrainId id, GrainType typ
             Runtime.Remove(this);
             _defunct.TrySetResult();
         }
+    }
+
+    /// <summary>Timers hold their grain's callback; one left running would keep a dead grain alive for ever.</summary>
+    private void StopTimers()
+    {
+        GrainTimer[] timers;
+        lock (_gate) timers = [.. _timers];
+        foreach (var timer in timers) timer.Dispose();
     }
 
     public IDisposable RegisterTimer(Func<Task> callback, TimeSpan dueTime, TimeSpan period)
