@@ -1,0 +1,92 @@
+using System.Data.Common;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Persistence;
+using Grassroots.Runtime;
+using Grassroots.Runtime.Persistence;
+using Grassroots.Storage;
+
+namespace Grassroots.Domain.Grains;
+
+/// <summary>
+/// An entity kept as one versioned row (campaign, branch, honoree): PUT creates or corrects it, the same PUT
+/// twice changes nothing, every change is logged, and a version conflict reloads the row and decides again.
+/// </summary>
+public abstract class ProfileGrain<T>(Database database, GroupCommitter committer, TimeProvider clock) : Grain where T : class
+{
+    private bool _stale = true;
+
+    protected abstract Table Table { get; }
+    protected abstract string Entity { get; }
+
+    /// <summary>The value columns of <see cref="Table"/> before created_at and updated_at.</summary>
+    protected abstract object?[] Columns(T value);
+
+    /// <summary>Reads the value from a row selected as key, value columns, created_at, updated_at, version.</summary>
+    protected abstract T Read(DbDataReader reader);
+
+    /// <summary>Checks references; throws <see cref="FieldValidationException"/>.</summary>
+    protected virtual Task CheckAsync(T value) => Task.CompletedTask;
+
+    /// <summary>Further writes that must commit with the change (e.g. registered-branch counts).</summary>
+    protected virtual IEnumerable<RowWrite> ExtraWrites(Versioned<T>? before, Versioned<T> after) => [];
+
+    protected Versioned<T>? Current { get; private set; }
+    protected GroupCommitter Committer => committer;
+    protected Database Database => database;
+    protected TimeProvider Clock => clock;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync();
+
+    public async Task<Versioned<T>?> GetAsync()
+    {
+        if (_stale) await LoadAsync().ConfigureAwait(false);
+        return Current;
+    }
+
+    public async Task<Saved<T>> PutAsync(T value, string actor)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (_stale) await LoadAsync().ConfigureAwait(false);
+            var before = Current;
+            if (before is not null && before.Value.Equals(value)) return new Saved<T>(PutResult.Unchanged, before);
+            await CheckAsync(value).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var after = new Versioned<T>(value, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
+            List<RowWrite> writes =
+            [
+                new VersionedPut(Table, [GrainKey], [.. Columns(value), after.CreatedAt, after.UpdatedAt], before?.Version ?? 0),
+                ChangeLog.Entry(now, actor, Entity, GrainKey, before is null ? "create" : "update", before?.Value, value),
+                .. ExtraWrites(before, after),
+            ];
+            try
+            {
+                await committer.CommitAsync(new WriteUnit(writes)).ConfigureAwait(false);
+                Current = after;
+                return new Saved<T>(before is null ? PutResult.Created : PutResult.Updated, after);
+            }
+            catch (InconsistentStateException) when (attempt < 3)
+            {
+                _stale = true;
+            }
+            catch (StorageUnavailableException)
+            {
+                _stale = true;
+                throw;
+            }
+        }
+    }
+
+    protected async Task LoadAsync()
+    {
+        var rows = await database.QueryAsync(
+            $"SELECT {Table.Key[0]}, {string.Join(", ", Table.Values)}, version FROM {Table.Name} WHERE {Table.Key[0]} = $1",
+            [GrainKey], r =>
+            {
+                var n = Table.Values.Length;
+                return new Versioned<T>(Read(r), r.Long(n + 1), r.Timestamp(n - 1), r.Timestamp(n));
+            }).ConfigureAwait(false);
+        Current = rows.FirstOrDefault();
+        _stale = false;
+    }
+}

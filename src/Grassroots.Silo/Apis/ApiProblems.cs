@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Grassroots.Domain;
+using Grassroots.Runtime.Persistence;
+using Grassroots.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// Maps what the domain and storage throw to RFC 9457 problem details: a named field for bad input (400),
+/// 404, 409 for voided records and lost races, 503 with Retry-After when the database is away. Never 500 for bad input.
+/// </summary>
+public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, errors) = exception switch
+        {
+            FieldValidationException e => (400, "The request is invalid.", new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
+            BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this resource.",
+                new Dictionary<string, string[]> { [FieldOf(json.Path)] = [json.Message] }),
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "The request body is too large." : "The request is malformed.",
+                new Dictionary<string, string[]> { ["body"] = [bad.Message] }),
+            NotFoundException => (404, exception.Message, null),
+            StateConflictException or InconsistentStateException => (409, exception.Message, null),
+            StorageUnavailableException => (503, "The database is unavailable; nothing was stored. Try again shortly.", null),
+            _ => (500, "An unexpected error occurred.", null),
+        };
+        if (status == 500) logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+        if (status == 503) context.Response.Headers.RetryAfter = "5";
+        context.Response.StatusCode = status;
+        var details = errors is null
+            ? new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title }
+            : new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(errors) { Status = status, Title = title };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
+    }
+
+    /// <summary>"$.attendees.total" → "attendees.total"; the body itself when the path is unknown.</summary>
+    private static string FieldOf(string? path) => path is null or "$" ? "body" : path.TrimStart('$', '.');
+}

@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// Collects every problem with a request, by field, before anything is called; an endpoint returns
+/// <see cref="Problem"/> when <see cref="IsValid"/> is false, so invalid input never reaches a grain.
+/// </summary>
+public sealed partial class Validator
+{
+    public const int MaxCount = 1_000_000;
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Validator Fail(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(message);
+        return this;
+    }
+
+    /// <summary>Ids: 1–64 characters of A–Z a–z 0–9 . _ : -</summary>
+    public bool Id(string field, string? value)
+    {
+        if (value is not null && IdPattern().IsMatch(value)) return true;
+        Fail(field, "Must be 1–64 characters of letters, digits, '.', '_', ':' or '-'.");
+        return false;
+    }
+
+    public bool Required(string field, object? value)
+    {
+        if (value is not null && (value is not string s || !string.IsNullOrWhiteSpace(s))) return true;
+        Fail(field, "Is required.");
+        return false;
+    }
+
+    public void Text(string field, string? value, int maxLength, bool required = false)
+    {
+        if (required && !Required(field, value)) return;
+        if (value is not null && value.Length > maxLength) Fail(field, $"Must be at most {maxLength} characters.");
+    }
+
+    public void Count(string field, int? value, bool required = false)
+    {
+        if (required && !Required(field, value)) return;
+        if (value is < 0 or > MaxCount) Fail(field, $"Must be a whole number from 0 to {MaxCount:N0}.");
+    }
+
+    public void OneOf(string field, string? value, IReadOnlyCollection<string> allowed, bool required = false)
+    {
+        if (required && !Required(field, value)) return;
+        if (value is not null && !allowed.Contains(value)) Fail(field, $"Must be one of: {string.Join(", ", allowed)}.");
+    }
+
+    public void Url(string field, string? value, int maxLength = 2048)
+    {
+        Text(field, value, maxLength);
+        if (value is not null && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            Fail(field, "Must be an absolute http or https URL.");
+    }
+
+    public IResult Problem() => TypedResults.ValidationProblem(
+        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), title: "The request is invalid.");
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
+    private static partial Regex IdPattern();
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+using Grassroots.Domain;
+using Grassroots.Runtime;
+using Grassroots.Silo.Apis;
+using Grassroots.Silo.Telemetry;
+using Grassroots.Storage;
+
+namespace Grassroots.Silo.Hosting;
+
+/// <summary>The table of contents of the service: what it is made of, and which endpoints it serves.</summary>
+public static class GrassrootsHostingExtensions
+{
+    public static WebApplicationBuilder AddGrassroots(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
+        services.AddOptions<GrainRuntimeOptions>().BindConfiguration("Grains");
+        services.AddOptions<DemoOptions>().BindConfiguration("Demo");
+        services.AddGrassrootsDomain();
+        services.AddHostedService<DemoDataLoader>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiProblems>();
+        // Malformed JSON reaches ApiProblems as an exception, so it is answered with the field it broke.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.AddOpenApi();
+        builder.AddGrassrootsTelemetry();
+        return builder;
+    }
+
+    public static WebApplication MapGrassroots(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestLimits>();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapGrassrootsApis();
+        return app;
+    }
+}

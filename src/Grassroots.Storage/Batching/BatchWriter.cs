@@ -1,0 +1,126 @@
+using System.Data.Common;
+using Grassroots.Runtime.Persistence;
+
+namespace Grassroots.Storage.Batching;
+
+/// <summary>
+/// Writes many units inside one open transaction with a handful of statements: one locking read of the
+/// versions the units expect, then one multi-row statement per table and kind of write. Units whose
+/// expected versions do not match are left out and reported as conflicts; the rest are written.
+/// </summary>
+internal sealed class BatchWriter(Database database)
+{
+    public sealed record Outcome(Exception?[] Errors, List<IncrementedRow> Increments);
+
+    public async Task<Outcome> WriteAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<WriteUnit> units,
+        long seq, IReadOnlyList<RowWrite> always, CancellationToken cancellationToken)
+    {
+        var errors = new Exception?[units.Count];
+        var versions = await ReadVersionsAsync(connection, tx, units, cancellationToken).ConfigureAwait(false);
+        var accepted = new List<RowWrite>(always);
+        for (var i = 0; i < units.Count; i++)
+        {
+            var puts = units[i].Writes.OfType<VersionedPut>().ToList();
+            var stale = puts.FirstOrDefault(p => versions.GetValueOrDefault(RowKey.Of(p.Table, p.Key)) != p.ExpectedVersion);
+            if (stale is not null)
+            {
+                errors[i] = new InconsistentStateException(
+                    $"{stale.Table} row ({string.Join(", ", stale.Key)}) is at version {versions.GetValueOrDefault(RowKey.Of(stale.Table, stale.Key))}, not {stale.ExpectedVersion}.");
+                continue;
+            }
+            foreach (var put in puts) versions[RowKey.Of(put.Table, put.Key)] = put.ExpectedVersion + 1;
+            accepted.AddRange(units[i].Writes);
+        }
+
+        var statements = StatementBuilder.Build(accepted, seq, database.MaxParameters);
+        var increments = await ExecuteAsync(connection, tx, statements, seq, cancellationToken).ConfigureAwait(false);
+        return new Outcome(errors, increments);
+    }
+
+    /// <summary>Reads (and on PostgreSQL row-locks) the current version of every row a unit expects.</summary>
+    private async Task<Dictionary<RowKey, long>> ReadVersionsAsync(DbConnection connection, DbTransaction tx,
+        IReadOnlyList<WriteUnit> units, CancellationToken cancellationToken)
+    {
+        var versions = new Dictionary<RowKey, long>();
+        var byTable = units.SelectMany(u => u.Writes.OfType<VersionedPut>())
+            .GroupBy(p => p.Table)
+            .Select(g => (Table: g.Key, Keys: g.DistinctBy(p => RowKey.Of(p.Table, p.Key)).Select(p => p.Key).ToList()));
+        foreach (var (table, keys) in byTable)
+        {
+            var perStatement = Math.Max(1, Math.Min(1000, database.MaxParameters / table.Key.Length));
+            foreach (var chunk in keys.Chunk(perStatement))
+            {
+                var statement = new Statement()
+                    .Sql($"SELECT {string.Join(", ", table.Key)}, version FROM {table.Name} WHERE ({string.Join(", ", table.Key)}) IN (");
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    if (i > 0) statement.Sql(", ");
+                    statement.Tuple(chunk[i]);
+                }
+                statement.Sql($") ORDER BY {string.Join(", ", table.Key)}{database.ForUpdate}");
+                await using var command = connection.CreateCommand();
+                command.Transaction = tx;
+                statement.Bind(command);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var key = new object?[table.Key.Length];
+                    for (var k = 0; k < key.Length; k++) key[k] = reader.GetValue(k);
+                    versions[RowKey.Of(table, key)] = Convert.ToInt64(reader.GetValue(table.Key.Length));
+                }
+            }
+        }
+        return versions;
+    }
+
+    /// <summary>
+    /// Runs the statements, in one round trip where the driver batches. Incrementing statements return
+    /// their table's name first in every row, so rows are matched to tables however the driver walks results.
+    /// </summary>
+    private static async Task<List<IncrementedRow>> ExecuteAsync(DbConnection connection, DbTransaction tx,
+        List<Statement> statements, long seq, CancellationToken cancellationToken)
+    {
+        var increments = new List<IncrementedRow>();
+        var tables = statements.Where(s => s.Returns is not null).Select(s => s.Returns!).Distinct().ToDictionary(t => t.Name);
+        if (connection.CanCreateBatch)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = tx;
+            foreach (var statement in statements)
+            {
+                var command = batch.CreateBatchCommand();
+                statement.Bind(command);
+                batch.BatchCommands.Add(command);
+            }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            do await ReadIncrementsAsync(reader, tables, seq, increments, cancellationToken).ConfigureAwait(false);
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+            return increments;
+        }
+
+        foreach (var statement in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            statement.Bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await ReadIncrementsAsync(reader, tables, seq, increments, cancellationToken).ConfigureAwait(false);
+        }
+        return increments;
+    }
+
+    private static async Task ReadIncrementsAsync(DbDataReader reader, Dictionary<string, Table> tables, long seq,
+        List<IncrementedRow> into, CancellationToken cancellationToken)
+    {
+        if (reader.FieldCount == 0) return;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var table = tables[reader.GetString(0)];
+            var key = new object?[table.Key.Length];
+            for (var k = 0; k < key.Length; k++) key[k] = reader.GetValue(1 + k);
+            var values = new long[table.Values.Length];
+            for (var v = 0; v < values.Length; v++) values[v] = Convert.ToInt64(reader.GetValue(1 + key.Length + v));
+            into.Add(new IncrementedRow(table, key, values, seq));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Data.Common;
+
+namespace Grassroots.Storage;
+
+/// <summary>
+/// One database behind the service, SQLite or PostgreSQL: opens connections and knows the few
+/// places where the two dialects differ. Everything else is shared SQL.
+/// </summary>
+public abstract class Database(StorageOptions options) : IAsyncDisposable
+{
+    public StorageOptions Options { get; } = options;
+
+    public abstract string Dialect { get; }
+
+    /// <summary>Suffix that row-locks what a SELECT reads until the transaction ends (empty where writes are serialised anyway).</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>Most parameters one statement may carry.</summary>
+    public abstract int MaxParameters { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Starts the write transaction of a batch (SQLite takes the write lock up front).</summary>
+    public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default);
+
+    /// <summary>Serialises schema migration across processes for the duration of <paramref name="work"/>.</summary>
+    public abstract Task WithMigrationLockAsync(DbConnection connection, Func<Task> work, CancellationToken cancellationToken);
+
+    /// <summary>True when the error is about the data of a statement (constraint, bad value), not the connection.</summary>
+    public abstract bool IsDataError(Exception error);
+
+    /// <summary>True when the error is a unique-key violation (a concurrent insert of the same row).</summary>
+    public abstract bool IsUniqueViolation(Exception error);
+
+    /// <summary>True when the whole batch should simply be tried again (deadlock, busy database).</summary>
+    public abstract bool IsRetryable(Exception error);
+
+    /// <summary>Runs a query written with $1, $2, … placeholders and maps each row.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql, IReadOnlyList<object?> args, Func<DbDataReader, T> map,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        Bind(command, sql, args);
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(map(reader));
+        return rows;
+    }
+
+    /// <summary>Runs a statement written with $1, $2, … placeholders outside any batch.</summary>
+    public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        Bind(command, sql, args);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static void Bind(DbCommand command, string sql, IReadOnlyList<object?> args)
+    {
+        var statement = new Batching.Statement().Sql(sql);
+        statement.Parameters.AddRange(args);
+        statement.Bind(command);
+    }
+
+    public static Database Create(StorageOptions options) => options.Provider switch
+    {
+        StorageProvider.Postgres => new PostgresDatabase(options),
+        _ => new SqliteDatabase(options),
+    };
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,46 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Grassroots.Storage;
+
+/// <summary>PostgreSQL for production and clusters: pooled connections from one data source.</summary>
+public sealed class PostgresDatabase(StorageOptions options) : Database(options)
+{
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.ResolveConnectionString());
+
+    public override string Dialect => "Postgres";
+    public override string ForUpdate => " FOR UPDATE";
+    public override int MaxParameters => 60_000;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override async Task WithMigrationLockAsync(DbConnection connection, Func<Task> work, CancellationToken cancellationToken)
+    {
+        const long key = 0x4752_4153_5352_4f4f; // "GRASSROO"
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({key})", (NpgsqlConnection)connection))
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({key})", (NpgsqlConnection)connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public override bool IsDataError(Exception error) => error is PostgresException pg
+        && (pg.SqlState.StartsWith("23", StringComparison.Ordinal) || pg.SqlState.StartsWith("22", StringComparison.Ordinal));
+
+    public override bool IsUniqueViolation(Exception error) => error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override bool IsRetryable(Exception error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    public override async ValueTask DisposeAsync() => await _source.DisposeAsync().ConfigureAwait(false);
+}

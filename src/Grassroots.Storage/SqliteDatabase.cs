@@ -1,0 +1,68 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Grassroots.Storage;
+
+/// <summary>The embedded default: one file, WAL journal, full fsync on commit so nothing acknowledged is lost.</summary>
+public sealed class SqliteDatabase : Database
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(StorageOptions options) : base(options)
+    {
+        var builder = new SqliteConnectionStringBuilder(options.ResolveConnectionString()) { Pooling = true, DefaultTimeout = 30 };
+        if (builder.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
+            Directory.CreateDirectory(dir);
+        _connectionString = builder.ToString();
+    }
+
+    public override string Dialect => "Sqlite";
+    public override string ForUpdate => "";
+    public override int MaxParameters => 30_000;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        // Deferred transactions can fail to upgrade to a write lock; IMMEDIATE takes it at BEGIN.
+        await Task.FromResult(((SqliteConnection)connection).BeginTransaction(deferred: false)).ConfigureAwait(false);
+
+    public override async Task WithMigrationLockAsync(DbConnection connection, Func<Task> work, CancellationToken cancellationToken)
+    {
+        // SQLite has no advisory locks; an exclusive lock file next to the database serialises processes.
+        var lockPath = ((SqliteConnection)connection).DataSource is { Length: > 0 } file ? file + ".migrate.lock" : null;
+        if (lockPath is null)
+        {
+            await work().ConfigureAwait(false);
+            return;
+        }
+        FileStream? handle = null;
+        while (handle is null)
+        {
+            try
+            {
+                handle = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        await using (handle) await work().ConfigureAwait(false);
+    }
+
+    public override bool IsDataError(Exception error) =>
+        error is SqliteException { SqliteErrorCode: 19 or 20 or 25 } or FormatException or InvalidCastException;
+
+    public override bool IsUniqueViolation(Exception error) =>
+        error is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 1555 or 2067 };
+
+    public override bool IsRetryable(Exception error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
+}

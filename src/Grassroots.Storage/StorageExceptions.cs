@@ -1,0 +1,7 @@
+namespace Grassroots.Storage;
+
+/// <summary>The database could not be reached or failed mid-batch; the write may be retried.</summary>
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The database refused this unit's data (a constraint); its batch-mates were committed.</summary>
+public sealed class WriteRejectedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,29 @@
+namespace Grassroots.Storage;
+
+public enum StorageProvider { Sqlite, Postgres }
+
+public sealed class StorageOptions
+{
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>PostgreSQL connection string, or a SQLite one; for SQLite the default is a file in <see cref="DataDirectory"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>This process's writer shard: a stable name per silo, so its rollup rows are its own.</summary>
+    public string Shard { get; set; } = "silo-1";
+
+    /// <summary>Most units one transaction carries.</summary>
+    public int MaxBatchSize { get; set; } = 512;
+
+    /// <summary>How long the committer waits for more units when a batch is not full and writers are busy.</summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    public string ResolveConnectionString() => Provider switch
+    {
+        StorageProvider.Postgres => ConnectionString ?? throw new InvalidOperationException(
+            "Storage:ConnectionString is required when Storage:Provider is Postgres."),
+        _ => ConnectionString ?? $"Data Source={Path.Combine(DataDirectory, "grassroots.db")}",
+    };
+}

@@ -1,0 +1,39 @@
+using Grassroots.Runtime.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grassroots.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the database named by options, schema migration before anything else starts, the group
+    /// committer, and grain state storage as the default.
+    /// </summary>
+    public static IServiceCollection AddGrassrootsStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>();
+        services.AddSingleton(sp => Database.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<GroupCommitter>();
+        services.AddSingleton<SqlGrainStorage>();
+        services.AddKeyedSingleton<IGrainStorage>(PersistentStateAttribute.DefaultStorage,
+            (sp, _) => sp.GetRequiredService<SqlGrainStorage>());
+        services.AddHostedService<MigrationService>();
+        return services;
+    }
+}
+
+/// <summary>Applies migrations at start; registered first so every later service finds the schema in place.</summary>
+internal sealed class MigrationService(Migrator migrator, ILogger<MigrationService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var applied = await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Schema is current ({Applied} migrations applied now)", applied.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
