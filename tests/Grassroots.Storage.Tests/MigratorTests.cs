@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Grassroots.Storage.Tests;
+
+public sealed class MigratorTests
+{
+    [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
+    public async Task FreshDatabaseGetsEveryScriptOnceAndRecordsIt(StorageProvider provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using var database = Database.Create(test.Options);
+        var migrator = new Migrator(database, NullLogger<Migrator>.Instance);
+        Assert.False(await migrator.IsCurrentAsync());
+
+        var applied = await migrator.MigrateAsync();
+
+        Assert.Equal([1, 2], applied);
+        Assert.Equal(migrator.Scripts.Select(s => s.Version), applied);
+        Assert.Equal([1, 2], await RecordedVersionsAsync(database));
+        Assert.True(await migrator.IsCurrentAsync());
+        Assert.Equal(0, (await database.QueryAsync("SELECT count(*) FROM grain_state", [], r => Convert.ToInt64(r.GetValue(0)))).Single());
+    }
+
+    [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
+    public async Task MigratingTwiceAppliesNothingTheSecondTime(StorageProvider provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using var database = Database.Create(test.Options);
+        await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
+
+        var second = await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
+
+        Assert.Empty(second);
+        Assert.Equal([1, 2], await RecordedVersionsAsync(database));
+    }
+
+    [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
+    public async Task TwoProcessesMigratingAtOnceBothSucceedAndApplyEachScriptOnce(StorageProvider provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        await using var first = Database.Create(test.OptionsFor("silo-a"));
+        await using var second = Database.Create(test.OptionsFor("silo-b"));
+
+        var applied = await Task.WhenAll(
+            Task.Run(() => new Migrator(first, NullLogger<Migrator>.Instance).MigrateAsync()),
+            Task.Run(() => new Migrator(second, NullLogger<Migrator>.Instance).MigrateAsync()))
+            .WaitAsync(Support.TestStore.Guard);
+
+        Assert.Equal([1, 2], applied.SelectMany(a => a).Order());
+        Assert.Equal([1, 2], await RecordedVersionsAsync(first));
+        Assert.True(await new Migrator(second, NullLogger<Migrator>.Instance).IsCurrentAsync());
+    }
+
+    private static async Task<List<int>> RecordedVersionsAsync(Database database) =>
+        await database.QueryAsync("SELECT version FROM schema_migrations ORDER BY version", [], r => Convert.ToInt32(r.GetValue(0)));
+}

@@ -1,0 +1,24 @@
+namespace Grassroots.Storage.Tests.Support;
+
+/// <summary>
+/// Holds the committer inside its first commit notification until released. Units submitted meanwhile
+/// queue up, so the committer takes them all as its next batch: batching without relying on timing.
+/// Open it by committing a unit with an <see cref="Increment"/> and awaiting <see cref="Entered"/>.
+/// </summary>
+public sealed class CommitGate : ICommitListener
+{
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ManualResetEventSlim _released = new();
+    private int _calls;
+
+    public Task Entered => _entered.Task;
+
+    public void OnCommitted(IReadOnlyList<IncrementedRow> rows)
+    {
+        if (Interlocked.Increment(ref _calls) != 1) return;
+        _entered.TrySetResult();
+        _released.Wait(TestStore.Guard);
+    }
+
+    public void Release() => _released.Set();
+}

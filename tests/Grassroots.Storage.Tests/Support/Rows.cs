@@ -1,0 +1,29 @@
+namespace Grassroots.Storage.Tests.Support;
+
+/// <summary>Tables of the real schema the tests write to, and writes of realistic rows.</summary>
+public static class Rows
+{
+    public static readonly Table GrainState = SqlGrainStorage.GrainState;
+    public static readonly Table Regions = new("regions", ["code"], ["name", "level", "parent_code"]);
+    public static readonly Table Branches = new("branches", ["branch_id"],
+        ["name", "region_code", "sector", "member_count", "kind", "created_at", "updated_at"], versioned: true);
+    public static readonly Table HonoreeRollups = new("honoree_rollups", ["shard", "honoree_id", "campaign_id", "province_code"],
+        ["talks", "audience", "online_views"], seqColumn: "seq");
+    public static readonly Table ChangeLog = new("change_log", ["change_id"],
+        ["changed_at", "actor", "entity", "entity_key", "action", "before_json", "after_json"]);
+
+    /// <summary>A county under Haidian, Beijing, as the seed data has it.</summary>
+    public const string County = "110108";
+
+    public static VersionedPut State(string key, string payload = "{}", long expectedVersion = 0) =>
+        new(GrainState, ["TestGrain", key, "state"], [payload], expectedVersion);
+
+    public static Upsert Region(string code, string name, string level = "county", string? parent = null) =>
+        new(Regions, [code], [name, level, parent]);
+
+    public static VersionedPut Branch(string id, string regionCode, string? name = "Branch", long expectedVersion = 0) =>
+        new(Branches, [id], [name, regionCode, "manufacturing", 120, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow], expectedVersion);
+
+    public static Increment Talk(string shard, string honoreeId, long audience, long onlineViews = 0) =>
+        new(HonoreeRollups, [shard, honoreeId, "campaign-1", "110000"], [1, audience, onlineViews]);
+}
