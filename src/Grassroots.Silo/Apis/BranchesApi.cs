@@ -1,0 +1,133 @@
+using Grassroots.Domain;
+using Grassroots.Domain.Grains;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Regions;
+using Grassroots.Runtime;
+using Grassroots.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>Branches (基层工会): registered against a county, the unit that logs records.</summary>
+public static class BranchesApi
+{
+    public const int MaxName = 200, MaxSector = 200, MaxPageSize = 500, DefaultPageSize = 50;
+    public static readonly string[] Kinds = ["enterprise", "institution", "agency", "community", "other"];
+
+    public static RouteGroupBuilder MapBranchesApi(this RouteGroupBuilder api)
+    {
+        var branches = api.MapGroup("branches").WithTags("Branches");
+        branches.MapGet("{branchId}", GetBranchAsync).WithName("GetBranch")
+            .WithSummary("A branch with its own totals (optionally one campaign, within from..to).");
+        branches.MapPut("{branchId}", PutBranchAsync).WithName("PutBranch")
+            .WithSummary("Registers (201) or corrects (200) a branch; moving it to another county keeps its past records where they were.");
+        api.MapGet("regions/{code}/branches", ListBranchesInRegionAsync).WithTags("Branches").WithName("ListBranchesInRegion")
+            .WithSummary("Registered branches in a region's subtree, by id, a page at a time; active means a non-voided record in the campaign.");
+        return api;
+    }
+
+    public static async Task<Results<Ok<BranchDto>, NotFound, ValidationProblem>> GetBranchAsync(string branchId,
+        string? campaignId, string? from, string? to, IGrainFactory grains, RegionDirectory regions)
+    {
+        campaignId = campaignId.Given();
+        var v = new Validator();
+        v.Id("branchId", branchId);
+        var (first, last) = (v.Date("from", from), v.Date("to", to));
+        v.Period(first, last);
+        await v.CampaignAsync(grains, campaignId);
+        if (!v.IsValid) return v.AsValidationProblem();
+
+        var branch = grains.Get<IBranchGrain>(branchId);
+        if (await branch.GetAsync() is not { } profile) return TypedResults.NotFound();
+        var totals = await branch.GetTotalsAsync(campaignId, first, last);
+        return TypedResults.Ok(profile.AsDto(branchId, regions, totals));
+    }
+
+    public static async Task<Results<Created<BranchDto>, Ok<BranchDto>, ValidationProblem>> PutBranchAsync(
+        string branchId, BranchRequest request, IGrainFactory grains, RegionDirectory regions, HttpContext context)
+    {
+        var v = new Validator();
+        v.Id("branchId", branchId);
+        v.Text("name", request.Name, MaxName, required: true);
+        if (v.Required("regionCode", request.RegionCode) && !regions.IsLeaf(request.RegionCode!))
+            v.Fail("regionCode", $"'{request.RegionCode}' is not a county-level region code.");
+        v.Text("sector", request.Sector, MaxSector);
+        v.Count("memberCount", request.MemberCount, required: true);
+        v.OneOf("kind", request.Kind, Kinds);
+        if (!v.IsValid) return v.AsValidationProblem();
+
+        var saved = await grains.Get<IBranchGrain>(branchId).PutAsync(request.ToProfile(), Caller.Actor(context));
+        var dto = saved.Entity.AsDto(branchId, regions);
+        return saved.Result == PutResult.Created
+            ? TypedResults.Created($"/api/branches/{Uri.EscapeDataString(branchId)}", dto)
+            : TypedResults.Ok(dto);
+    }
+
+    public static async Task<Results<Ok<BranchPage>, NotFound, ValidationProblem>> ListBranchesInRegionAsync(string code,
+        string? active, string? campaignId, string? page, string? pageSize,
+        IGrainFactory grains, RegionDirectory regions, Database database, CancellationToken cancellationToken)
+    {
+        if (regions.Find(code) is null) return TypedResults.NotFound();
+        campaignId = campaignId.Given();
+        var v = new Validator();
+        var onlyActive = v.Flag("active", active);
+        var pageNumber = v.Number("page", page, 1, 1, int.MaxValue);
+        var size = v.Number("pageSize", pageSize, DefaultPageSize, 1, MaxPageSize);
+        if (onlyActive is not null && campaignId is null) v.Fail("campaignId", "Is required when filtering by active.");
+        await v.CampaignAsync(grains, campaignId);
+        if (!v.IsValid) return v.AsValidationProblem();
+
+        var query = new BranchQuery(code, campaignId, onlyActive, regions);
+        var total = (await database.QueryAsync($"SELECT COUNT(*) FROM branches b{query.Where}", query.Args,
+            r => r.Long(0), cancellationToken))[0];
+        var items = await database.QueryAsync(
+            $"SELECT b.branch_id, b.name, b.region_code, b.member_count, b.kind{query.ActiveColumn} FROM branches b{query.Where} " +
+            $"ORDER BY b.branch_id LIMIT ${query.Args.Count + 1} OFFSET ${query.Args.Count + 2}",
+            [.. query.Args, size, (long)(pageNumber - 1) * size],
+            r => new BranchListItem(r.GetString(0), r.GetString(1), r.GetString(2), r.Int(3), r.Text(4),
+                campaignId is null ? null : r.Int(5) == 1), cancellationToken);
+        return TypedResults.Ok(new BranchPage(pageNumber, size, total, items));
+    }
+
+    /// <summary>
+    /// The filter of a region's branch list, as plain SQL both databases run. Parameters are only added for
+    /// what is asked, since PostgreSQL cannot infer the type of a NULL parameter.
+    /// </summary>
+    private sealed class BranchQuery
+    {
+        private readonly List<object?> _args = [];
+
+        public BranchQuery(string code, string? campaignId, bool? onlyActive, RegionDirectory regions)
+        {
+            var conditions = new List<string>();
+            // CN holds every branch; elsewhere the subtree is known from memory, so no recursive query is needed.
+            if (code != RegionDirectory.National)
+                conditions.Add($"b.region_code IN ({string.Join(", ", Subtree(code, regions).Select(Param))})");
+            if (campaignId is not null)
+            {
+                var c = Param(campaignId);
+                // Active for a campaign: any non-voided record of it (records cannot be dated in the future).
+                var active = string.Join(" OR ",
+                    new[] { "study_sessions", "honoree_talks", "publicity_items" }.Select(t =>
+                        $"EXISTS (SELECT 1 FROM {t} r WHERE r.branch_id = b.branch_id AND r.campaign_id = {c} AND NOT r.voided)"));
+                ActiveColumn = $", CASE WHEN {active} THEN 1 ELSE 0 END";
+                if (onlyActive is { } wanted) conditions.Add(wanted ? $"({active})" : $"NOT ({active})");
+            }
+            Where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        }
+
+        public string Where { get; }
+        public string ActiveColumn { get; } = "";
+        public IReadOnlyList<object?> Args => _args;
+
+        private string Param(object? value)
+        {
+            _args.Add(value);
+            return "$" + _args.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private static IEnumerable<string> Subtree(string code, RegionDirectory regions) =>
+            regions.Children(code).SelectMany(c => Subtree(c.Code, regions)).Prepend(code);
+    }
+}

@@ -1,0 +1,62 @@
+using Grassroots.Domain.Grains;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Persistence;
+using Grassroots.Runtime;
+using Grassroots.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>Campaigns (学习宣传贯彻活动): the period every record is logged against.</summary>
+public static class CampaignsApi
+{
+    public const int MaxTitle = 200, MaxDescription = 2000;
+
+    public static RouteGroupBuilder MapCampaignsApi(this RouteGroupBuilder api)
+    {
+        var campaigns = api.MapGroup("campaigns").WithTags("Campaigns");
+        campaigns.MapGet("", ListCampaignsAsync).WithName("ListCampaigns").WithSummary("Every campaign, the latest start first.");
+        campaigns.MapGet("{campaignId}", GetCampaignAsync).WithName("GetCampaign").WithSummary("One campaign.");
+        campaigns.MapPut("{campaignId}", PutCampaignAsync).WithName("PutCampaign")
+            .WithSummary("Creates (201) or corrects (200) a campaign; the same body again changes nothing.");
+        return api;
+    }
+
+    public static async Task<Ok<CampaignList>> ListCampaignsAsync(Database database, CancellationToken cancellationToken)
+    {
+        // Read from the table rather than grains: there is no grain that knows every campaign.
+        var campaigns = await database.QueryAsync(
+            "SELECT campaign_id, title, starts_on, ends_on, description, created_at, updated_at, version " +
+            "FROM campaigns ORDER BY starts_on DESC, campaign_id",
+            [], r => new CampaignDto(r.GetString(0), r.GetString(1), r.Date(2), r.NullableDate(3), r.Text(4),
+                r.Long(7), r.Timestamp(5), r.Timestamp(6)), cancellationToken);
+        return TypedResults.Ok(new CampaignList(campaigns));
+    }
+
+    public static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem>> GetCampaignAsync(string campaignId, IGrainFactory grains)
+    {
+        var v = new Validator();
+        if (!v.Id("campaignId", campaignId)) return v.AsValidationProblem();
+        return await grains.Get<ICampaignGrain>(campaignId).GetAsync() is { } campaign
+            ? TypedResults.Ok(campaign.AsDto())
+            : TypedResults.NotFound();
+    }
+
+    public static async Task<Results<Created<CampaignDto>, Ok<CampaignDto>, ValidationProblem>> PutCampaignAsync(
+        string campaignId, CampaignRequest request, IGrainFactory grains, HttpContext context)
+    {
+        var v = new Validator();
+        v.Id("campaignId", campaignId);
+        v.Text("title", request.Title, MaxTitle, required: true);
+        v.Required("startsOn", request.StartsOn);
+        if (request.EndsOn < request.StartsOn) v.Fail("endsOn", "Must not be before startsOn.");
+        v.Text("description", request.Description, MaxDescription);
+        if (!v.IsValid) return v.AsValidationProblem();
+
+        var saved = await grains.Get<ICampaignGrain>(campaignId).PutAsync(request.ToCampaign(campaignId), Caller.Actor(context));
+        var dto = saved.Entity.AsDto();
+        return saved.Result == PutResult.Created
+            ? TypedResults.Created($"/api/campaigns/{Uri.EscapeDataString(campaignId)}", dto)
+            : TypedResults.Ok(dto);
+    }
+}

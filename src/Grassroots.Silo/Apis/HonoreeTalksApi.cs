@@ -1,0 +1,78 @@
+using System.Globalization;
+using Grassroots.Domain;
+using Grassroots.Domain.Grains;
+using Grassroots.Domain.Model;
+using Grassroots.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>Talks given by honorees (劳模宣讲) at a venue, on site or broadcast: audience and online views.</summary>
+public static class HonoreeTalksApi
+{
+    public const int MaxHonorees = 20;
+    public static readonly string[] Venues = ["enterprise", "school", "agency", "community", "workshop", "media", "other"];
+    public static readonly string[] Formats = ["onsite", "livestream", "broadcast"];
+
+    private static readonly RecordResource<IHonoreeTalkGrain, HonoreeTalk, HonoreeTalkResponse> Resource =
+        new("talkId", "honoree talk", HonoreeTalkResponse.From);
+
+    public static RouteGroupBuilder MapHonoreeTalksApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("branches/{branchId}/honoree-talks").WithTags("Honoree talks");
+        group.MapPut("{talkId}", PutHonoreeTalkAsync).WithName("PutHonoreeTalk")
+            .WithSummary("Logs or corrects an honoree talk; the same body twice changes nothing.");
+        group.MapGet("{talkId}", GetHonoreeTalkAsync).WithName("GetHonoreeTalk")
+            .WithSummary("An honoree talk with its version and whether it was voided.");
+        group.MapDelete("{talkId}", VoidHonoreeTalkAsync).WithName("VoidHonoreeTalk")
+            .WithSummary("Voids an honoree talk (reason required): it leaves every rollup and the honorees' figures.");
+        return api;
+    }
+
+    private static async Task<Results<Created<HonoreeTalkResponse>, Ok<HonoreeTalkResponse>, ValidationProblem>> PutHonoreeTalkAsync(
+        string branchId, string talkId, HonoreeTalkRequest request, IGrainFactory grains, HttpContext context)
+    {
+        var validator = Resource.CheckPath(branchId, talkId);
+        Check(request, validator);
+        if (!validator.IsValid) return RecordResource.Invalid(validator);
+        // The domain compares honoree lists as sorted sequences: the same honorees in another order are the same talk.
+        IReadOnlyList<string> honorees = [.. request.HonoreeIds!.Select(id => id!).Distinct().Order(StringComparer.Ordinal)];
+        var talk = new HonoreeTalk(request.CampaignId!, honorees, request.Title, request.HeldOn!.Value, request.Venue!,
+            request.Format!, request.Audience!.Value, request.OnlineViews);
+        try
+        {
+            return await Resource.PutAsync(grains, branchId, talkId, talk, context);
+        }
+        catch (FieldValidationException e) when (ListIndex(e.Field) is { } index && index < honorees.Count)
+        {
+            // The grain names the position in the sorted list; the client needs the position in what it sent.
+            var sent = request.HonoreeIds!.ToList().IndexOf(honorees[index]);
+            throw new FieldValidationException($"honoreeIds[{sent}]", e.Message);
+        }
+    }
+
+    private static Task<Results<Ok<HonoreeTalkResponse>, ProblemHttpResult, ValidationProblem>> GetHonoreeTalkAsync(
+        string branchId, string talkId, IGrainFactory grains) => Resource.GetAsync(grains, branchId, talkId);
+
+    private static Task<Results<NoContent, ValidationProblem>> VoidHonoreeTalkAsync(
+        string branchId, string talkId, string? reason, IGrainFactory grains, HttpContext context) =>
+        Resource.VoidAsync(grains, branchId, talkId, reason, context);
+
+    private static void Check(HonoreeTalkRequest r, Validator v)
+    {
+        if (v.Required("campaignId", r.CampaignId)) v.Id("campaignId", r.CampaignId);
+        if (r.HonoreeIds is null || r.HonoreeIds.Count == 0) v.Fail("honoreeIds", "At least one honoree is required.");
+        else if (r.HonoreeIds.Count > MaxHonorees) v.Fail("honoreeIds", $"At most {MaxHonorees} honorees.");
+        else for (var i = 0; i < r.HonoreeIds.Count; i++) v.Id($"honoreeIds[{i}]", r.HonoreeIds[i]);
+        v.Text("title", r.Title, 200);
+        v.Required("heldOn", r.HeldOn);
+        v.OneOf("venue", r.Venue, Venues, required: true);
+        v.OneOf("format", r.Format, Formats, required: true);
+        v.Count("audience", r.Audience, required: true);
+        v.Count("onlineViews", r.OnlineViews);
+    }
+
+    private static int? ListIndex(string field) =>
+        field.StartsWith("honoreeIds[", StringComparison.Ordinal) && field.EndsWith(']')
+        && int.TryParse(field.AsSpan(11, field.Length - 12), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : null;
+}

@@ -1,0 +1,65 @@
+using Grassroots.Domain;
+using Grassroots.Domain.Grains;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Regions;
+using Grassroots.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>Honorees (劳模、先进工作者、工匠) who give talks; their figures come from the talks that name them.</summary>
+public static class HonoreesApi
+{
+    public const int MaxName = 200, MaxEthnicity = 50, MaxEmployer = 200, FirstHonoredYear = 1900;
+    public static readonly string[] Genders = ["female", "male"];
+    public static readonly string[] Titles =
+        ["national-model-worker", "national-advanced-worker", "may-day-medal", "great-craftsman", "provincial-model-worker", "other"];
+
+    public static RouteGroupBuilder MapHonoreesApi(this RouteGroupBuilder api)
+    {
+        var honorees = api.MapGroup("honorees").WithTags("Honorees");
+        honorees.MapGet("{honoreeId}", GetHonoreeAsync).WithName("GetHonoree")
+            .WithSummary("An honoree with talks given, audience, online views and provinces reached (optionally one campaign).");
+        honorees.MapPut("{honoreeId}", PutHonoreeAsync).WithName("PutHonoree")
+            .WithSummary("Creates (201) or corrects (200) an honoree; the same body again changes nothing.");
+        return api;
+    }
+
+    public static async Task<Results<Ok<HonoreeDto>, NotFound, ValidationProblem>> GetHonoreeAsync(string honoreeId,
+        string? campaignId, IGrainFactory grains, RegionDirectory regions)
+    {
+        campaignId = campaignId.Given();
+        var v = new Validator();
+        v.Id("honoreeId", honoreeId);
+        await v.CampaignAsync(grains, campaignId);
+        if (!v.IsValid) return v.AsValidationProblem();
+
+        var honoree = grains.Get<IHonoreeGrain>(honoreeId);
+        if (await honoree.GetAsync() is not { } profile) return TypedResults.NotFound();
+        return TypedResults.Ok(profile.AsDto(honoreeId, regions, await honoree.GetFiguresAsync(campaignId)));
+    }
+
+    public static async Task<Results<Created<HonoreeDto>, Ok<HonoreeDto>, ValidationProblem>> PutHonoreeAsync(
+        string honoreeId, HonoreeRequest request, IGrainFactory grains, RegionDirectory regions, TimeProvider clock, HttpContext context)
+    {
+        var v = new Validator();
+        v.Id("honoreeId", honoreeId);
+        v.Text("name", request.Name, MaxName, required: true);
+        v.OneOf("gender", request.Gender, Genders);
+        v.Text("ethnicity", request.Ethnicity, MaxEthnicity);
+        v.OneOf("title", request.Title, Titles, required: true);
+        var thisYear = clock.Today().Year;
+        if (request.HonoredYear is < FirstHonoredYear || request.HonoredYear > thisYear)
+            v.Fail("honoredYear", $"Must be a year from {FirstHonoredYear} to {thisYear}.");
+        v.Text("employer", request.Employer, MaxEmployer);
+        if (v.Required("provinceCode", request.ProvinceCode) && regions.Find(request.ProvinceCode!)?.Level != RegionLevel.Province)
+            v.Fail("provinceCode", $"'{request.ProvinceCode}' is not a provincial-level region code.");
+        if (!v.IsValid) return v.AsValidationProblem();
+
+        var saved = await grains.Get<IHonoreeGrain>(honoreeId).PutAsync(request.ToProfile(), Caller.Actor(context));
+        var dto = saved.Entity.AsDto(honoreeId, regions);
+        return saved.Result == PutResult.Created
+            ? TypedResults.Created($"/api/honorees/{Uri.EscapeDataString(honoreeId)}", dto)
+            : TypedResults.Ok(dto);
+    }
+}

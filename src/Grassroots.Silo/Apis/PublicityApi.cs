@@ -1,0 +1,56 @@
+using Grassroots.Domain.Grains;
+using Grassroots.Domain.Model;
+using Grassroots.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>Publicity items (宣传报道) in newspapers, on TV, WeChat, 学习强国…: items and their reach.</summary>
+public static class PublicityApi
+{
+    public static readonly string[] Channels = ["newspaper", "tv", "website", "wechat", "xuexi", "short-video", "exhibition", "other"];
+
+    private static readonly RecordResource<IPublicityItemGrain, PublicityItem, PublicityResponse> Resource =
+        new("itemId", "publicity item", PublicityResponse.From);
+
+    public static RouteGroupBuilder MapPublicityApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("branches/{branchId}/publicity").WithTags("Publicity");
+        group.MapPut("{itemId}", PutPublicityItemAsync).WithName("PutPublicityItem")
+            .WithSummary("Logs or corrects a publicity item; the same body twice changes nothing.");
+        group.MapGet("{itemId}", GetPublicityItemAsync).WithName("GetPublicityItem")
+            .WithSummary("A publicity item with its version and whether it was voided.");
+        group.MapDelete("{itemId}", VoidPublicityItemAsync).WithName("VoidPublicityItem")
+            .WithSummary("Voids a publicity item (reason required): it leaves every rollup and stays readable.");
+        return api;
+    }
+
+    private static async Task<Results<Created<PublicityResponse>, Ok<PublicityResponse>, ValidationProblem>> PutPublicityItemAsync(
+        string branchId, string itemId, PublicityRequest request, IGrainFactory grains, HttpContext context)
+    {
+        var validator = Resource.CheckPath(branchId, itemId);
+        Check(request, validator);
+        if (!validator.IsValid) return RecordResource.Invalid(validator);
+        var item = new PublicityItem(request.CampaignId!, request.Channel!, request.Outlet!, request.Title!, request.Url,
+            request.PublishedOn!.Value, request.Reach);
+        return await Resource.PutAsync(grains, branchId, itemId, item, context);
+    }
+
+    private static Task<Results<Ok<PublicityResponse>, ProblemHttpResult, ValidationProblem>> GetPublicityItemAsync(
+        string branchId, string itemId, IGrainFactory grains) => Resource.GetAsync(grains, branchId, itemId);
+
+    private static Task<Results<NoContent, ValidationProblem>> VoidPublicityItemAsync(
+        string branchId, string itemId, string? reason, IGrainFactory grains, HttpContext context) =>
+        Resource.VoidAsync(grains, branchId, itemId, reason, context);
+
+    private static void Check(PublicityRequest r, Validator v)
+    {
+        if (v.Required("campaignId", r.CampaignId)) v.Id("campaignId", r.CampaignId);
+        v.OneOf("channel", r.Channel, Channels, required: true);
+        v.Text("outlet", r.Outlet, 200, required: true);
+        v.Text("title", r.Title, 200, required: true);
+        v.Url("url", r.Url);
+        v.Required("publishedOn", r.PublishedOn);
+        v.Count("reach", r.Reach);
+    }
+}

@@ -1,0 +1,59 @@
+using Grassroots.Domain.Model;
+
+namespace Grassroots.Silo.Apis;
+
+// Wire shapes of the three kinds of record a branch logs. Request bodies are all-nullable so that a missing
+// field is reported by the validator with its name, not by the deserializer as an unreadable body.
+
+public sealed record AttendeesRequest(int? Total, int? Frontline, int? Youth, int? Women);
+
+public sealed record StudySessionRequest(string? CampaignId, string? Title, DateOnly? HeldOn, string? Format, string? Kind,
+    AttendeesRequest? Attendees, int? OnlineViews, string? Notes);
+
+public sealed record HonoreeTalkRequest(string? CampaignId, IReadOnlyList<string?>? HonoreeIds, string? Title, DateOnly? HeldOn,
+    string? Venue, string? Format, int? Audience, int? OnlineViews);
+
+public sealed record PublicityRequest(string? CampaignId, string? Channel, string? Outlet, string? Title, string? Url,
+    DateOnly? PublishedOn, int? Reach);
+
+public sealed record AttendeesResponse(int Total, int? Frontline, int? Youth, int? Women);
+
+public sealed record StudySessionResponse(string BranchId, string Id, string RegionCode, string CampaignId, string Title,
+    DateOnly HeldOn, string Format, string? Kind, AttendeesResponse Attendees, int? OnlineViews, string? Notes,
+    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Voided, string? VoidReason)
+{
+    public static StudySessionResponse From(LoggedRecord<StudySession> r)
+    {
+        var (d, a) = (r.Data, r.Data.Attendees);
+        return new(r.BranchId, r.RecordId, r.RegionCode, d.CampaignId, d.Title, d.HeldOn, d.Format, d.Kind,
+            new AttendeesResponse(a.Total, a.Frontline, a.Youth, a.Women), d.OnlineViews, d.Notes,
+            r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason);
+    }
+}
+
+public sealed record HonoreeTalkResponse(string BranchId, string Id, string RegionCode, string CampaignId,
+    IReadOnlyList<string> HonoreeIds, string? Title, DateOnly HeldOn, string Venue, string Format, int Audience, int? OnlineViews,
+    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Voided, string? VoidReason)
+{
+    public static HonoreeTalkResponse From(LoggedRecord<HonoreeTalk> r) => new(r.BranchId, r.RecordId, r.RegionCode,
+        r.Data.CampaignId, r.Data.HonoreeIds, r.Data.Title, r.Data.HeldOn, r.Data.Venue, r.Data.Format, r.Data.Audience,
+        r.Data.OnlineViews, r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason);
+}
+
+public sealed record PublicityResponse(string BranchId, string Id, string RegionCode, string CampaignId, string Channel,
+    string Outlet, string Title, string? Url, DateOnly PublishedOn, int? Reach,
+    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Voided, string? VoidReason)
+{
+    public static PublicityResponse From(LoggedRecord<PublicityItem> r) => new(r.BranchId, r.RecordId, r.RegionCode,
+        r.Data.CampaignId, r.Data.Channel, r.Data.Outlet, r.Data.Title, r.Data.Url, r.Data.PublishedOn, r.Data.Reach,
+        r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason);
+}
+
+public sealed record RollupChildResponse(string Code, string Name, TotalsDto Totals);
+
+public sealed record RollupResponse(string Code, string Name, string Level, DateTimeOffset AsOf, TotalsDto Totals,
+    IReadOnlyList<RollupChildResponse> Children);
+
+public sealed record SeriesPointResponse(DateOnly Start, TotalsDto Totals);
+
+public sealed record SeriesResponse(string Code, string CampaignId, string Interval, IReadOnlyList<SeriesPointResponse> Points);

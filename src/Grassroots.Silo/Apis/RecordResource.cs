@@ -1,0 +1,65 @@
+using Grassroots.Domain.Grains;
+using Grassroots.Domain.Model;
+using Grassroots.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// What the three record resources (study sessions, honoree talks, publicity) share: the grain key
+/// "{branchId}/{recordId}", path-id checks, read, void and the create-or-correct answer. Each resource
+/// validates its own body and builds the domain record; everything after that is here.
+/// </summary>
+public sealed class RecordResource<TGrain, T, TResponse>(string idField, string entity, Func<LoggedRecord<T>, TResponse> map)
+    where TGrain : IRecordGrain<T>
+{
+    public const int MaxReasonLength = 500;
+
+    /// <summary>A validator that already holds any problem with the path ids.</summary>
+    public Validator CheckPath(string branchId, string recordId)
+    {
+        var validator = new Validator();
+        validator.Id("branchId", branchId);
+        validator.Id(idField, recordId);
+        return validator;
+    }
+
+    /// <summary>Stores a valid record: 201 when new, 200 when corrected or unchanged. Domain checks throw (→ 400/409).</summary>
+    public async Task<Results<Created<TResponse>, Ok<TResponse>, ValidationProblem>> PutAsync(
+        IGrainFactory grains, string branchId, string recordId, T data, HttpContext context)
+    {
+        var saved = await Grain(grains, branchId, recordId).PutAsync(data, Caller.Actor(context));
+        var body = map(saved.Record);
+        return saved.Result == PutResult.Created ? TypedResults.Created(context.Request.Path, body) : TypedResults.Ok(body);
+    }
+
+    public async Task<Results<Ok<TResponse>, ProblemHttpResult, ValidationProblem>> GetAsync(
+        IGrainFactory grains, string branchId, string recordId)
+    {
+        var validator = CheckPath(branchId, recordId);
+        if (!validator.IsValid) return RecordResource.Invalid(validator);
+        var record = await Grain(grains, branchId, recordId).GetAsync();
+        return record is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {entity} '{recordId}' in branch '{branchId}'.")
+            : TypedResults.Ok(map(record));
+    }
+
+    /// <summary>Voids the record (204); voiding twice changes nothing. An unknown record throws NotFoundException (→ 404).</summary>
+    public async Task<Results<NoContent, ValidationProblem>> VoidAsync(
+        IGrainFactory grains, string branchId, string recordId, string? reason, HttpContext context)
+    {
+        var validator = CheckPath(branchId, recordId);
+        if (validator.Required("reason", reason)) validator.Text("reason", reason, MaxReasonLength);
+        if (!validator.IsValid) return RecordResource.Invalid(validator);
+        await Grain(grains, branchId, recordId).VoidAsync(reason!, Caller.Actor(context));
+        return TypedResults.NoContent();
+    }
+
+    private static TGrain Grain(IGrainFactory grains, string branchId, string recordId) => grains.Get<TGrain>($"{branchId}/{recordId}");
+}
+
+public static class RecordResource
+{
+    /// <summary><see cref="Validator.Problem"/> is typed as IResult; it is always a validation problem, which typed results need.</summary>
+    public static ValidationProblem Invalid(Validator validator) => (ValidationProblem)validator.Problem();
+}

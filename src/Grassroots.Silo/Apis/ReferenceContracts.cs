@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Regions;
+
+namespace Grassroots.Silo.Apis;
+
+// Wire shapes of the reference data. Request properties are all nullable so a missing field is reported
+// by the Validator as "Is required." under its own name instead of failing in the JSON binder.
+
+public sealed record RegionDto(string Code, string Name, string Level, string? ParentCode, IReadOnlyList<RegionChildDto> Children);
+
+public sealed record RegionChildDto(string Code, string Name);
+
+public sealed record CampaignRequest(string? Title, DateOnly? StartsOn, DateOnly? EndsOn, string? Description);
+
+public sealed record CampaignDto(string Id, string Title, DateOnly StartsOn, DateOnly? EndsOn, string? Description,
+    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record CampaignList(IReadOnlyList<CampaignDto> Items);
+
+public sealed record BranchRequest(string? Name, string? RegionCode, string? Sector, int? MemberCount, string? Kind);
+
+/// <summary>A branch; <see cref="Totals"/> is only present on GET, where it is computed from the branch's records.</summary>
+public sealed record BranchDto(string Id, string Name, string RegionCode, string? RegionName, string? Sector, int MemberCount,
+    string? Kind, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TotalsDto? Totals = null);
+
+/// <summary>One branch of a region's list; <see cref="Active"/> is null when no campaign was asked about.</summary>
+public sealed record BranchListItem(string Id, string Name, string RegionCode, int MemberCount, string? Kind, bool? Active);
+
+public sealed record BranchPage(int Page, int PageSize, long Total, IReadOnlyList<BranchListItem> Items);
+
+public sealed record HonoreeRequest(string? Name, string? Gender, string? Ethnicity, string? Title, int? HonoredYear,
+    string? Employer, string? ProvinceCode);
+
+/// <summary>An honoree; the figures (talks given, audience, online views, provinces reached) are only present on GET.</summary>
+public sealed record HonoreeDto(string Id, string Name, string? Gender, string? Ethnicity, string Title, int? HonoredYear,
+    string? Employer, string ProvinceCode, string? ProvinceName, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Talks = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Audience = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? OnlineViews = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ProvincesReached = null);
+
+public static class ReferenceMapping
+{
+    public static RegionDto AsDto(this Region r, IEnumerable<Region> children) => new(r.Code, r.Name,
+        r.Level.ToString().ToLowerInvariant(), r.ParentCode, [.. children.Select(c => new RegionChildDto(c.Code, c.Name))]);
+
+    public static CampaignDto AsDto(this Versioned<Campaign> c) => new(c.Value.Id, c.Value.Title, c.Value.StartsOn, c.Value.EndsOn,
+        c.Value.Description, c.Version, c.CreatedAt, c.UpdatedAt);
+
+    public static BranchDto AsDto(this Versioned<BranchProfile> b, string id, RegionDirectory regions, Totals? totals = null) =>
+        new(id, b.Value.Name, b.Value.RegionCode, regions.Find(b.Value.RegionCode)?.Name, b.Value.Sector, b.Value.MemberCount,
+            b.Value.Kind, b.Version, b.CreatedAt, b.UpdatedAt, totals is null ? null : TotalsDto.From(totals));
+
+    public static HonoreeDto AsDto(this Versioned<HonoreeProfile> h, string id, RegionDirectory regions, HonoreeFigures? figures = null) =>
+        new(id, h.Value.Name, h.Value.Gender, h.Value.Ethnicity, h.Value.Title, h.Value.HonoredYear, h.Value.Employer,
+            h.Value.ProvinceCode, regions.Find(h.Value.ProvinceCode)?.Name, h.Version, h.CreatedAt, h.UpdatedAt,
+            figures?.Talks, figures?.Audience, figures?.OnlineViews, figures?.ProvincesReached);
+
+    // Called only after validation, which guarantees the required values.
+    public static Campaign ToCampaign(this CampaignRequest r, string id) => new(id, r.Title!, r.StartsOn!.Value, r.EndsOn, r.Description);
+
+    public static BranchProfile ToProfile(this BranchRequest r) => new(r.Name!, r.RegionCode!, r.Sector, r.MemberCount!.Value, r.Kind);
+
+    public static HonoreeProfile ToProfile(this HonoreeRequest r) =>
+        new(r.Name!, r.Gender, r.Ethnicity, r.Title!, r.HonoredYear, r.Employer, r.ProvinceCode!);
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using Grassroots.Domain;
+using Grassroots.Domain.Grains;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Regions;
+using Grassroots.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// Live figures of a region and its children, and a region's figures over time. Served from the region rollup
+/// grains' memory: a read never recounts the facts.
+/// </summary>
+public static class RollupsApi
+{
+    /// <summary>Most points one series answers; a longer range needs a longer interval.</summary>
+    public const int MaxPoints = 1_000;
+
+    private static readonly Dictionary<string, SeriesInterval> Intervals = new(StringComparer.Ordinal)
+    {
+        ["day"] = SeriesInterval.Day, ["week"] = SeriesInterval.Week, ["month"] = SeriesInterval.Month,
+    };
+
+    public static RouteGroupBuilder MapRollupsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("rollups").WithTags("Rollups");
+        group.MapGet("{regionCode}", GetRollupAsync).WithName("GetRollup")
+            .WithSummary("A region's campaign totals and each child region's, for records dated from..to.");
+        group.MapGet("{regionCode}/series", GetSeriesAsync).WithName("GetRollupSeries")
+            .WithSummary("A region's campaign totals per day, week (from Monday) or month.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<RollupResponse>, ProblemHttpResult, ValidationProblem>> GetRollupAsync(
+        string regionCode, string? campaignId, string? from, string? to, RegionDirectory regions, IGrainFactory grains, TimeProvider clock)
+    {
+        var validator = new Validator();
+        var (first, last) = CheckQuery(validator, campaignId, from, to);
+        if (!validator.IsValid) return RecordResource.Invalid(validator);
+        if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
+        if (await grains.Get<ICampaignGrain>(campaignId!).GetAsync() is null) return UnknownCampaign(campaignId!);
+
+        Task<Totals> TotalsOf(string code) => grains.Get<IRegionRollupGrain>(code).GetTotalsAsync(campaignId!, first, last);
+        var children = regions.Children(region.Code);
+        var own = TotalsOf(region.Code);
+        var theirs = await Task.WhenAll(children.Select(c => TotalsOf(c.Code)));
+        return TypedResults.Ok(new RollupResponse(region.Code, region.Name, LevelName(region.Level), clock.GetUtcNow(),
+            TotalsDto.From(await own),
+            [.. children.Select((c, i) => new RollupChildResponse(c.Code, c.Name, TotalsDto.From(theirs[i])))]));
+    }
+
+    private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
+        string regionCode, string? campaignId, string? interval, string? from, string? to,
+        RegionDirectory regions, IGrainFactory grains, TimeProvider clock)
+    {
+        var validator = new Validator();
+        var (first, last) = CheckQuery(validator, campaignId, from, to);
+        validator.OneOf("interval", interval, Intervals.Keys, required: true);
+        if (!validator.IsValid) return RecordResource.Invalid(validator);
+        if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
+        if (await grains.Get<ICampaignGrain>(campaignId!).GetAsync() is not { } campaign) return UnknownCampaign(campaignId!);
+
+        // Without a range: the campaign so far.
+        var today = clock.Today();
+        var start = first ?? campaign.Value.StartsOn;
+        var end = last ?? (campaign.Value.EndsOn is { } ends && ends < today ? ends : today);
+        var kind = Intervals[interval!];
+        if (start <= end && PointCount(start, end, kind) is var count and > MaxPoints)
+            return RecordResource.Invalid(validator.Fail("interval",
+                $"{count:N0} points from {start:yyyy-MM-dd} to {end:yyyy-MM-dd}; at most {MaxPoints:N0}. Use a longer interval or a shorter range."));
+        var points = start <= end
+            ? await grains.Get<IRegionRollupGrain>(region.Code).GetSeriesAsync(campaignId!, kind, start, end)
+            : [];
+        return TypedResults.Ok(new SeriesResponse(region.Code, campaignId!, interval!,
+            [.. points.Select(p => new SeriesPointResponse(p.Start, TotalsDto.From(p.Totals)))]));
+    }
+
+    /// <summary>campaignId is required; from and to are optional dates (YYYY-MM-DD) with from ≤ to.</summary>
+    private static (DateOnly? From, DateOnly? To) CheckQuery(Validator validator, string? campaignId, string? from, string? to)
+    {
+        if (validator.Required("campaignId", campaignId)) validator.Id("campaignId", campaignId);
+        var first = Date(validator, "from", from);
+        var last = Date(validator, "to", to);
+        if (first > last) validator.Fail("to", "Must not be before from.");
+        return (first, last);
+    }
+
+    private static DateOnly? Date(Validator validator, string field, string? value)
+    {
+        if (value is null) return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
+        validator.Fail(field, "Must be a date as YYYY-MM-DD.");
+        return null;
+    }
+
+    private static int PointCount(DateOnly from, DateOnly to, SeriesInterval interval) => interval switch
+    {
+        SeriesInterval.Month => (to.Year * 12 + to.Month) - (from.Year * 12 + from.Month) + 1,
+        SeriesInterval.Week => (to.DayNumber - (from.DayNumber - ((int)from.DayOfWeek + 6) % 7)) / 7 + 1,
+        _ => to.DayNumber - from.DayNumber + 1,
+    };
+
+    private static string LevelName(RegionLevel level) => level.ToString().ToLowerInvariant();
+
+    private static ProblemHttpResult UnknownRegion(string code) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No region has the code '{code}'.");
+
+    private static ValidationProblem UnknownCampaign(string campaignId) =>
+        RecordResource.Invalid(new Validator().Fail("campaignId", $"No campaign has the id '{campaignId}'."));
+}
