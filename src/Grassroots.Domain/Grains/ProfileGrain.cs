@@ -51,7 +51,7 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
             var before = Current;
             if (before is not null && before.Value.Equals(value)) return new Saved<T>(PutResult.Unchanged, before);
             await CheckAsync(value).ConfigureAwait(false);
-            var now = clock.GetUtcNow();
+            var now = clock.Now();
             var after = new Versioned<T>(value, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
             List<RowWrite> writes =
             [

@@ -55,7 +55,7 @@ public abstract class RecordGrain<T>(RecordKind<T> kind, Database database, Roll
             throw new FieldValidationException(kind.DateField, $"{day:yyyy-MM-dd} is in the future.");
         await kind.CheckReferencesAsync(data, GrainFactory).ConfigureAwait(false);
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var after = new LoggedRecord<T>(BranchId, RecordId, before?.RegionCode ?? branch.Value.RegionCode, data, false, null,
             (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
         await CommitAsync(before, after, actor, before is null ? "create" : "update").ConfigureAwait(false);
@@ -66,7 +66,7 @@ public abstract class RecordGrain<T>(RecordKind<T> kind, Database database, Roll
     {
         var before = _record ?? throw new NotFoundException($"No {kind.Entity} '{RecordId}' in branch '{BranchId}'.");
         if (before.Voided) return new RecordSaved<T>(PutResult.Unchanged, before);
-        var after = before with { Voided = true, VoidReason = reason, Version = before.Version + 1, UpdatedAt = clock.GetUtcNow() };
+        var after = before with { Voided = true, VoidReason = reason, Version = before.Version + 1, UpdatedAt = clock.Now() };
         await CommitAsync(before, after, actor, "void").ConfigureAwait(false);
         return new RecordSaved<T>(PutResult.Updated, after);
     }
