@@ -74,6 +74,10 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
                     (figures.Talks, figures.Audience, figures.OnlineViews, figures.ProvincesReached));
             }
         }
+
+        // The recount has teeth: one stored figure off by one is reported.
+        await app.Service<Database>().ExecuteAsync("UPDATE region_rollups SET attendance = attendance + 1 WHERE region_code = 'CN' AND campaign_id = 'c2'", []);
+        Assert.NotEmpty(await app.Service<Reconciler>().CompareAsync());
     }
 
     /// <summary>The totals a rollup must show for these non-voided records of one campaign.</summary>

@@ -24,7 +24,9 @@ public sealed class RecordsTests
         await SeedAsync(app);
         var client = app.CreateClient();
 
-        var created = await (await client.PutAsync(SessionPath, Session(45))).ReadAsync<StudySessionResponse>(HttpStatusCode.Created);
+        var put = await client.PutAsync(SessionPath, Session(45));
+        Assert.Equal(SessionPath, put.Headers.Location?.OriginalString);
+        var created = await put.ReadAsync<StudySessionResponse>(HttpStatusCode.Created);
         Assert.Equal(("b1", "s1", "630102", 1L, false), (created.BranchId, created.Id, created.RegionCode, created.Version, created.Voided));
         Assert.Equal(new AttendeesResponse(45, 30, 12, 20), created.Attendees);
 
