@@ -17,7 +17,8 @@ public interface ICommitListener
 /// Gathers the writes of many grains into one transaction. A writer's task completes only after its batch
 /// has committed. Batches run one at a time per process, so each carries a sequence number higher than all
 /// committed before it (readers of other shards rely on that). A version conflict or a rejected row fails
-/// only its own unit; a database outage fails the waiting units with <see cref="StorageUnavailableException"/>
+/// only its own unit (such a batch is written again by the locking path, or unit by unit in savepoints);
+/// a database outage fails the waiting units with <see cref="StorageUnavailableException"/>
 /// and the next batch reconnects.
 /// </summary>
 public sealed class GroupCommitter : IAsyncDisposable
@@ -134,6 +135,29 @@ public sealed class GroupCommitter : IAsyncDisposable
         if (_seq < 0) _seq = await ReadSeqAsync(connection).ConfigureAwait(false);
         var seq = _seq + 1;
         Upsert[] shardRow = [new Upsert(Shards, [Shard], [seq])];
+        if (!isolate)
+        {
+            await using var attempt = await _database.BeginWriteAsync(connection).ConfigureAwait(false);
+            try
+            {
+                var written = await _writer.TryWriteOptimisticAsync(connection, attempt, units, seq, shardRow, default).ConfigureAwait(false);
+                if (written is not null)
+                {
+                    await attempt.CommitAsync().ConfigureAwait(false);
+                    _seq = seq;
+                    CommittedBatches++;
+                    return (new Exception?[units.Count], written, seq);
+                }
+                await attempt.RollbackAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await SafeRollbackAsync(attempt).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        // Some unit expected another version: lock and read every version, then write only the units that hold.
         await using var tx = await _database.BeginWriteAsync(connection).ConfigureAwait(false);
         try
         {

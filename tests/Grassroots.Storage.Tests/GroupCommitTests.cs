@@ -100,6 +100,34 @@ public sealed class GroupCommitTests
     }
 
     [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
+    public async Task TwoUpdatesFromOneVersionInOneBatchLetExactlyOneWin(StorageProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await store.CommitAsync(Rows.State("shared", "{\"v\":1}"));
+        var gate = new CommitGate();
+        store.Committer.AddListener(gate);
+        var opener = store.CommitAsync(Rows.Talk("gate", "honoree-1", 10));
+        await gate.Entered.WaitAsync(TestStore.Guard);
+
+        Task<CommitReceipt> first, second;
+        try
+        {
+            // Both expect version 1: in one statement the later would silently overwrite the earlier.
+            first = store.Committer.CommitAsync(new WriteUnit([Rows.State("shared", "{\"by\":1}", expectedVersion: 1)]));
+            second = store.Committer.CommitAsync(new WriteUnit([Rows.State("shared", "{\"by\":2}", expectedVersion: 1)]));
+        }
+        finally
+        {
+            gate.Release();
+        }
+        await opener;
+
+        await first.WaitAsync(TestStore.Guard);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => second.WaitAsync(TestStore.Guard));
+        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key = 'shared' AND version = 2 AND payload = '{\"by\":1}'"));
+    }
+
+    [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
     public async Task UnitLargerThanOneStatementIsCheckedAndWrittenWhole(StorageProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -4,9 +4,9 @@ using Grassroots.Runtime.Persistence;
 namespace Grassroots.Storage.Batching;
 
 /// <summary>
-/// Writes many units inside one open transaction with a handful of statements: one locking read of the
-/// versions the units expect, then one multi-row statement per table and kind of write. Units whose
-/// expected versions do not match are left out and reported as conflicts; the rest are written.
+/// Writes many units inside one open transaction with one multi-row statement per table and kind of write.
+/// First optimistically, each versioned put checking its own version as it writes (one round trip); when that
+/// fails, by a locking read of every expected version, leaving out and reporting the units that do not match.
 /// </summary>
 internal sealed class BatchWriter(Database database)
 {
@@ -33,8 +33,25 @@ internal sealed class BatchWriter(Database database)
         }
 
         var statements = StatementBuilder.Build(accepted, seq, database.MaxParameters);
-        var increments = await ExecuteAsync(connection, tx, statements, seq, cancellationToken).ConfigureAwait(false);
+        var (increments, _) = await ExecuteAsync(connection, tx, statements, seq, cancellationToken).ConfigureAwait(false);
         return new Outcome(errors, increments);
+    }
+
+    /// <summary>
+    /// The common case in one round trip: every unit written at once, each versioned put checking its own version
+    /// in the statement that writes it. Returns null when some put found another version (or a row appears twice in
+    /// the batch, where a statement could not tell a stale write from a fresh one): the caller rolls back and takes
+    /// the locking path of <see cref="WriteAsync"/>, which tells each unit its own outcome.
+    /// </summary>
+    public async Task<List<IncrementedRow>?> TryWriteOptimisticAsync(DbConnection connection, DbTransaction tx,
+        IReadOnlyList<WriteUnit> units, long seq, IReadOnlyList<RowWrite> always, CancellationToken cancellationToken)
+    {
+        var puts = units.SelectMany(u => u.Writes.OfType<VersionedPut>()).ToList();
+        if (puts.DistinctBy(p => RowKey.Of(p.Table, p.Key)).Count() != puts.Count) return null;
+        List<RowWrite> writes = [.. always, .. units.SelectMany(u => u.Writes)];
+        var statements = StatementBuilder.Build(writes, seq, database.MaxParameters, guarded: true);
+        var (increments, guards) = await ExecuteAsync(connection, tx, statements, seq, cancellationToken).ConfigureAwait(false);
+        return guards == puts.Count ? increments : null;
     }
 
     /// <summary>Reads (and on PostgreSQL row-locks) the current version of every row a unit expects.</summary>
@@ -80,12 +97,14 @@ internal sealed class BatchWriter(Database database)
 
     /// <summary>
     /// Runs the statements, in one round trip where the driver batches. Incrementing statements return
-    /// their table's name first in every row, so rows are matched to tables however the driver walks results.
+    /// their table's name first in every row (guarded puts <see cref="StatementBuilder.GuardMark"/>), so rows are
+    /// matched however the driver walks results. Returns the incremented rows and how many guarded rows were written.
     /// </summary>
-    private static async Task<List<IncrementedRow>> ExecuteAsync(DbConnection connection, DbTransaction tx,
+    private static async Task<(List<IncrementedRow> Increments, int Guards)> ExecuteAsync(DbConnection connection, DbTransaction tx,
         List<Statement> statements, long seq, CancellationToken cancellationToken)
     {
         var increments = new List<IncrementedRow>();
+        var guards = 0;
         var tables = statements.Where(s => s.Returns is not null).Select(s => s.Returns!).Distinct().ToDictionary(t => t.Name);
         if (connection.CanCreateBatch)
         {
@@ -98,9 +117,9 @@ internal sealed class BatchWriter(Database database)
                 batch.BatchCommands.Add(command);
             }
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            do await ReadIncrementsAsync(reader, tables, seq, increments, cancellationToken).ConfigureAwait(false);
+            do guards += await ReadIncrementsAsync(reader, tables, seq, increments, cancellationToken).ConfigureAwait(false);
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-            return increments;
+            return (increments, guards);
         }
 
         foreach (var statement in statements)
@@ -109,23 +128,32 @@ internal sealed class BatchWriter(Database database)
             command.Transaction = tx;
             statement.Bind(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await ReadIncrementsAsync(reader, tables, seq, increments, cancellationToken).ConfigureAwait(false);
+            guards += await ReadIncrementsAsync(reader, tables, seq, increments, cancellationToken).ConfigureAwait(false);
         }
-        return increments;
+        return (increments, guards);
     }
 
-    private static async Task ReadIncrementsAsync(DbDataReader reader, Dictionary<string, Table> tables, long seq,
+    /// <summary>Collects incremented rows; returns the number of guard marks seen.</summary>
+    private static async Task<int> ReadIncrementsAsync(DbDataReader reader, Dictionary<string, Table> tables, long seq,
         List<IncrementedRow> into, CancellationToken cancellationToken)
     {
-        if (reader.FieldCount == 0) return;
+        var guards = 0;
+        if (reader.FieldCount == 0) return 0;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var table = tables[reader.GetString(0)];
+            var name = reader.GetString(0);
+            if (name == StatementBuilder.GuardMark)
+            {
+                guards++;
+                continue;
+            }
+            var table = tables[name];
             var key = new object?[table.Key.Length];
             for (var k = 0; k < key.Length; k++) key[k] = reader.GetValue(1 + k);
             var values = new long[table.Values.Length];
             for (var v = 0; v < values.Length; v++) values[v] = Convert.ToInt64(reader.GetValue(1 + key.Length + v));
             into.Add(new IncrementedRow(table, key, values, seq));
         }
+        return guards;
     }
 }

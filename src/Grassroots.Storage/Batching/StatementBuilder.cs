@@ -4,11 +4,17 @@ namespace Grassroots.Storage.Batching;
 /// Turns the accepted writes of a batch into few multi-row statements: one per table and kind, in the order
 /// tables first appear (so parents are written before children). Increments to one row are summed and
 /// later puts or upserts of one row win, so no statement touches a row twice.
+/// Guarded, versioned puts carry their own check (insert only where absent, update only where the stored
+/// version is the expected one) and return a <see cref="GuardMark"/> row for each row they wrote.
 /// </summary>
 internal static class StatementBuilder
 {
-    public static List<Statement> Build(IReadOnlyList<RowWrite> writes, long seq, int maxParameters)
+    /// <summary>First column of the row a guarded put returns for each row it wrote.</summary>
+    public const string GuardMark = "#guard";
+
+    public static List<Statement> Build(IReadOnlyList<RowWrite> writes, long seq, int maxParameters, bool guarded = false)
     {
+        var guard = guarded ? $" RETURNING '{GuardMark}'" : "";
         var statements = new List<Statement>();
         foreach (var group in writes.GroupBy(w => (w.Table, Kind: KindOf(w))))
         {
@@ -17,11 +23,12 @@ internal static class StatementBuilder
             {
                 case Kind.Insert:
                     Emit(statements, table, [.. group.Cast<VersionedPut>().Select(p => Row(p.Key, p.Values, p.ExpectedVersion + 1))],
-                        WithVersion(table), "", maxParameters);
+                        WithVersion(table), guarded ? $" ON CONFLICT ({string.Join(", ", table.Key)}) DO NOTHING{guard}" : "", maxParameters);
                     break;
                 case Kind.Update:
                     Emit(statements, table, [.. LastPerKey(group.Cast<VersionedPut>(), p => p.Key).Select(p => Row(p.Key, p.Values, p.ExpectedVersion + 1))],
-                        WithVersion(table), Overwrite(table, [.. table.Values, "version"]), maxParameters);
+                        WithVersion(table), Overwrite(table, [.. table.Values, "version"])
+                            + (guarded ? $" WHERE {table.Name}.version = excluded.version - 1{guard}" : ""), maxParameters);
                     break;
                 case Kind.Upsert:
                     Emit(statements, table, [.. LastPerKey(group.Cast<Upsert>(), u => u.Key).Select(u => Row(u.Key, u.Values, table.SeqColumn is null ? null : seq))],
