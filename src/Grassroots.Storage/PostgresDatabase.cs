@@ -34,8 +34,9 @@ public sealed class PostgresDatabase(StorageOptions options) : Database(options)
         }
     }
 
-    public override bool IsDataError(Exception error) => error is PostgresException pg
-        && (pg.SqlState.StartsWith("23", StringComparison.Ordinal) || pg.SqlState.StartsWith("22", StringComparison.Ordinal));
+    /// <summary>Classes 22 (bad value), 23 (constraint) and 42 (e.g. a value of the wrong type for its column).</summary>
+    public override bool IsDataError(Exception error) => error is PostgresException { SqlState: [var a, var b, ..] }
+        && (a, b) is ('2', '2') or ('2', '3') or ('4', '2');
 
     public override bool IsUniqueViolation(Exception error) => error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 

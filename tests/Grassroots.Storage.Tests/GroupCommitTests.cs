@@ -127,6 +127,36 @@ public sealed class GroupCommitTests
         Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key = 'shared' AND version = 2 AND payload = '{\"by\":1}'"));
     }
 
+    [PostgresFact]
+    public async Task ValueOfTheWrongTypeFailsOnlyItsOwnUnitOnPostgres()
+    {
+        // A string bound to a timestamptz column is SQLSTATE 42804 on PostgreSQL (SQLite stores it as text).
+        await using var store = await TestStore.CreateAsync(StorageProvider.Postgres);
+        await store.CommitAsync(Rows.Region(Rows.County, "海淀区"));
+        var gate = new CommitGate();
+        store.Committer.AddListener(gate);
+        var opener = store.CommitAsync(Rows.Talk("gate", "honoree-1", 10));
+        await gate.Entered.WaitAsync(TestStore.Guard);
+
+        Task<CommitReceipt> good, bad;
+        try
+        {
+            good = store.Committer.CommitAsync(new WriteUnit([Rows.Branch("typed-well", Rows.County)]));
+            bad = store.Committer.CommitAsync(new WriteUnit([new VersionedPut(Rows.Branches, ["typed-badly"],
+                ["Branch", Rows.County, null, 10, null, "not a time", "not a time"], 0)]));
+        }
+        finally
+        {
+            gate.Release();
+        }
+        await opener;
+
+        await good.WaitAsync(TestStore.Guard);
+        await Assert.ThrowsAsync<WriteRejectedException>(() => bad.WaitAsync(TestStore.Guard));
+        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM branches WHERE branch_id = 'typed-well'"));
+        Assert.Equal(0, await store.CountAsync("SELECT count(*) FROM branches WHERE branch_id = 'typed-badly'"));
+    }
+
     [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
     public async Task UnitLargerThanOneStatementIsCheckedAndWrittenWhole(StorageProvider provider)
     {
