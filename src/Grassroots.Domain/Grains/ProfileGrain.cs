@@ -65,9 +65,10 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
                 Current = after;
                 return new Saved<T>(before is null ? PutResult.Created : PutResult.Updated, after);
             }
-            catch (InconsistentStateException) when (attempt < 3)
+            catch (InconsistentStateException) when (attempt < Contention.Attempts)
             {
                 _stale = true;
+                await Contention.BackoffAsync(attempt).ConfigureAwait(false);
             }
             catch (StorageUnavailableException)
             {

@@ -16,7 +16,6 @@ namespace Grassroots.Domain.Grains;
 public abstract class RecordGrain<T>(RecordKind<T> kind, Database database, RollupDeltas rollups, TimeProvider clock)
     : Grain, IRecordGrain<T> where T : class
 {
-    private const int Attempts = 3;
     private LoggedRecord<T>? _record;
     private bool _stale = true;
 
@@ -103,9 +102,10 @@ public abstract class RecordGrain<T>(RecordKind<T> kind, Database database, Roll
             {
                 return await attempt().ConfigureAwait(false);
             }
-            catch (InconsistentStateException) when (i < Attempts)
+            catch (InconsistentStateException) when (i < Contention.Attempts)
             {
                 _stale = true;
+                await Contention.BackoffAsync(i).ConfigureAwait(false);
             }
             catch (StorageUnavailableException)
             {
