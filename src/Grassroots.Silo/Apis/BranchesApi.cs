@@ -4,6 +4,7 @@ using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
 using Grassroots.Runtime;
+using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,8 +28,8 @@ public static class BranchesApi
         return api;
     }
 
-    public static async Task<Results<Ok<BranchDto>, NotFound, ValidationProblem>> GetBranchAsync(string branchId,
-        string? campaignId, string? from, string? to, IGrainFactory grains, RegionDirectory regions)
+    public static async Task<Results<Ok<BranchDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetBranchAsync(string branchId,
+        string? campaignId, string? from, string? to, IGrainFactory grains, RegionDirectory regions, Access access, HttpContext context)
     {
         campaignId = campaignId.Given();
         var v = new Validator();
@@ -37,6 +38,7 @@ public static class BranchesApi
         v.Period(first, last);
         await v.CampaignAsync(grains, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
+        if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
 
         var branch = grains.Get<IBranchGrain>(branchId);
         if (await branch.GetAsync() is not { } profile) return TypedResults.NotFound();
@@ -44,8 +46,8 @@ public static class BranchesApi
         return TypedResults.Ok(profile.AsDto(branchId, regions, totals));
     }
 
-    public static async Task<Results<Created<BranchDto>, Ok<BranchDto>, ValidationProblem>> PutBranchAsync(
-        string branchId, BranchRequest request, IGrainFactory grains, RegionDirectory regions, HttpContext context)
+    public static async Task<Results<Created<BranchDto>, Ok<BranchDto>, ValidationProblem, ProblemHttpResult>> PutBranchAsync(
+        string branchId, BranchRequest request, IGrainFactory grains, RegionDirectory regions, Access access, HttpContext context)
     {
         var v = new Validator();
         v.Id("branchId", branchId);
@@ -56,6 +58,7 @@ public static class BranchesApi
         v.Count("memberCount", request.MemberCount, required: true);
         v.OneOf("kind", request.Kind, Kinds);
         if (!v.IsValid) return v.AsValidationProblem();
+        if (!await access.CanManageBranchAsync(context.User, branchId, request.RegionCode!)) return Access.Refused();
 
         var saved = await grains.Get<IBranchGrain>(branchId).PutAsync(request.ToProfile(), Caller.Actor(context));
         var dto = saved.Entity.AsDto(branchId, regions);
@@ -64,11 +67,12 @@ public static class BranchesApi
             : TypedResults.Ok(dto);
     }
 
-    public static async Task<Results<Ok<BranchPage>, NotFound, ValidationProblem>> ListBranchesInRegionAsync(string code,
+    public static async Task<Results<Ok<BranchPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchesInRegionAsync(string code,
         string? active, string? campaignId, string? page, string? pageSize,
-        IGrainFactory grains, RegionDirectory regions, Database database, CancellationToken cancellationToken)
+        IGrainFactory grains, RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         if (regions.Find(code) is null) return TypedResults.NotFound();
+        if (!access.CanReadRegion(context.User, code)) return Access.Refused();
         campaignId = campaignId.Given();
         var v = new Validator();
         var onlyActive = v.Flag("active", active);

@@ -2,6 +2,7 @@ using Grassroots.Domain.Grains;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Runtime;
+using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -42,7 +43,7 @@ public static class CampaignsApi
             : TypedResults.NotFound();
     }
 
-    public static async Task<Results<Created<CampaignDto>, Ok<CampaignDto>, ValidationProblem>> PutCampaignAsync(
+    public static async Task<Results<Created<CampaignDto>, Ok<CampaignDto>, ValidationProblem, ProblemHttpResult>> PutCampaignAsync(
         string campaignId, CampaignRequest request, IGrainFactory grains, HttpContext context)
     {
         var v = new Validator();
@@ -52,6 +53,7 @@ public static class CampaignsApi
         if (request.EndsOn < request.StartsOn) v.Fail("endsOn", "Must not be before startsOn.");
         v.Text("description", request.Description, MaxDescription);
         if (!v.IsValid) return v.AsValidationProblem();
+        if (!Access.CanManageCampaigns(context.User)) return Access.Refused();
 
         var saved = await grains.Get<ICampaignGrain>(campaignId).PutAsync(request.ToCampaign(campaignId), Caller.Actor(context));
         var dto = saved.Entity.AsDto();

@@ -5,9 +5,12 @@ public static class GrassrootsApis
     /// <summary>Every /api endpoint, one static class per resource.</summary>
     public static IEndpointRouteBuilder MapGrassrootsApis(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        // Every /api endpoint needs a key (401 without a valid one); each handler then checks the key's scope (403).
+        var api = app.MapGroup("/api").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapReferenceApis();
         api.MapRecordApis();
+        api.MapKeysApi();
         return app;
     }
 }

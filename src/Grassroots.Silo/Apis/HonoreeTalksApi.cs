@@ -3,6 +3,7 @@ using Grassroots.Domain;
 using Grassroots.Domain.Grains;
 using Grassroots.Domain.Model;
 using Grassroots.Runtime;
+using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -29,8 +30,8 @@ public static class HonoreeTalksApi
         return api;
     }
 
-    private static async Task<Results<Created<HonoreeTalkResponse>, Ok<HonoreeTalkResponse>, ValidationProblem>> PutHonoreeTalkAsync(
-        string branchId, string talkId, HonoreeTalkRequest request, IGrainFactory grains, HttpContext context)
+    private static async Task<Results<Created<HonoreeTalkResponse>, Ok<HonoreeTalkResponse>, ValidationProblem, ProblemHttpResult>> PutHonoreeTalkAsync(
+        string branchId, string talkId, HonoreeTalkRequest request, IGrainFactory grains, Access access, HttpContext context)
     {
         var validator = Resource.CheckPath(branchId, talkId);
         Check(request, validator);
@@ -41,7 +42,7 @@ public static class HonoreeTalksApi
             request.Format!, request.Audience!.Value, request.OnlineViews);
         try
         {
-            return await Resource.PutAsync(grains, branchId, talkId, talk, context);
+            return await Resource.PutAsync(grains, access, branchId, talkId, talk, context);
         }
         catch (FieldValidationException e) when (ListIndex(e.Field) is { } index && index < honorees.Count)
         {
@@ -52,11 +53,12 @@ public static class HonoreeTalksApi
     }
 
     private static Task<Results<Ok<HonoreeTalkResponse>, ProblemHttpResult, ValidationProblem>> GetHonoreeTalkAsync(
-        string branchId, string talkId, IGrainFactory grains) => Resource.GetAsync(grains, branchId, talkId);
+        string branchId, string talkId, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.GetAsync(grains, access, branchId, talkId, context);
 
-    private static Task<Results<NoContent, ValidationProblem>> VoidHonoreeTalkAsync(
-        string branchId, string talkId, string? reason, IGrainFactory grains, HttpContext context) =>
-        Resource.VoidAsync(grains, branchId, talkId, reason, context);
+    private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidHonoreeTalkAsync(
+        string branchId, string talkId, string? reason, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.VoidAsync(grains, access, branchId, talkId, reason, context);
 
     private static void Check(HonoreeTalkRequest r, Validator v)
     {

@@ -3,6 +3,7 @@ using Grassroots.Domain.Grains;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
 using Grassroots.Runtime;
+using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -39,8 +40,9 @@ public static class HonoreesApi
         return TypedResults.Ok(profile.AsDto(honoreeId, regions, await honoree.GetFiguresAsync(campaignId)));
     }
 
-    public static async Task<Results<Created<HonoreeDto>, Ok<HonoreeDto>, ValidationProblem>> PutHonoreeAsync(
-        string honoreeId, HonoreeRequest request, IGrainFactory grains, RegionDirectory regions, TimeProvider clock, HttpContext context)
+    public static async Task<Results<Created<HonoreeDto>, Ok<HonoreeDto>, ValidationProblem, ProblemHttpResult>> PutHonoreeAsync(
+        string honoreeId, HonoreeRequest request, IGrainFactory grains, RegionDirectory regions, TimeProvider clock, Access access,
+        HttpContext context)
     {
         var v = new Validator();
         v.Id("honoreeId", honoreeId);
@@ -55,6 +57,7 @@ public static class HonoreesApi
         if (v.Required("provinceCode", request.ProvinceCode) && regions.Find(request.ProvinceCode!)?.Level != RegionLevel.Province)
             v.Fail("provinceCode", $"'{request.ProvinceCode}' is not a provincial-level region code.");
         if (!v.IsValid) return v.AsValidationProblem();
+        if (!await access.CanManageHonoreeAsync(context.User, honoreeId, request.ProvinceCode!)) return Access.Refused();
 
         var saved = await grains.Get<IHonoreeGrain>(honoreeId).PutAsync(request.ToProfile(), Caller.Actor(context));
         var dto = saved.Entity.AsDto(honoreeId, regions);

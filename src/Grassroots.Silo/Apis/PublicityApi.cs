@@ -1,6 +1,7 @@
 using Grassroots.Domain.Grains;
 using Grassroots.Domain.Model;
 using Grassroots.Runtime;
+using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -25,23 +26,24 @@ public static class PublicityApi
         return api;
     }
 
-    private static async Task<Results<Created<PublicityResponse>, Ok<PublicityResponse>, ValidationProblem>> PutPublicityItemAsync(
-        string branchId, string itemId, PublicityRequest request, IGrainFactory grains, HttpContext context)
+    private static async Task<Results<Created<PublicityResponse>, Ok<PublicityResponse>, ValidationProblem, ProblemHttpResult>> PutPublicityItemAsync(
+        string branchId, string itemId, PublicityRequest request, IGrainFactory grains, Access access, HttpContext context)
     {
         var validator = Resource.CheckPath(branchId, itemId);
         Check(request, validator);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         var item = new PublicityItem(request.CampaignId!, request.Channel!, request.Outlet!, request.Title!, request.Url,
             request.PublishedOn!.Value, request.Reach);
-        return await Resource.PutAsync(grains, branchId, itemId, item, context);
+        return await Resource.PutAsync(grains, access, branchId, itemId, item, context);
     }
 
     private static Task<Results<Ok<PublicityResponse>, ProblemHttpResult, ValidationProblem>> GetPublicityItemAsync(
-        string branchId, string itemId, IGrainFactory grains) => Resource.GetAsync(grains, branchId, itemId);
+        string branchId, string itemId, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.GetAsync(grains, access, branchId, itemId, context);
 
-    private static Task<Results<NoContent, ValidationProblem>> VoidPublicityItemAsync(
-        string branchId, string itemId, string? reason, IGrainFactory grains, HttpContext context) =>
-        Resource.VoidAsync(grains, branchId, itemId, reason, context);
+    private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidPublicityItemAsync(
+        string branchId, string itemId, string? reason, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.VoidAsync(grains, access, branchId, itemId, reason, context);
 
     private static void Check(PublicityRequest r, Validator v)
     {

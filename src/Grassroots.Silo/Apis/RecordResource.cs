@@ -1,6 +1,7 @@
 using Grassroots.Domain.Grains;
 using Grassroots.Domain.Model;
 using Grassroots.Runtime;
+using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -8,7 +9,8 @@ namespace Grassroots.Silo.Apis;
 /// <summary>
 /// What the three record resources (study sessions, honoree talks, publicity) share: the grain key
 /// "{branchId}/{recordId}", path-id checks, read, void and the create-or-correct answer. Each resource
-/// validates its own body and builds the domain record; everything after that is here.
+/// validates its own body and builds the domain record; everything after that is here, starting with the key's
+/// scope: the branch's own key, an admin above it, or hq (403 before the grain is called).
 /// </summary>
 public sealed class RecordResource<TGrain, T, TResponse>(string idField, string entity, Func<LoggedRecord<T>, TResponse> map)
     where TGrain : IRecordGrain<T>
@@ -25,19 +27,21 @@ public sealed class RecordResource<TGrain, T, TResponse>(string idField, string 
     }
 
     /// <summary>Stores a valid record: 201 when new, 200 when corrected or unchanged. Domain checks throw (→ 400/409).</summary>
-    public async Task<Results<Created<TResponse>, Ok<TResponse>, ValidationProblem>> PutAsync(
-        IGrainFactory grains, string branchId, string recordId, T data, HttpContext context)
+    public async Task<Results<Created<TResponse>, Ok<TResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        IGrainFactory grains, Access access, string branchId, string recordId, T data, HttpContext context)
     {
+        if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         var saved = await Grain(grains, branchId, recordId).PutAsync(data, Caller.Actor(context));
         var body = map(saved.Record);
         return saved.Result == PutResult.Created ? TypedResults.Created(context.Request.Path, body) : TypedResults.Ok(body);
     }
 
     public async Task<Results<Ok<TResponse>, ProblemHttpResult, ValidationProblem>> GetAsync(
-        IGrainFactory grains, string branchId, string recordId)
+        IGrainFactory grains, Access access, string branchId, string recordId, HttpContext context)
     {
         var validator = CheckPath(branchId, recordId);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
+        if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         var record = await Grain(grains, branchId, recordId).GetAsync();
         return record is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {entity} '{recordId}' in branch '{branchId}'.")
@@ -45,12 +49,13 @@ public sealed class RecordResource<TGrain, T, TResponse>(string idField, string 
     }
 
     /// <summary>Voids the record (204); voiding twice changes nothing. An unknown record throws NotFoundException (→ 404).</summary>
-    public async Task<Results<NoContent, ValidationProblem>> VoidAsync(
-        IGrainFactory grains, string branchId, string recordId, string? reason, HttpContext context)
+    public async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidAsync(
+        IGrainFactory grains, Access access, string branchId, string recordId, string? reason, HttpContext context)
     {
         var validator = CheckPath(branchId, recordId);
         if (validator.Required("reason", reason)) validator.Text("reason", reason, MaxReasonLength);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
+        if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         await Grain(grains, branchId, recordId).VoidAsync(reason!, Caller.Actor(context));
         return TypedResults.NoContent();
     }

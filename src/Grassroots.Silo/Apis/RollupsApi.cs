@@ -4,6 +4,7 @@ using Grassroots.Domain.Grains;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
 using Grassroots.Runtime;
+using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -33,12 +34,14 @@ public static class RollupsApi
     }
 
     private static async Task<Results<Ok<RollupResponse>, ProblemHttpResult, ValidationProblem>> GetRollupAsync(
-        string regionCode, string? campaignId, string? from, string? to, RegionDirectory regions, IGrainFactory grains, TimeProvider clock)
+        string regionCode, string? campaignId, string? from, string? to, RegionDirectory regions, IGrainFactory grains, TimeProvider clock,
+        Access access, HttpContext context)
     {
         var validator = new Validator();
         var (first, last) = CheckQuery(validator, campaignId, from, to);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
+        if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
         if (await grains.Get<ICampaignGrain>(campaignId!).GetAsync() is null) return UnknownCampaign(campaignId!);
 
         Task<Totals> TotalsOf(string code) => grains.Get<IRegionRollupGrain>(code).GetTotalsAsync(campaignId!, first, last);
@@ -52,13 +55,14 @@ public static class RollupsApi
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
         string regionCode, string? campaignId, string? interval, string? from, string? to,
-        RegionDirectory regions, IGrainFactory grains, TimeProvider clock)
+        RegionDirectory regions, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
     {
         var validator = new Validator();
         var (first, last) = CheckQuery(validator, campaignId, from, to);
         validator.OneOf("interval", interval, Intervals.Keys, required: true);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
+        if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
         if (await grains.Get<ICampaignGrain>(campaignId!).GetAsync() is not { } campaign) return UnknownCampaign(campaignId!);
 
         // Without a range: the campaign so far.

@@ -1,6 +1,7 @@
 using Grassroots.Domain.Grains;
 using Grassroots.Domain.Model;
 using Grassroots.Runtime;
+using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -26,8 +27,8 @@ public static class StudySessionsApi
         return api;
     }
 
-    private static async Task<Results<Created<StudySessionResponse>, Ok<StudySessionResponse>, ValidationProblem>> PutStudySessionAsync(
-        string branchId, string sessionId, StudySessionRequest request, IGrainFactory grains, HttpContext context)
+    private static async Task<Results<Created<StudySessionResponse>, Ok<StudySessionResponse>, ValidationProblem, ProblemHttpResult>> PutStudySessionAsync(
+        string branchId, string sessionId, StudySessionRequest request, IGrainFactory grains, Access access, HttpContext context)
     {
         var validator = Resource.CheckPath(branchId, sessionId);
         Check(request, validator);
@@ -35,15 +36,16 @@ public static class StudySessionsApi
         var a = request.Attendees!;
         var session = new StudySession(request.CampaignId!, request.Title!, request.HeldOn!.Value, request.Format!, request.Kind,
             new Attendance(a.Total!.Value, a.Frontline, a.Youth, a.Women), request.OnlineViews, request.Notes);
-        return await Resource.PutAsync(grains, branchId, sessionId, session, context);
+        return await Resource.PutAsync(grains, access, branchId, sessionId, session, context);
     }
 
     private static Task<Results<Ok<StudySessionResponse>, ProblemHttpResult, ValidationProblem>> GetStudySessionAsync(
-        string branchId, string sessionId, IGrainFactory grains) => Resource.GetAsync(grains, branchId, sessionId);
+        string branchId, string sessionId, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.GetAsync(grains, access, branchId, sessionId, context);
 
-    private static Task<Results<NoContent, ValidationProblem>> VoidStudySessionAsync(
-        string branchId, string sessionId, string? reason, IGrainFactory grains, HttpContext context) =>
-        Resource.VoidAsync(grains, branchId, sessionId, reason, context);
+    private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidStudySessionAsync(
+        string branchId, string sessionId, string? reason, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.VoidAsync(grains, access, branchId, sessionId, reason, context);
 
     private static void Check(StudySessionRequest r, Validator v)
     {

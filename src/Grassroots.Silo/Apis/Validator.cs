@@ -13,6 +13,9 @@ public sealed partial class Validator
 
     public bool IsValid => _errors.Count == 0;
 
+    /// <summary>Every problem as "field: message", for the commands that share these checks.</summary>
+    public IEnumerable<string> Messages => _errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"));
+
     public Validator Fail(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];

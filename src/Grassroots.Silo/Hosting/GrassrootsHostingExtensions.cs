@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Grassroots.Domain;
 using Grassroots.Runtime;
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.Security;
 using Grassroots.Silo.Telemetry;
 using Grassroots.Storage;
 
@@ -25,6 +26,7 @@ public static class GrassrootsHostingExtensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddOpenApi();
+        builder.AddGrassrootsSecurity();
         builder.AddGrassrootsTelemetry();
         return builder;
     }
@@ -36,6 +38,8 @@ public static class GrassrootsHostingExtensions
         app.UseMiddleware<RequestLimits>();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapGrassrootsApis();

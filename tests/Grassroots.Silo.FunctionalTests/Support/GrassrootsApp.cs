@@ -1,7 +1,10 @@
+using System.Net.Http.Headers;
+using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grassroots.Silo.FunctionalTests.Support;
@@ -9,42 +12,82 @@ namespace Grassroots.Silo.FunctionalTests.Support;
 /// <summary>
 /// The real service on a real HTTP host (the test server) over a fresh SQLite file or PostgreSQL database,
 /// without demo data. One per test: <c>await using var app = await GrassrootsApp.StartAsync(provider);</c>
+/// <see cref="WebApplicationFactory{T}.CreateClient()"/> sends an hq key (issued at start) so tests about other
+/// things need not think about keys; <see cref="ClientWith"/> sends any other key, or none.
 /// </summary>
 public sealed class GrassrootsApp : WebApplicationFactory<Program>
 {
     private readonly TestDatabase _database;
     private readonly string _shard;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private bool _ownsDatabase = true;
 
-    private GrassrootsApp(TestDatabase database, string shard)
+    private GrassrootsApp(TestDatabase database, string shard, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _database = database;
         _shard = shard;
+        _settings = settings ?? new Dictionary<string, string?>();
     }
 
     public TestDatabase Database => _database;
 
-    public static async Task<GrassrootsApp> StartAsync(StorageProvider provider, string shard = "silo-1")
+    /// <summary>The hq key <see cref="WebApplicationFactory{T}.CreateClient()"/> sends.</summary>
+    public string HqKey { get; private set; } = "";
+
+    /// <summary>Where Storage:DataDirectory points: the SQLite file's folder (first-start key file included).</summary>
+    public string DataDirectory => DataDirectoryOf(_database);
+
+    public static async Task<GrassrootsApp> StartAsync(StorageProvider provider, string shard = "silo-1",
+        IReadOnlyDictionary<string, string?>? settings = null) =>
+        await StartOnAsync(new GrassrootsApp(await TestDatabase.CreateAsync(provider, shard), shard, settings));
+
+    /// <summary>The service over a database the caller owns (and disposes), e.g. one a command has already worked on.</summary>
+    public static Task<GrassrootsApp> StartAsync(TestDatabase database, string shard = "silo-1") =>
+        StartOnAsync(new GrassrootsApp(database, shard) { _ownsDatabase = false });
+
+    /// <summary>A second silo over the same database, as in a cluster; it accepts the first one's hq key.</summary>
+    public static GrassrootsApp SecondSilo(GrassrootsApp first, string shard) =>
+        new(first._database, shard, first._settings) { _ownsDatabase = false, HqKey = first.HqKey };
+
+    private static async Task<GrassrootsApp> StartOnAsync(GrassrootsApp app)
     {
-        var app = new GrassrootsApp(await TestDatabase.CreateAsync(provider, shard), shard);
         _ = app.Server; // start the host: migrations, regions, grains
+        app.HqKey = (await app.Service<ApiKeyStore>().CreateAsync(Roles.Hq, "CN", "functional tests", "test")).Key;
         return app;
     }
 
-    /// <summary>A second silo over the same database, as in a cluster.</summary>
-    public static GrassrootsApp SecondSilo(GrassrootsApp first, string shard) => new(first._database, shard) { _ownsDatabase = false };
-
-    private bool _ownsDatabase = true;
-
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A client that sends <paramref name="key"/> as its bearer key, or no Authorization header when null.</summary>
+    public HttpClient ClientWith(string? key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = key is null ? null : new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (HqKey.Length > 0) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HqKey);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:Provider", _database.Options.Provider.ToString());
         builder.UseSetting("Storage:ConnectionString", _database.Options.ConnectionString);
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Storage:Shard", _shard);
         builder.UseSetting("Demo:Load", "false");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
+
+    /// <summary>The SQLite file's folder, so nothing lands in the working directory; a fresh temp folder for PostgreSQL.</summary>
+    public static string DataDirectoryOf(TestDatabase database) =>
+        database.Provider == StorageProvider.Sqlite
+            ? Path.GetDirectoryName(new SqliteConnectionStringBuilder(database.Options.ConnectionString).DataSource)!
+            : Path.Combine(Path.GetTempPath(), "grassroots-tests", database.Name!);
 
     public override async ValueTask DisposeAsync()
     {

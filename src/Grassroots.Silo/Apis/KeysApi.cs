@@ -1,0 +1,72 @@
+using Grassroots.Silo.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// API keys (DESIGN.md §5): hq issues and revokes any key, a region-admin region-admin and branch keys inside its
+/// subtree. The key itself is in the answer to POST and nowhere else, ever.
+/// </summary>
+public static class KeysApi
+{
+    public const int MaxLabel = 200;
+
+    public static RouteGroupBuilder MapKeysApi(this RouteGroupBuilder api)
+    {
+        var keys = api.MapGroup("keys").WithTags("Keys");
+        keys.MapPost("", IssueKeyAsync).WithName("IssueKey")
+            .WithSummary("Issues a key with a role and scope; the answer holds the key, which is shown this once.");
+        keys.MapDelete("{keyId}", RevokeKeyAsync).WithName("RevokeKey")
+            .WithSummary("Revokes a key (204); it is refused from then on. Revoking twice changes nothing.");
+        return api;
+    }
+
+    public static async Task<Results<Created<IssuedKeyDto>, ValidationProblem, ProblemHttpResult>> IssueKeyAsync(
+        KeyRequest request, ApiKeyStore keys, Access access, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!Access.CanManageKeys(context.User)) return Access.Refused();
+        var v = await CheckAsync(request, access);
+        if (!v.IsValid) return v.AsValidationProblem();
+        if (!await access.CanManageKeyAsync(context.User, request.Role!, request.Scope!)) return Access.Refused();
+
+        var issued = await keys.CreateAsync(request.Role!, request.Scope!, request.Label!, Caller.Actor(context), cancellationToken);
+        var key = issued.Record;
+        return TypedResults.Created((string?)null, new IssuedKeyDto(key.KeyId, issued.Key, key.Role, key.Scope, key.Label, key.CreatedAt));
+    }
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RevokeKeyAsync(
+        string keyId, ApiKeyStore keys, Access access, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!Access.CanManageKeys(context.User)) return Access.Refused();
+        var v = new Validator();
+        if (!v.Id("keyId", keyId)) return v.AsValidationProblem();
+        if (await keys.FindAsync(keyId, cancellationToken) is not { } key) return TypedResults.NotFound();
+        if (!await access.CanManageKeyAsync(context.User, key.Role, key.Scope)) return Access.Refused();
+
+        await keys.RevokeAsync(keyId, Caller.Actor(context), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The role, a scope that fits it (CN; a province, city or county; a registered branch) and a label.</summary>
+    public static async Task<Validator> CheckAsync(KeyRequest request, Access access)
+    {
+        var v = new Validator();
+        v.OneOf("role", request.Role, Roles.All, required: true);
+        v.Text("label", request.Label, MaxLabel, required: true);
+        if (v.Required("scope", request.Scope) && request.Role is { } role && Roles.All.Contains(role)
+            && (role != Roles.Branch || v.Id("scope", request.Scope))
+            && await access.ScopeRegionAsync(role, request.Scope!) is null)
+            v.Fail("scope", role switch
+            {
+                Roles.Hq => "An hq key's scope is CN.",
+                Roles.RegionAdmin => $"'{request.Scope}' is not a province, city or county code.",
+                _ => $"No branch is registered with the id '{request.Scope}'.",
+            });
+        return v;
+    }
+}
+
+public sealed record KeyRequest(string? Role, string? Scope, string? Label);
+
+/// <summary>A key just issued; <see cref="Key"/> goes in "Authorization: Bearer …" and is not shown again.</summary>
+public sealed record IssuedKeyDto(string KeyId, string Key, string Role, string Scope, string Label, DateTimeOffset CreatedAt);

@@ -1,0 +1,63 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Grassroots.Silo.Security;
+
+/// <summary>
+/// "Authorization: Bearer &lt;api key&gt;" → a user carrying the key's id, role and scope. Without a header the
+/// request is anonymous (and refused by the /api group with 401), except in the open development mode, where it
+/// acts as hq. A header with a malformed, unknown, wrong or revoked key is always 401, in either mode.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
+    UrlEncoder encoder, ApiKeyStore keys, IOptions<SecurityOptions> security, IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    /// <summary>Who an unauthenticated request is in the open development mode; the change log names it.</summary>
+    public static readonly KeyHolder OpenDevelopment = new("open-development", Roles.Hq, "CN");
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+            return security.Value.OpenDevelopmentMode
+                ? AuthenticateResult.Success(new AuthenticationTicket(OpenDevelopment.ToPrincipal(SchemeName, OpenDevelopment.KeyId), SchemeName))
+                : AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
+        var key = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (key is null) return AuthenticateResult.Fail("The API key is unknown or has been revoked.");
+        var holder = new KeyHolder(key.KeyId, key.Role, key.Scope);
+        return AuthenticateResult.Success(new AuthenticationTicket(holder.ToPrincipal(SchemeName), SchemeName));
+    }
+
+    /// <summary>401 as problem details, with the challenge RFC 6750 asks for.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = failure is null ? "An API key is required." : "The API key was not accepted.",
+                Detail = failure?.Message ?? "Send it as 'Authorization: Bearer <api key>'.",
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = Access.RefusedTitle },
+        });
+    }
+}

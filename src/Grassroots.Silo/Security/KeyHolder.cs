@@ -1,0 +1,43 @@
+using System.Security.Claims;
+
+namespace Grassroots.Silo.Security;
+
+/// <summary>The three roles of DESIGN.md §5, each with the kind of scope it carries.</summary>
+public static class Roles
+{
+    /// <summary>Scope: a branch id. Writes and reads its own branch's records, reads its own figures.</summary>
+    public const string Branch = "branch";
+
+    /// <summary>Scope: a province, city or county code. Manages branches and honorees, reads everything in its subtree.</summary>
+    public const string RegionAdmin = "region-admin";
+
+    /// <summary>Scope: CN. Everything.</summary>
+    public const string Hq = "hq";
+
+    public static readonly string[] All = [Branch, RegionAdmin, Hq];
+}
+
+/// <summary>
+/// The API key behind a request, as the authentication handler puts it on the user. The name is
+/// "key:&lt;keyId&gt;" so the change log says which key made each change.
+/// </summary>
+public sealed record KeyHolder(string KeyId, string Role, string Scope)
+{
+    private const string KeyIdClaim = "grassroots:key-id", RoleClaim = "grassroots:role", ScopeClaim = "grassroots:scope";
+
+    /// <summary>The user of a request made with this key; <paramref name="name"/> replaces "key:&lt;keyId&gt;" where there is no real key.</summary>
+    public ClaimsPrincipal ToPrincipal(string scheme, string? name = null) => new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Name, name ?? $"key:{KeyId}"), new Claim(KeyIdClaim, KeyId),
+            new Claim(RoleClaim, Role), new Claim(ScopeClaim, Scope),
+        ], scheme));
+
+    /// <summary>The key of an authenticated user; null otherwise.</summary>
+    public static KeyHolder? From(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true
+        && user.FindFirst(KeyIdClaim)?.Value is { } keyId
+        && user.FindFirst(RoleClaim)?.Value is { } role
+        && user.FindFirst(ScopeClaim)?.Value is { } scope
+            ? new KeyHolder(keyId, role, scope)
+            : null;
+}

@@ -1,0 +1,20 @@
+namespace Grassroots.Silo.Security;
+
+/// <summary>Settings under "Security".</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>
+    /// Requests without a key act as hq. For a developer's own machine only: off by default, and a warning is
+    /// logged at start while it is on. A key that is sent is still checked (a wrong key is still 401).
+    /// </summary>
+    public bool OpenDevelopmentMode { get; set; }
+
+    /// <summary>
+    /// How long a validated key is trusted from memory. Revoking on this silo takes effect at once; revoking
+    /// on another silo of a cluster takes effect here within this time.
+    /// </summary>
+    public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Name of the file in Storage:DataDirectory that receives the hq key created on first start.</summary>
+    public const string FirstKeyFile = "hq-key.txt";
+}

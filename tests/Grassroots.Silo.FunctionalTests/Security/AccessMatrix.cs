@@ -1,0 +1,111 @@
+using System.Net;
+using Grassroots.Silo.Security;
+using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;
+
+namespace Grassroots.Silo.FunctionalTests.Security;
+
+/// <summary>Where a key's request points: a branch, a county for new branches, a region to read, a province for honorees.</summary>
+internal sealed record Target(string Branch, string County, string Region, string Province);
+
+/// <summary>One request of a row: values for the route's {placeholders}, an optional query string and body.</summary>
+internal sealed record Call(Dictionary<string, string> Values, string? Query = null, object? Body = null);
+
+/// <summary>
+/// One endpoint: its route exactly as mapped, the status each role gets inside and outside its scope, and how to
+/// build a request at a target (creating whatever the request acts on, with the hq client, first).
+/// </summary>
+internal sealed record Row(string Method, string Route, (int In, int Out) Branch, (int In, int Out) Admin, (int In, int Out) Hq,
+    Func<Setup, Target, string, Task<Call>> Prepare)
+{
+    public string Endpoint => $"{Method} {Route}";
+
+    public int Expected(string role, bool inside)
+    {
+        var (whenInside, whenOutside) = role switch { Roles.Branch => Branch, Roles.RegionAdmin => Admin, _ => Hq };
+        return inside ? whenInside : whenOutside;
+    }
+
+    public string Path(Call call) =>
+        call.Values.Aggregate(Route, (path, v) => path.Replace($"{{{v.Key}}}", Uri.EscapeDataString(v.Value), StringComparison.Ordinal))
+        + (call.Query is null ? "" : "?" + call.Query);
+}
+
+/// <summary>What a row may use to create what its request acts on.</summary>
+internal sealed record Setup(HttpClient Hq, ApiKeyStore Keys);
+
+/// <summary>
+/// Every /api endpoint × role. The world (<see cref="RecordScenario.SeedAsync"/>): campaign c1; branches b1 (630102)
+/// and b2 (630103) in 青海, b3 (440112) in 广东; honorees h1 (青海) and h2 (广东); record r0 of each kind in b1–b3.
+/// Keys: branch b1, region-admin 630000 (青海), hq CN.
+/// </summary>
+internal static class AccessMatrix
+{
+    public static readonly (string Role, string Scope, Target Inside, Target Outside)[] Keys =
+    [
+        // A branch key: its own branch; a sibling branch in the same county's province is already outside.
+        (Roles.Branch, "b1", new("b1", "630102", "630102", "630000"), new("b2", "630103", "630103", "440000")),
+        (Roles.RegionAdmin, "630000", new("b2", "630103", "630100", "630000"), new("b3", "440112", "440000", "440000")),
+        // hq has no outside: "outside" is simply somewhere else, and still allowed.
+        (Roles.Hq, "CN", new("b1", "630102", "630000", "630000"), new("b3", "440112", "440000", "440000")),
+    ];
+
+    private const int Ok = 200, Created = 201, NoContent = 204, Refused = 403;
+    private static readonly (int, int) Everyone = (Ok, Ok);
+
+    public static readonly Row[] Rows =
+    [
+        new("GET", "/api/regions/{code}", Everyone, Everyone, Everyone, (_, t, _) => Done(new() { ["code"] = t.Region })),
+        new("GET", "/api/regions/{code}/branches", (Refused, Refused), (Ok, Refused), Everyone,
+            (_, t, _) => Done(new() { ["code"] = t.Region }, "campaignId=c1")),
+        new("GET", "/api/campaigns", Everyone, Everyone, Everyone, (_, _, _) => Done(new())),
+        new("GET", "/api/campaigns/{campaignId}", Everyone, Everyone, Everyone, (_, _, _) => Done(new() { ["campaignId"] = Campaign })),
+        new("PUT", "/api/campaigns/{campaignId}", (Refused, Refused), (Refused, Refused), (Created, Created),
+            (_, _, n) => Done(new() { ["campaignId"] = $"camp{n}" }, body: new { title = "新活动", startsOn = "2021-01-01" })),
+        new("GET", "/api/branches/{branchId}", (Ok, Refused), (Ok, Refused), Everyone, (_, t, _) => Done(new() { ["branchId"] = t.Branch })),
+        new("PUT", "/api/branches/{branchId}", (Refused, Refused), (Created, Refused), (Created, Created),
+            (_, t, n) => Done(new() { ["branchId"] = $"nb{n}" }, body: new { name = "新工会", regionCode = t.County, memberCount = 10 })),
+        new("GET", "/api/honorees/{honoreeId}", Everyone, Everyone, Everyone, (_, _, _) => Done(new() { ["honoreeId"] = "h2" })),
+        new("PUT", "/api/honorees/{honoreeId}", (Refused, Refused), (Created, Refused), (Created, Created),
+            (_, t, n) => Done(new() { ["honoreeId"] = $"nh{n}" }, body: new { name = "劳模", title = "other", provinceCode = t.Province })),
+        .. RecordRows("study-sessions", "sessionId", Session()),
+        .. RecordRows("honoree-talks", "talkId", Talk()),
+        .. RecordRows("publicity", "itemId", Publicity()),
+        new("GET", "/api/rollups/{regionCode}", (Refused, Refused), (Ok, Refused), Everyone,
+            (_, t, _) => Done(new() { ["regionCode"] = t.Region }, "campaignId=c1")),
+        new("GET", "/api/rollups/{regionCode}/series", (Refused, Refused), (Ok, Refused), Everyone,
+            (_, t, _) => Done(new() { ["regionCode"] = t.Region }, "campaignId=c1&interval=month")),
+        new("POST", "/api/keys", (Refused, Refused), (Created, Refused), (Created, Created),
+            (_, t, n) => Done([], body: new { role = Roles.Branch, scope = t.Branch, label = $"issued {n}" })),
+        new("DELETE", "/api/keys/{keyId}", (Refused, Refused), (NoContent, Refused), (NoContent, NoContent),
+            async (s, t, n) => new Call(new() { ["keyId"] = (await s.Keys.CreateAsync(Roles.Branch, t.Branch, $"victim {n}", "test")).Record.KeyId })),
+    ];
+
+    /// <summary>PUT (a new record), GET (r0) and DELETE (a record created for the purpose) under /api/branches/{branchId}/{kind}.</summary>
+    private static Row[] RecordRows(string kind, string idName, object body)
+    {
+        var route = $"/api/branches/{{branchId}}/{kind}/{{{idName}}}";
+        return
+        [
+            new("PUT", route, (Created, Refused), (Created, Refused), (Created, Created),
+                (_, t, n) => Done(new() { ["branchId"] = t.Branch, [idName] = $"p{n}" }, body: body)),
+            new("GET", route, (Ok, Refused), (Ok, Refused), Everyone, (_, t, _) => Done(new() { ["branchId"] = t.Branch, [idName] = "r0" })),
+            new("DELETE", route, (NoContent, Refused), (NoContent, Refused), (NoContent, NoContent), async (s, t, n) =>
+            {
+                var path = $"/api/branches/{t.Branch}/{kind}/v{n}";
+                Assert.Equal(HttpStatusCode.Created, (await s.Hq.PutAsync(path, body)).StatusCode);
+                return new Call(new() { ["branchId"] = t.Branch, [idName] = $"v{n}" }, "reason=test");
+            }),
+        ];
+    }
+
+    /// <summary>Records r0 of each kind in b1, b2 and b3, logged with the hq client.</summary>
+    public static async Task SeedRecordsAsync(HttpClient hq)
+    {
+        foreach (var branch in new[] { "b1", "b2", "b3" })
+        foreach (var (kind, body) in new (string, object)[] { ("study-sessions", Session()), ("honoree-talks", Talk()), ("publicity", Publicity()) })
+            Assert.Equal(HttpStatusCode.Created, (await hq.PutAsync($"/api/branches/{branch}/{kind}/r0", body)).StatusCode);
+    }
+
+    private static Task<Call> Done(Dictionary<string, string> values, string? query = null, object? body = null) =>
+        Task.FromResult(new Call(values, query, body));
+}
