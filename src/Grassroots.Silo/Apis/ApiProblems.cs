@@ -18,7 +18,7 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
         {
             FieldValidationException e => (400, "The request is invalid.", new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this resource.",
-                new Dictionary<string, string[]> { [FieldOf(json.Path)] = [json.Message] }),
+                new Dictionary<string, string[]> { [FieldOf(json.Path)] = [Explain(json)] }),
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "The request body is too large." : "The request is malformed.",
                 new Dictionary<string, string[]> { ["body"] = [bad.Message] }),
             NotFoundException => (404, exception.Message, null),
@@ -34,6 +34,10 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
             : new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(errors) { Status = status, Title = title };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
     }
+
+    /// <summary>The serializer's own message names .NET types; say what a client can act on, and where.</summary>
+    private static string Explain(JsonException json) =>
+        $"Not a valid value for this field, or not valid JSON here (line {(json.LineNumber ?? 0) + 1}, byte {json.BytePositionInLine ?? 0}).";
 
     /// <summary>"$.attendees.total" → "attendees.total"; the body itself when the path is unknown.</summary>
     private static string FieldOf(string? path) => path is null or "$" ? "body" : path.TrimStart('$', '.');
