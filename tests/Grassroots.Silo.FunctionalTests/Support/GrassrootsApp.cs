@@ -51,9 +51,17 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
 
     private static async Task<GrassrootsApp> StartOnAsync(GrassrootsApp app)
     {
-        _ = app.Server; // start the host: migrations, regions, grains
-        app.HqKey = (await app.Service<ApiKeyStore>().CreateAsync(Roles.Hq, "CN", "functional tests", "test")).Key;
-        return app;
+        try
+        {
+            _ = app.Server; // start the host: migrations, regions, grains
+            app.HqKey = (await app.Service<ApiKeyStore>().CreateAsync(Roles.Hq, "CN", "functional tests", "test")).Key;
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync(); // drops the test database, which nobody else holds yet
+            throw;
+        }
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
