@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Grassroots.Runtime;
+using Grassroots.Runtime.Persistence;
 using Grassroots.Storage.Batching;
 using Microsoft.Extensions.Logging;
 
@@ -96,8 +97,7 @@ public sealed class GroupCommitter : IAsyncDisposable
         {
             try
             {
-                var (errors, rows, seq) = await WriteBatchAsync(units, isolate: false).ConfigureAwait(false);
-                Complete(batch, errors, rows, seq);
+                Complete(batch, await WriteBatchAsync(units).ConfigureAwait(false));
                 StorageTelemetry.Record(batch.Count, Stopwatch.GetElapsedTime(started));
                 return;
             }
@@ -107,15 +107,14 @@ public sealed class GroupCommitter : IAsyncDisposable
                 _logger.LogInformation(error, "Batch of {Count} refused; retrying unit by unit", batch.Count);
                 try
                 {
-                    var (errors, rows, seq) = await WriteBatchAsync(units, isolate: true).ConfigureAwait(false);
-                    Complete(batch, errors, rows, seq);
-                    return;
+                    Complete(batch, await WriteUnitByUnitAsync(units).ConfigureAwait(false));
+                    StorageTelemetry.Record(batch.Count, Stopwatch.GetElapsedTime(started));
                 }
                 catch (Exception inner)
                 {
                     await FailAsync(batch, inner).ConfigureAwait(false);
-                    return;
                 }
+                return;
             }
             catch (Exception error) when (_database.IsRetryable(error) && attempt < 5)
             {
@@ -129,72 +128,83 @@ public sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
-    private async Task<(Exception?[] Errors, List<IncrementedRow> Rows, long Seq)> WriteBatchAsync(List<WriteUnit> units, bool isolate)
+    /// <summary>
+    /// Optimistically in one round trip; when some unit expected another version, again after locking and
+    /// reading every expected version, writing only the units that hold.
+    /// </summary>
+    private async Task<(BatchWriter.Outcome Outcome, long Seq)> WriteBatchAsync(List<WriteUnit> units)
+    {
+        var (connection, seq, shardRow) = await PrepareAsync().ConfigureAwait(false);
+        var outcome = await InTransactionAsync(connection, seq, async tx =>
+                await _writer.TryWriteOptimisticAsync(connection, tx, units, seq, shardRow, default).ConfigureAwait(false) is { } rows
+                    ? new BatchWriter.Outcome(new Exception?[units.Count], rows)
+                    : null).ConfigureAwait(false)
+            ?? await InTransactionAsync(connection, seq, async tx =>
+                await _writer.WriteAsync(connection, tx, units, seq, shardRow, default).ConfigureAwait(false)).ConfigureAwait(false);
+        return (outcome!, seq);
+    }
+
+    /// <summary>Each unit in its own savepoint, so a unit the database refuses fails alone.</summary>
+    private async Task<(BatchWriter.Outcome Outcome, long Seq)> WriteUnitByUnitAsync(List<WriteUnit> units)
+    {
+        var (connection, seq, shardRow) = await PrepareAsync().ConfigureAwait(false);
+        var outcome = await InTransactionAsync(connection, seq, async tx =>
+        {
+            var errors = new Exception?[units.Count];
+            var rows = new List<IncrementedRow>();
+            await _writer.WriteAsync(connection, tx, [], seq, shardRow, default).ConfigureAwait(false);
+            for (var i = 0; i < units.Count; i++)
+            {
+                await tx.SaveAsync("unit").ConfigureAwait(false);
+                try
+                {
+                    var one = await _writer.WriteAsync(connection, tx, [units[i]], seq, [], default).ConfigureAwait(false);
+                    errors[i] = one.Errors[0];
+                    rows.AddRange(one.Increments);
+                    await tx.ReleaseAsync("unit").ConfigureAwait(false);
+                }
+                catch (Exception error) when (_database.IsDataError(error))
+                {
+                    await tx.RollbackAsync("unit").ConfigureAwait(false);
+                    errors[i] = _database.IsUniqueViolation(error)
+                        ? new InconsistentStateException($"Another writer created the same row first: {error.Message}")
+                        : new WriteRejectedException($"The database refused this write: {error.Message}", error);
+                }
+            }
+            return new BatchWriter.Outcome(errors, rows);
+        }).ConfigureAwait(false);
+        return (outcome!, seq);
+    }
+
+    /// <summary>The connection, the next batch sequence number and the shards row that records it.</summary>
+    private async Task<(DbConnection Connection, long Seq, Upsert[] ShardRow)> PrepareAsync()
     {
         var connection = await ConnectionAsync().ConfigureAwait(false);
         if (_seq < 0) _seq = await ReadSeqAsync(connection).ConfigureAwait(false);
         var seq = _seq + 1;
-        Upsert[] shardRow = [new Upsert(Shards, [Shard], [seq])];
-        if (!isolate)
-        {
-            await using var attempt = await _database.BeginWriteAsync(connection).ConfigureAwait(false);
-            try
-            {
-                var written = await _writer.TryWriteOptimisticAsync(connection, attempt, units, seq, shardRow, default).ConfigureAwait(false);
-                if (written is not null)
-                {
-                    await attempt.CommitAsync().ConfigureAwait(false);
-                    _seq = seq;
-                    CommittedBatches++;
-                    return (new Exception?[units.Count], written, seq);
-                }
-                await attempt.RollbackAsync().ConfigureAwait(false);
-            }
-            catch
-            {
-                await SafeRollbackAsync(attempt).ConfigureAwait(false);
-                throw;
-            }
-        }
+        return (connection, seq, [new Upsert(Shards, [Shard], [seq])]);
+    }
 
-        // Some unit expected another version: lock and read every version, then write only the units that hold.
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction: commits and counts the batch as <paramref name="seq"/>
+    /// when it returns an outcome; rolls back when it returns null or throws.
+    /// </summary>
+    private async Task<BatchWriter.Outcome?> InTransactionAsync(DbConnection connection, long seq,
+        Func<DbTransaction, Task<BatchWriter.Outcome?>> work)
+    {
         await using var tx = await _database.BeginWriteAsync(connection).ConfigureAwait(false);
         try
         {
-            Exception?[] errors;
-            List<IncrementedRow> rows;
-            if (!isolate)
+            var outcome = await work(tx).ConfigureAwait(false);
+            if (outcome is null)
             {
-                (errors, rows) = await _writer.WriteAsync(connection, tx, units, seq, shardRow, default).ConfigureAwait(false);
-            }
-            else
-            {
-                errors = new Exception?[units.Count];
-                rows = [];
-                await _writer.WriteAsync(connection, tx, [], seq, shardRow, default).ConfigureAwait(false);
-                for (var i = 0; i < units.Count; i++)
-                {
-                    await tx.SaveAsync("unit").ConfigureAwait(false);
-                    try
-                    {
-                        var outcome = await _writer.WriteAsync(connection, tx, [units[i]], seq, [], default).ConfigureAwait(false);
-                        errors[i] = outcome.Errors[0];
-                        rows.AddRange(outcome.Increments);
-                        await tx.ReleaseAsync("unit").ConfigureAwait(false);
-                    }
-                    catch (Exception error) when (_database.IsDataError(error))
-                    {
-                        await tx.RollbackAsync("unit").ConfigureAwait(false);
-                        errors[i] = _database.IsUniqueViolation(error)
-                            ? new Grassroots.Runtime.Persistence.InconsistentStateException($"Another writer created the same row first: {error.Message}")
-                            : new WriteRejectedException($"The database refused this write: {error.Message}", error);
-                    }
-                }
+                await tx.RollbackAsync().ConfigureAwait(false);
+                return null;
             }
             await tx.CommitAsync().ConfigureAwait(false);
             _seq = seq;
             CommittedBatches++;
-            return (errors, rows, seq);
+            return outcome;
         }
         catch
         {
@@ -244,8 +254,9 @@ public sealed class GroupCommitter : IAsyncDisposable
         _connection = null;
     }
 
-    private void Complete(List<Pending> batch, Exception?[] errors, List<IncrementedRow> rows, long seq)
+    private void Complete(List<Pending> batch, (BatchWriter.Outcome Outcome, long Seq) written)
     {
+        var ((errors, rows), seq) = written;
         if (rows.Count > 0)
         {
             ICommitListener[] listeners;
