@@ -1,3 +1,6 @@
+using Grassroots.Runtime.Persistence;
+using Grassroots.Storage;
+
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
@@ -10,4 +13,30 @@ internal static class Contention
     public const int Attempts = 10;
 
     public static Task BackoffAsync(int attempt) => Task.Delay(Random.Shared.Next(1, 5 * attempt + 2));
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (which reloads a stale copy first) until it does not conflict. A conflict
+    /// marks the grain's copy stale and pauses before the next attempt; an outage leaves the copy in doubt, so it
+    /// is marked stale too, and the error goes to the caller.
+    /// </summary>
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> attempt, Action markStale)
+    {
+        for (var i = 1; ; i++)
+        {
+            try
+            {
+                return await attempt().ConfigureAwait(false);
+            }
+            catch (InconsistentStateException) when (i < Attempts)
+            {
+                markStale();
+                await BackoffAsync(i).ConfigureAwait(false);
+            }
+            catch (StorageUnavailableException)
+            {
+                markStale();
+                throw;
+            }
+        }
+    }
 }

@@ -2,7 +2,6 @@ using System.Data.Common;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Runtime;
-using Grassroots.Runtime.Persistence;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Grains;
@@ -43,39 +42,26 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
         return Current;
     }
 
-    public async Task<Saved<T>> PutAsync(T value, string actor)
+    /// <summary>A conflict means another process changed the row: reload and decide again.</summary>
+    public Task<Saved<T>> PutAsync(T value, string actor) => Contention.RetryAsync(() => TryPutAsync(value, actor), () => _stale = true);
+
+    private async Task<Saved<T>> TryPutAsync(T value, string actor)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            if (_stale) await LoadAsync().ConfigureAwait(false);
-            var before = Current;
-            if (before is not null && before.Value.Equals(value)) return new Saved<T>(PutResult.Unchanged, before);
-            await CheckAsync(value).ConfigureAwait(false);
-            var now = clock.Now();
-            var after = new Versioned<T>(value, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
-            List<RowWrite> writes =
-            [
-                new VersionedPut(Table, [GrainKey], [.. Columns(value), after.CreatedAt, after.UpdatedAt], before?.Version ?? 0),
-                ChangeLog.Entry(now, actor, Entity, GrainKey, before is null ? "create" : "update", before?.Value, value),
-                .. ExtraWrites(before, after),
-            ];
-            try
-            {
-                await committer.CommitAsync(new WriteUnit(writes)).ConfigureAwait(false);
-                Current = after;
-                return new Saved<T>(before is null ? PutResult.Created : PutResult.Updated, after);
-            }
-            catch (InconsistentStateException) when (attempt < Contention.Attempts)
-            {
-                _stale = true;
-                await Contention.BackoffAsync(attempt).ConfigureAwait(false);
-            }
-            catch (StorageUnavailableException)
-            {
-                _stale = true;
-                throw;
-            }
-        }
+        if (_stale) await LoadAsync().ConfigureAwait(false);
+        var before = Current;
+        if (before is not null && before.Value.Equals(value)) return new Saved<T>(PutResult.Unchanged, before);
+        await CheckAsync(value).ConfigureAwait(false);
+        var now = clock.Now();
+        var after = new Versioned<T>(value, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
+        List<RowWrite> writes =
+        [
+            new VersionedPut(Table, [GrainKey], [.. Columns(value), after.CreatedAt, after.UpdatedAt], before?.Version ?? 0),
+            ChangeLog.Entry(now, actor, Entity, GrainKey, before is null ? "create" : "update", before?.Value, value),
+            .. ExtraWrites(before, after),
+        ];
+        await committer.CommitAsync(new WriteUnit(writes)).ConfigureAwait(false);
+        Current = after;
+        return new Saved<T>(before is null ? PutResult.Created : PutResult.Updated, after);
     }
 
     protected async Task LoadAsync()

@@ -3,7 +3,6 @@ using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
 using Grassroots.Domain.Rollups;
 using Grassroots.Runtime;
-using Grassroots.Runtime.Persistence;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Grains;
@@ -92,28 +91,12 @@ public abstract class RecordGrain<T>(RecordKind<T> kind, Database database, Roll
     private Placement? PlacementOf(LoggedRecord<T>? record) =>
         record is null or { Voided: true } ? null : new Placement(kind.CampaignOf(record.Data), kind.DayOf(record.Data), record.RegionCode);
 
-    /// <summary>A conflict means another process changed the row: reload and decide again. An outage leaves our copy in doubt.</summary>
-    private async Task<RecordSaved<T>> WithRetryAsync(Func<Task<RecordSaved<T>>> attempt)
+    /// <summary>A conflict means another process changed the row: reload and decide again.</summary>
+    private Task<RecordSaved<T>> WithRetryAsync(Func<Task<RecordSaved<T>>> attempt) => Contention.RetryAsync(async () =>
     {
-        for (var i = 1; ; i++)
-        {
-            if (_stale) await LoadAsync().ConfigureAwait(false);
-            try
-            {
-                return await attempt().ConfigureAwait(false);
-            }
-            catch (InconsistentStateException) when (i < Contention.Attempts)
-            {
-                _stale = true;
-                await Contention.BackoffAsync(i).ConfigureAwait(false);
-            }
-            catch (StorageUnavailableException)
-            {
-                _stale = true;
-                throw;
-            }
-        }
-    }
+        if (_stale) await LoadAsync().ConfigureAwait(false);
+        return await attempt().ConfigureAwait(false);
+    }, () => _stale = true);
 
     private async Task LoadAsync()
     {
