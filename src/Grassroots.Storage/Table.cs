@@ -14,6 +14,9 @@ public sealed class Table(string name, string[] key, string[] values, bool versi
     /// <summary>A column stamped with the batch's sequence number on every upsert or increment.</summary>
     public string? SeqColumn { get; } = seqColumn;
 
+    /// <summary>Key columns, then value columns: the order in which readers of whole rows expect them.</summary>
+    public string ColumnList => string.Join(", ", Key.Concat(Values));
+
     public override string ToString() => Name;
 }
 

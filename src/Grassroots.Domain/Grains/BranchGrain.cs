@@ -81,7 +81,7 @@ public sealed class BranchGrain(Database database, GroupCommitter committer, Tim
         {
             var t = kind.Table;
             var records = await Database.QueryAsync(
-                $"SELECT {string.Join(", ", t.Key)}, {string.Join(", ", t.Values)}, version FROM {t.Name} WHERE branch_id = $1 AND NOT voided",
+                $"SELECT {t.ColumnList}, version FROM {t.Name} WHERE branch_id = $1 AND NOT voided",
                 [GrainKey], kind.Read).ConfigureAwait(false);
             foreach (var record in records.Where(r => campaignId is null || kind.CampaignOf(r.Data) == campaignId))
             {

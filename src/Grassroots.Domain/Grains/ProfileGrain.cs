@@ -67,7 +67,7 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
     protected async Task LoadAsync()
     {
         var rows = await database.QueryAsync(
-            $"SELECT {Table.Key[0]}, {string.Join(", ", Table.Values)}, version FROM {Table.Name} WHERE {Table.Key[0]} = $1",
+            $"SELECT {Table.ColumnList}, version FROM {Table.Name} WHERE {Table.Key[0]} = $1",
             [GrainKey], r =>
             {
                 var n = Table.Values.Length;

@@ -102,7 +102,7 @@ public abstract class RecordGrain<T>(RecordKind<T> kind, Database database, Roll
     {
         var table = kind.Table;
         var rows = await database.QueryAsync(
-            $"SELECT {string.Join(", ", table.Key)}, {string.Join(", ", table.Values)}, version FROM {table.Name} WHERE {table.Key[0]} = $1 AND {table.Key[1]} = $2",
+            $"SELECT {table.ColumnList}, version FROM {table.Name} WHERE {table.Key[0]} = $1 AND {table.Key[1]} = $2",
             [BranchId, RecordId], kind.Read).ConfigureAwait(false);
         _record = await CompleteAsync(rows.FirstOrDefault()).ConfigureAwait(false);
         _stale = false;

@@ -20,7 +20,7 @@ public sealed class RegionRollupGrain(Database database, RollupFeed feed, TimePr
         feed.Subscribe(GrainKey);
         var t = Tables.RegionRollups;
         var rows = await database.QueryAsync(
-            $"SELECT {string.Join(", ", t.Key)}, {string.Join(", ", t.Values)}, seq FROM {t.Name} WHERE region_code = $1",
+            $"SELECT {t.ColumnList}, seq FROM {t.Name} WHERE region_code = $1",
             [GrainKey], RollupFeed.ReadRow, cancellationToken).ConfigureAwait(false);
         Apply(rows);
     }

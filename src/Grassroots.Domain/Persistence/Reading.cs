@@ -6,7 +6,10 @@ namespace Grassroots.Domain.Persistence;
 /// <summary>Reads values whose driver type differs between SQLite (text, integers) and PostgreSQL.</summary>
 public static class Reading
 {
-    public static DateOnly Date(this DbDataReader r, int i) => r.GetValue(i) switch
+    public static DateOnly Date(this DbDataReader r, int i) => ToDate(r.GetValue(i));
+
+    /// <summary>A date as either driver returns it: DateTime (Npgsql), DateOnly, or "yyyy-MM-dd…" text (SQLite).</summary>
+    public static DateOnly ToDate(object? value) => value switch
     {
         DateTime t => DateOnly.FromDateTime(t),
         DateOnly d => d,

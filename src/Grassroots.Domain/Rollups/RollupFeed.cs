@@ -28,7 +28,7 @@ public sealed class RollupFeed(IGrainFactory grains, Database database, GroupCom
 
     public void OnCommitted(IReadOnlyList<IncrementedRow> rows) =>
         Push(rows.Where(r => r.Table == Tables.RegionRollups)
-            .Select(r => new RollupRow((string)r.Key[0]!, (string)r.Key[1]!, (string)r.Key[2]!, ToDate(r.Key[3]), r.Values, r.Seq)));
+            .Select(r => new RollupRow((string)r.Key[0]!, (string)r.Key[1]!, (string)r.Key[2]!, Reading.ToDate(r.Key[3]), r.Values, r.Seq)));
 
     private void Push(IEnumerable<RollupRow> rows)
     {
@@ -74,7 +74,7 @@ public sealed class RollupFeed(IGrainFactory grains, Database database, GroupCom
             }
             var t = Tables.RegionRollups;
             var rows = await database.QueryAsync(
-                $"SELECT {string.Join(", ", t.Key)}, {string.Join(", ", t.Values)}, seq FROM {t.Name} WHERE shard = $1 AND seq > $2",
+                $"SELECT {t.ColumnList}, seq FROM {t.Name} WHERE shard = $1 AND seq > $2",
                 [shard, seen], ReadRow, cancellationToken).ConfigureAwait(false);
             Push(rows);
             _seen[shard] = Math.Max(seq, rows.Count == 0 ? seen : rows.Max(r => r.Seq));
@@ -87,12 +87,4 @@ public sealed class RollupFeed(IGrainFactory grains, Database database, GroupCom
         for (var i = 0; i < values.Length; i++) values[i] = r.Long(4 + i);
         return new RollupRow(r.GetString(0), r.GetString(1), r.GetString(2), r.Date(3), values, r.Long(4 + values.Length));
     }
-
-    private static DateOnly ToDate(object? value) => value switch
-    {
-        DateOnly d => d,
-        DateTime t => DateOnly.FromDateTime(t),
-        string s => DateOnly.ParseExact(s[..10], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        _ => throw new InvalidCastException($"Not a date: {value}"),
-    };
 }
