@@ -6,12 +6,20 @@ using Npgsql;
 namespace Grassroots.Throughput;
 
 /// <summary>
-/// Group commit against one transaction per write, on a fresh PostgreSQL database. Every phase writes grain_state rows the
+/// Group commit against one transaction per write, on a fresh PostgreSQL database. Every phase writes bench_state rows the
 /// way grains do: each writer owns <see cref="GrainsPerWriter"/> grains and writes them round robin, so each grain's first
 /// write creates its row (expected version 0) and every later one updates it with the version it last wrote.
 /// </summary>
 public static class StorageBench
 {
+    /// <summary>A versioned key-value table of the bench's own, written the way grains wrote state before Orleans.</summary>
+    private static readonly Table BenchState = new("bench_state", ["grain_type", "grain_key", "state_name"], ["payload"], versioned: true);
+
+    private const string BenchStateTable = """
+        CREATE TABLE bench_state (grain_type TEXT NOT NULL, grain_key TEXT NOT NULL, state_name TEXT NOT NULL,
+            payload TEXT NOT NULL, version BIGINT NOT NULL, PRIMARY KEY (grain_type, grain_key, state_name))
+        """;
+
     private const int GrainsPerWriter = 64;
     private const int RowsPerInsert = 100;
 
@@ -20,9 +28,9 @@ public static class StorageBench
         """{"branchId":"b-110108-0001","sessionId":"s-2024-0001","campaignId":"campaign-1","regionCode":"110108","title":"学习贯彻全总十八大精神专题学习会","heldOn":"2024-03-15","format":"offline","kind":"study","attendees":48,"frontline":30,"youth":12,"women":20,"onlineViews":0,"voided":false}""";
 
     private const string VersionCheckedUpsert = """
-        INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version) VALUES ($1, $2, 'state', $3, $4 + 1)
+        INSERT INTO bench_state (grain_type, grain_key, state_name, payload, version) VALUES ($1, $2, 'state', $3, $4 + 1)
         ON CONFLICT (grain_type, grain_key, state_name) DO UPDATE SET payload = excluded.payload, version = excluded.version
-        WHERE grain_state.version = $4
+        WHERE bench_state.version = $4
         """;
 
     public static async Task RunAsync(StorageBenchOptions options)
@@ -48,6 +56,7 @@ public static class StorageBench
             };
             await using var database = Database.Create(storage);
             await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
+            await database.ExecuteAsync(BenchStateTable, []);
 
             var results = new Dictionary<char, RunResult>();
             double? meanBatch = null, batchMs = null;
@@ -108,7 +117,7 @@ public static class StorageBench
             return Task.FromResult<Func<Task<int>>>(async () =>
             {
                 var (key, expected) = grains.Next();
-                await committer.CommitAsync(new WriteUnit([new VersionedPut(SqlGrainStorage.GrainState, ["bench-b", key, "state"], [Payload], expected)]));
+                await committer.CommitAsync(new WriteUnit([new VersionedPut(BenchState, ["bench-b", key, "state"], [Payload], expected)]));
                 grains.Written();
                 return 1;
             });
@@ -128,7 +137,7 @@ public static class StorageBench
         return await TimedRun.RunAsync("c: 100-row INSERT", options.InsertConnections, async w =>
         {
             var connection = await connections.OpenAsync();
-            var sql = "INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version) VALUES "
+            var sql = "INSERT INTO bench_state (grain_type, grain_key, state_name, payload, version) VALUES "
                 + string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(i => $"('bench-c', ${i + 1}, 'state', ${RowsPerInsert + 1}, 1)"));
             var next = 0L;
             return async () =>

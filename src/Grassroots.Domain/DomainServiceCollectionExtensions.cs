@@ -1,7 +1,6 @@
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
-using Grassroots.Runtime;
 using Grassroots.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,28 +12,38 @@ namespace Grassroots.Domain;
 public static class DomainServiceCollectionExtensions
 {
     /// <summary>
-    /// Storage, reference data, the grains and the rollup feed, in start order: migrations, regions,
-    /// grain runtime, feed. Call after binding <see cref="StorageOptions"/> and <see cref="GrainRuntimeOptions"/>.
+    /// Storage (bound to the "Storage" settings) and reference data, in start order: migrations, then regions. Enough
+    /// for the commands that read the database without running grains.
     /// </summary>
-    public static IServiceCollection AddGrassrootsDomain(this IServiceCollection services)
+    public static IServiceCollection AddGrassrootsData(this IServiceCollection services)
     {
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
         services.AddGrassrootsStorage();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
-        services.AddSingleton<RegionDirectory>();
-        services.AddSingleton<RollupDeltas>();
-        services.AddSingleton<Reconciler>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
+        services.TryAddSingleton<RegionDirectory>();
+        services.TryAddSingleton<Reconciler>();
         services.AddHostedService<ReferenceDataLoader>();
-        services.AddGrainRuntime(grains => grains
-            .Add<ICampaignGrain, CampaignGrain>()
-            .Add<IBranchGrain, BranchGrain>()
-            .Add<IHonoreeGrain, HonoreeGrain>()
-            .Add<IStudySessionGrain, StudySessionGrain>()
-            .Add<IHonoreeTalkGrain, HonoreeTalkGrain>()
-            .Add<IPublicityItemGrain, PublicityItemGrain>()
-            .Add<IRegionRollupGrain, RegionRollupGrain>());
-        services.AddSingleton<RollupFeed>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RollupFeed>());
+        return services;
+    }
+
+    /// <summary>
+    /// What the grains of a silo need beside Orleans: the writer-shard lease (taken before the silo starts), the rollup
+    /// deltas and projections, and the delivery of committed rollup rows. Call before the Orleans silo is added, so
+    /// these start before it and stop after it.
+    /// </summary>
+    public static IServiceCollection AddGrassrootsGrainServices(this IServiceCollection services)
+    {
+        services.AddGrassrootsData();
+        services.AddSingleton<ShardLease>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShardLease>());
+        services.AddHostedService<CommitterDrain>();
+        services.AddSingleton<RollupDeltas>();
+        services.AddSingleton<CampaignProjection>();
+        services.AddSingleton<LocalRollupHolders>();
+        services.AddSingleton<RollupForwarder>();
+        services.AddHostedService(sp => sp.GetRequiredService<RollupForwarder>());
+        services.AddHostedService<DeadSiloResync>();
         return services;
     }
 }

@@ -35,24 +35,60 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
     /// <summary>True when the whole batch should simply be tried again (deadlock, busy database).</summary>
     public abstract bool IsRetryable(Exception error);
 
-    /// <summary>Runs a query written with $1, $2, … placeholders and maps each row.</summary>
-    public async Task<List<T>> QueryAsync<T>(string sql, IReadOnlyList<object?> args, Func<DbDataReader, T> map,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// True when the driver's async methods do their I/O synchronously (Microsoft.Data.Sqlite): such work is moved
+    /// to the thread pool, so a grain awaiting it never blocks an Orleans scheduler thread.
+    /// </summary>
+    public virtual bool BlocksOnIo => false;
+
+    /// <summary>Runs <paramref name="work"/> on an open connection of its own, off the caller's thread where the driver blocks.</summary>
+    public Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        async Task<T> RunAsync()
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        return BlocksOnIo ? Task.Run(RunAsync, cancellationToken) : RunAsync();
+    }
+
+    /// <summary>Runs a query written with $1, $2, … placeholders and maps each row.</summary>
+    public Task<List<T>> QueryAsync<T>(string sql, IReadOnlyList<object?> args, Func<DbDataReader, T> map,
+        CancellationToken cancellationToken = default) => WithConnectionAsync(async connection =>
+    {
         await using var command = connection.CreateCommand();
         Bind(command, sql, args);
         var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(map(reader));
         return rows;
-    }
+    }, cancellationToken);
 
     /// <summary>Runs a statement written with $1, $2, … placeholders outside any batch.</summary>
-    public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken cancellationToken = default)
+    public Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            Bind(command, sql, args);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction of its own and commits it.</summary>
+    public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async connection =>
+        {
+            await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await work(connection, tx).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Runs a statement written with $1, $2, … placeholders inside <paramref name="tx"/>.</summary>
+    public async Task<int> ExecuteAsync(DbConnection connection, DbTransaction tx, string sql, IReadOnlyList<object?> args,
+        CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
+        command.Transaction = tx;
         Bind(command, sql, args);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -63,6 +99,10 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
         statement.Parameters.AddRange(args);
         statement.Bind(command);
     }
+
+    /// <summary>The connection string this service connects with, for others that open their own connections (Orleans' providers).</summary>
+    public static string ConnectionStringFor(StorageOptions options) =>
+        options.Provider == StorageProvider.Postgres ? options.ResolveConnectionString() : SqliteDatabase.SqliteConnectionStringFor(options);
 
     public static Database Create(StorageOptions options) => options.Provider switch
     {

@@ -1,17 +1,19 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
-using Grassroots.Runtime;
-using Grassroots.Runtime.Persistence;
 using Grassroots.Storage.Batching;
 using Microsoft.Extensions.Logging;
 
 namespace Grassroots.Storage;
 
-/// <summary>Told, after each commit and before any writer is acknowledged, the new values of incremented rows.</summary>
+/// <summary>
+/// Told, after each commit, the new values of the rows it incremented. The batch's writers are acknowledged when the
+/// returned task completes, or after <see cref="StorageOptions.AcknowledgeWait"/> at the latest: what was committed
+/// stays committed whatever a listener does.
+/// </summary>
 public interface ICommitListener
 {
-    void OnCommitted(IReadOnlyList<IncrementedRow> rows);
+    Task OnCommittedAsync(IReadOnlyList<IncrementedRow> rows, long seq);
 }
 
 /// <summary>
@@ -32,14 +34,18 @@ public sealed class GroupCommitter : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<ICommitListener> _listeners = [];
     private readonly Task _loop;
+    private readonly ShardLease? _lease;
     private DbConnection? _connection;
     private long _seq = -1;
     private int _lastBatchSize;
+    private int _acknowledging;
 
-    public GroupCommitter(Database database, ILogger<GroupCommitter> logger)
+    /// <param name="lease">When given, no batch is written while this process does not hold its shard.</param>
+    public GroupCommitter(Database database, ILogger<GroupCommitter> logger, ShardLease? lease = null)
     {
         _database = database;
         _logger = logger;
+        _lease = lease;
         _writer = new BatchWriter(database);
         _loop = Task.Run(RunAsync);
     }
@@ -89,10 +95,17 @@ public sealed class GroupCommitter : IAsyncDisposable
 
     private async Task ExecuteAsync(List<Pending> batch)
     {
-        using var span = RuntimeTelemetry.Source.StartActivity("storage batch");
+        using var span = GrassrootsTelemetry.Source.StartActivity("storage batch");
         span?.SetTag("batch.size", batch.Count);
         var started = Stopwatch.GetTimestamp();
         var units = batch.Select(p => p.Unit).ToList();
+        if (_lease is { IsHeld: false })
+        {
+            await FailAsync(batch, new StorageUnavailableException(
+                $"This silo does not hold its writer shard '{Shard}' right now (the database is away, or another process took the shard)."))
+                .ConfigureAwait(false);
+            return;
+        }
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -167,7 +180,7 @@ public sealed class GroupCommitter : IAsyncDisposable
                 {
                     await tx.RollbackAsync("unit").ConfigureAwait(false);
                     errors[i] = _database.IsUniqueViolation(error)
-                        ? new InconsistentStateException($"Another writer created the same row first: {error.Message}")
+                        ? new VersionConflictException($"Another writer created the same row first: {error.Message}")
                         : new WriteRejectedException($"The database refused this write: {error.Message}", error);
                 }
             }
@@ -254,30 +267,41 @@ public sealed class GroupCommitter : IAsyncDisposable
         _connection = null;
     }
 
+    /// <summary>
+    /// Tells the listeners what the batch committed, then acknowledges its writers once they are done (or the wait is
+    /// over), without holding up the next batch.
+    /// </summary>
     private void Complete(List<Pending> batch, (BatchWriter.Outcome Outcome, long Seq) written)
     {
         var ((errors, rows), seq) = written;
-        if (rows.Count > 0)
-        {
-            ICommitListener[] listeners;
-            lock (_listeners) listeners = [.. _listeners];
-            foreach (var listener in listeners)
-            {
-                try
-                {
-                    listener.OnCommitted(rows);
-                }
-                catch (Exception error)
-                {
-                    _logger.LogError(error, "A commit listener failed");
-                }
-            }
-        }
+        ICommitListener[] listeners;
+        lock (_listeners) listeners = [.. _listeners];
+        var told = rows.Count == 0 || listeners.Length == 0
+            ? Task.CompletedTask
+            : Task.WhenAll(listeners.Select(listener => Tell(listener, rows, seq)));
         var receipt = new CommitReceipt(seq, batch.Count);
-        for (var i = 0; i < batch.Count; i++)
+        var pending = batch.ToArray();
+        Interlocked.Increment(ref _acknowledging);
+        _ = told.WaitAsync(_database.Options.AcknowledgeWait).ContinueWith(_ =>
         {
-            if (errors[i] is { } error) batch[i].Completion.TrySetException(error);
-            else batch[i].Completion.TrySetResult(receipt);
+            for (var i = 0; i < pending.Length; i++)
+            {
+                if (errors[i] is { } error) pending[i].Completion.TrySetException(error);
+                else pending[i].Completion.TrySetResult(receipt);
+            }
+            Interlocked.Decrement(ref _acknowledging);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task Tell(ICommitListener listener, IReadOnlyList<IncrementedRow> rows, long seq)
+    {
+        try
+        {
+            await listener.OnCommittedAsync(rows, seq).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            _logger.LogError(error, "A commit listener failed on batch {Seq}", seq);
         }
     }
 
@@ -293,10 +317,12 @@ public sealed class GroupCommitter : IAsyncDisposable
         foreach (var pending in batch) pending.Completion.TrySetException(failure);
     }
 
+    /// <summary>Writes what is queued, waits until its writers are acknowledged, and closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        while (Volatile.Read(ref _acknowledging) > 0) await Task.Delay(10).ConfigureAwait(false);
         await DropConnectionAsync().ConfigureAwait(false);
     }
 

@@ -10,13 +10,18 @@ public sealed class SqliteDatabase : Database
 
     public SqliteDatabase(StorageOptions options) : base(options)
     {
-        var builder = new SqliteConnectionStringBuilder(options.ResolveConnectionString()) { Pooling = true, DefaultTimeout = 30 };
-        if (builder.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
+        _connectionString = SqliteConnectionStringFor(options);
+        if (new SqliteConnectionStringBuilder(_connectionString).DataSource is { Length: > 0 } file && file != ":memory:"
+            && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
             Directory.CreateDirectory(dir);
-        _connectionString = builder.ToString();
     }
 
+    /// <summary>Pooled, and waiting up to 30 s for another writer's lock (SQLite's busy timeout) rather than failing at once.</summary>
+    public static string SqliteConnectionStringFor(StorageOptions options) =>
+        new SqliteConnectionStringBuilder(options.ResolveConnectionString()) { Pooling = true, DefaultTimeout = 30 }.ToString();
+
     public override string Dialect => "Sqlite";
+    public override bool BlocksOnIo => true;
     public override string ForUpdate => "";
     public override int MaxParameters => 30_000;
 

@@ -5,3 +5,6 @@ public sealed class StorageUnavailableException(string message, Exception? inner
 
 /// <summary>The database refused this unit's data (a constraint); its batch-mates were committed.</summary>
 public sealed class WriteRejectedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A versioned row was not at the version the writer expected: someone else changed it first.</summary>
+public sealed class VersionConflictException(string message) : Exception(message);

@@ -20,6 +20,12 @@ public sealed class StorageOptions
     /// <summary>How long the committer waits for more units when a batch is not full and writers are busy.</summary>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// Longest a committed batch's writers wait for the commit listeners (the delivery of rollup rows) before they are
+    /// acknowledged anyway; only reached when a silo holding a rollup grain is failing.
+    /// </summary>
+    public TimeSpan AcknowledgeWait { get; set; } = TimeSpan.FromSeconds(1);
+
     public string ResolveConnectionString() => Provider switch
     {
         StorageProvider.Postgres => ConnectionString ?? throw new InvalidOperationException(

@@ -1,4 +1,3 @@
-using Grassroots.Runtime.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,18 +8,16 @@ namespace Grassroots.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the database named by options, schema migration before anything else starts, the group
-    /// committer, and grain state storage as the default.
+    /// Adds the database named by options, schema migration before anything else starts, and the group
+    /// committer.
     /// </summary>
     public static IServiceCollection AddGrassrootsStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>();
         services.AddSingleton(sp => Database.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<Migrator>();
-        services.AddSingleton<GroupCommitter>();
-        services.AddSingleton<SqlGrainStorage>();
-        services.AddKeyedSingleton<IGrainStorage>(PersistentStateAttribute.DefaultStorage,
-            (sp, _) => sp.GetRequiredService<SqlGrainStorage>());
+        services.AddSingleton(sp => new GroupCommitter(sp.GetRequiredService<Database>(),
+            sp.GetRequiredService<ILogger<GroupCommitter>>(), sp.GetService<ShardLease>()));
         services.AddHostedService<MigrationService>();
         return services;
     }

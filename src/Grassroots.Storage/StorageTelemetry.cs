@@ -1,14 +1,13 @@
 using System.Diagnostics.Metrics;
-using Grassroots.Runtime;
 
 namespace Grassroots.Storage;
 
 internal static class StorageTelemetry
 {
     private static readonly Histogram<int> BatchSize =
-        RuntimeTelemetry.Meter.CreateHistogram<int>("grassroots.storage.batch_size", description: "Units per committed transaction");
+        GrassrootsTelemetry.Meter.CreateHistogram<int>("grassroots.storage.batch_size", "{unit}", "Units per committed transaction");
     private static readonly Histogram<double> CommitLatency =
-        RuntimeTelemetry.Meter.CreateHistogram<double>("grassroots.storage.commit_latency", "ms", "Time to write and commit one batch");
+        GrassrootsTelemetry.Meter.CreateHistogram<double>("grassroots.storage.commit_latency", "ms", "Time to write and commit one batch");
 
     public static void Record(int size, TimeSpan elapsed)
     {

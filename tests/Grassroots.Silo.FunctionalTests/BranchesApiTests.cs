@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Domain.Grains;
-using Grassroots.Runtime;
+using Grassroots.Domain.Contracts;
+
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
@@ -56,10 +56,10 @@ public sealed class BranchesApiTests
         Assert.Equal("东莞市", movedAgain.GetProperty("regionName").GetString());
         Assert.Equal(movedAgain.GetProperty("createdAt").GetString(), moved.GetProperty("createdAt").GetString());
         var grains = app.Service<IGrainFactory>();
-        await Eventually(async () => (await grains.Get<IRegionRollupGrain>("441900").GetTotalsAsync("any", null, null)).RegisteredBranches == 1);
-        Assert.Equal(0, (await grains.Get<IRegionRollupGrain>("440106").GetTotalsAsync("any", null, null)).RegisteredBranches);
-        Assert.Equal(0, (await grains.Get<IRegionRollupGrain>("440105").GetTotalsAsync("any", null, null)).RegisteredBranches);
-        Assert.Equal(1, (await grains.Get<IRegionRollupGrain>("440000").GetTotalsAsync("any", null, null)).RegisteredBranches);
+        await Eventually(async () => (await grains.GetGrain<IRegionRollupGrain>("441900").GetTotalsAsync("any", null, null)).RegisteredBranches == 1);
+        Assert.Equal(0, (await grains.GetGrain<IRegionRollupGrain>("440106").GetTotalsAsync("any", null, null)).RegisteredBranches);
+        Assert.Equal(0, (await grains.GetGrain<IRegionRollupGrain>("440105").GetTotalsAsync("any", null, null)).RegisteredBranches);
+        Assert.Equal(1, (await grains.GetGrain<IRegionRollupGrain>("440000").GetTotalsAsync("any", null, null)).RegisteredBranches);
     }
 
     [Theory]

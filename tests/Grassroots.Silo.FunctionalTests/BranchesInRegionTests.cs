@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
@@ -78,10 +78,10 @@ public sealed class BranchesInRegionTests
         foreach (var id in new[] { "studied", "published", "voided", "other-campaign", "idle" }) await client.PutBranchAsync(id, "440106");
         var grains = app.Service<IGrainFactory>();
         await app.LogStudySessionAsync("studied", "s1", new DateOnly(2021, 3, 1), 30);
-        await grains.Get<IPublicityItemGrain>("published/p1").PutAsync(new PublicityItem(ReferenceRequests.Campaign, "newspaper",
+        await grains.GetGrain<IPublicityItemGrain>("published/p1").PutAsync(new PublicityItem(ReferenceRequests.Campaign, "newspaper",
             "南方日报", "劳模进车间", null, new DateOnly(2021, 4, 2), 5000), "test");
         await app.LogStudySessionAsync("voided", "s1", new DateOnly(2021, 3, 1), 30);
-        await grains.Get<IStudySessionGrain>("voided/s1").VoidAsync("duplicate", "test");
+        await grains.GetGrain<IStudySessionGrain>("voided/s1").VoidAsync("duplicate", "test");
         await app.LogStudySessionAsync("other-campaign", "s1", new DateOnly(2022, 3, 1), 30, campaignId: "c2022");
 
         var url = $"/api/regions/440100/branches?campaignId={ReferenceRequests.Campaign}";

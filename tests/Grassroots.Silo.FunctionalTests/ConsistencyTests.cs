@@ -1,7 +1,7 @@
 using System.Net;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Rollups;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
@@ -67,7 +67,7 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
             foreach (var (honoree, _) in Honorees)
             {
                 var talks = live.Where(r => r.Body is HonoreeTalkRequest t && t.HonoreeIds!.Contains(honoree)).ToList();
-                var figures = await app.Service<IGrainFactory>().Get<IHonoreeGrain>(honoree).GetFiguresAsync(campaign);
+                var figures = await app.Service<IGrainFactory>().GetGrain<IHonoreeGrain>(honoree).GetFiguresAsync(campaign);
                 Assert.Equal((talks.Count, talks.Sum(t => (long)((HonoreeTalkRequest)t.Body).Audience!.Value),
                         talks.Sum(t => (long)(((HonoreeTalkRequest)t.Body).OnlineViews ?? 0)),
                         talks.Select(t => ProvinceOf(countyOf[t.Branch])).Distinct().Count()),

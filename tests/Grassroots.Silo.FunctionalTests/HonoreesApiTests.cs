@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
@@ -84,7 +84,7 @@ public sealed class HonoreesApiTests
         await client.PutBranchAsync("xn-salt", "630102");
         var grains = app.Service<IGrainFactory>();
         async Task TalkAsync(string branchId, string talkId, string campaignId, DateOnly heldOn, int audience, int views) =>
-            await grains.Get<IHonoreeTalkGrain>($"{branchId}/{talkId}").PutAsync(
+            await grains.GetGrain<IHonoreeTalkGrain>($"{branchId}/{talkId}").PutAsync(
                 new HonoreeTalk(campaignId, ["h-li"], "劳模宣讲", heldOn, "enterprise", "onsite", audience, views), "test");
         await TalkAsync("gz-metro", "t1", ReferenceRequests.Campaign, new DateOnly(2021, 3, 1), 200, 1000);
         await TalkAsync("xn-salt", "t1", ReferenceRequests.Campaign, new DateOnly(2021, 4, 1), 100, 0);

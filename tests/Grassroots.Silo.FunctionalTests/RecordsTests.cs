@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Grassroots.Domain.Grains;
-using Grassroots.Runtime;
+using Grassroots.Domain.Contracts;
+
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
@@ -95,12 +95,12 @@ public sealed class RecordsTests
         Assert.Equal<string>(["h1", "h2"], read.HonoreeIds);
         Assert.Equal(("enterprise", "onsite", 200, 1000), (read.Venue, read.Format, read.Audience, read.OnlineViews));
 
-        var honoree = app.Service<IGrainFactory>().Get<IHonoreeGrain>("h2");
+        var honoree = app.Service<IGrainFactory>().GetGrain<IHonoreeGrain>("h2");
         Assert.Equal((1L, 200L, 1000L, 1), Figures(await honoree.GetFiguresAsync("c1")));
         var corrected = await (await client.PutAsync(path, Talk(250, "h2"))).ReadAsync<HonoreeTalkResponse>(HttpStatusCode.OK);
         Assert.Equal(2, corrected.Version);
         Assert.Equal<string>(["h2"], corrected.HonoreeIds);
-        Assert.Equal((0L, 0L, 0L, 0), Figures(await app.Service<IGrainFactory>().Get<IHonoreeGrain>("h1").GetFiguresAsync("c1")));
+        Assert.Equal((0L, 0L, 0L, 0), Figures(await app.Service<IGrainFactory>().GetGrain<IHonoreeGrain>("h1").GetFiguresAsync("c1")));
         Assert.Equal((1L, 250L, 1000L, 1), Figures(await honoree.GetFiguresAsync("c1")));
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{path}?reason=wrong%20branch")).StatusCode);

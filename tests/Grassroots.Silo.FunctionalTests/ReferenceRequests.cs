@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.FunctionalTests.Support;
 
 namespace Grassroots.Silo.FunctionalTests.Reference;
@@ -54,9 +54,9 @@ internal static class ReferenceRequests
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
-    public static Task<RecordSaved<StudySession>> LogStudySessionAsync(this GrassrootsApp app, string branchId, string sessionId,
+    public static Task<RecordSaved> LogStudySessionAsync(this GrassrootsApp app, string branchId, string sessionId,
         DateOnly heldOn, int attendees, int? frontline = null, string campaignId = Campaign) =>
-        app.Service<IGrainFactory>().Get<IStudySessionGrain>($"{branchId}/{sessionId}").PutAsync(
+        app.Service<IGrainFactory>().GetGrain<IStudySessionGrain>($"{branchId}/{sessionId}").PutAsync(
             new StudySession(campaignId, "集中学习", heldOn, "offline", "group-study",
                 new Attendance(attendees, frontline, null, null), null, null), "test");
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using Grassroots.Domain.Grains;
-using Grassroots.Runtime;
+using Grassroots.Domain.Contracts;
+
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
@@ -84,8 +84,8 @@ public sealed class RollupsTests
         }
         Assert.True((await (await client.GetAsync(SessionPath)).ReadAsync<Silo.Apis.StudySessionResponse>(HttpStatusCode.OK)).Voided);
         var honorees = app.Service<IGrainFactory>();
-        Assert.Equal(0, (await honorees.Get<IHonoreeGrain>("h1").GetFiguresAsync("c1")).Talks);
-        Assert.Equal(0, (await honorees.Get<IHonoreeGrain>("h2").GetFiguresAsync("c1")).Audience);
+        Assert.Equal(0, (await honorees.GetGrain<IHonoreeGrain>("h1").GetFiguresAsync("c1")).Talks);
+        Assert.Equal(0, (await honorees.GetGrain<IHonoreeGrain>("h2").GetFiguresAsync("c1")).Audience);
     }
 
     [Theory]

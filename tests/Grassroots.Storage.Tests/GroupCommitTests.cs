@@ -1,4 +1,3 @@
-using Grassroots.Runtime.Persistence;
 using Grassroots.Storage.Tests.Support;
 
 namespace Grassroots.Storage.Tests;
@@ -17,7 +16,7 @@ public sealed class GroupCommitTests
         // The first unit may well commit alone; the other 499 queue while it does and share a few batches.
         Assert.InRange(store.Committer.CommittedBatches, 1, 500 / 5);
         Assert.Equal(store.Committer.CommittedBatches, receipts.Select(r => r.Seq).Distinct().Count());
-        Assert.Equal(500, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key LIKE 'burst-%' AND version = 1"));
+        Assert.Equal(500, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key LIKE 'burst-%' AND version = 1"));
     }
 
     [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
@@ -43,7 +42,7 @@ public sealed class GroupCommitTests
 
             await Assert.ThrowsAsync<WriteRejectedException>(() => missingRegion.WaitAsync(TestStore.Guard));
             await Assert.ThrowsAsync<WriteRejectedException>(() => missingName.WaitAsync(TestStore.Guard));
-            await Assert.ThrowsAsync<InconsistentStateException>(() => stale.WaitAsync(TestStore.Guard));
+            await Assert.ThrowsAsync<VersionConflictException>(() => stale.WaitAsync(TestStore.Guard));
         }
         finally
         {
@@ -55,10 +54,10 @@ public sealed class GroupCommitTests
         // Units are batched in arrival order, so one sequence number on both sides of the bad units means they shared the batch.
         Assert.Single(receipts.Select(r => r.Seq).Distinct());
         Assert.Equal(100, await store.CountAsync("SELECT count(*) FROM branches WHERE branch_id LIKE 'good-%' AND version = 1"));
-        Assert.Equal(100, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key LIKE 'good-%' AND version = 1"));
+        Assert.Equal(100, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key LIKE 'good-%' AND version = 1"));
         Assert.Equal(0, await store.CountAsync("SELECT count(*) FROM branches WHERE branch_id IN ('orphan', 'nameless')"));
-        Assert.Equal(0, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key = 'orphan'"));
-        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key = 'existing' AND version = 1 AND payload = '{\"v\":1}'"));
+        Assert.Equal(0, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key = 'orphan'"));
+        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key = 'existing' AND version = 1 AND payload = '{\"v\":1}'"));
     }
 
     [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
@@ -67,13 +66,13 @@ public sealed class GroupCommitTests
         await using var store = await TestStore.CreateAsync(provider);
         await store.CommitAsync(Rows.State("a"), Rows.State("b"));
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+        await Assert.ThrowsAsync<VersionConflictException>(() =>
             store.CommitAsync(Rows.State("a", "{\"n\":2}", expectedVersion: 1), Rows.State("b", "{\"n\":2}", expectedVersion: 7), Rows.State("c")));
 
-        Assert.Equal(0, await store.CountAsync("SELECT count(*) FROM grain_state WHERE version <> 1 OR payload <> '{}'"));
-        Assert.Equal(0, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key = 'c'"));
+        Assert.Equal(0, await store.CountAsync("SELECT count(*) FROM test_state WHERE version <> 1 OR payload <> '{}'"));
+        Assert.Equal(0, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key = 'c'"));
         await store.CommitAsync(Rows.State("a", "{\"n\":2}", expectedVersion: 1), Rows.State("b", "{\"n\":2}", expectedVersion: 1));
-        Assert.Equal(2, await store.CountAsync("SELECT count(*) FROM grain_state WHERE version = 2"));
+        Assert.Equal(2, await store.CountAsync("SELECT count(*) FROM test_state WHERE version = 2"));
     }
 
     [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
@@ -89,14 +88,14 @@ public sealed class GroupCommitTests
                 await a;
                 return true;
             }
-            catch (InconsistentStateException)
+            catch (VersionConflictException)
             {
                 return false;
             }
         }));
 
         Assert.Single(outcomes, won => won);
-        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key = 'contested' AND version = 1"));
+        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key = 'contested' AND version = 1"));
     }
 
     [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
@@ -123,8 +122,8 @@ public sealed class GroupCommitTests
         await opener;
 
         await first.WaitAsync(TestStore.Guard);
-        await Assert.ThrowsAsync<InconsistentStateException>(() => second.WaitAsync(TestStore.Guard));
-        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM grain_state WHERE grain_key = 'shared' AND version = 2 AND payload = '{\"by\":1}'"));
+        await Assert.ThrowsAsync<VersionConflictException>(() => second.WaitAsync(TestStore.Guard));
+        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key = 'shared' AND version = 2 AND payload = '{\"by\":1}'"));
     }
 
     [PostgresFact]
@@ -165,9 +164,9 @@ public sealed class GroupCommitTests
         await store.CommitAsync([.. keys.Select(k => Rows.State(k))]);
 
         await store.CommitAsync([.. keys.Select(k => Rows.State(k, "{\"n\":2}", expectedVersion: 1))]);
-        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+        await Assert.ThrowsAsync<VersionConflictException>(() =>
             store.CommitAsync([.. keys.Select((k, i) => Rows.State(k, "{\"n\":3}", expectedVersion: i == 1_400 ? 1 : 2))]));
 
-        Assert.Equal(1_500, await store.CountAsync("SELECT count(*) FROM grain_state WHERE version = 2 AND payload = '{\"n\":2}'"));
+        Assert.Equal(1_500, await store.CountAsync("SELECT count(*) FROM test_state WHERE version = 2 AND payload = '{\"n\":2}'"));
     }
 }

@@ -68,9 +68,10 @@ public sealed class IncrementTests
 
         public IReadOnlyList<IncrementedRow> Rows => [.. _rows];
 
-        public void OnCommitted(IReadOnlyList<IncrementedRow> rows)
+        public Task OnCommittedAsync(IReadOnlyList<IncrementedRow> rows, long seq)
         {
             foreach (var row in rows) _rows.Enqueue(row);
+            return Task.CompletedTask;
         }
     }
 }

@@ -14,7 +14,7 @@ public sealed class OutageTests
         await using var store = await TestStore.CreateAsync(StorageProvider.Postgres);
         await store.CommitAsync(Rows.State("before"));
         // A read through the pool leaves an idle pooled connection behind, as a serving silo always has.
-        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM grain_state"));
+        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM test_state"));
 
         await TerminateBackendsAsync(store.Test.Name!);
 
@@ -68,7 +68,7 @@ public sealed class OutageTests
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         await connection.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT grain_key FROM grain_state ORDER BY grain_key", connection);
+        await using var query = new NpgsqlCommand("SELECT grain_key FROM test_state ORDER BY grain_key", connection);
         await using var reader = await query.ExecuteReaderAsync();
         var keys = new List<string>();
         while (await reader.ReadAsync()) keys.Add(reader.GetString(0));

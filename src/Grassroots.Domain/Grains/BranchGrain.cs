@@ -1,23 +1,31 @@
 using System.Data.Common;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
-using Grassroots.Runtime.Persistence;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// A branch's profile, and the single writer of its records: for each campaign it knows every date on which
-/// it has a non-voided record, so it can tell exactly when the earliest one moves and shift the active-branch
-/// count from the old day to the new one in the same unit as the record itself.
+/// A branch's profile, and the place where its records' changes are put in order: each change is turned into one unit
+/// (record row, change log, rollup deltas, the branch's activity) and queued to the group committer in one turn, so the
+/// branch_activity versions the units expect follow the order in which they are committed. Commits interleave with
+/// each other and with reads; a failed commit leaves the ledger in doubt, so it is rebuilt from the facts once the
+/// commits still in flight have settled.
 /// </summary>
+[GrainType(Constants.GrainTypes.Branch)]
 public sealed class BranchGrain(Database database, GroupCommitter committer, TimeProvider clock, RegionDirectory regions, RollupDeltas rollups)
     : ProfileGrain<BranchProfile>(database, committer, clock), IBranchGrain
 {
-    private readonly Dictionary<string, CampaignActivity> _activity = [];
+    private BranchLedger _ledger = new();
+    private bool _ledgerInDoubt = true;
+    private Task? _rebuilding;
+    private int _inFlight;
+    private TaskCompletionSource? _settled;
 
     protected override Table Table => Tables.Branches;
     protected override string Entity => "branch";
@@ -26,9 +34,11 @@ public sealed class BranchGrain(Database database, GroupCommitter committer, Tim
 
     protected override BranchProfile Read(DbDataReader r) => new(r.GetString(1), r.GetString(2), r.Text(3), r.Int(4), r.Text(5));
 
-    protected override Task CheckAsync(BranchProfile value) => regions.IsLeaf(value.RegionCode)
-        ? Task.CompletedTask
-        : throw new FieldValidationException("regionCode", $"'{value.RegionCode}' is not a county-level region code.");
+    protected override void Check(BranchProfile value)
+    {
+        if (!regions.IsLeaf(value.RegionCode))
+            throw new FieldValidationException("regionCode", $"'{value.RegionCode}' is not a county-level region code.");
+    }
 
     /// <summary>A new branch counts as registered in its county and above; a move shifts that count.</summary>
     protected override IEnumerable<RowWrite> ExtraWrites(Versioned<BranchProfile>? before, Versioned<BranchProfile> after)
@@ -38,96 +48,96 @@ public sealed class BranchGrain(Database database, GroupCommitter committer, Tim
         return before is null ? writes : writes.Concat(rollups.Registered(before.Value.RegionCode, -1));
     }
 
-    public async Task CommitRecordChangeAsync(RecordChange change)
-    {
-        var campaigns = new[] { change.Before?.CampaignId, change.After?.CampaignId }.OfType<string>().Distinct().ToList();
-        var writes = new List<RowWrite>(change.Writes);
-        var updated = new Dictionary<string, SortedDictionary<(DateOnly, string), int>>();
-        foreach (var campaign in campaigns)
-        {
-            var activity = await ActivityAsync(campaign).ConfigureAwait(false);
-            var counts = new SortedDictionary<(DateOnly, string), int>(activity.Counts);
-            if (change.Before is { } b && b.CampaignId == campaign) Adjust(counts, (b.Day, b.RegionCode), -1);
-            if (change.After is { } a && a.CampaignId == campaign) Adjust(counts, (a.Day, a.RegionCode), +1);
-            var was = activity.Earliest(campaign);
-            var now = Earliest(counts, campaign);
-            // Always written, so a change made by another process to this branch's records shows up as a version conflict.
-            writes.Add(new VersionedPut(Tables.BranchActivity, [GrainKey, campaign], [now?.Day, now?.RegionCode], activity.Version));
-            if (was != now)
-            {
-                if (was is not null) writes.AddRange(rollups.Active(was, -1));
-                if (now is not null) writes.AddRange(rollups.Active(now, +1));
-            }
-            updated[campaign] = counts;
-        }
-        try
-        {
-            await Committer.CommitAsync(new WriteUnit(writes)).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is InconsistentStateException or StorageUnavailableException)
-        {
-            foreach (var campaign in campaigns) _activity.Remove(campaign);
-            throw;
-        }
-        foreach (var (campaign, counts) in updated) _activity[campaign] = new CampaignActivity(counts, _activity[campaign].Version + 1);
-    }
-
     public async Task<Totals> GetTotalsAsync(string? campaignId, DateOnly? from, DateOnly? to)
     {
-        var sum = new long[Totals.Count];
-        var active = false;
-        var asOf = to ?? Clock.Today();
-        async Task AddAsync<T>(RecordKind<T> kind) where T : class
-        {
-            var t = kind.Table;
-            var records = await Database.QueryAsync(
-                $"SELECT {t.ColumnList}, version FROM {t.Name} WHERE branch_id = $1 AND NOT voided",
-                [GrainKey], kind.Read).ConfigureAwait(false);
-            foreach (var record in records.Where(r => campaignId is null || kind.CampaignOf(r.Data) == campaignId))
-            {
-                var day = kind.DayOf(record.Data);
-                if (day <= asOf) active = true;
-                if ((from is not null && day < from) || (to is not null && day > to)) continue;
-                var figures = kind.Figures(record.Data);
-                for (var i = 0; i < sum.Length; i++) sum[i] += figures[i];
-            }
-        }
-        await AddAsync(StudySessionKind.Instance).ConfigureAwait(false);
-        await AddAsync(HonoreeTalkKind.Instance).ConfigureAwait(false);
-        await AddAsync(PublicityItemKind.Instance).ConfigureAwait(false);
-        sum[Totals.ActiveBranchesAt] = active ? 1 : 0;
+        await EnsureLedgerAsync();
+        var sum = _ledger.Sum(campaignId, from, to, to ?? Clock.Today());
         sum[Totals.RegisteredBranchesAt] = Current is null ? 0 : 1;
         return Totals.From(sum);
     }
 
-    private async Task<CampaignActivity> ActivityAsync(string campaign)
+    public async Task<RecordLookup> LookupRecordAsync(string kind, string recordId)
     {
-        if (_activity.TryGetValue(campaign, out var known)) return known;
-        // Version first, then the records: a change committed in between makes our version stale, so our next commit conflicts.
-        var version = (await Database.QueryAsync("SELECT version FROM branch_activity WHERE branch_id = $1 AND campaign_id = $2",
-            [GrainKey, campaign], r => r.Long(0)).ConfigureAwait(false)).FirstOrDefault();
-        var days = await Database.QueryAsync(
-            "SELECT held_on, region_code FROM study_sessions WHERE branch_id = $1 AND campaign_id = $2 AND NOT voided " +
-            "UNION ALL SELECT held_on, region_code FROM honoree_talks WHERE branch_id = $1 AND campaign_id = $2 AND NOT voided " +
-            "UNION ALL SELECT published_on, region_code FROM publicity_items WHERE branch_id = $1 AND campaign_id = $2 AND NOT voided",
-            [GrainKey, campaign], r => (r.Date(0), r.GetString(1))).ConfigureAwait(false);
-        var counts = new SortedDictionary<(DateOnly, string), int>();
-        foreach (var day in days) Adjust(counts, day, +1);
-        return _activity[campaign] = new CampaignActivity(counts, version);
+        await EnsureLedgerAsync();
+        return new RecordLookup(Current?.Value.RegionCode, _ledger.Has(RecordKinds.Named(kind), recordId));
     }
 
-    private static void Adjust(SortedDictionary<(DateOnly, string), int> counts, (DateOnly, string) key, int delta)
+    public async Task CommitRecordChangeAsync(RecordChange change)
     {
-        var n = counts.GetValueOrDefault(key) + delta;
-        if (n == 0) counts.Remove(key);
-        else counts[key] = n;
+        await EnsureLedgerAsync();
+        // From here to the queueing of the unit nothing awaits: the unit's expectations and its place in the queue agree.
+        var unit = new WriteUnit(Writes(change));
+        var commit = Committer.CommitAsync(unit).Translated();
+        _inFlight++;
+        try
+        {
+            await commit;
+            _ledger.Settle(RecordKinds.Of(change.After.Data), change.Before, change.After);
+        }
+        catch
+        {
+            _ledgerInDoubt = true;
+            throw;
+        }
+        finally
+        {
+            if (--_inFlight == 0) _settled?.TrySetResult();
+        }
     }
 
-    private static Placement? Earliest(SortedDictionary<(DateOnly, string), int> counts, string campaign) =>
-        counts.Count == 0 ? null : new Placement(campaign, counts.Keys.First().Item1, counts.Keys.First().Item2);
-
-    private sealed record CampaignActivity(SortedDictionary<(DateOnly, string), int> Counts, long Version)
+    /// <summary>The record's row and change-log entry, its rollup deltas, and the activity rows and deltas it causes.</summary>
+    private List<RowWrite> Writes(RecordChange change)
     {
-        public Placement? Earliest(string campaign) => BranchGrain.Earliest(Counts, campaign);
+        var (before, after) = (change.Before, change.After);
+        var kind = RecordKinds.Of(after.Data);
+        var writes = new List<RowWrite>
+        {
+            new VersionedPut(kind.Table, [after.BranchId, after.RecordId], kind.Columns(after), before?.Version ?? 0),
+            ChangeLog.Entry(after.UpdatedAt, change.Actor, kind.Name, $"{after.BranchId}/{after.RecordId}", change.Action, before, after),
+        };
+        if (before is { Voided: false })
+            writes.AddRange(rollups.Region(before.RegionCode, before.Data.CampaignId, before.Data.Day, RollupDeltas.Negate(kind.Figures(before.Data))));
+        if (!after.Voided)
+            writes.AddRange(rollups.Region(after.RegionCode, after.Data.CampaignId, after.Data.Day, kind.Figures(after.Data)));
+        writes.AddRange(kind.ExtraWrites(before, after, rollups));
+        foreach (var shift in _ledger.Claim(before?.Placement, after.Placement))
+        {
+            // Always written, so a change another activation made to this branch's records shows up as a version conflict.
+            writes.Add(new VersionedPut(Tables.BranchActivity, [Key, shift.CampaignId], [shift.Now?.Day, shift.Now?.RegionCode], shift.ExpectedVersion));
+            if (shift.Was == shift.Now) continue;
+            if (shift.Was is { } was) writes.AddRange(rollups.Active(was, -1));
+            if (shift.Now is { } now) writes.AddRange(rollups.Active(now, +1));
+        }
+        return writes;
+    }
+
+    private async Task EnsureLedgerAsync()
+    {
+        while (_ledgerInDoubt) await (_rebuilding ??= RebuildLedgerAsync());
+    }
+
+    /// <summary>Once no commit is in flight, reads the branch's activity versions and then its records.</summary>
+    private async Task RebuildLedgerAsync()
+    {
+        try
+        {
+            while (_inFlight > 0) await (_settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            // Versions first: a change committed in between makes a version stale, so the next commit conflicts.
+            var versions = await Database.QueryAsync("SELECT campaign_id, version FROM branch_activity WHERE branch_id = $1",
+                [Key], r => (r.GetString(0), r.Long(1))).Translated();
+            var records = new List<BranchLedger.StoredRecord>();
+            foreach (var kind in RecordKinds.All)
+                records.AddRange(await Database.QueryAsync(
+                    $"SELECT {kind.IdColumn}, campaign_id, {kind.DateColumn}, region_code, voided, {string.Join(", ", kind.FigureColumns)} " +
+                    $"FROM {kind.Table.Name} WHERE branch_id = $1",
+                    [Key], r => new BranchLedger.StoredRecord(kind, r.GetString(0), r.GetString(1), r.Date(2), r.GetString(3), r.Bool(4),
+                        [.. Enumerable.Range(5, kind.FigureColumns.Count).Select(r.Long), 0, 0])).Translated());
+            _ledger = BranchLedger.Rebuild(versions, records);
+            _ledgerInDoubt = false;
+        }
+        finally
+        {
+            _rebuilding = null;
+        }
     }
 }

@@ -1,24 +1,58 @@
-using System.Data.Common;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Storage;
+using Orleans.Runtime;
 
 namespace Grassroots.Domain.Grains;
 
-public sealed class CampaignGrain(Database database, GroupCommitter committer, TimeProvider clock)
-    : ProfileGrain<Campaign>(database, committer, clock), ICampaignGrain
+/// <summary>
+/// A campaign's definition, kept as this grain's own Orleans state (DESIGN.md §2: it belongs to no rollup). After each
+/// write the grain also writes the campaigns table, a projection that lists campaigns and that report writers join.
+/// </summary>
+[GrainType(Constants.GrainTypes.Campaign)]
+public sealed class CampaignGrain(
+    [PersistentState(Constants.StateNames.Campaign, Constants.GrainStorage)] IPersistentState<CampaignState> state,
+    CampaignProjection projection, TimeProvider clock) : Grain, ICampaignGrain
 {
-    protected override Table Table => Tables.Campaigns;
-    protected override string Entity => "campaign";
+    public Task<Versioned<Campaign>?> GetAsync() => Task.FromResult(state.RecordExists ? state.State.Current : null);
 
-    protected override object?[] Columns(Campaign c) => [c.Title, c.StartsOn, c.EndsOn, c.Description];
-
-    protected override Campaign Read(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.Date(2), r.NullableDate(3), r.Text(4));
-
-    protected override Task CheckAsync(Campaign value)
+    public async Task<Saved<Campaign>> PutAsync(Campaign campaign, string actor)
     {
-        if (value.Id != GrainKey) throw new FieldValidationException("campaignId", "The campaign id must match the path.");
-        if (value.EndsOn < value.StartsOn) throw new FieldValidationException("endsOn", "endsOn is before startsOn.");
-        return Task.CompletedTask;
+        if (campaign.Id != this.GetPrimaryKeyString()) throw new FieldValidationException("campaignId", "The campaign id must match the path.");
+        if (campaign.EndsOn < campaign.StartsOn) throw new FieldValidationException("endsOn", "endsOn is before startsOn.");
+        var before = state.RecordExists ? state.State.Current : null;
+        if (before is not null && before.Value.Equals(campaign))
+        {
+            // Written again so that a projection lost to an outage after an earlier write catches up.
+            await projection.WriteAsync(before, null, actor).Translated();
+            return new Saved<Campaign>(PutResult.Unchanged, before);
+        }
+        var now = clock.Now();
+        var after = new Versioned<Campaign>(campaign, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
+        state.State = new CampaignState(after);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception error)
+        {
+            DeactivateOnIdle(); // the next call reads what is stored, not what we hoped to store
+            throw DomainErrors.Translate(error);
+        }
+        await projection.WriteAsync(after, before, actor).Translated();
+        return new Saved<Campaign>(before is null ? PutResult.Created : PutResult.Updated, after);
     }
+}
+
+/// <summary>The stored state: the campaign as last written, or null before the first PUT.</summary>
+[GenerateSerializer, Alias("campaign-state")]
+public sealed class CampaignState
+{
+    public CampaignState() { }
+
+    public CampaignState(Versioned<Campaign> current) => Current = current;
+
+    [Id(0)]
+    public Versioned<Campaign>? Current { get; set; }
 }

@@ -1,23 +1,18 @@
-using Grassroots.Runtime.Persistence;
-using Grassroots.Storage;
-
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// How grains retry after a version conflict, which means another silo holds the same grain (failover, or a
-/// request that reached another silo). The loser reloads before it can try again while the winner commits
-/// from a warm cache, so immediate retries can lose a whole burst; a growing, jittered pause lets it through.
+/// How grains retry after a write conflict, which means another activation of the same grain wrote first (a
+/// membership change, or a request that reached another silo). The loser reloads before it can try again while the
+/// winner commits from a warm copy, so immediate retries can lose a whole burst; a growing, jittered pause lets it through.
 /// </summary>
 internal static class Contention
 {
     public const int Attempts = 10;
 
-    public static Task BackoffAsync(int attempt) => Task.Delay(Random.Shared.Next(1, 5 * attempt + 2));
-
     /// <summary>
-    /// Runs <paramref name="attempt"/> (which reloads a stale copy first) until it does not conflict. A conflict
-    /// marks the grain's copy stale and pauses before the next attempt; an outage leaves the copy in doubt, so it
-    /// is marked stale too, and the error goes to the caller.
+    /// Runs <paramref name="attempt"/> (which reloads a stale copy first) until it does not conflict. A conflict marks the
+    /// grain's copy stale and pauses before the next attempt; an outage leaves the copy in doubt, so it is marked stale
+    /// too, and the error goes to the caller.
     /// </summary>
     public static async Task<T> RetryAsync<T>(Func<Task<T>> attempt, Action markStale)
     {
@@ -25,14 +20,14 @@ internal static class Contention
         {
             try
             {
-                return await attempt().ConfigureAwait(false);
+                return await attempt();
             }
-            catch (InconsistentStateException) when (i < Attempts)
+            catch (WriteConflictException) when (i < Attempts)
             {
                 markStale();
-                await BackoffAsync(i).ConfigureAwait(false);
+                await Task.Delay(Random.Shared.Next(1, 5 * i + 2));
             }
-            catch (StorageUnavailableException)
+            catch (Exception error) when (error is ServiceUnavailableException or WriteConflictException)
             {
                 markStale();
                 throw;

@@ -1,14 +1,14 @@
 using System.Data.Common;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
-using Grassroots.Runtime;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// An entity kept as one versioned row (campaign, branch, honoree): PUT creates or corrects it, the same PUT
-/// twice changes nothing, every change is logged, and a version conflict reloads the row and decides again.
+/// An entity kept as one versioned fact row (branch, honoree): loaded when the grain activates, PUT creates or
+/// corrects it, the same PUT twice changes nothing, every change is logged, and a version conflict (the grain briefly
+/// active on two silos) reloads the row and decides again.
 /// </summary>
 public abstract class ProfileGrain<T>(Database database, GroupCommitter committer, TimeProvider clock) : Grain where T : class
 {
@@ -24,11 +24,12 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
     protected abstract T Read(DbDataReader reader);
 
     /// <summary>Checks references; throws <see cref="FieldValidationException"/>.</summary>
-    protected virtual Task CheckAsync(T value) => Task.CompletedTask;
+    protected virtual void Check(T value) { }
 
     /// <summary>Further writes that must commit with the change (e.g. registered-branch counts).</summary>
     protected virtual IEnumerable<RowWrite> ExtraWrites(Versioned<T>? before, Versioned<T> after) => [];
 
+    protected string Key => this.GetPrimaryKeyString();
     protected Versioned<T>? Current { get; private set; }
     protected GroupCommitter Committer => committer;
     protected Database Database => database;
@@ -38,41 +39,40 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
 
     public async Task<Versioned<T>?> GetAsync()
     {
-        if (_stale) await LoadAsync().ConfigureAwait(false);
+        if (_stale) await LoadAsync();
         return Current;
     }
 
-    /// <summary>A conflict means another process changed the row: reload and decide again.</summary>
     public Task<Saved<T>> PutAsync(T value, string actor) => Contention.RetryAsync(() => TryPutAsync(value, actor), () => _stale = true);
 
     private async Task<Saved<T>> TryPutAsync(T value, string actor)
     {
-        if (_stale) await LoadAsync().ConfigureAwait(false);
+        if (_stale) await LoadAsync();
         var before = Current;
         if (before is not null && before.Value.Equals(value)) return new Saved<T>(PutResult.Unchanged, before);
-        await CheckAsync(value).ConfigureAwait(false);
+        Check(value);
         var now = clock.Now();
         var after = new Versioned<T>(value, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
         List<RowWrite> writes =
         [
-            new VersionedPut(Table, [GrainKey], [.. Columns(value), after.CreatedAt, after.UpdatedAt], before?.Version ?? 0),
-            ChangeLog.Entry(now, actor, Entity, GrainKey, before is null ? "create" : "update", before?.Value, value),
+            new VersionedPut(Table, [Key], [.. Columns(value), after.CreatedAt, after.UpdatedAt], before?.Version ?? 0),
+            ChangeLog.Entry(now, actor, Entity, Key, before is null ? "create" : "update", before?.Value, value),
             .. ExtraWrites(before, after),
         ];
-        await committer.CommitAsync(new WriteUnit(writes)).ConfigureAwait(false);
+        await committer.CommitAsync(new WriteUnit(writes)).Translated();
         Current = after;
         return new Saved<T>(before is null ? PutResult.Created : PutResult.Updated, after);
     }
 
-    protected async Task LoadAsync()
+    protected virtual async Task LoadAsync()
     {
         var rows = await database.QueryAsync(
             $"SELECT {Table.ColumnList}, version FROM {Table.Name} WHERE {Table.Key[0]} = $1",
-            [GrainKey], r =>
+            [Key], r =>
             {
                 var n = Table.Values.Length;
                 return new Versioned<T>(Read(r), r.Long(n + 1), r.Timestamp(n - 1), r.Timestamp(n));
-            }).ConfigureAwait(false);
+            }).Translated();
         Current = rows.FirstOrDefault();
         _stale = false;
     }

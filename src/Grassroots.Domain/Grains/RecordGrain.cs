@@ -1,133 +1,123 @@
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
-using Grassroots.Domain.Rollups;
-using Grassroots.Runtime;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// A logged record. A change is committed through the branch's grain as one unit: the record row (version
-/// checked), the change-log entry, the region rollup deltas (new figures minus old) and the branch's
-/// activity. The record keeps the county it was first logged under, wherever the branch moves later.
+/// A logged record. It validates a change against its campaign and references, decides what the record becomes
+/// (keeping the county it was first logged under, wherever the branch moves later) and has its branch commit the
+/// change. A new record costs no database read: the branch knows which of its records exist.
 /// </summary>
-public abstract class RecordGrain<T>(RecordKind<T> kind, Database database, RollupDeltas rollups, TimeProvider clock)
-    : Grain, IRecordGrain<T> where T : class
+public abstract class RecordGrain<T>(RecordKind kind, Database database, TimeProvider clock) : Grain, IRecordGrain<T> where T : RecordData
 {
-    private LoggedRecord<T>? _record;
-    private bool _stale = true;
+    private LoggedRecord? _record;
+    private bool _loaded;
+    private bool _readDatabase;
+    private RecordLookup? _lookup; // from the load this very call made, so a new record asks its branch once
 
-    private string BranchId => GrainKey[..GrainKey.IndexOf('/', StringComparison.Ordinal)];
-    private string RecordId => GrainKey[(GrainKey.IndexOf('/', StringComparison.Ordinal) + 1)..];
+    private string BranchId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal)];
+    private string RecordId => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/', StringComparison.Ordinal) + 1)..];
+    private IBranchGrain Branch => GrainFactory.GetGrain<IBranchGrain>(BranchId);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync();
-
-    public async Task<LoggedRecord<T>?> GetAsync()
+    public async Task<LoggedRecord?> GetAsync()
     {
-        if (_stale) await LoadAsync().ConfigureAwait(false);
+        if (!_loaded) await LoadAsync();
         return _record;
     }
 
-    public Task<RecordSaved<T>> PutAsync(T data, string actor) => WithRetryAsync(() => TryPutAsync(data, actor));
+    public Task<RecordSaved> PutAsync(T data, string actor) => Contention.RetryAsync(() => TryPutAsync(data, actor), MarkStale);
 
-    public async Task<LoggedRecord<T>> VoidAsync(string reason, string actor) =>
-        (await WithRetryAsync(() => TryVoidAsync(reason, actor)).ConfigureAwait(false)).Record;
+    public async Task<LoggedRecord> VoidAsync(string reason, string actor) =>
+        (await Contention.RetryAsync(() => TryVoidAsync(reason, actor), MarkStale)).Record;
 
-    private async Task<RecordSaved<T>> TryPutAsync(T data, string actor)
+    private async Task<RecordSaved> TryPutAsync(T data, string actor)
     {
+        _lookup = null;
+        if (!_loaded) await LoadAsync();
         var before = _record;
-        if (before is { Voided: true })
-            throw new StateConflictException($"The {kind.Entity} '{RecordId}' was voided and cannot be changed.");
-        if (before is not null && before.Data.Equals(data)) return new RecordSaved<T>(PutResult.Unchanged, before);
+        string region;
+        if (before is null)
+        {
+            var lookup = _lookup ?? await Branch.LookupRecordAsync(kind.Name, RecordId);
+            if (lookup.Exists) throw new WriteConflictException($"The {kind.Name} '{RecordId}' exists but was not loaded.");
+            region = lookup.RegionCode ?? throw new FieldValidationException("branchId", $"No branch has the id '{BranchId}'.");
+        }
+        else
+        {
+            if (before.Voided) throw new StateConflictException($"The {kind.Name} '{RecordId}' was voided and cannot be changed.");
+            if (before.Data.Equals(data)) return new RecordSaved(PutResult.Unchanged, before);
+            region = before.RegionCode;
+        }
 
-        var branch = await GrainFactory.Get<IBranchGrain>(BranchId).GetAsync().ConfigureAwait(false)
-            ?? throw new FieldValidationException("branchId", $"No branch has the id '{BranchId}'.");
-        var campaign = await GrainFactory.Get<ICampaignGrain>(kind.CampaignOf(data)).GetAsync().ConfigureAwait(false)
-            ?? throw new FieldValidationException("campaignId", $"No campaign has the id '{kind.CampaignOf(data)}'.");
-        var day = kind.DayOf(data);
+        var campaign = await GrainFactory.GetGrain<ICampaignGrain>(data.CampaignId).GetAsync()
+            ?? throw new FieldValidationException("campaignId", $"No campaign has the id '{data.CampaignId}'.");
+        var day = data.Day;
         if (!campaign.Value.Covers(day))
             throw new FieldValidationException(kind.DateField,
                 $"{day:yyyy-MM-dd} is outside the campaign ({campaign.Value.StartsOn:yyyy-MM-dd} to {campaign.Value.EndsOn?.ToString("yyyy-MM-dd") ?? "open"}).");
-        if (day > clock.Today())
-            throw new FieldValidationException(kind.DateField, $"{day:yyyy-MM-dd} is in the future.");
-        await kind.CheckReferencesAsync(data, GrainFactory).ConfigureAwait(false);
+        if (day > clock.Today()) throw new FieldValidationException(kind.DateField, $"{day:yyyy-MM-dd} is in the future.");
+        await kind.CheckReferencesAsync(data, GrainFactory);
 
         var now = clock.Now();
-        var after = new LoggedRecord<T>(BranchId, RecordId, before?.RegionCode ?? branch.Value.RegionCode, data, false, null,
-            (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
-        await CommitAsync(before, after, actor, before is null ? "create" : "update").ConfigureAwait(false);
-        return new RecordSaved<T>(before is null ? PutResult.Created : PutResult.Updated, after);
+        var after = new LoggedRecord(BranchId, RecordId, region, data, false, null, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
+        await CommitAsync(before, after, actor, before is null ? "create" : "update");
+        return new RecordSaved(before is null ? PutResult.Created : PutResult.Updated, after);
     }
 
-    private async Task<RecordSaved<T>> TryVoidAsync(string reason, string actor)
+    private async Task<RecordSaved> TryVoidAsync(string reason, string actor)
     {
-        var before = _record ?? throw new NotFoundException($"No {kind.Entity} '{RecordId}' in branch '{BranchId}'.");
-        if (before.Voided) return new RecordSaved<T>(PutResult.Unchanged, before);
+        if (!_loaded) await LoadAsync();
+        var before = _record ?? throw new NotFoundException($"No {kind.Name} '{RecordId}' in branch '{BranchId}'.");
+        if (before.Voided) return new RecordSaved(PutResult.Unchanged, before);
         var after = before with { Voided = true, VoidReason = reason, Version = before.Version + 1, UpdatedAt = clock.Now() };
-        await CommitAsync(before, after, actor, "void").ConfigureAwait(false);
-        return new RecordSaved<T>(PutResult.Updated, after);
+        await CommitAsync(before, after, actor, "void");
+        return new RecordSaved(PutResult.Updated, after);
     }
 
-    private async Task CommitAsync(LoggedRecord<T>? before, LoggedRecord<T> after, string actor, string action)
+    private async Task CommitAsync(LoggedRecord? before, LoggedRecord after, string actor, string action)
     {
-        var writes = new List<RowWrite>
-        {
-            new VersionedPut(kind.Table, [BranchId, RecordId], kind.Columns(after), before?.Version ?? 0),
-            ChangeLog.Entry(after.UpdatedAt, actor, kind.Entity, GrainKey, action, before, after),
-        };
-        if (before is { Voided: false })
-            writes.AddRange(rollups.Region(before.RegionCode, kind.CampaignOf(before.Data), kind.DayOf(before.Data),
-                RollupDeltas.Negate(kind.Figures(before.Data))));
-        if (!after.Voided)
-            writes.AddRange(rollups.Region(after.RegionCode, kind.CampaignOf(after.Data), kind.DayOf(after.Data), kind.Figures(after.Data)));
-        writes.AddRange(kind.ExtraWrites(before, after, rollups));
-
-        await GrainFactory.Get<IBranchGrain>(BranchId)
-            .CommitRecordChangeAsync(new RecordChange(PlacementOf(before), PlacementOf(after), writes)).ConfigureAwait(false);
+        await Branch.CommitRecordChangeAsync(new RecordChange(before, after, actor, action));
         _record = after;
     }
 
-    private Placement? PlacementOf(LoggedRecord<T>? record) =>
-        record is null or { Voided: true } ? null : new Placement(kind.CampaignOf(record.Data), kind.DayOf(record.Data), record.RegionCode);
-
-    /// <summary>A conflict means another process changed the row: reload and decide again.</summary>
-    private Task<RecordSaved<T>> WithRetryAsync(Func<Task<RecordSaved<T>>> attempt) => Contention.RetryAsync(async () =>
+    /// <summary>After a conflict the branch's picture may be behind too: read the row itself.</summary>
+    private void MarkStale()
     {
-        if (_stale) await LoadAsync().ConfigureAwait(false);
-        return await attempt().ConfigureAwait(false);
-    }, () => _stale = true);
+        _loaded = false;
+        _readDatabase = true;
+    }
 
     private async Task LoadAsync()
     {
-        var table = kind.Table;
-        var rows = await database.QueryAsync(
-            $"SELECT {table.ColumnList}, version FROM {table.Name} WHERE {table.Key[0]} = $1 AND {table.Key[1]} = $2",
-            [BranchId, RecordId], kind.Read).ConfigureAwait(false);
-        _record = await CompleteAsync(rows.FirstOrDefault()).ConfigureAwait(false);
-        _stale = false;
-    }
-
-    /// <summary>Lets a kind add what its row does not hold (talk honorees).</summary>
-    protected virtual Task<LoggedRecord<T>?> CompleteAsync(LoggedRecord<T>? record) => Task.FromResult(record);
-
-    protected Database Database => database;
-}
-
-public sealed class StudySessionGrain(Database database, RollupDeltas rollups, TimeProvider clock)
-    : RecordGrain<StudySession>(StudySessionKind.Instance, database, rollups, clock), IStudySessionGrain;
-
-public sealed class PublicityItemGrain(Database database, RollupDeltas rollups, TimeProvider clock)
-    : RecordGrain<PublicityItem>(PublicityItemKind.Instance, database, rollups, clock), IPublicityItemGrain;
-
-public sealed class HonoreeTalkGrain(Database database, RollupDeltas rollups, TimeProvider clock)
-    : RecordGrain<HonoreeTalk>(HonoreeTalkKind.Instance, database, rollups, clock), IHonoreeTalkGrain
-{
-    protected override async Task<LoggedRecord<HonoreeTalk>?> CompleteAsync(LoggedRecord<HonoreeTalk>? record)
-    {
-        if (record is null) return null;
-        var ids = await Database.QueryAsync("SELECT honoree_id FROM talk_honorees WHERE branch_id = $1 AND talk_id = $2 ORDER BY honoree_id",
-            [record.BranchId, record.RecordId], r => r.GetString(0)).ConfigureAwait(false);
-        return record with { Data = record.Data with { HonoreeIds = [.. ids.Order(StringComparer.Ordinal)] } };
+        if (!_readDatabase && await Branch.LookupRecordAsync(kind.Name, RecordId) is { Exists: false } lookup)
+        {
+            _record = null;
+            _lookup = lookup;
+        }
+        else
+        {
+            var table = kind.Table;
+            var rows = await database.QueryAsync(
+                $"SELECT {table.ColumnList}, version FROM {table.Name} WHERE {table.Key[0]} = $1 AND {table.Key[1]} = $2",
+                [BranchId, RecordId], kind.Read).Translated();
+            _record = rows.Count == 0 ? null : await kind.CompleteAsync(rows[0], database).Translated();
+        }
+        _loaded = true;
+        _readDatabase = false;
     }
 }
+
+[GrainType(Constants.GrainTypes.StudySession)]
+public sealed class StudySessionGrain(Database database, TimeProvider clock)
+    : RecordGrain<StudySession>(RecordKinds.StudySessions, database, clock), IStudySessionGrain;
+
+[GrainType(Constants.GrainTypes.HonoreeTalk)]
+public sealed class HonoreeTalkGrain(Database database, TimeProvider clock)
+    : RecordGrain<HonoreeTalk>(RecordKinds.HonoreeTalks, database, clock), IHonoreeTalkGrain;
+
+[GrainType(Constants.GrainTypes.PublicityItem)]
+public sealed class PublicityItemGrain(Database database, TimeProvider clock)
+    : RecordGrain<PublicityItem>(RecordKinds.Publicity, database, clock), IPublicityItemGrain;

@@ -1,15 +1,59 @@
+using System.Text.Json.Serialization;
+
 namespace Grassroots.Domain.Model;
 
-public sealed record Attendance(int Total, int? Frontline, int? Youth, int? Women);
+/// <summary>
+/// What a branch logs: a study session, an honoree talk or a publicity item. Each belongs to a campaign and a day;
+/// the kind-specific rules (table, figures, references) live in <see cref="Records.RecordKinds"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("record-data")]
+[JsonDerivedType(typeof(StudySession)), JsonDerivedType(typeof(HonoreeTalk)), JsonDerivedType(typeof(PublicityItem))]
+public abstract record RecordData
+{
+    /// <summary>Implemented by each kind's positional CampaignId.</summary>
+    public abstract string CampaignId { get; init; }
+
+    /// <summary>The day the record counts on: when it was held or published.</summary>
+    [JsonIgnore]
+    public abstract DateOnly Day { get; }
+}
+
+[GenerateSerializer, Immutable, Alias("attendance")]
+public sealed record Attendance(
+    [property: Id(0)] int Total,
+    [property: Id(1)] int? Frontline,
+    [property: Id(2)] int? Youth,
+    [property: Id(3)] int? Women);
 
 /// <summary>A study session, symposium, lecture, team study or contest (学习会、座谈会…).</summary>
-public sealed record StudySession(string CampaignId, string Title, DateOnly HeldOn, string Format, string? Kind,
-    Attendance Attendees, int? OnlineViews, string? Notes);
+[GenerateSerializer, Immutable, Alias("study-session")]
+public sealed record StudySession(
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] string Title,
+    [property: Id(2)] DateOnly HeldOn,
+    [property: Id(3)] string Format,
+    [property: Id(4)] string? Kind,
+    [property: Id(5)] Attendance Attendees,
+    [property: Id(6)] int? OnlineViews,
+    [property: Id(7)] string? Notes) : RecordData
+{
+    public override DateOnly Day => HeldOn;
+}
 
 /// <summary>A talk by one or more honorees (劳模宣讲). Honoree ids are kept sorted so equal talks compare equal.</summary>
-public sealed record HonoreeTalk(string CampaignId, IReadOnlyList<string> HonoreeIds, string? Title, DateOnly HeldOn,
-    string Venue, string Format, int Audience, int? OnlineViews)
+[GenerateSerializer, Immutable, Alias("honoree-talk")]
+public sealed record HonoreeTalk(
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] IReadOnlyList<string> HonoreeIds,
+    [property: Id(2)] string? Title,
+    [property: Id(3)] DateOnly HeldOn,
+    [property: Id(4)] string Venue,
+    [property: Id(5)] string Format,
+    [property: Id(6)] int Audience,
+    [property: Id(7)] int? OnlineViews) : RecordData
 {
+    public override DateOnly Day => HeldOn;
+
     public bool Equals(HonoreeTalk? other) => other is not null && CampaignId == other.CampaignId
         && HonoreeIds.SequenceEqual(other.HonoreeIds) && Title == other.Title && HeldOn == other.HeldOn && Venue == other.Venue
         && Format == other.Format && Audience == other.Audience && OnlineViews == other.OnlineViews;
@@ -18,11 +62,39 @@ public sealed record HonoreeTalk(string CampaignId, IReadOnlyList<string> Honore
 }
 
 /// <summary>A publicity item (宣传报道) in a newspaper, on TV, WeChat, 学习强国…</summary>
-public sealed record PublicityItem(string CampaignId, string Channel, string Outlet, string Title, string? Url,
-    DateOnly PublishedOn, int? Reach);
+[GenerateSerializer, Immutable, Alias("publicity-item")]
+public sealed record PublicityItem(
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] string Channel,
+    [property: Id(2)] string Outlet,
+    [property: Id(3)] string Title,
+    [property: Id(4)] string? Url,
+    [property: Id(5)] DateOnly PublishedOn,
+    [property: Id(6)] int? Reach) : RecordData
+{
+    public override DateOnly Day => PublishedOn;
+}
 
 /// <summary>A record a branch logged, as stored: the county it counts under, and whether it was voided.</summary>
-public sealed record LoggedRecord<T>(string BranchId, string RecordId, string RegionCode, T Data, bool Voided, string? VoidReason,
-    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+[GenerateSerializer, Immutable, Alias("logged-record")]
+public sealed record LoggedRecord(
+    [property: Id(0)] string BranchId,
+    [property: Id(1)] string RecordId,
+    [property: Id(2)] string RegionCode,
+    [property: Id(3)] RecordData Data,
+    [property: Id(4)] bool Voided,
+    [property: Id(5)] string? VoidReason,
+    [property: Id(6)] long Version,
+    [property: Id(7)] DateTimeOffset CreatedAt,
+    [property: Id(8)] DateTimeOffset UpdatedAt)
+{
+    /// <summary>Where the record counts, or null when it does not count (voided).</summary>
+    public Placement? Placement => Voided ? null : new Placement(Data.CampaignId, Data.Day, RegionCode);
+}
 
-public sealed record RecordSaved<T>(PutResult Result, LoggedRecord<T> Record);
+[GenerateSerializer, Immutable, Alias("record-saved")]
+public sealed record RecordSaved([property: Id(0)] PutResult Result, [property: Id(1)] LoggedRecord Record);
+
+/// <summary>Where a record counts: campaign, date and the county it was logged under.</summary>
+[GenerateSerializer, Immutable, Alias("placement")]
+public sealed record Placement([property: Id(0)] string CampaignId, [property: Id(1)] DateOnly Day, [property: Id(2)] string RegionCode);

@@ -1,25 +1,61 @@
 namespace Grassroots.Domain.Model;
 
+[GenerateSerializer, Alias("region-level")]
 public enum RegionLevel { National, Province, City, County }
 
 public sealed record Region(string Code, string Name, RegionLevel Level, string? ParentCode);
 
-public sealed record Campaign(string Id, string Title, DateOnly StartsOn, DateOnly? EndsOn, string? Description)
+/// <summary>A campaign (学习宣传贯彻活动): the period every record is logged against.</summary>
+[GenerateSerializer, Immutable, Alias("campaign")]
+public sealed record Campaign(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Title,
+    [property: Id(2)] DateOnly StartsOn,
+    [property: Id(3)] DateOnly? EndsOn,
+    [property: Id(4)] string? Description)
 {
     public bool Covers(DateOnly day) => day >= StartsOn && (EndsOn is null || day <= EndsOn);
 }
 
-public sealed record BranchProfile(string Name, string RegionCode, string? Sector, int MemberCount, string? Kind);
+/// <summary>A branch (基层工会) as registered: its county decides where its new records count.</summary>
+[GenerateSerializer, Immutable, Alias("branch-profile")]
+public sealed record BranchProfile(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string RegionCode,
+    [property: Id(2)] string? Sector,
+    [property: Id(3)] int MemberCount,
+    [property: Id(4)] string? Kind);
 
-public sealed record HonoreeProfile(string Name, string? Gender, string? Ethnicity, string Title, int? HonoredYear,
-    string? Employer, string ProvinceCode);
+/// <summary>An honoree (劳模、先进工作者、工匠).</summary>
+[GenerateSerializer, Immutable, Alias("honoree-profile")]
+public sealed record HonoreeProfile(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Gender,
+    [property: Id(2)] string? Ethnicity,
+    [property: Id(3)] string Title,
+    [property: Id(4)] int? HonoredYear,
+    [property: Id(5)] string? Employer,
+    [property: Id(6)] string ProvinceCode);
 
 /// <summary>What a create-or-correct PUT did.</summary>
+[GenerateSerializer, Alias("put-result")]
 public enum PutResult { Created, Updated, Unchanged }
 
 /// <summary>A stored entity with its bookkeeping.</summary>
-public sealed record Versioned<T>(T Value, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+[GenerateSerializer, Immutable, Alias("versioned`1")]
+public sealed record Versioned<T>(
+    [property: Id(0)] T Value,
+    [property: Id(1)] long Version,
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] DateTimeOffset UpdatedAt);
 
-public sealed record Saved<T>(PutResult Result, Versioned<T> Entity);
+[GenerateSerializer, Immutable, Alias("saved`1")]
+public sealed record Saved<T>([property: Id(0)] PutResult Result, [property: Id(1)] Versioned<T> Entity);
 
-public sealed record HonoreeFigures(long Talks, long Audience, long OnlineViews, int ProvincesReached);
+/// <summary>An honoree's figures: talks given, their audience and online views, and how many provinces the talks reached.</summary>
+[GenerateSerializer, Immutable, Alias("honoree-figures")]
+public sealed record HonoreeFigures(
+    [property: Id(0)] long Talks,
+    [property: Id(1)] long Audience,
+    [property: Id(2)] long OnlineViews,
+    [property: Id(3)] int ProvincesReached);

@@ -1,15 +1,27 @@
+using System.Data.Common;
 using System.Text.Json;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Persistence;
 
-/// <summary>Builds the append-only change-log row that goes into every unit that changes a fact.</summary>
+/// <summary>The append-only change log: who changed what, when, with the entity before and after as JSON.</summary>
 public static class ChangeLog
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The entry as a write of a group-committed unit.</summary>
     public static RowWrite Entry(DateTimeOffset at, string actor, string entity, string key, string action, object? before, object? after) =>
-        new Append(Tables.ChangeLog, [at, actor, entity, key, action,
-            before is null ? null : JsonSerializer.Serialize(before, Json),
-            after is null ? null : JsonSerializer.Serialize(after, Json)]);
+        new Append(Tables.ChangeLog, Values(at, actor, entity, key, action, before, after));
+
+    /// <summary>The entry written inside a transaction of its own writer (projections, keys).</summary>
+    public static Task AppendAsync(Database database, DbConnection connection, DbTransaction tx, DateTimeOffset at, string actor,
+        string entity, string key, string action, object? before, object? after) =>
+        database.ExecuteAsync(connection, tx,
+            $"INSERT INTO change_log ({string.Join(", ", Tables.ChangeLog.Values)}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            Values(at, actor, entity, key, action, before, after));
+
+    private static object?[] Values(DateTimeOffset at, string actor, string entity, string key, string action, object? before, object? after) =>
+        [at, actor, entity, key, action, Serialize(before), Serialize(after)];
+
+    private static string? Serialize(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), Json);
 }

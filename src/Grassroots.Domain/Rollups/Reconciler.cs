@@ -1,5 +1,6 @@
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Storage;
 
@@ -19,13 +20,6 @@ public sealed record RollupDifference(string Table, string Key, long[] Stored, l
 /// </summary>
 public sealed class Reconciler(Database database, RegionDirectory regions)
 {
-    private static readonly (string Table, string Day, string Figures)[] Facts =
-    [
-        ("study_sessions", "held_on", "COUNT(*), SUM(attendees), SUM(COALESCE(frontline, 0)), SUM(COALESCE(youth, 0)), SUM(COALESCE(women, 0)), 0, 0, SUM(COALESCE(online_views, 0)), 0, 0"),
-        ("honoree_talks", "held_on", "0, 0, 0, 0, 0, COUNT(*), SUM(audience), SUM(COALESCE(online_views, 0)), 0, 0"),
-        ("publicity_items", "published_on", "0, 0, 0, 0, 0, 0, 0, 0, COUNT(*), SUM(COALESCE(reach, 0))"),
-    ];
-
     public async Task<IReadOnlyList<RollupDifference>> CompareAsync(CancellationToken cancellationToken = default)
     {
         var expected = new Dictionary<(string Region, string Campaign, DateOnly Day), long[]>();
@@ -39,19 +33,20 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
             }
         }
 
-        foreach (var (table, day, figures) in Facts)
+        foreach (var kind in RecordKinds.All)
         {
+            var (table, day) = (kind.Table.Name, kind.DateColumn);
             var rows = await database.QueryAsync(
-                $"SELECT region_code, campaign_id, {day}, {figures} FROM {table} WHERE NOT voided GROUP BY region_code, campaign_id, {day}",
+                $"SELECT region_code, campaign_id, {day}, {string.Join(", ", kind.FigureColumns.Select(f => $"SUM({f})"))} " +
+                $"FROM {table} WHERE NOT voided GROUP BY region_code, campaign_id, {day}",
                 [], r => (Region: r.GetString(0), Campaign: r.GetString(1), Day: r.Date(2),
-                    Values: Enumerable.Range(3, 10).Select(r.Long).Concat([0L, 0L]).ToArray()), cancellationToken).ConfigureAwait(false);
+                    Values: Enumerable.Range(3, kind.FigureColumns.Count).Select(r.Long).Concat([0L, 0L]).ToArray()), cancellationToken).ConfigureAwait(false);
             foreach (var row in rows) Add(row.Region, row.Campaign, row.Day, row.Values);
         }
 
         var earliest = await database.QueryAsync(
-            "SELECT branch_id, campaign_id, held_on, region_code FROM study_sessions WHERE NOT voided " +
-            "UNION ALL SELECT branch_id, campaign_id, held_on, region_code FROM honoree_talks WHERE NOT voided " +
-            "UNION ALL SELECT branch_id, campaign_id, published_on, region_code FROM publicity_items WHERE NOT voided",
+            string.Join(" UNION ALL ", RecordKinds.All.Select(k =>
+                $"SELECT branch_id, campaign_id, {k.DateColumn}, region_code FROM {k.Table.Name} WHERE NOT voided")),
             [], r => (Branch: r.GetString(0), Campaign: r.GetString(1), Day: r.Date(2), Region: r.GetString(3)), cancellationToken).ConfigureAwait(false);
         foreach (var first in earliest.GroupBy(e => (e.Branch, e.Campaign))
                      .Select(g => g.OrderBy(e => e.Day).ThenBy(e => e.Region, StringComparer.Ordinal).First()))

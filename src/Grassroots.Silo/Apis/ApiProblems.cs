@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Grassroots.Domain;
-using Grassroots.Runtime.Persistence;
+
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -8,7 +8,8 @@ namespace Grassroots.Silo.Apis;
 
 /// <summary>
 /// Maps what the domain and storage throw to RFC 9457 problem details: a named field for bad input (400),
-/// 404, 409 for voided records and lost races, 503 with Retry-After when the database is away. Never 500 for bad input.
+/// 404, 409 for voided records and lost races, 503 with Retry-After when the database or a silo is away. Never 500
+/// for bad input.
 /// </summary>
 public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProblems> logger) : IExceptionHandler
 {
@@ -22,8 +23,11 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "The request body is too large." : "The request is malformed.",
                 new Dictionary<string, string[]> { ["body"] = [bad.Message] }),
             NotFoundException => (404, exception.Message, null),
-            StateConflictException or InconsistentStateException => (409, exception.Message, null),
-            StorageUnavailableException => (503, "The database is unavailable; nothing was stored. Try again shortly.", null),
+            StateConflictException or WriteConflictException => (409, exception.Message, null),
+            WriteRefusedException => (400, "The database refused this data.", new Dictionary<string, string[]> { ["body"] = [exception.Message] }),
+            ServiceUnavailableException or SiloUnavailableException or TimeoutException =>
+                (503, "The service is unavailable; nothing was stored. Try again shortly.", null),
+            _ when StorageFailures.IsUnavailable(exception) => (503, "The database is unavailable; nothing was stored. Try again shortly.", null),
             _ => (500, "An unexpected error occurred.", null),
         };
         if (status == 500) logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);

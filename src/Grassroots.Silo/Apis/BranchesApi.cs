@@ -1,9 +1,9 @@
 using Grassroots.Domain;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +40,7 @@ public static class BranchesApi
         if (!v.IsValid) return v.AsValidationProblem();
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
 
-        var branch = grains.Get<IBranchGrain>(branchId);
+        var branch = grains.GetGrain<IBranchGrain>(branchId);
         if (await branch.GetAsync() is not { } profile) return TypedResults.NotFound();
         var totals = await branch.GetTotalsAsync(campaignId, first, last);
         return TypedResults.Ok(profile.AsDto(branchId, regions, totals));
@@ -60,7 +60,7 @@ public static class BranchesApi
         if (!v.IsValid) return v.AsValidationProblem();
         if (!await access.CanManageBranchAsync(context.User, branchId, request.RegionCode!)) return Access.Refused();
 
-        var saved = await grains.Get<IBranchGrain>(branchId).PutAsync(request.ToProfile(), Caller.Actor(context));
+        var saved = await grains.GetGrain<IBranchGrain>(branchId).PutAsync(request.ToProfile(), Caller.Actor(context));
         var dto = saved.Entity.AsDto(branchId, regions);
         return saved.Result == PutResult.Created
             ? TypedResults.Created($"/api/branches/{Uri.EscapeDataString(branchId)}", dto)

@@ -1,7 +1,7 @@
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -38,7 +38,7 @@ public static class CampaignsApi
     {
         var v = new Validator();
         if (!v.Id("campaignId", campaignId)) return v.AsValidationProblem();
-        return await grains.Get<ICampaignGrain>(campaignId).GetAsync() is { } campaign
+        return await grains.GetGrain<ICampaignGrain>(campaignId).GetAsync() is { } campaign
             ? TypedResults.Ok(campaign.AsDto())
             : TypedResults.NotFound();
     }
@@ -55,7 +55,7 @@ public static class CampaignsApi
         if (!v.IsValid) return v.AsValidationProblem();
         if (!Access.CanManageCampaigns(context.User)) return Access.Refused();
 
-        var saved = await grains.Get<ICampaignGrain>(campaignId).PutAsync(request.ToCampaign(campaignId), Caller.Actor(context));
+        var saved = await grains.GetGrain<ICampaignGrain>(campaignId).PutAsync(request.ToCampaign(campaignId), Caller.Actor(context));
         var dto = saved.Entity.AsDto();
         return saved.Result == PutResult.Created
             ? TypedResults.Created($"/api/campaigns/{Uri.EscapeDataString(campaignId)}", dto)

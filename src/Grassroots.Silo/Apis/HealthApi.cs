@@ -1,3 +1,4 @@
+using Grassroots.Silo.Hosting;
 using Grassroots.Storage;
 
 namespace Grassroots.Silo.Apis;
@@ -7,19 +8,24 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "up" })).WithName("Healthz").WithSummary("The process is up.");
-        app.MapGet("/readyz", ReadyAsync).WithName("Readyz").WithSummary("The database is reachable and the schema current.");
+        app.MapGet("/readyz", ReadyAsync).WithName("Readyz")
+            .WithSummary("The database is reachable, the schema current, the silo active in its cluster and not draining.");
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(Migrator migrator, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(Migrator migrator, ISiloStatusOracle silo, Draining draining, ShardLease lease,
+        CancellationToken cancellationToken)
     {
+        if (draining.IsDraining) return TypedResults.Problem(statusCode: 503, title: "The silo is shutting down.");
+        if (silo.CurrentStatus != SiloStatus.Active) return TypedResults.Problem(statusCode: 503, title: $"The silo is {silo.CurrentStatus}, not active.");
+        if (!lease.IsHeld) return TypedResults.Problem(statusCode: 503, title: "The silo does not hold its writer shard (database away?).");
         try
         {
             return await migrator.IsCurrentAsync(cancellationToken)
                 ? TypedResults.Ok(new { status = "ready" })
                 : TypedResults.Problem(statusCode: 503, title: "Migrations are not applied yet.");
         }
-        catch (Exception error) when (error is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception error) when (StorageFailures.IsUnavailable(error))
         {
             return TypedResults.Problem(statusCode: 503, title: "The database is unreachable.", detail: error.Message);
         }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Grassroots.Domain;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,8 +1,8 @@
 using Grassroots.Domain;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,7 +35,7 @@ public static class HonoreesApi
         await v.CampaignAsync(grains, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
 
-        var honoree = grains.Get<IHonoreeGrain>(honoreeId);
+        var honoree = grains.GetGrain<IHonoreeGrain>(honoreeId);
         if (await honoree.GetAsync() is not { } profile) return TypedResults.NotFound();
         return TypedResults.Ok(profile.AsDto(honoreeId, regions, await honoree.GetFiguresAsync(campaignId)));
     }
@@ -59,7 +59,7 @@ public static class HonoreesApi
         if (!v.IsValid) return v.AsValidationProblem();
         if (!await access.CanManageHonoreeAsync(context.User, honoreeId, request.ProvinceCode!)) return Access.Refused();
 
-        var saved = await grains.Get<IHonoreeGrain>(honoreeId).PutAsync(request.ToProfile(), Caller.Actor(context));
+        var saved = await grains.GetGrain<IHonoreeGrain>(honoreeId).PutAsync(request.ToProfile(), Caller.Actor(context));
         var dto = saved.Entity.AsDto(honoreeId, regions);
         return saved.Result == PutResult.Created
             ? TypedResults.Created($"/api/honorees/{Uri.EscapeDataString(honoreeId)}", dto)

@@ -29,7 +29,7 @@ public static class KeysApi
         if (!v.IsValid) return v.AsValidationProblem();
         if (!await access.CanManageKeyAsync(context.User, request.Role!, request.Scope!)) return Access.Refused();
 
-        var issued = await keys.CreateAsync(request.Role!, request.Scope!, request.Label!, Caller.Actor(context), cancellationToken);
+        var issued = await keys.CreateAsync(request.Role!, request.Scope!, request.Label!, Caller.Actor(context));
         var key = issued.Record;
         return TypedResults.Created((string?)null, new IssuedKeyDto(key.KeyId, issued.Key, key.Role, key.Scope, key.Label, key.CreatedAt));
     }
@@ -40,10 +40,10 @@ public static class KeysApi
         if (!Access.CanManageKeys(context.User)) return Access.Refused();
         var v = new Validator();
         if (!v.Id("keyId", keyId)) return v.AsValidationProblem();
-        if (await keys.FindAsync(keyId, cancellationToken) is not { } key) return TypedResults.NotFound();
+        if (await keys.FindAsync(keyId) is not { } key) return TypedResults.NotFound();
         if (!await access.CanManageKeyAsync(context.User, key.Role, key.Scope)) return Access.Refused();
 
-        await keys.RevokeAsync(keyId, Caller.Actor(context), cancellationToken);
+        await keys.RevokeAsync(keyId, Caller.Actor(context));
         return TypedResults.NoContent();
     }
 

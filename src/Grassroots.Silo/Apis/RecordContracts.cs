@@ -22,9 +22,10 @@ public sealed record StudySessionResponse(string BranchId, string Id, string Reg
     DateOnly HeldOn, string Format, string? Kind, AttendeesResponse Attendees, int? OnlineViews, string? Notes,
     long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Voided, string? VoidReason)
 {
-    public static StudySessionResponse From(LoggedRecord<StudySession> r)
+    public static StudySessionResponse From(LoggedRecord r)
     {
-        var (d, a) = (r.Data, r.Data.Attendees);
+        var d = (StudySession)r.Data;
+        var a = d.Attendees;
         return new(r.BranchId, r.RecordId, r.RegionCode, d.CampaignId, d.Title, d.HeldOn, d.Format, d.Kind,
             new AttendeesResponse(a.Total, a.Frontline, a.Youth, a.Women), d.OnlineViews, d.Notes,
             r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason);
@@ -35,18 +36,20 @@ public sealed record HonoreeTalkResponse(string BranchId, string Id, string Regi
     IReadOnlyList<string> HonoreeIds, string? Title, DateOnly HeldOn, string Venue, string Format, int Audience, int? OnlineViews,
     long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Voided, string? VoidReason)
 {
-    public static HonoreeTalkResponse From(LoggedRecord<HonoreeTalk> r) => new(r.BranchId, r.RecordId, r.RegionCode,
-        r.Data.CampaignId, r.Data.HonoreeIds, r.Data.Title, r.Data.HeldOn, r.Data.Venue, r.Data.Format, r.Data.Audience,
-        r.Data.OnlineViews, r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason);
+    public static HonoreeTalkResponse From(LoggedRecord r) => r.Data is HonoreeTalk d
+        ? new(r.BranchId, r.RecordId, r.RegionCode, d.CampaignId, d.HonoreeIds, d.Title, d.HeldOn, d.Venue, d.Format, d.Audience,
+            d.OnlineViews, r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason)
+        : throw new ArgumentException("Not an honoree talk.", nameof(r));
 }
 
 public sealed record PublicityResponse(string BranchId, string Id, string RegionCode, string CampaignId, string Channel,
     string Outlet, string Title, string? Url, DateOnly PublishedOn, int? Reach,
     long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Voided, string? VoidReason)
 {
-    public static PublicityResponse From(LoggedRecord<PublicityItem> r) => new(r.BranchId, r.RecordId, r.RegionCode,
-        r.Data.CampaignId, r.Data.Channel, r.Data.Outlet, r.Data.Title, r.Data.Url, r.Data.PublishedOn, r.Data.Reach,
-        r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason);
+    public static PublicityResponse From(LoggedRecord r) => r.Data is PublicityItem d
+        ? new(r.BranchId, r.RecordId, r.RegionCode, d.CampaignId, d.Channel, d.Outlet, d.Title, d.Url, d.PublishedOn, d.Reach,
+            r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason)
+        : throw new ArgumentException("Not a publicity item.", nameof(r));
 }
 
 public sealed record RollupChildResponse(string Code, string Name, TotalsDto Totals);

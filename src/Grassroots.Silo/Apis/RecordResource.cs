@@ -1,6 +1,6 @@
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,8 +12,8 @@ namespace Grassroots.Silo.Apis;
 /// validates its own body and builds the domain record; everything after that is here, starting with the key's
 /// scope: the branch's own key, an admin above it, or hq (403 before the grain is called).
 /// </summary>
-public sealed class RecordResource<TGrain, T, TResponse>(string idField, string entity, Func<LoggedRecord<T>, TResponse> map)
-    where TGrain : IRecordGrain<T>
+public sealed class RecordResource<TGrain, T, TResponse>(string idField, string entity, Func<LoggedRecord, TResponse> map)
+    where TGrain : IRecordGrain<T> where T : RecordData
 {
     public const int MaxReasonLength = 500;
 
@@ -60,7 +60,7 @@ public sealed class RecordResource<TGrain, T, TResponse>(string idField, string 
         return TypedResults.NoContent();
     }
 
-    private static TGrain Grain(IGrainFactory grains, string branchId, string recordId) => grains.Get<TGrain>($"{branchId}/{recordId}");
+    private static TGrain Grain(IGrainFactory grains, string branchId, string recordId) => grains.GetGrain<TGrain>($"{branchId}/{recordId}");
 }
 
 public static class RecordResource

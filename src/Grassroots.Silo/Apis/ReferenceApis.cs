@@ -1,6 +1,6 @@
 using System.Globalization;
-using Grassroots.Domain.Grains;
-using Grassroots.Runtime;
+using Grassroots.Domain.Contracts;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -56,7 +56,7 @@ internal static class ReferenceQuery
     public static async Task CampaignAsync(this Validator v, IGrainFactory grains, string? campaignId)
     {
         if (campaignId is null || !v.Id("campaignId", campaignId)) return;
-        if (await grains.Get<ICampaignGrain>(campaignId).GetAsync() is null)
+        if (await grains.GetGrain<ICampaignGrain>(campaignId).GetAsync() is null)
             v.Fail("campaignId", $"No campaign has the id '{campaignId}'.");
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Grassroots.Domain;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -42,15 +42,14 @@ public static class RollupsApi
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
-        if (await grains.Get<ICampaignGrain>(campaignId!).GetAsync() is null) return UnknownCampaign(campaignId!);
+        if (await grains.GetGrain<ICampaignGrain>(campaignId!).GetAsync() is null) return UnknownCampaign(campaignId!);
 
-        Task<Totals> TotalsOf(string code) => grains.Get<IRegionRollupGrain>(code).GetTotalsAsync(campaignId!, first, last);
-        var children = regions.Children(region.Code);
-        var own = TotalsOf(region.Code);
-        var theirs = await Task.WhenAll(children.Select(c => TotalsOf(c.Code)));
+        // One call: the region's grain holds its children's rows too.
+        var view = await grains.GetGrain<IRegionRollupGrain>(region.Code).GetRollupAsync(campaignId!, first, last);
+        var names = regions.Children(region.Code).ToDictionary(c => c.Code, c => c.Name);
         return TypedResults.Ok(new RollupResponse(region.Code, region.Name, LevelName(region.Level), clock.GetUtcNow(),
-            TotalsDto.From(await own),
-            [.. children.Select((c, i) => new RollupChildResponse(c.Code, c.Name, TotalsDto.From(theirs[i])))]));
+            TotalsDto.From(view.Totals),
+            [.. view.Children.Select(c => new RollupChildResponse(c.Code, names[c.Code], TotalsDto.From(c.Totals)))]));
     }
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
@@ -63,7 +62,7 @@ public static class RollupsApi
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
-        if (await grains.Get<ICampaignGrain>(campaignId!).GetAsync() is not { } campaign) return UnknownCampaign(campaignId!);
+        if (await grains.GetGrain<ICampaignGrain>(campaignId!).GetAsync() is not { } campaign) return UnknownCampaign(campaignId!);
 
         // Without a range: the campaign so far.
         var today = clock.Today();
@@ -74,7 +73,7 @@ public static class RollupsApi
             return RecordResource.Invalid(validator.Fail("interval",
                 $"{count:N0} points from {start:yyyy-MM-dd} to {end:yyyy-MM-dd}; at most {MaxPoints:N0}. Use a longer interval or a shorter range."));
         var points = start <= end
-            ? await grains.Get<IRegionRollupGrain>(region.Code).GetSeriesAsync(campaignId!, kind, start, end)
+            ? await grains.GetGrain<IRegionRollupGrain>(region.Code).GetSeriesAsync(campaignId!, kind, start, end)
             : [];
         return TypedResults.Ok(new SeriesResponse(region.Code, campaignId!, interval!,
             [.. points.Select(p => new SeriesPointResponse(p.Start, TotalsDto.From(p.Totals)))]));

@@ -1,6 +1,6 @@
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,32 +1,32 @@
+using Grassroots.Domain;
 using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Hosting;
 using Grassroots.Silo.Security;
+using Grassroots.Storage;
+using Orleans.Configuration;
 
 namespace Grassroots.Silo.Commands;
 
-/// <summary>Commands of the service that run against its database without serving HTTP: `reconcile` and `keys`.</summary>
+/// <summary>
+/// Commands of the service that run against its database without serving HTTP: `reconcile` and `keys`. They read the
+/// configuration the service reads (appsettings, environment, --Section:Key=value arguments). Commands that change
+/// keys go through the key grains: connected as an Orleans client to the running service when there is one, so a
+/// revocation holds there at once; otherwise in a silo of their own, started for the command alone.
+/// </summary>
 public static class CommandLine
 {
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "reconcile" or "keys";
 
-    /// <summary>A command's standard output carries only its result (a new key, a list), so it can be captured.</summary>
-    public static void LogToStandardError(WebApplicationBuilder builder) =>
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-
-    public static async Task<int> RunAsync(WebApplication app, string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        // Start what a command needs (migrations, reference data, grains): the service's own hosted services only, so
-        // not the framework's web host (no HTTP server, no port taken). Of its own, not the rollup feed, nor what only a
-        // serving process should do on first start: load demo data, print the hq key.
-        foreach (var service in app.Services.GetServices<IHostedService>().Where(s =>
-            s.GetType().Namespace?.StartsWith("Grassroots.", StringComparison.Ordinal) == true && s is not (RollupFeed or DemoDataLoader or FirstStartHqKey)))
-            await service.StartAsync(CancellationToken.None);
-        return args[0] switch
+        return args switch
         {
-            "reconcile" => await ReconcileAsync(app.Services.GetRequiredService<Reconciler>(), output),
-            "keys" => await new KeysCommand(app.Services, output, error).RunAsync(args[1..]),
+            ["reconcile", ..] => await WithHostAsync(args, settings, UsingData, sp => ReconcileAsync(sp.GetRequiredService<Reconciler>(), output)),
+            ["keys", "create" or "revoke", ..] => await WithGrainsAsync(args, settings, sp => new KeysCommand(sp, output, error).RunAsync(args[1..]), error),
+            ["keys", ..] => await WithHostAsync(args, settings, UsingData, sp => new KeysCommand(sp, output, error).RunAsync(args[1..])),
             _ => Usage(error),
         };
     }
@@ -39,6 +39,79 @@ public static class CommandLine
         output.WriteLine(differences.Count == 0 ? "No differences: every rollup equals a recount of the facts." : $"{differences.Count} rows differ.");
         return differences.Count == 0 ? 0 : 1;
     }
+
+    /// <summary>Grains through a client of the running cluster when one answers, else through a silo of the command's own.</summary>
+    private static async Task<int> WithGrainsAsync(string[] args, IReadOnlyDictionary<string, string?>? settings,
+        Func<IServiceProvider, Task<int>> run, TextWriter error)
+    {
+        try
+        {
+            return await WithHostAsync(args, settings, UsingClient, run);
+        }
+        catch (Exception failure) when (IsNoGateway(failure))
+        {
+            error.WriteLine("No running service answered; starting a silo for this command.");
+            return await WithHostAsync(args, settings, UsingSilo, run);
+        }
+    }
+
+    private static void UsingData(HostApplicationBuilder builder) => builder.Services.AddGrassrootsData().AddSingleton<ApiKeyProjection>();
+
+    private static void UsingClient(HostApplicationBuilder builder)
+    {
+        UsingData(builder);
+        var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var cluster = builder.Configuration.GetSection("Cluster").Get<ClusterSettings>() ?? new ClusterSettings();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+            if (cluster.UsesDatabaseMembership(storage))
+                client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) =
+                    (SiloHosting.InvariantOf(storage.Provider), Database.ConnectionStringFor(storage)));
+            else
+                client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+            // No service answering is an answer: the command then runs its own silo rather than waiting for one.
+            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+        });
+        builder.Services.AddApiKeys();
+    }
+
+    private static void UsingSilo(HostApplicationBuilder builder)
+    {
+        builder.AddGrassrootsSilo();
+        builder.Services.AddApiKeys();
+    }
+
+    /// <summary>
+    /// A host with the service's configuration and <paramref name="compose"/>'s services, started without the HTTP
+    /// server; its log goes to standard error, so standard output carries only the command's result.
+    /// </summary>
+    private static async Task<int> WithHostAsync(string[] args, IReadOnlyDictionary<string, string?>? settings,
+        Action<HostApplicationBuilder> compose, Func<IServiceProvider, Task<int>> run)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args[1..] });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // A command says what it did itself; the log only needs what went wrong (Orleans warns of every closed connection).
+        // A command says what it did itself; the log only needs what went wrong (Orleans warns of every closed connection).
+        builder.Logging.AddFilter(null, LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical); // a client finding no service is expected
+        compose(builder);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+            return await run(host.Services);
+        }
+        finally
+        {
+            await host.StopAsync();
+            await ((IAsyncDisposable)host).DisposeAsync();
+        }
+    }
+
+    private static bool IsNoGateway(Exception error) => error is SiloUnavailableException or OrleansException
+        || error is System.Net.Sockets.SocketException || (error.InnerException is { } inner && IsNoGateway(inner));
 
     public static int Usage(TextWriter error)
     {

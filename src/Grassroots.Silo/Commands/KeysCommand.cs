@@ -5,8 +5,8 @@ using Grassroots.Silo.Security;
 namespace Grassroots.Silo.Commands;
 
 /// <summary>
-/// `keys create|list|revoke`, straight against the database: how the first key of a PostgreSQL deployment is made,
-/// and how keys are managed when no server runs. Only the new key goes to standard output, so
+/// `keys create|list|revoke`: how the first key of a PostgreSQL deployment is made, and how keys are managed from a
+/// shell, with or without a running service. Only the new key goes to standard output, so
 /// <c>KEY=$(… keys create …)</c> captures it; everything else goes to standard error.
 /// </summary>
 public sealed class KeysCommand(IServiceProvider services, TextWriter output, TextWriter error)
@@ -41,7 +41,7 @@ public sealed class KeysCommand(IServiceProvider services, TextWriter output, Te
 
     private async Task<int> ListAsync()
     {
-        var keys = await services.GetRequiredService<ApiKeyStore>().ListAsync();
+        var keys = await services.GetRequiredService<ApiKeyProjection>().ListAsync();
         output.WriteLine($"{"keyId",-16}  {"role",-12}  {"scope",-20}  {"created (UTC)",-16}  {"revoked (UTC)",-16}  label");
         foreach (var k in keys)
             output.WriteLine($"{k.KeyId,-16}  {k.Role,-12}  {k.Scope,-20}  {Time(k.CreatedAt),-16}  {(k.RevokedAt is { } at ? Time(at) : "-"),-16}  {k.Label}");
@@ -54,7 +54,7 @@ public sealed class KeysCommand(IServiceProvider services, TextWriter output, Te
         var result = await services.GetRequiredService<ApiKeyStore>().RevokeAsync(keyId, Actor);
         error.WriteLine(result switch
         {
-            Revocation.Revoked => $"Revoked key {keyId}. A running silo refuses it within Security:KeyCacheDuration.",
+            Revocation.Revoked => $"Revoked key {keyId}. Every silo refuses it from now on.",
             Revocation.AlreadyRevoked => $"Key {keyId} was already revoked.",
             _ => $"No key has the id '{keyId}'.",
         });

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
-using Grassroots.Runtime;
+
 using Microsoft.Extensions.Options;
 
 namespace Grassroots.Silo.Hosting;
@@ -23,31 +23,31 @@ public sealed class DemoDataLoader(IOptions<DemoOptions> options, IGrainFactory 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Load) return;
-        if (await grains.Get<ICampaignGrain>(CampaignId).GetAsync() is not null) return;
+        if (await grains.GetGrain<ICampaignGrain>(CampaignId).GetAsync() is not null) return;
         logger.LogInformation("Loading demo data (first start; switch off with Demo:Load=false)…");
 
         var campaign = Read<CampaignSeed>("campaign.json");
-        await grains.Get<ICampaignGrain>(CampaignId).PutAsync(
+        await grains.GetGrain<ICampaignGrain>(CampaignId).PutAsync(
             new Campaign(CampaignId, campaign.Title, campaign.StartsOn, campaign.EndsOn, campaign.Description), Actor);
         foreach (var h in Read<List<HonoreeSeed>>("honorees.json"))
-            await grains.Get<IHonoreeGrain>(h.Id).PutAsync(
+            await grains.GetGrain<IHonoreeGrain>(h.Id).PutAsync(
                 new HonoreeProfile(h.Name, h.Gender, h.Ethnicity, h.Title, h.HonoredYear, h.Employer, h.ProvinceCode), Actor);
 
         var hq = Read<HqSeed>("hq-sessions.json");
         foreach (var b in hq.Branches)
-            await grains.Get<IBranchGrain>(b.Id).PutAsync(new BranchProfile(b.Name, b.RegionCode, "全总机关", b.MemberCount, b.Kind), Actor);
+            await grains.GetGrain<IBranchGrain>(b.Id).PutAsync(new BranchProfile(b.Name, b.RegionCode, "全总机关", b.MemberCount, b.Kind), Actor);
         foreach (var s in hq.Sessions)
-            await grains.Get<IStudySessionGrain>($"{s.BranchId}/{s.Id}").PutAsync(new StudySession(CampaignId, s.Title, s.HeldOn,
+            await grains.GetGrain<IStudySessionGrain>($"{s.BranchId}/{s.Id}").PutAsync(new StudySession(CampaignId, s.Title, s.HeldOn,
                 s.Format, s.Kind, new Attendance(s.Attendees.Total, s.Attendees.Frontline, s.Attendees.Youth, s.Attendees.Women), null, s.Notes), Actor);
 
         const string qinghai = "qh-ftu";
-        await grains.Get<IBranchGrain>(qinghai).PutAsync(new BranchProfile("青海省总工会机关工会", "630102", "工会机关", 120, "agency"), Actor);
+        await grains.GetGrain<IBranchGrain>(qinghai).PutAsync(new BranchProfile("青海省总工会机关工会", "630102", "工会机关", 120, "agency"), Actor);
         var qh = Read<QinghaiSeed>("qinghai.json");
         foreach (var t in qh.Talks)
-            await grains.Get<IHonoreeTalkGrain>($"{qinghai}/{t.Id}").PutAsync(new HonoreeTalk(CampaignId,
+            await grains.GetGrain<IHonoreeTalkGrain>($"{qinghai}/{t.Id}").PutAsync(new HonoreeTalk(CampaignId,
                 [.. t.HonoreeIds.Distinct().Order(StringComparer.Ordinal)], t.Title, t.HeldOn, t.Venue, t.Format, t.Audience, t.OnlineViews), Actor);
         foreach (var p in qh.Publicity)
-            await grains.Get<IPublicityItemGrain>($"{qinghai}/{p.Id}").PutAsync(
+            await grains.GetGrain<IPublicityItemGrain>($"{qinghai}/{p.Id}").PutAsync(
                 new PublicityItem(CampaignId, p.Channel, p.Outlet, p.Title, null, p.PublishedOn, p.Reach), Actor);
 
         await GenerateSpreadAsync(campaign, stoppingToken);
@@ -71,19 +71,19 @@ public sealed class DemoDataLoader(IOptions<DemoOptions> options, IGrainFactory 
             {
                 stoppingToken.ThrowIfCancellationRequested();
                 var branchId = $"demo-{county.Code}-{n}";
-                await grains.Get<IBranchGrain>(branchId).PutAsync(new BranchProfile($"{county.Name}第{n}基层工会", county.Code,
+                await grains.GetGrain<IBranchGrain>(branchId).PutAsync(new BranchProfile($"{county.Name}第{n}基层工会", county.Code,
                     sectors[random.Next(sectors.Length)], random.Next(30, 3000), n == 3 ? "institution" : "enterprise"), Actor);
                 if (random.NextDouble() < 0.2) continue; // not every branch has reported yet
                 for (var s = 1; s <= random.Next(1, 5); s++)
                 {
                     var total = random.Next(10, 300);
-                    await grains.Get<IStudySessionGrain>($"{branchId}/s{s}").PutAsync(new StudySession(CampaignId,
+                    await grains.GetGrain<IStudySessionGrain>($"{branchId}/s{s}").PutAsync(new StudySession(CampaignId,
                         "学习全国劳模表彰大会重要讲话精神", campaign.StartsOn.AddDays(random.Next(days)), "offline", kinds[random.Next(kinds.Length)],
                         new Attendance(total, total * random.Next(30, 90) / 100, total * random.Next(10, 50) / 100, total * random.Next(10, 60) / 100),
                         null, null), Actor);
                 }
                 if (random.NextDouble() < 0.5)
-                    await grains.Get<IPublicityItemGrain>($"{branchId}/p1").PutAsync(new PublicityItem(CampaignId, "wechat",
+                    await grains.GetGrain<IPublicityItemGrain>($"{branchId}/p1").PutAsync(new PublicityItem(CampaignId, "wechat",
                         $"{county.Name}总工会微信公众号", "我们身边的劳模", null, campaign.StartsOn.AddDays(random.Next(days)), random.Next(100, 20000)), Actor);
                 if (++done % 100 == 0) logger.LogInformation("Demo data: {Count} generated branches so far", done);
             }

@@ -1,10 +1,7 @@
 using System.Text.Json.Serialization;
-using Grassroots.Domain;
-using Grassroots.Runtime;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Security;
 using Grassroots.Silo.Telemetry;
-using Grassroots.Storage;
 
 namespace Grassroots.Silo.Hosting;
 
@@ -14,11 +11,12 @@ public static class GrassrootsHostingExtensions
     public static WebApplicationBuilder AddGrassroots(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
-        services.AddOptions<GrainRuntimeOptions>().BindConfiguration("Grains");
         services.AddOptions<DemoOptions>().BindConfiguration("Demo");
-        services.AddGrassrootsDomain();
+        // In start order: database and regions, the shard lease, then the Orleans silo; what calls grains comes after it.
+        builder.AddGrassrootsSilo();
+        builder.AddGrassrootsSecurity();
         services.AddHostedService<DemoDataLoader>();
+        services.AddSingleton<Draining>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiProblems>();
@@ -26,7 +24,6 @@ public static class GrassrootsHostingExtensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddOpenApi();
-        builder.AddGrassrootsSecurity();
         builder.AddGrassrootsTelemetry();
         return builder;
     }

@@ -1,8 +1,7 @@
 using System.Security.Claims;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
-using Grassroots.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Security;
@@ -57,7 +56,7 @@ public sealed class Access(RegionDirectory regions, IGrainFactory grains)
     {
         { Role: Roles.Hq } => true,
         { Role: Roles.RegionAdmin } admin => regions.IsWithin(regionCode, admin.Scope)
-            && (await grains.Get<IBranchGrain>(branchId).GetAsync() is not { } now || regions.IsWithin(now.Value.RegionCode, admin.Scope)),
+            && (await grains.GetGrain<IBranchGrain>(branchId).GetAsync() is not { } now || regions.IsWithin(now.Value.RegionCode, admin.Scope)),
         _ => false,
     };
 
@@ -69,7 +68,7 @@ public sealed class Access(RegionDirectory regions, IGrainFactory grains)
     {
         { Role: Roles.Hq } => true,
         { Role: Roles.RegionAdmin } admin => regions.IsWithin(provinceCode, admin.Scope)
-            && (await grains.Get<IHonoreeGrain>(honoreeId).GetAsync() is not { } now || regions.IsWithin(now.Value.ProvinceCode, admin.Scope)),
+            && (await grains.GetGrain<IHonoreeGrain>(honoreeId).GetAsync() is not { } now || regions.IsWithin(now.Value.ProvinceCode, admin.Scope)),
         _ => false,
     };
 
@@ -99,5 +98,5 @@ public sealed class Access(RegionDirectory regions, IGrainFactory grains)
     };
 
     private async Task<string?> RegionOfBranchAsync(string branchId) =>
-        (await grains.Get<IBranchGrain>(branchId).GetAsync())?.Value.RegionCode;
+        (await grains.GetGrain<IBranchGrain>(branchId).GetAsync())?.Value.RegionCode;
 }

@@ -27,7 +27,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
                 : AuthenticateResult.NoResult();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
-        var key = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var key = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim());
         if (key is null) return AuthenticateResult.Fail("The API key is unknown or has been revoked.");
         var holder = new KeyHolder(key.KeyId, key.Role, key.Scope);
         return AuthenticateResult.Success(new AuthenticationTicket(holder.ToPrincipal(SchemeName), SchemeName));

@@ -36,8 +36,8 @@ public static class ApiKeySecret
     /// <summary>What the database keeps: SHA-256 of the secret, hex.</summary>
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    /// <summary>Compares in constant time, so response timing says nothing about how much of a guess was right.</summary>
-    public static bool Matches(string secret, string storedHash) =>
-        storedHash.Length == SHA256.HashSizeInBytes * 2
-        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), Convert.FromHexString(storedHash));
+    /// <summary>Compares two hashes in constant time, so response timing says nothing about how much of a guess was right.</summary>
+    public static bool HashesMatch(string presentedHash, string storedHash) =>
+        presentedHash.Length == storedHash.Length
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(presentedHash), Encoding.ASCII.GetBytes(storedHash));
 }

@@ -21,7 +21,7 @@ public sealed class FirstStartHqKey(ApiKeyStore keys, IOptions<StorageOptions> s
                 "Never run like this where anyone else can reach the service; switch it off with Security:OpenDevelopmentMode=false.");
         if (storage.Value.Provider != StorageProvider.Sqlite || await keys.AnyAsync(cancellationToken)) return;
 
-        var issued = await keys.CreateAsync(Roles.Hq, "CN", "created on first start", Actor, cancellationToken);
+        var issued = await keys.CreateAsync(Roles.Hq, "CN", "created on first start", Actor);
         var path = Path.GetFullPath(Path.Combine(storage.Value.DataDirectory, SecurityOptions.FirstKeyFile));
         string saved;
         try

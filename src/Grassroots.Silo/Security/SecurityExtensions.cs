@@ -10,8 +10,7 @@ public static class SecurityExtensions
     {
         var services = builder.Services;
         services.AddOptions<SecurityOptions>().BindConfiguration("Security");
-        services.AddSingleton<ApiKeyStore>();
-        services.AddSingleton<Access>();
+        services.AddApiKeys();
         // AddAuthenticationCore rather than AddAuthentication: bearer keys need no cookies, so no data-protection key ring.
         services.AddWebEncoders();
         services.AddAuthenticationCore(o => o.DefaultScheme = ApiKeyAuthenticationHandler.SchemeName);
@@ -22,5 +21,14 @@ public static class SecurityExtensions
         services.AddAuthorizationBuilder().SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddHostedService<FirstStartHqKey>();
         return builder;
+    }
+
+    /// <summary>Issuing, checking and listing keys and the scope rules: what the service and the `keys` command share.</summary>
+    public static IServiceCollection AddApiKeys(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyProjection>();
+        services.AddSingleton<Access>();
+        return services;
     }
 }

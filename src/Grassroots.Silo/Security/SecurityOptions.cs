@@ -9,12 +9,6 @@ public sealed class SecurityOptions
     /// </summary>
     public bool OpenDevelopmentMode { get; set; }
 
-    /// <summary>
-    /// How long a validated key is trusted from memory. Revoking on this silo takes effect at once; revoking
-    /// on another silo of a cluster takes effect here within this time.
-    /// </summary>
-    public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Name of the file in Storage:DataDirectory that receives the hq key created on first start.</summary>
     public const string FirstKeyFile = "hq-key.txt";
 }

@@ -1,6 +1,4 @@
-using Grassroots.Runtime;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
+using Grassroots.Storage;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -8,35 +6,39 @@ using OpenTelemetry.Trace;
 namespace Grassroots.Silo.Telemetry;
 
 /// <summary>
-/// Spans (HTTP requests, grain calls, storage batches) and metrics under the name "Grassroots". Exported over
-/// OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and to the console when Telemetry:Console is true.
+/// Spans and metrics: ASP.NET Core requests, Orleans grain calls (activity propagation is switched on in the silo, so a
+/// request's span has its grain calls beneath it) and the service's own "Grassroots" source and meter (storage batches,
+/// rollup delivery). Exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and to the console when
+/// Telemetry:Console is true; nothing is collected when neither is.
 /// </summary>
 public static class TelemetryExtensions
 {
+    /// <summary>The sources a trace of this service is made of.</summary>
+    public static readonly string[] Sources = [GrassrootsTelemetry.Name, "Microsoft.Orleans.Application", "Microsoft.AspNetCore"];
+
+    /// <summary>The meters: the service's own, Orleans' and ASP.NET Core's.</summary>
+    public static readonly string[] Meters = [GrassrootsTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting"];
+
     public static WebApplicationBuilder AddGrassrootsTelemetry(this WebApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var console = builder.Configuration.GetValue<bool>("Telemetry:Console");
         if (!otlp && !console) return builder;
 
-        var resource = ResourceBuilder.CreateDefault().AddService("grassroots",
-            serviceInstanceId: builder.Configuration["Storage:Shard"] ?? Environment.MachineName);
-        var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource)
-            .AddSource(RuntimeTelemetry.Name, "Microsoft.AspNetCore");
-        var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource)
-            .AddMeter(RuntimeTelemetry.Name, "Microsoft.AspNetCore.Hosting");
-        if (otlp)
-        {
-            tracing.AddOtlpExporter();
-            metrics.AddOtlpExporter();
-        }
-        if (console)
-        {
-            tracing.AddProcessor(new SimpleActivityExportProcessor(new ConsoleSpanExporter()));
-            metrics.AddReader(new PeriodicExportingMetricReader(new ConsoleMetricExporter(), 10_000));
-        }
-        builder.Services.AddSingleton(tracing.Build()!);
-        builder.Services.AddSingleton(metrics.Build()!);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("grassroots", serviceInstanceId: builder.Configuration["Storage:Shard"] ?? Environment.MachineName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(Sources).AddAspNetCoreInstrumentation();
+                if (otlp) tracing.AddOtlpExporter();
+                if (console) tracing.AddConsoleExporter();
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters);
+                if (otlp) metrics.AddOtlpExporter();
+                if (console) metrics.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 10_000);
+            });
         return builder;
     }
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Grassroots.Runtime.Persistence;
 
 namespace Grassroots.Storage.Batching;
 
@@ -24,7 +23,7 @@ internal sealed class BatchWriter(Database database)
             var stale = puts.FirstOrDefault(p => versions.GetValueOrDefault(RowKey.Of(p.Table, p.Key)) != p.ExpectedVersion);
             if (stale is not null)
             {
-                errors[i] = new InconsistentStateException(
+                errors[i] = new VersionConflictException(
                     $"{stale.Table} row ({string.Join(", ", stale.Key)}) is at version {versions.GetValueOrDefault(RowKey.Of(stale.Table, stale.Key))}, not {stale.ExpectedVersion}.");
                 continue;
             }

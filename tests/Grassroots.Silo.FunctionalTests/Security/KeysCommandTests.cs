@@ -4,8 +4,6 @@ using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Silo.Hosting;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 
 namespace Grassroots.Silo.FunctionalTests.Security;
 
@@ -68,23 +66,45 @@ public sealed class KeysCommandTests
         Assert.False(File.Exists(Path.Combine(GrassrootsApp.DataDirectoryOf(database), "hq-key.txt")));
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [PostgresData]
+    public async Task KeysRevokedByTheCommandAreRefusedAtOnceByTheRunningService(StorageProvider provider)
+    {
+        await using var app = await GrassrootsApp.StartAsync(provider);
+
+        // The command reaches the running service's cluster, so the key is made by the grain the service asks.
+        var created = await RunAsync(app.Database, app.ClusterSettings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "ops");
+        Assert.Equal(0, created.Code);
+        var key = created.Output.Trim();
+        var client = app.ClientWith(key);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/campaigns")).StatusCode);
+
+        Assert.Equal(0, (await RunAsync(app.Database, app.ClusterSettings, "keys", "revoke", Keys.KeyIdOf(key))).Code);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/campaigns")).StatusCode);
+    }
+
     private static string ApiKeySecretOf(string key) => Silo.Security.ApiKeySecret.Parse(key)!.Secret;
 
-    /// <summary>What Program does for a command: build the host with these arguments, then run the command on it.</summary>
-    private static async Task<(int Code, string Output, string Error)> RunAsync(TestDatabase database, params string[] args)
+    /// <summary>
+    /// What Program does for a command, with the service's settings for this database. Without
+    /// <paramref name="cluster"/> the command gets a cluster of its own that no server runs.
+    /// </summary>
+    private static async Task<(int Code, string Output, string Error)> RunAsync(TestDatabase database, params string[] args) =>
+        await RunAsync(database, FreePorts.ClusterSettings(), args);
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(TestDatabase database,
+        IReadOnlyDictionary<string, string?> cluster, params string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(cluster)
         {
             ["Storage:Provider"] = database.Provider.ToString(),
             ["Storage:ConnectionString"] = database.Options.ConnectionString,
             ["Storage:DataDirectory"] = GrassrootsApp.DataDirectoryOf(database),
-        });
-        builder.AddGrassroots();
-        await using var app = builder.Build();
+        };
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CommandLine.RunAsync(app, args, output, error);
+        var code = await CommandLine.RunAsync(args, output, error, settings);
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -20,14 +20,22 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
     private readonly TestDatabase _database;
     private readonly string _shard;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Dictionary<string, string?> _cluster;
     private bool _ownsDatabase = true;
 
-    private GrassrootsApp(TestDatabase database, string shard, IReadOnlyDictionary<string, string?>? settings = null)
+    private GrassrootsApp(TestDatabase database, string shard, IReadOnlyDictionary<string, string?>? settings = null, string? clusterId = null)
     {
         _database = database;
         _shard = shard;
         _settings = settings ?? new Dictionary<string, string?>();
+        _cluster = FreePorts.ClusterSettings(clusterId);
     }
+
+    /// <summary>The Orleans cluster this silo belongs to; a <see cref="SecondSilo"/> joins it.</summary>
+    public string ClusterId => _cluster["Cluster:ClusterId"]!;
+
+    /// <summary>This silo's settings for its Orleans cluster (ports, cluster id), e.g. for a command to reach it.</summary>
+    public IReadOnlyDictionary<string, string?> ClusterSettings => _cluster;
 
     public TestDatabase Database => _database;
 
@@ -45,9 +53,9 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
     public static Task<GrassrootsApp> StartAsync(TestDatabase database, string shard = "silo-1") =>
         StartOnAsync(new GrassrootsApp(database, shard) { _ownsDatabase = false });
 
-    /// <summary>A second silo over the same database, as in a cluster; it accepts the first one's hq key.</summary>
+    /// <summary>A second silo over the same PostgreSQL database, joining the first one's cluster; it accepts the first one's hq key.</summary>
     public static GrassrootsApp SecondSilo(GrassrootsApp first, string shard) =>
-        new(first._database, shard, first._settings) { _ownsDatabase = false, HqKey = first.HqKey };
+        new(first._database, shard, first._settings, first.ClusterId) { _ownsDatabase = false, HqKey = first.HqKey };
 
     private static async Task<GrassrootsApp> StartOnAsync(GrassrootsApp app)
     {
@@ -88,6 +96,7 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Storage:Shard", _shard);
         builder.UseSetting("Demo:Load", "false");
+        foreach (var (key, value) in _cluster) builder.UseSetting(key, value);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Runtime;
+
 using Grassroots.Silo.Apis;
 
 namespace Grassroots.Silo.FunctionalTests.Support;
@@ -25,15 +25,15 @@ public static class RecordScenario
     public static readonly string[] Chain = ["630102", "630100", "630000", "CN"];
 
     public static Task AddCampaignAsync(GrassrootsApp app, string id = Campaign, DateOnly? starts = null, DateOnly? ends = null) =>
-        app.Service<IGrainFactory>().Get<ICampaignGrain>(id)
+        app.Service<IGrainFactory>().GetGrain<ICampaignGrain>(id)
             .PutAsync(new Campaign(id, "学习贯彻劳模表彰大会重要讲话精神", starts ?? Starts, ends ?? Ends, null), "test");
 
     public static Task AddBranchAsync(GrassrootsApp app, string branchId, string county) =>
-        app.Service<IGrainFactory>().Get<IBranchGrain>(branchId)
+        app.Service<IGrainFactory>().GetGrain<IBranchGrain>(branchId)
             .PutAsync(new BranchProfile($"工会 {branchId}", county, null, 100, "enterprise"), "test");
 
     public static Task AddHonoreeAsync(GrassrootsApp app, string honoreeId, string province) =>
-        app.Service<IGrainFactory>().Get<IHonoreeGrain>(honoreeId)
+        app.Service<IGrainFactory>().GetGrain<IHonoreeGrain>(honoreeId)
             .PutAsync(new HonoreeProfile($"劳模 {honoreeId}", null, null, "national-model-worker", 2020, null, province), "test");
 
     /// <summary>Campaign c1, branch b1 in 630102, b2 in 630103, b3 in 440112, b4 in 110101; honorees h1 (青海), h2 (广东).</summary>

@@ -13,11 +13,13 @@ public sealed class CommitGate : ICommitListener
 
     public Task Entered => _entered.Task;
 
-    public void OnCommitted(IReadOnlyList<IncrementedRow> rows)
+    /// <summary>Blocks before returning a task: the committer calls listeners on its own loop, which waits here.</summary>
+    public Task OnCommittedAsync(IReadOnlyList<IncrementedRow> rows, long seq)
     {
-        if (Interlocked.Increment(ref _calls) != 1) return;
+        if (Interlocked.Increment(ref _calls) != 1) return Task.CompletedTask;
         _entered.TrySetResult();
         _released.Wait(TestStore.Guard);
+        return Task.CompletedTask;
     }
 
     public void Release() => _released.Set();

@@ -3,7 +3,18 @@ namespace Grassroots.Storage.Tests.Support;
 /// <summary>Tables of the real schema the tests write to, and writes of realistic rows.</summary>
 public static class Rows
 {
-    public static readonly Table GrainState = SqlGrainStorage.GrainState;
+    /// <summary>
+    /// A plain versioned key-value table made for these tests beside the real schema: the committer's version checks
+    /// exercised without any domain rules.
+    /// </summary>
+    public static readonly Table TestState = new("test_state", ["grain_type", "grain_key", "state_name"], ["payload"], versioned: true);
+
+    public const string TestStateTable = """
+        CREATE TABLE test_state (
+            grain_type TEXT NOT NULL, grain_key TEXT NOT NULL, state_name TEXT NOT NULL,
+            payload TEXT NOT NULL, version BIGINT NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, state_name))
+        """;
     public static readonly Table Regions = new("regions", ["code"], ["name", "level", "parent_code"]);
     public static readonly Table Branches = new("branches", ["branch_id"],
         ["name", "region_code", "sector", "member_count", "kind", "created_at", "updated_at"], versioned: true);
@@ -16,7 +27,7 @@ public static class Rows
     public const string County = "110108";
 
     public static VersionedPut State(string key, string payload = "{}", long expectedVersion = 0) =>
-        new(GrainState, ["TestGrain", key, "state"], [payload], expectedVersion);
+        new(TestState, ["TestGrain", key, "state"], [payload], expectedVersion);
 
     public static Upsert Region(string code, string name, string level = "county", string? parent = null) =>
         new(Regions, [code], [name, level, parent]);

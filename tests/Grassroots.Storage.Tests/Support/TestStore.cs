@@ -25,6 +25,7 @@ public sealed class TestStore : IAsyncDisposable
         configure?.Invoke(test.Options);
         var database = Database.Create(test.Options);
         await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
+        await database.ExecuteAsync(Rows.TestStateTable, []);
         return new TestStore(test, database);
     }
 

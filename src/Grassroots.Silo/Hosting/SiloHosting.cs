@@ -1,0 +1,64 @@
+using Grassroots.Domain;
+using Grassroots.Storage;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace Grassroots.Silo.Hosting;
+
+/// <summary>
+/// The Orleans silo inside the service's process: clustering, grain state on the ADO.NET provider, membership timing,
+/// and the services grains rely on, registered so that they start before the silo and stop after it.
+/// </summary>
+public static class SiloHosting
+{
+    /// <summary>Orleans' invariant names: Npgsql for PostgreSQL; "System.Data.SQLite", which Orleans maps to Microsoft.Data.Sqlite.</summary>
+    public static string InvariantOf(StorageProvider provider) => provider == StorageProvider.Postgres ? "Npgsql" : "System.Data.SQLite";
+
+    public static IHostApplicationBuilder AddGrassrootsSilo(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var cluster = configuration.GetSection("Cluster").Get<ClusterSettings>() ?? new ClusterSettings();
+        var idle = configuration.GetValue("Grains:IdleTimeout", TimeSpan.FromMinutes(10));
+        builder.Services.AddGrassrootsGrainServices();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+            if (cluster.UsesDatabaseMembership(storage))
+            {
+                silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (InvariantOf(storage.Provider), Database.ConnectionStringFor(storage)));
+                silo.ConfigureEndpoints(cluster.AdvertisedIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                silo.Configure<ClusterMembershipOptions>(ClusterMembership.Tune);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            }
+            silo.AddGrassrootsGrains(storage);
+            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = idle);
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// What a silo of this service is, whatever its clustering: named after its writer shard, grain state on the ADO.NET
+    /// provider with plain JSON, grain calls traced. Tests build their silos with this too.
+    /// </summary>
+    public static ISiloBuilder AddGrassrootsGrains(this ISiloBuilder silo, StorageOptions storage)
+    {
+        // A silo's name is its writer shard: members of the cluster that die are mapped back to their shard by it.
+        silo.Configure<SiloOptions>(o => o.SiloName = storage.Shard);
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        // The provider is registered under an inner name; grains use it through the wrappers, which keep string keys
+        // apart and, on SQLite, keep its blocking I/O off the scheduler's threads.
+        const string provider = Constants.GrainStorage + "-adonet";
+        silo.AddAdoNetGrainStorage(provider, o => (o.Invariant, o.ConnectionString) = (InvariantOf(storage.Provider), Database.ConnectionStringFor(storage)));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(Constants.GrainStorage, (sp, _) =>
+        {
+            IGrainStorage keyed = new StringKeyedGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(provider));
+            return sp.GetRequiredService<Database>().BlocksOnIo ? new OffThreadGrainStorage(keyed) : keyed;
+        });
+        silo.AddActivityPropagation();
+        return silo;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Grassroots.Silo.Security;
+
+/// <summary>A key just issued: the only moment its full text exists outside its holder's hands.</summary>
+public sealed record IssuedApiKey(ApiKeyRecord Record, string Key);
+
+/// <summary>
+/// Issues, checks, revokes and lists API keys. Each key is its own grain (<see cref="IApiKeyGrain"/>), so every silo
+/// checks a key against the same state; listing reads the api_keys projection.
+/// </summary>
+public sealed class ApiKeyStore(IGrainFactory grains, ApiKeyProjection projection)
+{
+    public async Task<IssuedApiKey> CreateAsync(string role, string scope, string label, string actor)
+    {
+        var parts = ApiKeySecret.New();
+        var key = await grains.GetGrain<IApiKeyGrain>(parts.KeyId).CreateAsync(
+            new ApiKeyDraft(role, scope, label, ApiKeySecret.Hash(parts.Secret), actor));
+        return new IssuedApiKey(key, parts.Key);
+    }
+
+    public Task<Revocation> RevokeAsync(string keyId, string actor) => grains.GetGrain<IApiKeyGrain>(keyId).RevokeAsync(actor);
+
+    public Task<ApiKeyRecord?> FindAsync(string keyId) => grains.GetGrain<IApiKeyGrain>(keyId).GetAsync();
+
+    public Task<List<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default) => projection.ListAsync(cancellationToken);
+
+    public Task<bool> AnyAsync(CancellationToken cancellationToken = default) => projection.AnyAsync(cancellationToken);
+
+    /// <summary>The live key a presented bearer token belongs to; null when malformed, unknown, wrong or revoked.</summary>
+    public async Task<ApiKeyRecord?> AuthenticateAsync(string presented) =>
+        ApiKeySecret.Parse(presented) is { } parts
+            ? await grains.GetGrain<IApiKeyGrain>(parts.KeyId).AuthenticateAsync(ApiKeySecret.Hash(parts.Secret))
+            : null;
+}

@@ -1,0 +1,51 @@
+namespace Grassroots.Silo.Security;
+
+/// <summary>
+/// One API key, keyed by its public id, as Orleans grain state: one activation cluster-wide, so every silo asks the
+/// same grain and a revocation holds everywhere the moment it is written.
+/// </summary>
+[Alias("api-key-grain")]
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    /// <summary>The key unless it is unknown; revoked keys too.</summary>
+    [ReadOnly, Alias("get")]
+    Task<ApiKeyRecord?> GetAsync();
+
+    /// <summary>The live key whose secret hashes to <paramref name="secretHash"/>; null when unknown, revoked or wrong.</summary>
+    [ReadOnly, Alias("authenticate")]
+    Task<ApiKeyRecord?> AuthenticateAsync(string secretHash);
+
+    /// <summary>Stores a new key; the grain must not hold one yet.</summary>
+    [Alias("create")]
+    Task<ApiKeyRecord> CreateAsync(ApiKeyDraft draft);
+
+    [Alias("revoke")]
+    Task<Revocation> RevokeAsync(string actor);
+}
+
+/// <summary>An API key as stored: everything but its secret, of which only a hash is kept.</summary>
+[GenerateSerializer, Immutable, Alias("api-key")]
+public sealed record ApiKeyRecord(
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] string Role,
+    [property: Id(2)] string Scope,
+    [property: Id(3)] string Label,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] string CreatedBy,
+    [property: Id(6)] DateTimeOffset? RevokedAt,
+    [property: Id(7)] string? RevokedBy)
+{
+    public bool IsRevoked => RevokedAt is not null;
+}
+
+/// <summary>What a new key is: role, scope and label, the hash of its secret, and who issues it.</summary>
+[GenerateSerializer, Immutable, Alias("api-key-draft")]
+public sealed record ApiKeyDraft(
+    [property: Id(0)] string Role,
+    [property: Id(1)] string Scope,
+    [property: Id(2)] string Label,
+    [property: Id(3)] string SecretHash,
+    [property: Id(4)] string Actor);
+
+[GenerateSerializer, Alias("revocation")]
+public enum Revocation { Revoked, AlreadyRevoked, Unknown }
