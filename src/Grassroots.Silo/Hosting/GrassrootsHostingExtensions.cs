@@ -24,7 +24,14 @@ public static class GrassrootsHostingExtensions
         services.AddExceptionHandler<ApiProblems>();
         // Malformed JSON reaches ApiProblems as an exception, so it is answered with the field it broke.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            // Strict JSON: a field sent twice is refused rather than the last one silently winning, and a number is a
+            // JSON number, not a string of digits (the web defaults accept both).
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.AddOpenApi();
         builder.AddGrassrootsSecurity();
         builder.AddGrassrootsTelemetry();
