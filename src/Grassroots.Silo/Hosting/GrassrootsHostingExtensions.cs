@@ -33,6 +33,7 @@ public static class GrassrootsHostingExtensions
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddOpenApi();
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestLineSize = RequestLimits.ServerRequestLineLimit);
         builder.AddGrassrootsSecurity();
         builder.AddGrassrootsTelemetry();
         return builder;
