@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Grassroots.Domain;
 using Grassroots.Runtime;
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.OpenApi;
 using Grassroots.Silo.Security;
 using Grassroots.Silo.Telemetry;
 using Grassroots.Storage;
@@ -32,7 +33,7 @@ public static class GrassrootsHostingExtensions
             o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        services.AddOpenApi();
+        services.AddGrassrootsOpenApi();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestLineSize = RequestLimits.ServerRequestLineLimit);
         builder.AddGrassrootsSecurity();
         builder.AddGrassrootsTelemetry();
@@ -48,7 +49,7 @@ public static class GrassrootsHostingExtensions
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapOpenApi();
+        app.MapGrassrootsOpenApi();
         app.MapHealthApi();
         app.MapGrassrootsApis();
         return app;
