@@ -6,8 +6,9 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "up" })).WithName("Healthz").WithSummary("The process is up.");
-        app.MapGet("/readyz", ReadyAsync).WithName("Readyz").WithSummary("The database is reachable and the schema current.");
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "up" })).WithName("Healthz").WithTags("Health").WithSummary("The process is up.");
+        app.MapGet("/readyz", ReadyAsync).WithName("Readyz").WithTags("Health")
+            .WithSummary("The database is reachable and the schema current.").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -39,7 +39,8 @@ public static class ApiDocument
         options.AddOperationTransformer(OperationRules.TransformAsync);
     });
 
-    /// <summary>The document, and a readable reference page over it (its script is served by the service itself).</summary>
+    /// <summary>The document, and a readable reference page over it: its script is served by the service itself, and nothing on
+    /// it calls out to a third party (no CDN fonts, no telemetry, no AI agent).</summary>
     public static WebApplication MapGrassrootsOpenApi(this WebApplication app)
     {
         app.MapOpenApi();
@@ -47,6 +48,8 @@ public static class ApiDocument
             .WithTitle("Grassroots API reference")
             .DisableDefaultFonts()
             .DisableTelemetry()
+            .DisableAgent() // an AI chat that would send the document to a third party
+            .HideDeveloperTools()
             .AddPreferredSecuritySchemes(BearerScheme));
         return app;
     }
