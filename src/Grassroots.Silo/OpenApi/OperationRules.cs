@@ -38,7 +38,10 @@ internal static class OperationRules
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiDocument.BearerScheme, context.Document)] = [] }];
 
         operation.Responses ??= [];
-        foreach (var status in Answers(method, secured, hasBody, parameters.Any(p => p.Info is not null && IsPath(description, p.Name))))
+        // A rule that can refuse (not a path region code, which is looked up and answers 404) means a possible 400.
+        var validated = hasBody || parameters.Any(p => p.Info?.GetCustomAttribute<FieldRuleAttribute>() is { } rule
+            && rule is not RegionCodeAttribute { National: true });
+        foreach (var status in Answers(method, secured, hasBody, validated, parameters.Any(p => p.Info is not null && IsPath(description, p.Name))))
             if (!operation.Responses.ContainsKey(status.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                 operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse();
         foreach (var (code, response) in operation.Responses)
@@ -55,14 +58,14 @@ internal static class OperationRules
     }
 
     /// <summary>
-    /// What any operation of this kind can answer besides its own results: 400 for a malformed path or parameter, 414 for
+    /// What any operation of this kind can answer besides its own results: 400 where a field rule can refuse, 414 for
     /// a URL over 8 KiB, 503 when the database is away (keys are checked there); 401/403 where a key is needed; 404 for
     /// an unknown id in the path of a read or void; 409 for a write that meets a voided record or keeps losing a race;
     /// 413 and 415 for a body too large or not JSON.
     /// </summary>
-    private static IEnumerable<int> Answers(string method, bool secured, bool hasBody, bool hasPathIds)
+    private static IEnumerable<int> Answers(string method, bool secured, bool hasBody, bool validated, bool hasPathIds)
     {
-        yield return 400;
+        if (validated) yield return 400;
         yield return 414;
         if (!secured) yield break;
         yield return 401;
