@@ -167,7 +167,7 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
         if (schema.TryGetProperty("items", out var items))
             ways.Add(from bad in BadValue(name + "[]", schemas.Resolve(items)) select ((JsonNode?)new JsonArray(bad.Value?.DeepClone()), $"item: {bad.Why}"));
         if (schema.TryGetProperty("properties", out _))
-            ways.Add(from bad in BrokenBody(schema).Where(b => b.Body is ['{', ..] && !b.Why.StartsWith("duplicate", StringComparison.Ordinal) && b.Why != "lone surrogate")
+            ways.Add(from bad in BrokenBody(schema).Where(b => b.Body is ['{', ..] && b.Why is not ("truncated JSON" or "lone surrogate") && !b.Why.StartsWith("duplicate", StringComparison.Ordinal))
                      select (JsonNode.Parse(bad.Body!), $"nested {bad.Why}"));
         return Gen.OneOf([.. ways]);
     }
