@@ -92,7 +92,9 @@ public sealed class ShardLease(StorageOptions options, ILogger<ShardLease> logge
     {
         try
         {
-            _file = new FileStream(DatabaseFile() + ".lease", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            _file = new FileStream(DatabaseFile() + ".lease", options);
             return true;
         }
         catch (IOException)

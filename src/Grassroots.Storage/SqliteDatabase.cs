@@ -11,14 +11,52 @@ public sealed class SqliteDatabase : Database
     public SqliteDatabase(StorageOptions options) : base(options)
     {
         _connectionString = SqliteConnectionStringFor(options);
-        if (new SqliteConnectionStringBuilder(_connectionString).DataSource is { Length: > 0 } file && file != ":memory:"
-            && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
-            Directory.CreateDirectory(dir);
+        if (new SqliteConnectionStringBuilder(_connectionString).DataSource is { Length: > 0 } file && file != ":memory:")
+            CreateOwnerOnly(Path.GetFullPath(file));
     }
 
     /// <summary>Pooled, and waiting up to 30 s for another writer's lock (SQLite's busy timeout) rather than failing at once.</summary>
     public static string SqliteConnectionStringFor(StorageOptions options) =>
         new SqliteConnectionStringBuilder(options.ResolveConnectionString()) { Pooling = true, DefaultTimeout = 30 }.ToString();
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>
+    /// The database holds every record and the API key hashes: a new data directory is created 0700 and the file 0600
+    /// before SQLite opens it (SQLite gives its -wal and -shm files the database file's mode), and files an earlier
+    /// version left readable by others are narrowed. An existing directory is left as it is: it may be shared.
+    /// </summary>
+    private static void CreateOwnerOnly(string file)
+    {
+        var dir = Path.GetDirectoryName(file)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dir);
+            return;
+        }
+        if (!Directory.Exists(dir)) Directory.CreateDirectory(dir, OwnerOnly | UnixFileMode.UserExecute);
+        try
+        {
+            using (new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly })) { }
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            foreach (var existing in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))
+            {
+                var mode = File.GetUnixFileMode(existing);
+                try
+                {
+                    if ((mode & Others) != 0) File.SetUnixFileMode(existing, mode & ~Others);
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // Owned by another user (a shared deployment set up by hand): its owner decides.
+                }
+            }
+        }
+    }
 
     public override string Dialect => "Sqlite";
     public override bool BlocksOnIo => true;
@@ -53,7 +91,9 @@ public sealed class SqliteDatabase : Database
         {
             try
             {
-                handle = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var lockOptions = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows()) lockOptions.UnixCreateMode = OwnerOnly;
+                handle = new FileStream(lockPath, lockOptions);
             }
             catch (IOException)
             {

@@ -20,8 +20,11 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
             FieldValidationException e => (400, "The request is invalid.", new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this resource.",
                 new Dictionary<string, string[]> { [FieldOf(json.Path)] = [Explain(json)] }),
-            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "The request body is too large." : "The request is malformed.",
-                new Dictionary<string, string[]> { ["body"] = [bad.Message] }),
+            // The framework's own messages name .NET parameters; say what a client can act on.
+            BadHttpRequestException { StatusCode: 413 } => (413, "The request body is too large.", null),
+            BadHttpRequestException { StatusCode: 415 } => (415, "The request body must be JSON (Content-Type: application/json).", null),
+            BadHttpRequestException bad => (bad.StatusCode, "The request is malformed.",
+                new Dictionary<string, string[]> { ["body"] = ["The request could not be read as this resource's JSON."] }),
             NotFoundException => (404, exception.Message, null),
             StateConflictException or WriteConflictException => (409, exception.Message, null),
             WriteRefusedException => (400, "The database refused this data.", new Dictionary<string, string[]> { ["body"] = [exception.Message] }),
@@ -40,8 +43,14 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
     }
 
     /// <summary>The serializer's own message names .NET types; say what a client can act on, and where.</summary>
-    private static string Explain(JsonException json) =>
-        $"Not a valid value for this field, or not valid JSON here (line {(json.LineNumber ?? 0) + 1}, byte {json.BytePositionInLine ?? 0}).";
+    private static string Explain(JsonException json)
+    {
+        var where = $"(line {(json.LineNumber ?? 0) + 1}, byte {json.BytePositionInLine ?? 0})";
+        // Strict JSON (AllowDuplicateProperties = false): the serializer's message is the only sign of which rule broke.
+        return json.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+            ? $"Appears more than once; send each field once {where}."
+            : $"Not a valid value for this field, or not valid JSON here {where}.";
+    }
 
     /// <summary>"$.attendees.total" → "attendees.total"; the body itself when the path is unknown.</summary>
     private static string FieldOf(string? path) => path is null or "$" ? "body" : path.TrimStart('$', '.');

@@ -28,13 +28,13 @@ public static class BranchesApi
         return api;
     }
 
-    public static async Task<Results<Ok<BranchDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetBranchAsync(string branchId,
-        string? campaignId, string? from, string? to, IGrainFactory grains, RegionDirectory regions, Access access, HttpContext context)
+    public static async Task<Results<Ok<BranchDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetBranchAsync([Id] string branchId,
+        [Id] string? campaignId, [Date] string? from, [Date] string? to, IGrainFactory grains, RegionDirectory regions, Access access,
+        HttpContext context)
     {
         campaignId = campaignId.Given();
         var v = new Validator();
-        v.Id("branchId", branchId);
-        var (first, last) = (v.Date("from", from), v.Date("to", to));
+        var (first, last) = (from.AsDate(), to.AsDate());
         v.Period(first, last);
         await v.CampaignAsync(grains, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
@@ -47,17 +47,8 @@ public static class BranchesApi
     }
 
     public static async Task<Results<Created<BranchDto>, Ok<BranchDto>, ValidationProblem, ProblemHttpResult>> PutBranchAsync(
-        string branchId, BranchRequest request, IGrainFactory grains, RegionDirectory regions, Access access, HttpContext context)
+        [Id] string branchId, [Body] BranchRequest request, IGrainFactory grains, RegionDirectory regions, Access access, HttpContext context)
     {
-        var v = new Validator();
-        v.Id("branchId", branchId);
-        v.Text("name", request.Name, MaxName, required: true);
-        if (v.Required("regionCode", request.RegionCode) && !regions.IsLeaf(request.RegionCode!))
-            v.Fail("regionCode", $"'{request.RegionCode}' is not a county-level region code.");
-        v.Text("sector", request.Sector, MaxSector);
-        v.Count("memberCount", request.MemberCount, required: true);
-        v.OneOf("kind", request.Kind, Kinds);
-        if (!v.IsValid) return v.AsValidationProblem();
         if (!await access.CanManageBranchAsync(context.User, branchId, request.RegionCode!)) return Access.Refused();
 
         var saved = await grains.GetGrain<IBranchGrain>(branchId).PutAsync(request.ToProfile(), Caller.Actor(context));
@@ -67,17 +58,18 @@ public static class BranchesApi
             : TypedResults.Ok(dto);
     }
 
-    public static async Task<Results<Ok<BranchPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchesInRegionAsync(string code,
-        string? active, string? campaignId, string? page, string? pageSize,
+    public static async Task<Results<Ok<BranchPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchesInRegionAsync(
+        [RegionCode(National = true)] string code, [Flag] string? active, [Id] string? campaignId, [Whole(1, int.MaxValue)] string? page,
+        [Whole(1, MaxPageSize)] string? pageSize,
         IGrainFactory grains, RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         if (regions.Find(code) is null) return TypedResults.NotFound();
         if (!access.CanReadRegion(context.User, code)) return Access.Refused();
         campaignId = campaignId.Given();
         var v = new Validator();
-        var onlyActive = v.Flag("active", active);
-        var pageNumber = v.Number("page", page, 1, 1, int.MaxValue);
-        var size = v.Number("pageSize", pageSize, DefaultPageSize, 1, MaxPageSize);
+        var onlyActive = active.Given() is { } flag ? flag == "true" : (bool?)null;
+        var pageNumber = page.AsNumber() ?? 1;
+        var size = pageSize.AsNumber() ?? DefaultPageSize;
         if (onlyActive is not null && campaignId is null) v.Fail("campaignId", "Is required when filtering by active.");
         await v.CampaignAsync(grains, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();

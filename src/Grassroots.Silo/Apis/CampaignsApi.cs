@@ -34,25 +34,14 @@ public static class CampaignsApi
         return TypedResults.Ok(new CampaignList(campaigns));
     }
 
-    public static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem>> GetCampaignAsync(string campaignId, IGrainFactory grains)
-    {
-        var v = new Validator();
-        if (!v.Id("campaignId", campaignId)) return v.AsValidationProblem();
-        return await grains.GetGrain<ICampaignGrain>(campaignId).GetAsync() is { } campaign
+    public static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem>> GetCampaignAsync([Id] string campaignId, IGrainFactory grains) =>
+        await grains.GetGrain<ICampaignGrain>(campaignId).GetAsync() is { } campaign
             ? TypedResults.Ok(campaign.AsDto())
             : TypedResults.NotFound();
-    }
 
     public static async Task<Results<Created<CampaignDto>, Ok<CampaignDto>, ValidationProblem, ProblemHttpResult>> PutCampaignAsync(
-        string campaignId, CampaignRequest request, IGrainFactory grains, HttpContext context)
+        [Id] string campaignId, [Body] CampaignRequest request, IGrainFactory grains, HttpContext context)
     {
-        var v = new Validator();
-        v.Id("campaignId", campaignId);
-        v.Text("title", request.Title, MaxTitle, required: true);
-        v.Required("startsOn", request.StartsOn);
-        if (request.EndsOn < request.StartsOn) v.Fail("endsOn", "Must not be before startsOn.");
-        v.Text("description", request.Description, MaxDescription);
-        if (!v.IsValid) return v.AsValidationProblem();
         if (!Access.CanManageCampaigns(context.User)) return Access.Refused();
 
         var saved = await grains.GetGrain<ICampaignGrain>(campaignId).PutAsync(request.ToCampaign(campaignId), Caller.Actor(context));

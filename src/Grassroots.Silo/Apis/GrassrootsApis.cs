@@ -5,8 +5,9 @@ public static class GrassrootsApis
     /// <summary>Every /api endpoint, one static class per resource.</summary>
     public static IEndpointRouteBuilder MapGrassrootsApis(this IEndpointRouteBuilder app)
     {
-        // Every /api endpoint needs a key (401 without a valid one); each handler then checks the key's scope (403).
-        var api = app.MapGroup("/api").RequireAuthorization()
+        // Every /api endpoint needs a key (401 without a valid one); its field rules are checked next (400), then each
+        // handler checks the key's scope (403).
+        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilterFactory(FieldValidation.Filter)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapReferenceApis();
         api.MapRecordApis();

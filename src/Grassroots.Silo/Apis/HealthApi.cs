@@ -7,9 +7,10 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "up" })).WithName("Healthz").WithSummary("The process is up.");
-        app.MapGet("/readyz", ReadyAsync).WithName("Readyz")
-            .WithSummary("The database is reachable, the schema current, the silo active in its cluster and not draining.");
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "up" })).WithName("Healthz").WithTags("Health").WithSummary("The process is up.");
+        app.MapGet("/readyz", ReadyAsync).WithName("Readyz").WithTags("Health")
+            .WithSummary("The database is reachable, the schema current, the silo active in its cluster and not draining.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

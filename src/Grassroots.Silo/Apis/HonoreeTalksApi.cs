@@ -11,12 +11,12 @@ namespace Grassroots.Silo.Apis;
 /// <summary>Talks given by honorees (劳模宣讲) at a venue, on site or broadcast: audience and online views.</summary>
 public static class HonoreeTalksApi
 {
-    public const int MaxHonorees = 20;
+    public const int MaxHonorees = 20, MaxTitle = 200;
     public static readonly string[] Venues = ["enterprise", "school", "agency", "community", "workshop", "media", "other"];
     public static readonly string[] Formats = ["onsite", "livestream", "broadcast"];
 
     private static readonly RecordResource<IHonoreeTalkGrain, HonoreeTalk, HonoreeTalkResponse> Resource =
-        new("talkId", "honoree talk", HonoreeTalkResponse.From);
+        new("honoree talk", HonoreeTalkResponse.From);
 
     public static RouteGroupBuilder MapHonoreeTalksApi(this RouteGroupBuilder api)
     {
@@ -31,11 +31,8 @@ public static class HonoreeTalksApi
     }
 
     private static async Task<Results<Created<HonoreeTalkResponse>, Ok<HonoreeTalkResponse>, ValidationProblem, ProblemHttpResult>> PutHonoreeTalkAsync(
-        string branchId, string talkId, HonoreeTalkRequest request, IGrainFactory grains, Access access, HttpContext context)
+        [Id] string branchId, [Id] string talkId, [Body] HonoreeTalkRequest request, IGrainFactory grains, Access access, HttpContext context)
     {
-        var validator = Resource.CheckPath(branchId, talkId);
-        Check(request, validator);
-        if (!validator.IsValid) return RecordResource.Invalid(validator);
         // The domain compares honoree lists as sorted sequences: the same honorees in another order are the same talk.
         IReadOnlyList<string> honorees = [.. request.HonoreeIds!.Select(id => id!).Distinct().Order(StringComparer.Ordinal)];
         var talk = new HonoreeTalk(request.CampaignId!, honorees, request.Title, request.HeldOn!.Value, request.Venue!,
@@ -53,26 +50,12 @@ public static class HonoreeTalksApi
     }
 
     private static Task<Results<Ok<HonoreeTalkResponse>, ProblemHttpResult, ValidationProblem>> GetHonoreeTalkAsync(
-        string branchId, string talkId, IGrainFactory grains, Access access, HttpContext context) =>
+        [Id] string branchId, [Id] string talkId, IGrainFactory grains, Access access, HttpContext context) =>
         Resource.GetAsync(grains, access, branchId, talkId, context);
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidHonoreeTalkAsync(
-        string branchId, string talkId, string? reason, IGrainFactory grains, Access access, HttpContext context) =>
+        [Id] string branchId, [Id] string talkId, [Text(RecordResource.MaxReasonLength, Required = true)] string? reason, IGrainFactory grains, Access access, HttpContext context) =>
         Resource.VoidAsync(grains, access, branchId, talkId, reason, context);
-
-    private static void Check(HonoreeTalkRequest r, Validator v)
-    {
-        if (v.Required("campaignId", r.CampaignId)) v.Id("campaignId", r.CampaignId);
-        if (r.HonoreeIds is null || r.HonoreeIds.Count == 0) v.Fail("honoreeIds", "At least one honoree is required.");
-        else if (r.HonoreeIds.Count > MaxHonorees) v.Fail("honoreeIds", $"At most {MaxHonorees} honorees.");
-        else for (var i = 0; i < r.HonoreeIds.Count; i++) v.Id($"honoreeIds[{i}]", r.HonoreeIds[i]);
-        v.Text("title", r.Title, 200);
-        v.Required("heldOn", r.HeldOn);
-        v.OneOf("venue", r.Venue, Venues, required: true);
-        v.OneOf("format", r.Format, Formats, required: true);
-        v.Count("audience", r.Audience, required: true);
-        v.Count("onlineViews", r.OnlineViews);
-    }
 
     private static int? ListIndex(string field) =>
         field.StartsWith("honoreeIds[", StringComparison.Ordinal) && field.EndsWith(']')

@@ -26,12 +26,11 @@ public static class HonoreesApi
         return api;
     }
 
-    public static async Task<Results<Ok<HonoreeDto>, NotFound, ValidationProblem>> GetHonoreeAsync(string honoreeId,
-        string? campaignId, IGrainFactory grains, RegionDirectory regions)
+    public static async Task<Results<Ok<HonoreeDto>, NotFound, ValidationProblem>> GetHonoreeAsync([Id] string honoreeId,
+        [Id] string? campaignId, IGrainFactory grains, RegionDirectory regions)
     {
         campaignId = campaignId.Given();
         var v = new Validator();
-        v.Id("honoreeId", honoreeId);
         await v.CampaignAsync(grains, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
 
@@ -41,22 +40,8 @@ public static class HonoreesApi
     }
 
     public static async Task<Results<Created<HonoreeDto>, Ok<HonoreeDto>, ValidationProblem, ProblemHttpResult>> PutHonoreeAsync(
-        string honoreeId, HonoreeRequest request, IGrainFactory grains, RegionDirectory regions, TimeProvider clock, Access access,
-        HttpContext context)
+        [Id] string honoreeId, [Body] HonoreeRequest request, IGrainFactory grains, RegionDirectory regions, Access access, HttpContext context)
     {
-        var v = new Validator();
-        v.Id("honoreeId", honoreeId);
-        v.Text("name", request.Name, MaxName, required: true);
-        v.OneOf("gender", request.Gender, Genders);
-        v.Text("ethnicity", request.Ethnicity, MaxEthnicity);
-        v.OneOf("title", request.Title, Titles, required: true);
-        var thisYear = clock.Today().Year;
-        if (request.HonoredYear is < FirstHonoredYear || request.HonoredYear > thisYear)
-            v.Fail("honoredYear", $"Must be a year from {FirstHonoredYear} to {thisYear}.");
-        v.Text("employer", request.Employer, MaxEmployer);
-        if (v.Required("provinceCode", request.ProvinceCode) && regions.Find(request.ProvinceCode!)?.Level != RegionLevel.Province)
-            v.Fail("provinceCode", $"'{request.ProvinceCode}' is not a provincial-level region code.");
-        if (!v.IsValid) return v.AsValidationProblem();
         if (!await access.CanManageHonoreeAsync(context.User, honoreeId, request.ProvinceCode!)) return Access.Refused();
 
         var saved = await grains.GetGrain<IHonoreeGrain>(honoreeId).PutAsync(request.ToProfile(), Caller.Actor(context));

@@ -9,10 +9,11 @@ namespace Grassroots.Silo.Apis;
 /// <summary>Publicity items (宣传报道) in newspapers, on TV, WeChat, 学习强国…: items and their reach.</summary>
 public static class PublicityApi
 {
+    public const int MaxOutlet = 200, MaxTitle = 200, MaxUrl = 2048;
     public static readonly string[] Channels = ["newspaper", "tv", "website", "wechat", "xuexi", "short-video", "exhibition", "other"];
 
     private static readonly RecordResource<IPublicityItemGrain, PublicityItem, PublicityResponse> Resource =
-        new("itemId", "publicity item", PublicityResponse.From);
+        new("publicity item", PublicityResponse.From);
 
     public static RouteGroupBuilder MapPublicityApi(this RouteGroupBuilder api)
     {
@@ -27,32 +28,18 @@ public static class PublicityApi
     }
 
     private static async Task<Results<Created<PublicityResponse>, Ok<PublicityResponse>, ValidationProblem, ProblemHttpResult>> PutPublicityItemAsync(
-        string branchId, string itemId, PublicityRequest request, IGrainFactory grains, Access access, HttpContext context)
+        [Id] string branchId, [Id] string itemId, [Body] PublicityRequest request, IGrainFactory grains, Access access, HttpContext context)
     {
-        var validator = Resource.CheckPath(branchId, itemId);
-        Check(request, validator);
-        if (!validator.IsValid) return RecordResource.Invalid(validator);
         var item = new PublicityItem(request.CampaignId!, request.Channel!, request.Outlet!, request.Title!, request.Url,
             request.PublishedOn!.Value, request.Reach);
         return await Resource.PutAsync(grains, access, branchId, itemId, item, context);
     }
 
     private static Task<Results<Ok<PublicityResponse>, ProblemHttpResult, ValidationProblem>> GetPublicityItemAsync(
-        string branchId, string itemId, IGrainFactory grains, Access access, HttpContext context) =>
+        [Id] string branchId, [Id] string itemId, IGrainFactory grains, Access access, HttpContext context) =>
         Resource.GetAsync(grains, access, branchId, itemId, context);
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidPublicityItemAsync(
-        string branchId, string itemId, string? reason, IGrainFactory grains, Access access, HttpContext context) =>
+        [Id] string branchId, [Id] string itemId, [Text(RecordResource.MaxReasonLength, Required = true)] string? reason, IGrainFactory grains, Access access, HttpContext context) =>
         Resource.VoidAsync(grains, access, branchId, itemId, reason, context);
-
-    private static void Check(PublicityRequest r, Validator v)
-    {
-        if (v.Required("campaignId", r.CampaignId)) v.Id("campaignId", r.CampaignId);
-        v.OneOf("channel", r.Channel, Channels, required: true);
-        v.Text("outlet", r.Outlet, 200, required: true);
-        v.Text("title", r.Title, 200, required: true);
-        v.Url("url", r.Url);
-        v.Required("publishedOn", r.PublishedOn);
-        v.Count("reach", r.Reach);
-    }
 }

@@ -3,18 +3,43 @@ using Grassroots.Domain.Model;
 namespace Grassroots.Silo.Apis;
 
 // Wire shapes of the three kinds of record a branch logs. Request bodies are all-nullable so that a missing
-// field is reported by the validator with its name, not by the deserializer as an unreadable body.
+// field is reported by the validator with its name, not by the deserializer as an unreadable body; each field's
+// rule is stated on it (FieldRules.cs), for the validator and the OpenAPI document alike.
 
-public sealed record AttendeesRequest(int? Total, int? Frontline, int? Youth, int? Women);
+public sealed record AttendeesRequest(
+    [property: Count(Required = true)] int? Total,
+    [property: Count] int? Frontline,
+    [property: Count] int? Youth,
+    [property: Count] int? Women);
 
-public sealed record StudySessionRequest(string? CampaignId, string? Title, DateOnly? HeldOn, string? Format, string? Kind,
-    AttendeesRequest? Attendees, int? OnlineViews, string? Notes);
+public sealed record StudySessionRequest(
+    [property: Id(Required = true)] string? CampaignId,
+    [property: Text(StudySessionsApi.MaxTitle, Required = true)] string? Title,
+    [property: Date(Required = true)] DateOnly? HeldOn,
+    [property: OneOf(typeof(StudySessionsApi), nameof(StudySessionsApi.Formats), Required = true)] string? Format,
+    [property: OneOf(typeof(StudySessionsApi), nameof(StudySessionsApi.Kinds))] string? Kind,
+    [property: Nested(Required = true)] AttendeesRequest? Attendees,
+    [property: Count] int? OnlineViews,
+    [property: Text(StudySessionsApi.MaxNotes, MultiLine = true)] string? Notes);
 
-public sealed record HonoreeTalkRequest(string? CampaignId, IReadOnlyList<string?>? HonoreeIds, string? Title, DateOnly? HeldOn,
-    string? Venue, string? Format, int? Audience, int? OnlineViews);
+public sealed record HonoreeTalkRequest(
+    [property: Id(Required = true)] string? CampaignId,
+    [property: IdList(HonoreeTalksApi.MaxHonorees, Required = true)] IReadOnlyList<string?>? HonoreeIds,
+    [property: Text(HonoreeTalksApi.MaxTitle)] string? Title,
+    [property: Date(Required = true)] DateOnly? HeldOn,
+    [property: OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Venues), Required = true)] string? Venue,
+    [property: OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Formats), Required = true)] string? Format,
+    [property: Count(Required = true)] int? Audience,
+    [property: Count] int? OnlineViews);
 
-public sealed record PublicityRequest(string? CampaignId, string? Channel, string? Outlet, string? Title, string? Url,
-    DateOnly? PublishedOn, int? Reach);
+public sealed record PublicityRequest(
+    [property: Id(Required = true)] string? CampaignId,
+    [property: OneOf(typeof(PublicityApi), nameof(PublicityApi.Channels), Required = true)] string? Channel,
+    [property: Text(PublicityApi.MaxOutlet, Required = true)] string? Outlet,
+    [property: Text(PublicityApi.MaxTitle, Required = true)] string? Title,
+    [property: Url(PublicityApi.MaxUrl)] string? Url,
+    [property: Date(Required = true)] DateOnly? PublishedOn,
+    [property: Count] int? Reach);
 
 public sealed record AttendeesResponse(int Total, int? Frontline, int? Youth, int? Women);
 

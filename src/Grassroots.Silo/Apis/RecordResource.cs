@@ -8,24 +8,14 @@ namespace Grassroots.Silo.Apis;
 
 /// <summary>
 /// What the three record resources (study sessions, honoree talks, publicity) share: the grain key
-/// "{branchId}/{recordId}", path-id checks, read, void and the create-or-correct answer. Each resource
-/// validates its own body and builds the domain record; everything after that is here, starting with the key's
-/// scope: the branch's own key, an admin above it, or hq (403 before the grain is called).
+/// "{branchId}/{recordId}", read, void and the create-or-correct answer. Path ids, the void reason and each
+/// resource's body are checked by their field rules before the endpoint runs; each resource builds its domain
+/// record, and everything after that is here, starting with the key's scope: the branch's own key, an admin
+/// above it, or hq (403 before the grain is called).
 /// </summary>
-public sealed class RecordResource<TGrain, T, TResponse>(string idField, string entity, Func<LoggedRecord, TResponse> map)
+public sealed class RecordResource<TGrain, T, TResponse>(string entity, Func<LoggedRecord, TResponse> map)
     where TGrain : IRecordGrain<T> where T : RecordData
 {
-    public const int MaxReasonLength = 500;
-
-    /// <summary>A validator that already holds any problem with the path ids.</summary>
-    public Validator CheckPath(string branchId, string recordId)
-    {
-        var validator = new Validator();
-        validator.Id("branchId", branchId);
-        validator.Id(idField, recordId);
-        return validator;
-    }
-
     /// <summary>Stores a valid record: 201 when new, 200 when corrected or unchanged. Domain checks throw (→ 400/409).</summary>
     public async Task<Results<Created<TResponse>, Ok<TResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
         IGrainFactory grains, Access access, string branchId, string recordId, T data, HttpContext context)
@@ -39,8 +29,6 @@ public sealed class RecordResource<TGrain, T, TResponse>(string idField, string 
     public async Task<Results<Ok<TResponse>, ProblemHttpResult, ValidationProblem>> GetAsync(
         IGrainFactory grains, Access access, string branchId, string recordId, HttpContext context)
     {
-        var validator = CheckPath(branchId, recordId);
-        if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         var record = await Grain(grains, branchId, recordId).GetAsync();
         return record is null
@@ -52,9 +40,6 @@ public sealed class RecordResource<TGrain, T, TResponse>(string idField, string 
     public async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidAsync(
         IGrainFactory grains, Access access, string branchId, string recordId, string? reason, HttpContext context)
     {
-        var validator = CheckPath(branchId, recordId);
-        if (validator.Required("reason", reason)) validator.Text("reason", reason, MaxReasonLength);
-        if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         await Grain(grains, branchId, recordId).VoidAsync(reason!, Caller.Actor(context));
         return TypedResults.NoContent();
@@ -65,6 +50,8 @@ public sealed class RecordResource<TGrain, T, TResponse>(string idField, string 
 
 public static class RecordResource
 {
+    public const int MaxReasonLength = 500;
+
     /// <summary><see cref="Validator.Problem"/> is typed as IResult; it is always a validation problem, which typed results need.</summary>
     public static ValidationProblem Invalid(Validator validator) => (ValidationProblem)validator.Problem();
 }

@@ -13,8 +13,9 @@ public static class ReferenceApis
 }
 
 /// <summary>
-/// Query-string values are read as text and parsed here, so a malformed one is reported under its own name
-/// (the framework's binder would only say "body"). An empty value, as an HTML form sends for "any", counts as absent.
+/// Query-string values are read as text, checked by their field rules (so a malformed one is reported under its own
+/// name; the framework's binder would only say "body"), and read here once checked. An empty value, as an HTML form
+/// sends for "any", counts as absent.
 /// </summary>
 internal static class ReferenceQuery
 {
@@ -23,29 +24,13 @@ internal static class ReferenceQuery
 
     public static string? Given(this string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    public static DateOnly? Date(this Validator v, string field, string? value)
-    {
-        if (value.Given() is null) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
-        v.Fail(field, "Must be a date written YYYY-MM-DD.");
-        return null;
-    }
+    /// <summary>A date its <see cref="DateAttribute"/> has checked; null when absent.</summary>
+    public static DateOnly? AsDate(this string? value) =>
+        value.Given() is { } given ? DateOnly.ParseExact(given, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
 
-    public static bool? Flag(this Validator v, string field, string? value)
-    {
-        if (value.Given() is null) return null;
-        if (value is "true" or "false") return value == "true";
-        v.Fail(field, "Must be true or false.");
-        return null;
-    }
-
-    public static int Number(this Validator v, string field, string? value, int fallback, int min, int max)
-    {
-        if (value.Given() is null) return fallback;
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
-        v.Fail(field, $"Must be a whole number from {min} to {max}.");
-        return fallback;
-    }
+    /// <summary>A number its <see cref="WholeAttribute"/> has checked; null when absent.</summary>
+    public static int? AsNumber(this string? value) =>
+        value.Given() is { } given ? int.Parse(given, NumberStyles.None, CultureInfo.InvariantCulture) : null;
 
     public static void Period(this Validator v, DateOnly? from, DateOnly? to)
     {
@@ -55,7 +40,7 @@ internal static class ReferenceQuery
     /// <summary>An optional campaign filter must name a campaign that exists: a typo answers 400, not silent zeros.</summary>
     public static async Task CampaignAsync(this Validator v, IGrainFactory grains, string? campaignId)
     {
-        if (campaignId is null || !v.Id("campaignId", campaignId)) return;
+        if (campaignId is null) return;
         if (await grains.GetGrain<ICampaignGrain>(campaignId).GetAsync() is null)
             v.Fail("campaignId", $"No campaign has the id '{campaignId}'.");
     }

@@ -5,20 +5,30 @@ using Grassroots.Domain.Regions;
 namespace Grassroots.Silo.Apis;
 
 // Wire shapes of the reference data. Request properties are all nullable so a missing field is reported
-// by the Validator as "Is required." under its own name instead of failing in the JSON binder.
+// by the Validator as "Is required." under its own name instead of failing in the JSON binder; each field's
+// rule is stated on it (FieldRules.cs), for the validator and the OpenAPI document alike.
 
 public sealed record RegionDto(string Code, string Name, string Level, string? ParentCode, IReadOnlyList<RegionChildDto> Children);
 
 public sealed record RegionChildDto(string Code, string Name);
 
-public sealed record CampaignRequest(string? Title, DateOnly? StartsOn, DateOnly? EndsOn, string? Description);
+public sealed record CampaignRequest(
+    [property: Text(CampaignsApi.MaxTitle, Required = true)] string? Title,
+    [property: Date(Required = true)] DateOnly? StartsOn,
+    [property: Date(NotBefore = nameof(CampaignRequest.StartsOn))] DateOnly? EndsOn,
+    [property: Text(CampaignsApi.MaxDescription, MultiLine = true)] string? Description);
 
 public sealed record CampaignDto(string Id, string Title, DateOnly StartsOn, DateOnly? EndsOn, string? Description,
     long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record CampaignList(IReadOnlyList<CampaignDto> Items);
 
-public sealed record BranchRequest(string? Name, string? RegionCode, string? Sector, int? MemberCount, string? Kind);
+public sealed record BranchRequest(
+    [property: Text(BranchesApi.MaxName, Required = true)] string? Name,
+    [property: RegionCode(Level = RegionCodeLevel.County, Required = true)] string? RegionCode,
+    [property: Text(BranchesApi.MaxSector)] string? Sector,
+    [property: Count(Required = true)] int? MemberCount,
+    [property: OneOf(typeof(BranchesApi), nameof(BranchesApi.Kinds))] string? Kind);
 
 /// <summary>A branch; <see cref="Totals"/> is only present on GET, where it is computed from the branch's records.</summary>
 public sealed record BranchDto(string Id, string Name, string RegionCode, string? RegionName, string? Sector, int MemberCount,
@@ -30,8 +40,14 @@ public sealed record BranchListItem(string Id, string Name, string RegionCode, i
 
 public sealed record BranchPage(int Page, int PageSize, long Total, IReadOnlyList<BranchListItem> Items);
 
-public sealed record HonoreeRequest(string? Name, string? Gender, string? Ethnicity, string? Title, int? HonoredYear,
-    string? Employer, string? ProvinceCode);
+public sealed record HonoreeRequest(
+    [property: Text(HonoreesApi.MaxName, Required = true)] string? Name,
+    [property: OneOf(typeof(HonoreesApi), nameof(HonoreesApi.Genders))] string? Gender,
+    [property: Text(HonoreesApi.MaxEthnicity)] string? Ethnicity,
+    [property: OneOf(typeof(HonoreesApi), nameof(HonoreesApi.Titles), Required = true)] string? Title,
+    [property: Year(HonoreesApi.FirstHonoredYear)] int? HonoredYear,
+    [property: Text(HonoreesApi.MaxEmployer)] string? Employer,
+    [property: RegionCode(Level = RegionCodeLevel.Province, Required = true)] string? ProvinceCode);
 
 /// <summary>An honoree; the figures (talks given, audience, online views, provinces reached) are only present on GET.</summary>
 public sealed record HonoreeDto(string Id, string Name, string? Gender, string? Ethnicity, string Title, int? HonoredYear,

@@ -14,7 +14,7 @@ public static class RegionsApi
         return api;
     }
 
-    public static Results<Ok<RegionDto>, NotFound> GetRegion(string code, RegionDirectory directory) =>
+    public static Results<Ok<RegionDto>, NotFound> GetRegion([RegionCode(National = true)] string code, RegionDirectory directory) =>
         directory.Find(code) is { } region
             ? TypedResults.Ok(region.AsDto(directory.Children(code)))
             : TypedResults.NotFound();

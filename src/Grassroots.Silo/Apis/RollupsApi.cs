@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grassroots.Domain;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
@@ -18,6 +17,9 @@ public static class RollupsApi
     /// <summary>Most points one series answers; a longer range needs a longer interval.</summary>
     public const int MaxPoints = 1_000;
 
+    /// <summary>The intervals of a series, by the name a client sends.</summary>
+    public static IReadOnlyCollection<string> IntervalNames => Intervals.Keys;
+
     private static readonly Dictionary<string, SeriesInterval> Intervals = new(StringComparer.Ordinal)
     {
         ["day"] = SeriesInterval.Day, ["week"] = SeriesInterval.Week, ["month"] = SeriesInterval.Month,
@@ -34,11 +36,11 @@ public static class RollupsApi
     }
 
     private static async Task<Results<Ok<RollupResponse>, ProblemHttpResult, ValidationProblem>> GetRollupAsync(
-        string regionCode, string? campaignId, string? from, string? to, RegionDirectory regions, IGrainFactory grains, TimeProvider clock,
-        Access access, HttpContext context)
+        [RegionCode(National = true)] string regionCode, [Id(Required = true)] string? campaignId, [Date] string? from, [Date] string? to,
+        RegionDirectory regions, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
     {
         var validator = new Validator();
-        var (first, last) = CheckQuery(validator, campaignId, from, to);
+        var (first, last) = CheckPeriod(validator, from, to);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
@@ -53,12 +55,12 @@ public static class RollupsApi
     }
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
-        string regionCode, string? campaignId, string? interval, string? from, string? to,
+        [RegionCode(National = true)] string regionCode, [Id(Required = true)] string? campaignId,
+        [OneOf(typeof(RollupsApi), nameof(IntervalNames), Required = true)] string? interval, [Date] string? from, [Date] string? to,
         RegionDirectory regions, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
     {
         var validator = new Validator();
-        var (first, last) = CheckQuery(validator, campaignId, from, to);
-        validator.OneOf("interval", interval, Intervals.Keys, required: true);
+        var (first, last) = CheckPeriod(validator, from, to);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
@@ -79,22 +81,12 @@ public static class RollupsApi
             [.. points.Select(p => new SeriesPointResponse(p.Start, TotalsDto.From(p.Totals)))]));
     }
 
-    /// <summary>campaignId is required; from and to are optional dates (YYYY-MM-DD) with from ≤ to.</summary>
-    private static (DateOnly? From, DateOnly? To) CheckQuery(Validator validator, string? campaignId, string? from, string? to)
+    /// <summary>from and to, both optional and checked as dates by their rules, with from ≤ to.</summary>
+    private static (DateOnly? From, DateOnly? To) CheckPeriod(Validator validator, string? from, string? to)
     {
-        if (validator.Required("campaignId", campaignId)) validator.Id("campaignId", campaignId);
-        var first = Date(validator, "from", from);
-        var last = Date(validator, "to", to);
-        if (first > last) validator.Fail("to", "Must not be before from.");
+        var (first, last) = (from.AsDate(), to.AsDate());
+        validator.Period(first, last);
         return (first, last);
-    }
-
-    private static DateOnly? Date(Validator validator, string field, string? value)
-    {
-        if (value is null) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
-        validator.Fail(field, "Must be a date as YYYY-MM-DD.");
-        return null;
     }
 
     private static int PointCount(DateOnly from, DateOnly to, SeriesInterval interval) => interval switch

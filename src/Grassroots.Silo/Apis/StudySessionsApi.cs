@@ -9,11 +9,12 @@ namespace Grassroots.Silo.Apis;
 /// <summary>Study sessions, symposiums, lectures… a branch logs (学习会、座谈会): attendance and its breakdown.</summary>
 public static class StudySessionsApi
 {
+    public const int MaxTitle = 200, MaxNotes = 2000;
     public static readonly string[] Formats = ["offline", "online", "hybrid"];
     public static readonly string[] Kinds = ["group-study", "symposium", "lecture", "team-study", "contest", "other"];
 
     private static readonly RecordResource<IStudySessionGrain, StudySession, StudySessionResponse> Resource =
-        new("sessionId", "study session", StudySessionResponse.From);
+        new("study session", StudySessionResponse.From);
 
     public static RouteGroupBuilder MapStudySessionsApi(this RouteGroupBuilder api)
     {
@@ -28,9 +29,9 @@ public static class StudySessionsApi
     }
 
     private static async Task<Results<Created<StudySessionResponse>, Ok<StudySessionResponse>, ValidationProblem, ProblemHttpResult>> PutStudySessionAsync(
-        string branchId, string sessionId, StudySessionRequest request, IGrainFactory grains, Access access, HttpContext context)
+        [Id] string branchId, [Id] string sessionId, [Body] StudySessionRequest request, IGrainFactory grains, Access access, HttpContext context)
     {
-        var validator = Resource.CheckPath(branchId, sessionId);
+        var validator = new Validator();
         Check(request, validator);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         var a = request.Attendees!;
@@ -40,29 +41,18 @@ public static class StudySessionsApi
     }
 
     private static Task<Results<Ok<StudySessionResponse>, ProblemHttpResult, ValidationProblem>> GetStudySessionAsync(
-        string branchId, string sessionId, IGrainFactory grains, Access access, HttpContext context) =>
+        [Id] string branchId, [Id] string sessionId, IGrainFactory grains, Access access, HttpContext context) =>
         Resource.GetAsync(grains, access, branchId, sessionId, context);
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidStudySessionAsync(
-        string branchId, string sessionId, string? reason, IGrainFactory grains, Access access, HttpContext context) =>
+        [Id] string branchId, [Id] string sessionId, [Text(RecordResource.MaxReasonLength, Required = true)] string? reason, IGrainFactory grains, Access access, HttpContext context) =>
         Resource.VoidAsync(grains, access, branchId, sessionId, reason, context);
 
+    /// <summary>What the field rules cannot say alone: no part of the attendance exceeds its total.</summary>
     private static void Check(StudySessionRequest r, Validator v)
     {
-        if (v.Required("campaignId", r.CampaignId)) v.Id("campaignId", r.CampaignId);
-        v.Text("title", r.Title, 200, required: true);
-        v.Required("heldOn", r.HeldOn);
-        v.OneOf("format", r.Format, Formats, required: true);
-        v.OneOf("kind", r.Kind, Kinds);
-        v.Count("onlineViews", r.OnlineViews);
-        v.Text("notes", r.Notes, 2000);
-        if (!v.Required("attendees", r.Attendees)) return;
         var a = r.Attendees!;
-        v.Count("attendees.total", a.Total, required: true);
         foreach (var (field, value) in new[] { ("frontline", a.Frontline), ("youth", a.Youth), ("women", a.Women) })
-        {
-            v.Count($"attendees.{field}", value);
             if (value > a.Total) v.Fail($"attendees.{field}", $"Must not exceed attendees.total ({a.Total}).");
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.OpenApi;
 using Grassroots.Silo.Security;
 using Grassroots.Silo.Telemetry;
 
@@ -22,8 +23,16 @@ public static class GrassrootsHostingExtensions
         services.AddExceptionHandler<ApiProblems>();
         // Malformed JSON reaches ApiProblems as an exception, so it is answered with the field it broke.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            // Strict JSON: a field sent twice is refused rather than the last one silently winning, and a number is a
+            // JSON number, not a string of digits (the web defaults accept both).
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        services.AddGrassrootsOpenApi();
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestLineSize = RequestLimits.ServerRequestLineLimit);
         builder.AddGrassrootsTelemetry();
         return builder;
     }
@@ -37,7 +46,7 @@ public static class GrassrootsHostingExtensions
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapOpenApi();
+        app.MapGrassrootsOpenApi();
         app.MapHealthApi();
         app.MapGrassrootsApis();
         return app;

@@ -1,30 +1,54 @@
-using Grassroots.Silo.Apis;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Grassroots.Silo.Hosting;
 
 /// <summary>
-/// Request bodies are limited to 1 MiB (16 MiB for imports). Enforced here rather than only by Kestrel so the
-/// limit holds behind any server, with a problem-details 413 instead of a dropped connection.
+/// Limits every request before anything else reads it, each answered with problem details: the URL (path and query as
+/// sent) to 8 KiB (414), request bodies to 1 MiB, 16 MiB for imports (413). Enforced here rather than only by the
+/// server so the limits hold behind any server, with a problem-details answer instead of an empty one or a dropped
+/// connection. (What Kestrel refuses before any middleware runs, such as %00 in a path, is in the README.)
 /// </summary>
 public sealed class RequestLimits(RequestDelegate next)
 {
     public const long DefaultLimit = 1 << 20;
     public const long ImportLimit = 16 << 20;
+    public const int MaxUrlLength = 8 << 10;
+
+    /// <summary>
+    /// Kestrel's own limit on the request line, set well above <see cref="MaxUrlLength"/> so that a long URL reaches
+    /// this middleware and is answered 414 with problem details; only a request line over this gets Kestrel's empty 414.
+    /// </summary>
+    public const int ServerRequestLineLimit = 128 << 10;
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // As sent where the server keeps it (Kestrel), else as decoded (test host): either way one length to compare.
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+            ? raw
+            : context.Request.PathBase.Value + context.Request.Path.Value + context.Request.QueryString.Value;
+        if (target.Length > MaxUrlLength)
+        {
+            await RefuseAsync(context, StatusCodes.Status414UriTooLong, "The request URL is too long.",
+                $"Path and query may be at most {MaxUrlLength / 1024} KiB; this one is {target.Length / 1024} KiB.");
+            return;
+        }
         var limit = context.Request.Path.StartsWithSegments("/api/imports") ? ImportLimit : DefaultLimit;
         if (context.Request.ContentLength > limit)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await TypedResults.Problem(statusCode: 413, title: "The request body is too large.",
-                detail: $"The limit is {limit / (1 << 20)} MiB.").ExecuteAsync(context);
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
+                $"The limit is {limit / (1 << 20)} MiB.");
             return;
         }
-        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
             feature.MaxRequestBodySize = limit;
         if (context.Request.ContentLength is null && context.Request.Body.CanRead)
             context.Request.Body = new LimitedStream(context.Request.Body, limit);
         await next(context);
+    }
+
+    private static Task RefuseAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
     }
 }

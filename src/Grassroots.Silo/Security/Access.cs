@@ -87,13 +87,18 @@ public sealed class Access(RegionDirectory regions, IGrainFactory grains)
 
     /// <summary>
     /// Issuing or revoking a key of <paramref name="role"/> for <paramref name="scope"/>: hq any key; a region-admin
-    /// region-admin and branch keys inside its subtree; a branch key none.
+    /// branch keys in its subtree and region-admin keys strictly below itself — never one for its own region, which
+    /// would let a peer of equal rights be made or taken away (README: "below itself"); a branch key none.
     /// </summary>
     public async Task<bool> CanManageKeyAsync(ClaimsPrincipal user, string role, string scope) => KeyHolder.From(user) switch
     {
         { Role: Roles.Hq } => true,
-        { Role: Roles.RegionAdmin } admin => role is Roles.RegionAdmin or Roles.Branch
-            && await ScopeRegionAsync(role, scope) is { } region && regions.IsWithin(region, admin.Scope),
+        { Role: Roles.RegionAdmin } admin => role switch
+        {
+            Roles.Branch => await ScopeRegionAsync(role, scope) is { } county && regions.IsWithin(county, admin.Scope),
+            Roles.RegionAdmin => scope != admin.Scope && await ScopeRegionAsync(role, scope) is { } region && regions.IsWithin(region, admin.Scope),
+            _ => false,
+        },
         _ => false,
     };
 
