@@ -11,6 +11,7 @@ public static class GrassrootsApis
         api.MapReferenceApis();
         api.MapRecordApis();
         api.MapKeysApi();
+        api.MapMeApi();
         return app;
     }
 }
