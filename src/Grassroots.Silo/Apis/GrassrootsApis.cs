@@ -12,6 +12,7 @@ public static class GrassrootsApis
         api.MapRecordApis();
         api.MapKeysApi();
         api.MapMeApi();
+        api.MapBranchRecordsApi();
         return app;
     }
 }
