@@ -13,6 +13,7 @@ public static class GrassrootsApis
         api.MapKeysApi();
         api.MapMeApi();
         api.MapBranchRecordsApi();
+        api.MapHonoreeLeaderboardApi();
         return app;
     }
 }
