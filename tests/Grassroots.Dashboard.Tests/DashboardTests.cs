@@ -61,6 +61,34 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [BrowserFact]
+    public async Task DateRangeNarrowsTheFiguresAndTheTableDownloadsAsCsv()
+    {
+        await using var page = await fixture.OpenAsync();
+        await page.SignInAsync(fixture.Silo.HqKey);
+
+        await page.Page.GetByLabel("开始日期").FillAsync("2021-01-10");
+        await page.Page.GetByLabel("结束日期").FillAsync("2021-01-31");
+        await Expect(page.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("from=2021-01-10.*to=2021-01-31"));
+        var period = await fixture.Hq.GetAsync($"/api/rollups/CN?campaignId={Campaign}&from=2021-01-10&to=2021-01-31");
+        await AssertTotalsAsync(page, period.GetProperty("totals"));
+        await AssertChildRowAsync(page, period.GetProperty("children").EnumerateArray().Single(c => c.Code() == Guangdong));
+
+        var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.GetByRole(AriaRole.Button, new() { Name = "下载本表（CSV）" }).ClickAsync());
+        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(".csv", download.SuggestedFilename);
+        Assert.StartsWith("地区代码,地区,学习场次,参与人次", lines[0]);
+        Assert.Equal(32, lines.Length);
+        var guangdong = period.GetProperty("children").EnumerateArray().Single(c => c.Code() == Guangdong);
+        Assert.Contains($"{Guangdong},{guangdong.GetProperty("name").GetString()},{guangdong.GetProperty("totals").GetProperty("studySessions").GetInt64()}," +
+            $"{guangdong.GetProperty("totals").GetProperty("attendance").GetInt64()},", csv);
+
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "全部日期" }).ClickAsync();
+        await AssertTotalsAsync(page, (await fixture.Hq.RollupAsync("CN")).GetProperty("totals"));
+        page.AssertNoConsoleErrors();
+    }
+
+    [BrowserFact]
     public async Task DrillDownGoesFromProvinceThroughCityToACountysBranchesIncludingThoseNotReported()
     {
         await using var page = await fixture.OpenAsync();
