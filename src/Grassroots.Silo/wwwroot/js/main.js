@@ -47,7 +47,8 @@ function signOut() {
 
 async function start() {
   try {
-    [me, { items: campaigns }, reports] = await Promise.all([getJson('/api/me'), getJson('/api/campaigns'), findReports()]);
+    me = await getJson('/api/me'); // first and alone: a wrong key is refused once, not once per request
+    [{ items: campaigns }, reports] = await Promise.all([getJson('/api/campaigns'), findReports()]);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) session.clear();
     showSignIn(error instanceof ApiError && error.status === 401 ? '密钥无效或已被撤销，请重新输入。' : `无法连接服务：${error.message}`);
