@@ -12,6 +12,9 @@ public static class GrassrootsApis
         api.MapReferenceApis();
         api.MapRecordApis();
         api.MapKeysApi();
+        api.MapMeApi();
+        api.MapBranchRecordsApi();
+        api.MapHonoreeLeaderboardApi();
         return app;
     }
 }

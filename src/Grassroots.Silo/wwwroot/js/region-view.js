@@ -1,0 +1,172 @@
+// A region's page: national, province, city or county. Totals; the child regions on a map (national), as bars and
+// ranked in a table; the trend; the honoree leaderboard (national, province); a county's branches; CSV reports.
+import { ApiError, download, getJson } from './api.js';
+import { drawBars, drawMap, drawTrend } from './charts.js';
+import { saveCsv } from './csv.js';
+import { $, el, fillTable, redrawer, show } from './dom.js';
+import { branchKinds, honoreeTitles, levels, measures, number, percent } from './format.js';
+import { drawTrail, region, trail } from './regions.js';
+import { branchHref, navigate, regionHref, toRegion } from './route.js';
+import { drawTotals } from './totals.js';
+
+const PAGE_SIZE = 50, LEADERBOARD_SIZE = 10;
+const childrenOf = { national: '各省（区、市）', province: '各市（地、州、盟）', city: '各县（市、区、旗）' };
+const redraw = redrawer();
+let shown; // what the CSV button saves
+
+export async function loadRegion({ state, campaign, home }) {
+  const code = state.region || home;
+  const info = await region(code);
+  const period = { campaignId: campaign.id, from: state.from, to: state.to };
+  const [rollup, series, board, branches, steps] = await Promise.all([
+    getJson(`/api/rollups/${encodeURIComponent(code)}`, period),
+    getJson(`/api/rollups/${encodeURIComponent(code)}/series`, { ...period, interval: state.interval }).catch(tooManyPoints),
+    info.level === 'national' || info.level === 'province'
+      ? getJson('/api/reports/honorees', { campaignId: campaign.id, regionCode: code, top: LEADERBOARD_SIZE })
+      : null,
+    info.level === 'county'
+      ? getJson(`/api/regions/${encodeURIComponent(code)}/branches`,
+        { campaignId: campaign.id, active: state.status, page: state.page, pageSize: PAGE_SIZE })
+      : null,
+    trail(code, home),
+  ]);
+  return { info, rollup, series, board, branches, steps };
+}
+
+/** A daily series over years is refused (400 on interval); the trend says so instead of the whole page failing. */
+function tooManyPoints(error) {
+  if (error instanceof ApiError && error.status === 400 && error.problem?.errors?.interval) return { points: [], tooMany: true };
+  throw error;
+}
+
+export async function drawRegion({ state, campaign, reports }, { info, rollup, series, board, branches, steps }) {
+  const measure = measures[state.measure] ? state.measure : 'attendance';
+  const m = measures[measure];
+  const children = rollup.children;
+  const national = info.level === 'national';
+  shown = { rollup, campaign };
+
+  redraw('trail', steps, () => drawTrail($('crumbs'), steps));
+  redraw('heading', [rollup.name, info.level, children.length], () => $('heading').replaceChildren(rollup.name,
+    el('small', {}, levels[info.level] + (children.length ? ` · ${children.length} 个下级地区` : ''))));
+  redraw('totals', rollup.totals, () => drawTotals($('totals'), rollup.totals));
+
+  show($('mapPanel'), national);
+  show($('barPanel'), children.length > 0);
+  show($('childrenPanel'), children.length > 0);
+  $('barPanel').classList.toggle('wide', !national);
+  if (children.length > 0) {
+    $('barTitle').textContent = `${childrenOf[info.level]}${m.label}`;
+    $('childrenTitle').textContent = `${childrenOf[info.level]}排名（按${m.label}）`;
+    redraw('bars', [children, measure], () => drawBars($('bar'), children, measure, toRegion));
+    redraw('children', [children, measure], () => drawChildren(children, measure));
+  }
+  if (national) {
+    $('mapTitle').textContent = `全国${m.label}地图`;
+    await redraw('map', [children, measure], () => drawMap($('map'), children, measure, toRegion));
+  }
+
+  show($('branchesPanel'), branches !== null);
+  if (branches) {
+    $('branchStatus').value = state.status;
+    redraw('branches', branches, () => drawBranches(branches));
+  }
+
+  $('trendTitle').textContent = `${measure === 'coverage' ? '覆盖率（累计）' : m.label}趋势`;
+  for (const radio of document.querySelectorAll('input[name=interval]')) radio.checked = radio.value === state.interval;
+  redraw('trend', [series, measure, state.interval], () => drawTrendPanel(series, measure, state.interval));
+
+  show($('leaderboardPanel'), board !== null);
+  $('trendPanel').classList.toggle('wide', board === null);
+  if (board) redraw('leaderboard', [board, Boolean(state.from || state.to)], () => drawLeaderboard(board, info, state));
+
+  drawReports(reports, info, state, campaign);
+}
+
+function drawChildren(children, measure) {
+  const m = measures[measure];
+  const ranked = [...children].sort((a, b) => m.of(b.totals) - m.of(a.totals) || a.code.localeCompare(b.code));
+  const cell = (field, text) => el('td', { 'data-field': field }, text);
+  fillTable($('children'), ranked.map((child, i) => {
+    const t = child.totals;
+    return el('tr', { 'data-code': child.code },
+      el('td', {}, String(i + 1)),
+      el('th', { scope: 'row', className: 'text' }, el('a', { href: regionHref(child.code), 'data-nav': '' }, child.name)),
+      cell('studySessions', number(t.studySessions)), cell('attendance', number(t.attendance)),
+      cell('honoreeTalks', number(t.honoreeTalks)), cell('talkAudience', number(t.talkAudience)),
+      cell('publicityItems', number(t.publicityItems)),
+      cell('branches', `${number(t.activeBranches)} / ${number(t.registeredBranches)}`), cell('coverage', percent(t.coverage)));
+  }), '没有下级地区。');
+}
+
+function drawBranches(page) {
+  fillTable($('branches'), page.items.map(b => el('tr', { 'data-branch': b.id },
+    el('th', { scope: 'row', className: 'text' }, el('a', { href: branchHref(b.id), 'data-nav': '' }, b.name)),
+    el('td', { className: 'text' }, branchKinds[b.kind] ?? '—'),
+    el('td', {}, number(b.memberCount)),
+    el('td', { className: 'text' }, b.active
+      ? el('span', { className: 'badge on' }, '已开展')
+      : el('span', { className: 'badge off' }, '未开展')))), '没有符合条件的基层工会。');
+  drawPager($('branchesPager'), page, '个基层工会');
+}
+
+/** "第 1 / 3 页，共 120 个基层工会" with previous/next buttons that change ?page=. */
+export function drawPager(pager, { page, pageSize, total }, unit) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const go = to => el('button', { type: 'button', className: 'plain', disabled: to < 1 || to > pages,
+    onclick: () => navigate({ page: String(to) }) }, to < page ? '上一页' : '下一页');
+  pager.replaceChildren(...(pages > 1 ? [go(page - 1)] : []),
+    el('span', {}, `第 ${page} / ${pages} 页，共 ${number(total)} ${unit}`), ...(pages > 1 ? [go(page + 1)] : []));
+}
+
+function drawTrendPanel(series, measure, interval) {
+  drawTrend($('trend'), series.points, measure, interval);
+  if (series.tooMany) $('trend').setAttribute('aria-label', '按日的数据点过多：请缩短日期范围，或改为按周查看。');
+  fillTable($('trendTable'), series.points.map(p => el('tr', {},
+    el('th', { scope: 'row', className: 'text' }, p.start), el('td', {}, number(p.totals.studySessions)),
+    el('td', {}, number(p.totals.attendance)), el('td', {}, number(p.totals.honoreeTalks)),
+    el('td', {}, number(p.totals.publicityItems)), el('td', {}, percent(p.totals.coverage)))),
+  series.tooMany ? '按日的数据点过多：请缩短日期范围，或改为按周查看。' : '所选期间没有数据。');
+}
+
+function drawLeaderboard(board, info, state) {
+  fillTable($('leaderboard'), board.items.map(h => el('tr', { 'data-honoree': h.honoreeId },
+    el('td', {}, String(h.rank)), el('th', { scope: 'row', className: 'text' }, h.name),
+    el('td', { className: 'text' }, honoreeTitles[h.title] ?? h.title), el('td', { className: 'text' }, h.provinceName ?? h.provinceCode),
+    el('td', {}, number(h.talks)), el('td', {}, number(h.audience)), el('td', {}, number(h.onlineViews)),
+    el('td', {}, number(h.provincesReached)))), '本活动尚无劳模宣讲记录。');
+  $('leaderboardNote').textContent = [
+    `按宣讲场次、现场受众排序，前 ${LEADERBOARD_SIZE} 名`,
+    info.level === 'province' ? '只计在本省举行的宣讲；到达省份为该劳模宣讲到过的省份数' : '',
+    state.from || state.to ? '榜单统计整个活动期间，不受日期筛选影响' : '',
+  ].filter(Boolean).join('；') + '。';
+}
+
+/**
+ * The service's CSV reports, where it has them (found in its OpenAPI document): those that take a regionCode are
+ * offered for the region shown, the others on the national page only.
+ */
+function drawReports(reports, info, state, campaign) {
+  const offered = reports.filter(r => r.params.includes('regionCode') || info.level === 'national');
+  show($('reportsPanel'), offered.length > 0);
+  redraw('reports', [offered, info.code, state.from, state.to, campaign.id], () => $('reports').replaceChildren(...offered.map(report => {
+    const values = { campaignId: campaign.id, regionCode: info.code, from: state.from, to: state.to };
+    const query = Object.fromEntries(report.params.filter(p => p in values).map(p => [p, values[p]]));
+    return el('button', { type: 'button', className: 'plain',
+      onclick: () => download(report.path, query, `${report.fileName}-${info.code}-${campaign.id}.csv`) }, report.label);
+  })));
+}
+
+export function saveChildrenCsv() {
+  if (!shown) return;
+  const { rollup, campaign } = shown;
+  saveCsv(`${rollup.name}-下级地区-${campaign.id}.csv`,
+    ['地区代码', '地区', '学习场次', '参与人次', '一线职工人次', '青年职工人次', '女职工人次', '劳模宣讲场次', '宣讲现场受众',
+      '线上观看', '宣传报道篇数', '宣传传播量', '已开展基层工会', '已登记基层工会', '覆盖率'],
+    rollup.children.map(({ code, name, totals: t }) => [code, name, t.studySessions, t.attendance, t.frontline, t.youth, t.women,
+      t.honoreeTalks, t.talkAudience, t.onlineViews, t.publicityItems, t.publicityReach, t.activeBranches, t.registeredBranches,
+      t.coverage]));
+}
+
+/** A new view starts from scratch, so nothing of the last one is taken for already drawn. */
+export const forgetRegion = () => redraw.forget();

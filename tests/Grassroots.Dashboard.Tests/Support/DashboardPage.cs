@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Grassroots.Dashboard.Tests.Support;
+
+/// <summary>
+/// The dashboard in one browser tab, as a person uses it: sign in, read figures, click. It records every console error
+/// and uncaught script error, which <see cref="AssertNoConsoleErrors"/> then reports.
+/// </summary>
+public sealed class DashboardPage : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly Uri _baseAddress;
+    private readonly List<string> _errors = [];
+
+    private DashboardPage(IBrowserContext context, IPage page, Uri baseAddress)
+    {
+        _context = context;
+        _baseAddress = baseAddress;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") lock (_errors) _errors.Add($"console error: {message.Text} at {message.Location}");
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (_errors) _errors.Add($"uncaught: {error}");
+        };
+    }
+
+    public IPage Page { get; }
+
+    public static async Task<DashboardPage> OpenAsync(IBrowserContext context, Uri baseAddress)
+    {
+        context.SetDefaultTimeout(30_000);
+        return new DashboardPage(context, await context.NewPageAsync(), baseAddress);
+    }
+
+    /// <summary>Opens the page (optionally at "?region=…") and signs in with <paramref name="key"/> through the form.</summary>
+    public async Task SignInAsync(string key, string query = "")
+    {
+        await GotoAsync(query);
+        await Page.GetByLabel("访问密钥（API key）").FillAsync(key);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "进入看板" }).ClickAsync();
+        await Expect(Total("studySessions")).ToBeVisibleAsync();
+    }
+
+    public async Task GotoAsync(string query = "") => await Page.GotoAsync(new Uri(_baseAddress, "/" + query).ToString());
+
+    /// <summary>A headline figure, e.g. "attendance".</summary>
+    public ILocator Total(string field) => Page.Locator($"#totals [data-total='{field}'] .value");
+
+    /// <summary>A child region's row in the ranking table.</summary>
+    public ILocator ChildRow(string code) => Page.Locator($"#children tr[data-code='{code}']");
+
+    public ILocator Heading => Page.Locator("#heading");
+
+    /// <summary>Fails unless the document is as wide as the viewport (nothing scrolls sideways).</summary>
+    public async Task AssertNoHorizontalScrollAsync()
+    {
+        var widths = await Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        var (scrollWidth, viewport) = (widths[0], widths[1]);
+        Assert.True(scrollWidth <= viewport, $"The page is {scrollWidth}px wide in a {viewport}px viewport.");
+    }
+
+    public async Task ScreenshotAsync(string name) =>
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(DashboardFixture.Screenshots, $"{name}.png"), FullPage = true });
+
+    /// <summary>Runs axe-core in the page; returns each serious or critical violation as "rule (impact): help — nodes".</summary>
+    public async Task<string[]> SeriousAccessibilityViolationsAsync()
+    {
+        await Page.AddScriptTagAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "Vendor", "axe.min.js") });
+        var violations = await Page.EvaluateAsync<JsonElement>("""
+            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 5).map(n => n.target.join(' ')).join('; ')}`)
+            """);
+        return [.. violations.EnumerateArray().Select(v => v.GetString()!)];
+    }
+
+    public void AssertNoConsoleErrors()
+    {
+        lock (_errors) Assert.True(_errors.Count == 0, "The browser reported errors:\n" + string.Join("\n", _errors));
+    }
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+}
