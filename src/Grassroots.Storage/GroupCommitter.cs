@@ -95,8 +95,7 @@ public sealed class GroupCommitter : IAsyncDisposable
 
     private async Task ExecuteAsync(List<Pending> batch)
     {
-        using var span = GrassrootsTelemetry.Source.StartActivity("storage batch");
-        span?.SetTag("batch.size", batch.Count);
+        using var span = StartSpan(batch);
         var started = Stopwatch.GetTimestamp();
         var units = batch.Select(p => p.Unit).ToList();
         if (_lease is { IsHeld: false })
@@ -326,9 +325,26 @@ public sealed class GroupCommitter : IAsyncDisposable
         await DropConnectionAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// One span per batch, a child of the first traced unit's span and linked to every unit's, so a request's trace
+    /// shows the batch that committed it and a batch shows every request it served.
+    /// </summary>
+    private static Activity? StartSpan(List<Pending> batch)
+    {
+        if (!GrassrootsTelemetry.Source.HasListeners()) return null;
+        var parent = batch.Select(p => p.Origin).FirstOrDefault(o => o != default);
+        var links = batch.Where(p => p.Origin != default).Select(p => new ActivityLink(p.Origin)).ToList();
+        var span = GrassrootsTelemetry.Source.StartActivity("storage batch", ActivityKind.Internal, parent, links: links);
+        span?.SetTag("batch.size", batch.Count);
+        return span;
+    }
+
     private sealed class Pending(WriteUnit unit)
     {
         public WriteUnit Unit { get; } = unit;
+
+        /// <summary>The span of the code that queued the unit, so the batch's span can be traced back to its requests.</summary>
+        public ActivityContext Origin { get; } = Activity.Current?.Context ?? default;
         public TaskCompletionSource<CommitReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
