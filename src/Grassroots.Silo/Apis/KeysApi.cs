@@ -16,6 +16,8 @@ public static class KeysApi
         var keys = api.MapGroup("keys").WithTags("Keys");
         keys.MapPost("", IssueKeyAsync).WithName("IssueKey")
             .WithSummary("Issues a key with a role and scope; the answer holds the key, which is shown this once.");
+        keys.MapGet("", ListKeysAsync).WithName("ListKeys")
+            .WithSummary("The keys the caller may manage (hq: every key; a region-admin: those below it), without their secrets.");
         keys.MapDelete("{keyId}", RevokeKeyAsync).WithName("RevokeKey")
             .WithSummary("Revokes a key (204); it is refused from then on. Revoking twice changes nothing.");
         return api;
@@ -32,6 +34,16 @@ public static class KeysApi
         var issued = await keys.CreateAsync(request.Role!, request.Scope!, request.Label!, Caller.Actor(context));
         var key = issued.Record;
         return TypedResults.Created((string?)null, new IssuedKeyDto(key.KeyId, issued.Key, key.Role, key.Scope, key.Label, key.CreatedAt));
+    }
+
+    public static async Task<Results<Ok<KeyList>, ProblemHttpResult>> ListKeysAsync(ApiKeyStore keys, Access access, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        if (!Access.CanManageKeys(context.User)) return Access.Refused();
+        var mine = new List<KeyDto>();
+        foreach (var key in await keys.ListAsync(cancellationToken))
+            if (await access.CanManageKeyAsync(context.User, key.Role, key.Scope)) mine.Add(KeyDto.From(key));
+        return TypedResults.Ok(new KeyList(mine));
     }
 
     public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RevokeKeyAsync(
@@ -68,6 +80,15 @@ public sealed record KeyRequest(
     [property: OneOf(typeof(Roles), nameof(Roles.All), Required = true)] string? Role,
     [property: Id(Required = true)] string? Scope,
     [property: Text(KeysApi.MaxLabel, Required = true)] string? Label);
+
+/// <summary>A key as listed: everything but the key itself, which is never shown again after it is issued.</summary>
+public sealed record KeyDto(string KeyId, string Role, string Scope, string Label, DateTimeOffset CreatedAt, string CreatedBy,
+    DateTimeOffset? RevokedAt, string? RevokedBy)
+{
+    public static KeyDto From(ApiKeyRecord k) => new(k.KeyId, k.Role, k.Scope, k.Label, k.CreatedAt, k.CreatedBy, k.RevokedAt, k.RevokedBy);
+}
+
+public sealed record KeyList(IReadOnlyList<KeyDto> Items);
 
 /// <summary>A key just issued; <see cref="Key"/> goes in "Authorization: Bearer …" and is not shown again.</summary>
 public sealed record IssuedKeyDto(string KeyId, string Key, string Role, string Scope, string Label, DateTimeOffset CreatedAt);

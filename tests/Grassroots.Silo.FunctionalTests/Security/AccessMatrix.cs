@@ -79,6 +79,7 @@ internal static class AccessMatrix
             (_, t, _) => Done(new() { ["branchId"] = t.Branch }, "campaignId=c1")),
         new("GET", "/api/reports/honorees", (Refused, Refused), (Ok, Refused), Everyone,
             (_, t, _) => Done(new(), $"campaignId=c1&regionCode={t.Province}")),
+        new("GET", "/api/keys", (Refused, Refused), (Ok, Ok), Everyone, (_, _, _) => Done(new())),
         new("POST", "/api/keys", (Refused, Refused), (Created, Refused), (Created, Created),
             (_, t, n) => Done([], body: new { role = Roles.Branch, scope = t.Branch, label = $"issued {n}" })),
         new("DELETE", "/api/keys/{keyId}", (Refused, Refused), (NoContent, Refused), (NoContent, NoContent),

@@ -1,0 +1,127 @@
+using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Tests.Support;
+using Grassroots.Silo.Security;
+using Grassroots.Storage;
+
+namespace Grassroots.Domain.Tests;
+
+/// <summary>What grains hold survives their deactivation and the restart of every silo; reads do not queue behind writes.</summary>
+public sealed class GrainLifecycleTests
+{
+    private static readonly DateOnly Day = new(2020, 12, 4);
+
+    [Theory, InlineData(StorageProvider.Sqlite, 1), PostgresData(2)]
+    public async Task StateAndFiguresSurviveDeactivationAndASiloRestart(StorageProvider provider, int silos)
+    {
+        await using var cluster = await GrainCluster.StartAsync(provider, silos);
+        var grains = cluster.Client;
+        var campaign = await grains.GetGrain<ICampaignGrain>("c1").PutAsync(new Campaign("c1", "学习", new(2020, 11, 24), null, "全国"), "test");
+        await grains.GetGrain<IBranchGrain>("b1").PutAsync(new BranchProfile("工会", "630102", null, 50, "enterprise"), "test");
+        await grains.GetGrain<IHonoreeGrain>("h1").PutAsync(new HonoreeProfile("劳模", null, null, "national-model-worker", 2020, null, "630000"), "test");
+        await grains.GetGrain<IStudySessionGrain>("b1/s1").PutAsync(
+            new StudySession("c1", "学习", Day, "offline", null, new Attendance(40, 10, 5, 20), null, null), "test");
+        await grains.GetGrain<IHonoreeTalkGrain>("b1/t1").PutAsync(new HonoreeTalk("c1", ["h1"], null, Day, "school", "onsite", 300, null), "test");
+        var keys = cluster.SiloService<ApiKeyStore>();
+        var live = await keys.CreateAsync(Roles.Hq, "CN", "live", "test");
+        var revoked = await keys.CreateAsync(Roles.Hq, "CN", "revoked", "test");
+        await keys.RevokeAsync(revoked.Record.KeyId, "test");
+
+        var before = await ReadEverythingAsync(grains, live, revoked);
+        foreach (var grain in new IGrain[]
+                 {
+                     grains.GetGrain<ICampaignGrain>("c1"), grains.GetGrain<IBranchGrain>("b1"), grains.GetGrain<IHonoreeGrain>("h1"),
+                     grains.GetGrain<IStudySessionGrain>("b1/s1"), grains.GetGrain<IRegionRollupGrain>(Constants.National),
+                     grains.GetGrain<IApiKeyGrain>(live.Record.KeyId), grains.GetGrain<IApiKeyGrain>(revoked.Record.KeyId),
+                 })
+            await cluster.DeactivateAsync(grain);
+        Assert.Equal(before, await ReadEverythingAsync(grains, live, revoked));
+
+        await cluster.RestartAsync();
+        grains = cluster.Client;
+        Assert.Equal(before, await ReadEverythingAsync(grains, live, revoked));
+        Assert.Equal(campaign.Entity, before.Campaign);
+        Assert.Equal((1, 40, 1, 300, 1), (before.National.StudySessions, before.National.Attendance, before.National.HonoreeTalks,
+            before.National.TalkAudience, before.National.ActiveBranches));
+
+        // After the restart, writes carry on from what was stored: a correction moves every figure by the difference.
+        await grains.GetGrain<IStudySessionGrain>("b1/s1").PutAsync(
+            new StudySession("c1", "学习", Day, "offline", null, new Attendance(55, 10, 5, 20), null, null), "test");
+        Assert.Equal(55, (await grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync("c1", null, null)).Attendance);
+        Assert.Equal(2, (await grains.GetGrain<IStudySessionGrain>("b1/s1").GetAsync())!.Version);
+    }
+
+    [Fact]
+    public async Task ABranchAnswersReadsWhileItsWriteIsBeingCommitted()
+    {
+        await using var cluster = await GrainCluster.StartAsync(StorageProvider.Sqlite);
+        var grains = cluster.Client;
+        await grains.GetGrain<ICampaignGrain>("c1").PutAsync(new Campaign("c1", "学习", new(2020, 11, 24), null, null), "test");
+        var branch = grains.GetGrain<IBranchGrain>("b1");
+        await branch.PutAsync(new BranchProfile("工会", "630102", null, 50, null), "test");
+        await grains.GetGrain<IStudySessionGrain>("b1/s1").PutAsync(Session(10), "test");
+
+        // The next batch is committed, but its writers are held before they are acknowledged.
+        var gate = new HeldAcknowledgement();
+        cluster.SiloService<GroupCommitter>().AddListener(gate);
+        var write = grains.GetGrain<IStudySessionGrain>("b1/s2").PutAsync(Session(25), "test");
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var whileHeld = await branch.GetTotalsAsync("c1", null, null).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(10, whileHeld.Attendance); // only what is acknowledged
+        Assert.NotNull(await branch.GetAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.False(write.IsCompleted);
+
+        gate.Release();
+        await write.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(35, (await branch.GetTotalsAsync("c1", null, null)).Attendance);
+    }
+
+    private static StudySession Session(int attendees) =>
+        new("c1", "学习", Day, "offline", null, new Attendance(attendees, null, null, null), null, null);
+
+    private sealed record Everything(Versioned<Campaign>? Campaign, Versioned<BranchProfile>? Branch, Versioned<HonoreeProfile>? Honoree,
+        LoggedRecord? Session, LoggedRecord? Talk, Totals BranchTotals, Totals National, HonoreeFigures Figures,
+        ApiKeyRecord? Live, ApiKeyRecord? Revoked, bool LiveAuthenticates, bool RevokedAuthenticates);
+
+    private static async Task<Everything> ReadEverythingAsync(IGrainFactory grains, IssuedApiKey live, IssuedApiKey revoked)
+    {
+        static string HashOf(IssuedApiKey key) => ApiKeySecret.Hash(ApiKeySecret.Parse(key.Key)!.Secret);
+        var liveKey = grains.GetGrain<IApiKeyGrain>(live.Record.KeyId);
+        var revokedKey = grains.GetGrain<IApiKeyGrain>(revoked.Record.KeyId);
+        return new Everything(
+            await grains.GetGrain<ICampaignGrain>("c1").GetAsync(),
+            await grains.GetGrain<IBranchGrain>("b1").GetAsync(),
+            await grains.GetGrain<IHonoreeGrain>("h1").GetAsync(),
+            await grains.GetGrain<IStudySessionGrain>("b1/s1").GetAsync(),
+            await grains.GetGrain<IHonoreeTalkGrain>("b1/t1").GetAsync(),
+            await grains.GetGrain<IBranchGrain>("b1").GetTotalsAsync("c1", null, null),
+            await grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync("c1", null, null),
+            await grains.GetGrain<IHonoreeGrain>("h1").GetFiguresAsync("c1"),
+            await liveKey.GetAsync(), await revokedKey.GetAsync(),
+            await liveKey.AuthenticateAsync(HashOf(live)) is not null, await revokedKey.AuthenticateAsync(HashOf(revoked)) is not null);
+    }
+
+    /// <summary>
+    /// Holds the committer's loop inside its first commit notification, after the commit and before the batch's writers
+    /// are acknowledged: their writes are in flight for as long as the test wants.
+    /// </summary>
+    private sealed class HeldAcknowledgement : ICommitListener
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _released = new();
+        private int _calls;
+
+        public Task Entered => _entered.Task;
+
+        public Task OnCommittedAsync(IReadOnlyList<IncrementedRow> rows, long seq)
+        {
+            if (Interlocked.Increment(ref _calls) != 1) return Task.CompletedTask;
+            _entered.TrySetResult();
+            _released.Wait(TimeSpan.FromSeconds(120));
+            return Task.CompletedTask;
+        }
+
+        public void Release() => _released.Set();
+    }
+}
