@@ -1,18 +1,27 @@
 using Grassroots.Throughput;
 
 // Throughput measurements that need a real database; see docs/benchmarks.md for how they are run and what they showed.
-if (args is not ["storage", .. var rest] || StorageBenchOptions.Parse(rest) is not { } options)
-{
-    Console.Error.WriteLine("""
-        usage: dotnet run -c Release --project bench/Grassroots.Throughput -- storage --postgres "<admin connection string>"
-                 [--writers 64] [--seconds 10] [--warmup 2] [--max-batch-size 512] [--max-batch-delay-ms 1]
-                 [--insert-connections 4] [--phases abc]
-        Creates a fresh database on that server, migrates it, measures, and drops it.
-        """);
-    return 2;
-}
 #if DEBUG
 Console.WriteLine("warning: Debug build; pass -c Release for figures worth quoting");
 #endif
-await StorageBench.RunAsync(options);
-return 0;
+switch (args)
+{
+    case ["storage", .. var rest] when StorageBenchOptions.Parse(rest) is { } storage:
+        await StorageBench.RunAsync(storage);
+        return 0;
+    case ["ingest", .. var rest] when IngestBenchOptions.Parse(rest) is { } ingest:
+        await IngestBench.RunAsync(ingest);
+        return 0;
+    default:
+        Console.Error.WriteLine("""
+            usage: dotnet run -c Release --project bench/Grassroots.Throughput -- storage --postgres "<admin connection string>"
+                     [--writers 64] [--seconds 10] [--warmup 2] [--max-batch-size 512] [--max-batch-delay-ms 1]
+                     [--insert-connections 4] [--phases abc]
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --postgres "<admin connection string>"
+                     [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 5]
+                     [--branches 2000] [--phases bir] [--configuration Release]
+            Each creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
+            `dotnet build -c Release src/Grassroots.Silo` as a process of its own.
+            """);
+        return 2;
+}

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
@@ -44,6 +45,10 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<RollupForwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<RollupForwarder>());
         services.AddHostedService<DeadSiloResync>();
+        services.AddGrainService<SiloCacheService>();
+        services.AddSingleton<SiloCaches>();
+        services.AddSingleton<CampaignDirectory>();
+        services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<CampaignDirectory>());
         return services;
     }
 }

@@ -81,10 +81,11 @@ public sealed class GrainContractTests
         var key = grains.GetGrain<IApiKeyGrain>(issued.Record.KeyId);
         Assert.Equal(issued.Record, await key.GetAsync());
         var secretHash = ApiKeySecret.Hash(ApiKeySecret.Parse(issued.Key)!.Secret);
-        Assert.Equal(issued.Record, await key.AuthenticateAsync(secretHash));
-        Assert.Null(await key.AuthenticateAsync(ApiKeySecret.Hash("a guess")));
+        Assert.Equal(issued.Record, (await key.GetCredentialAsync())!.Check(secretHash));
+        Assert.Null((await key.GetCredentialAsync())!.Check(ApiKeySecret.Hash("a guess")));
         Assert.Equal(Revocation.Revoked, await key.RevokeAsync("test"));
-        Assert.Null(await key.AuthenticateAsync(secretHash));
+        Assert.Null((await key.GetCredentialAsync())!.Check(secretHash));
+        Assert.Null(await keys.AuthenticateAsync(issued.Key)); // every silo forgot the key when it was revoked
         await Assert.ThrowsAsync<StateConflictException>(() => key.CreateAsync(new ApiKeyDraft(Roles.Hq, "CN", "again", secretHash, "test")));
     }
 

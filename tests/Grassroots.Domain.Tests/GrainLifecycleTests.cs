@@ -99,7 +99,8 @@ public sealed class GrainLifecycleTests
             await grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync("c1", null, null),
             await grains.GetGrain<IHonoreeGrain>("h1").GetFiguresAsync("c1"),
             await liveKey.GetAsync(), await revokedKey.GetAsync(),
-            await liveKey.AuthenticateAsync(HashOf(live)) is not null, await revokedKey.AuthenticateAsync(HashOf(revoked)) is not null);
+            (await liveKey.GetCredentialAsync())?.Check(HashOf(live)) is not null,
+            (await revokedKey.GetCredentialAsync())?.Check(HashOf(revoked)) is not null);
     }
 
     /// <summary>

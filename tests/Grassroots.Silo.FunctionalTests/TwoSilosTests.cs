@@ -1,10 +1,14 @@
+using System.Net;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Rollups;
 
+using Grassroots.Silo.FunctionalTests.Security;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
+
+using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;
 
 namespace Grassroots.Silo.FunctionalTests;
 
@@ -71,6 +75,32 @@ public sealed class TwoSilosTests
         Assert.Equal(0, (await a.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync(Campaign, null, new DateOnly(2020, 12, 2))).ActiveBranches);
         Assert.Equal(1, (await b.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync(Campaign, null, new DateOnly(2020, 12, 3))).ActiveBranches);
     }
+
+    [PostgresFact]
+    public async Task ARevokedKeyAndAChangedCampaignHoldOnTheOtherSiloAtOnce()
+    {
+        await using var first = await GrassrootsApp.StartAsync(StorageProvider.Postgres, "silo-a");
+        await using var second = GrassrootsApp.SecondSilo(first, "silo-b");
+        _ = second.Server;
+        await SeedAsync(first.Service<IGrainFactory>(), "b1", "630102");
+        var key = await first.IssueAsync(Silo.Security.Roles.Branch, "b1");
+
+        // Silo b checks the key and the campaign, and keeps both.
+        var onB = second.ClientWith(key);
+        Assert.Equal(HttpStatusCode.Created, (await onB.PutAsync("/api/branches/b1/study-sessions/s1", Body("2021-06-01"))).StatusCode);
+
+        // Changed through silo a: silo b holds no old copy once the change is acknowledged.
+        Assert.Equal(HttpStatusCode.OK, (await first.CreateClient().PutAsync($"/api/campaigns/{Campaign}",
+            new { title = "学习劳模精神", startsOn = "2020-11-24", endsOn = "2021-03-31" })).StatusCode);
+        await (await onB.PutAsync("/api/branches/b1/study-sessions/s2", Body("2021-06-01"))).AssertProblemAsync(HttpStatusCode.BadRequest, "heldOn");
+        Assert.Equal(HttpStatusCode.NoContent, (await first.CreateClient().DeleteAsync($"/api/keys/{Keys.KeyIdOf(key)}")).StatusCode);
+        await (await onB.GetAsync("/api/branches/b1")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    private static object Body(string heldOn) => new
+    {
+        campaignId = Campaign, title = "学习会", heldOn, format = "offline", attendees = new { total = 10 },
+    };
 
     private static async Task SeedAsync(IGrainFactory grains, string branchId, string county)
     {

@@ -7,6 +7,7 @@ using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
 using Grassroots.Storage;
+using Orleans.Placement;
 
 namespace Grassroots.Domain.Grains;
 
@@ -15,9 +16,10 @@ namespace Grassroots.Domain.Grains;
 /// (record row, change log, rollup deltas, the branch's activity) and queued to the group committer in one turn, so the
 /// branch_activity versions the units expect follow the order in which they are committed. Commits interleave with
 /// each other and with reads; a failed commit leaves the ledger in doubt, so it is rebuilt from the facts once the
-/// commits still in flight have settled.
+/// commits still in flight have settled. Placed on the silo that first calls it: the load balancer sends a branch's
+/// requests to one silo, so its branch and record grains are usually local to them.
 /// </summary>
-[GrainType(Constants.GrainTypes.Branch)]
+[GrainType(Constants.GrainTypes.Branch), PreferLocalPlacement]
 public sealed class BranchGrain(Database database, GroupCommitter committer, TimeProvider clock, RegionDirectory regions, RollupDeltas rollups)
     : ProfileGrain<BranchProfile>(database, committer, clock), IBranchGrain
 {

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
@@ -13,7 +14,7 @@ namespace Grassroots.Domain.Grains;
 [GrainType(Constants.GrainTypes.Campaign)]
 public sealed class CampaignGrain(
     [PersistentState(Constants.StateNames.Campaign, Constants.GrainStorage)] IPersistentState<CampaignState> state,
-    CampaignProjection projection, TimeProvider clock) : Grain, ICampaignGrain
+    CampaignProjection projection, SiloCaches caches, TimeProvider clock) : Grain, ICampaignGrain
 {
     public Task<Versioned<Campaign>?> GetAsync() => Task.FromResult(state.RecordExists ? state.State.Current : null);
 
@@ -41,6 +42,8 @@ public sealed class CampaignGrain(
             throw DomainErrors.Translate(error);
         }
         await projection.WriteAsync(after, before, actor).Translated();
+        // Records are checked against each silo's copy of the campaign: every copy goes before the change is acknowledged.
+        await caches.ForgetEverywhereAsync(CampaignDirectory.CacheKind, campaign.Id);
         return new Saved<Campaign>(before is null ? PutResult.Created : PutResult.Updated, after);
     }
 }

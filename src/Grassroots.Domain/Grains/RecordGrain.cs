@@ -1,8 +1,10 @@
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
 using Grassroots.Storage;
+using Orleans.Placement;
 
 namespace Grassroots.Domain.Grains;
 
@@ -11,7 +13,8 @@ namespace Grassroots.Domain.Grains;
 /// (keeping the county it was first logged under, wherever the branch moves later) and has its branch commit the
 /// change. A new record costs no database read: the branch knows which of its records exist.
 /// </summary>
-public abstract class RecordGrain<T>(RecordKind kind, Database database, TimeProvider clock) : Grain, IRecordGrain<T> where T : RecordData
+public abstract class RecordGrain<T>(RecordKind kind, Database database, CampaignDirectory campaigns, TimeProvider clock)
+    : Grain, IRecordGrain<T> where T : RecordData
 {
     private LoggedRecord? _record;
     private bool _loaded;
@@ -52,7 +55,7 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, TimePro
             region = before.RegionCode;
         }
 
-        var campaign = await GrainFactory.GetGrain<ICampaignGrain>(data.CampaignId).GetAsync()
+        var campaign = await campaigns.GetAsync(data.CampaignId)
             ?? throw new FieldValidationException("campaignId", $"No campaign has the id '{data.CampaignId}'.");
         var day = data.Day;
         if (!campaign.Value.Covers(day))
@@ -110,14 +113,14 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, TimePro
     }
 }
 
-[GrainType(Constants.GrainTypes.StudySession)]
-public sealed class StudySessionGrain(Database database, TimeProvider clock)
-    : RecordGrain<StudySession>(RecordKinds.StudySessions, database, clock), IStudySessionGrain;
+[GrainType(Constants.GrainTypes.StudySession), PreferLocalPlacement]
+public sealed class StudySessionGrain(Database database, CampaignDirectory campaigns, TimeProvider clock)
+    : RecordGrain<StudySession>(RecordKinds.StudySessions, database, campaigns, clock), IStudySessionGrain;
 
-[GrainType(Constants.GrainTypes.HonoreeTalk)]
-public sealed class HonoreeTalkGrain(Database database, TimeProvider clock)
-    : RecordGrain<HonoreeTalk>(RecordKinds.HonoreeTalks, database, clock), IHonoreeTalkGrain;
+[GrainType(Constants.GrainTypes.HonoreeTalk), PreferLocalPlacement]
+public sealed class HonoreeTalkGrain(Database database, CampaignDirectory campaigns, TimeProvider clock)
+    : RecordGrain<HonoreeTalk>(RecordKinds.HonoreeTalks, database, campaigns, clock), IHonoreeTalkGrain;
 
-[GrainType(Constants.GrainTypes.PublicityItem)]
-public sealed class PublicityItemGrain(Database database, TimeProvider clock)
-    : RecordGrain<PublicityItem>(RecordKinds.Publicity, database, clock), IPublicityItemGrain;
+[GrainType(Constants.GrainTypes.PublicityItem), PreferLocalPlacement]
+public sealed class PublicityItemGrain(Database database, CampaignDirectory campaigns, TimeProvider clock)
+    : RecordGrain<PublicityItem>(RecordKinds.Publicity, database, campaigns, clock), IPublicityItemGrain;

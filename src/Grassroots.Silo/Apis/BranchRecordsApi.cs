@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Persistence;
 
@@ -35,13 +36,13 @@ public static class BranchRecordsApi
 
     public static async Task<Results<Ok<BranchRecordPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchRecordsAsync(
         [Id] string branchId, [Id] string? campaignId, [Whole(1, int.MaxValue)] string? page, [Whole(1, MaxPageSize)] string? pageSize,
-        IGrainFactory grains, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
+        CampaignDirectory campaigns, IGrainFactory grains, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         campaignId = campaignId.Given();
         var v = new Validator();
         var pageNumber = page.AsNumber() ?? 1;
         var size = pageSize.AsNumber() ?? DefaultPageSize;
-        await v.CampaignAsync(grains, campaignId);
+        await v.CampaignAsync(campaigns, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         if (await grains.GetGrain<IBranchGrain>(branchId).GetAsync() is null) return TypedResults.NotFound();

@@ -1,4 +1,5 @@
 using Grassroots.Domain;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
@@ -29,14 +30,14 @@ public static class BranchesApi
     }
 
     public static async Task<Results<Ok<BranchDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetBranchAsync([Id] string branchId,
-        [Id] string? campaignId, [Date] string? from, [Date] string? to, IGrainFactory grains, RegionDirectory regions, Access access,
+        [Id] string? campaignId, [Date] string? from, [Date] string? to, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions, Access access,
         HttpContext context)
     {
         campaignId = campaignId.Given();
         var v = new Validator();
         var (first, last) = (from.AsDate(), to.AsDate());
         v.Period(first, last);
-        await v.CampaignAsync(grains, campaignId);
+        await v.CampaignAsync(campaigns, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
 
@@ -61,7 +62,7 @@ public static class BranchesApi
     public static async Task<Results<Ok<BranchPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchesInRegionAsync(
         [RegionCode(National = true)] string code, [Flag] string? active, [Id] string? campaignId, [Whole(1, int.MaxValue)] string? page,
         [Whole(1, MaxPageSize)] string? pageSize,
-        IGrainFactory grains, RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
+        CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         if (regions.Find(code) is null) return TypedResults.NotFound();
         if (!access.CanReadRegion(context.User, code)) return Access.Refused();
@@ -71,7 +72,7 @@ public static class BranchesApi
         var pageNumber = page.AsNumber() ?? 1;
         var size = pageSize.AsNumber() ?? DefaultPageSize;
         if (onlyActive is not null && campaignId is null) v.Fail("campaignId", "Is required when filtering by active.");
-        await v.CampaignAsync(grains, campaignId);
+        await v.CampaignAsync(campaigns, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
 
         var query = new BranchQuery(code, campaignId, onlyActive, regions);

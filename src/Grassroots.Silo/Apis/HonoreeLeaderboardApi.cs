@@ -1,3 +1,4 @@
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
@@ -24,7 +25,7 @@ public static class HonoreeLeaderboardApi
     }
 
     public static async Task<Results<Ok<HonoreeLeaderboard>, ValidationProblem, ProblemHttpResult>> GetLeaderboardAsync(
-        [Id] string? campaignId, [RegionCode(National = true)] string? regionCode, [Whole(1, MaxTop)] string? top, IGrainFactory grains,
+        [Id] string? campaignId, [RegionCode(National = true)] string? regionCode, [Whole(1, MaxTop)] string? top, CampaignDirectory campaigns, IGrainFactory grains,
         RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         campaignId = campaignId.Given();
@@ -33,7 +34,7 @@ public static class HonoreeLeaderboardApi
         var count = top.AsNumber() ?? DefaultTop;
         if (region != RegionDirectory.National && regions.Find(region)?.Level != RegionLevel.Province)
             v.Fail("regionCode", $"'{region}' is neither CN nor a provincial-level region code.");
-        await v.CampaignAsync(grains, campaignId);
+        await v.CampaignAsync(campaigns, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
         if (!access.CanReadRegion(context.User, region)) return Access.Refused();
 

@@ -1,4 +1,5 @@
 using Grassroots.Domain;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
@@ -27,11 +28,11 @@ public static class HonoreesApi
     }
 
     public static async Task<Results<Ok<HonoreeDto>, NotFound, ValidationProblem>> GetHonoreeAsync([Id] string honoreeId,
-        [Id] string? campaignId, IGrainFactory grains, RegionDirectory regions)
+        [Id] string? campaignId, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions)
     {
         campaignId = campaignId.Given();
         var v = new Validator();
-        await v.CampaignAsync(grains, campaignId);
+        await v.CampaignAsync(campaigns, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
 
         var honoree = grains.GetGrain<IHonoreeGrain>(honoreeId);

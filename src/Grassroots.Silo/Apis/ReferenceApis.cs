@@ -1,5 +1,5 @@
 using System.Globalization;
-using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Caching;
 
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -38,10 +38,10 @@ internal static class ReferenceQuery
     }
 
     /// <summary>An optional campaign filter must name a campaign that exists: a typo answers 400, not silent zeros.</summary>
-    public static async Task CampaignAsync(this Validator v, IGrainFactory grains, string? campaignId)
+    public static async Task CampaignAsync(this Validator v, CampaignDirectory campaigns, string? campaignId)
     {
         if (campaignId is null) return;
-        if (await grains.GetGrain<ICampaignGrain>(campaignId).GetAsync() is null)
+        if (await campaigns.GetAsync(campaignId) is null)
             v.Fail("campaignId", $"No campaign has the id '{campaignId}'.");
     }
 }

@@ -1,4 +1,5 @@
 using Grassroots.Domain;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
@@ -37,14 +38,14 @@ public static class RollupsApi
 
     private static async Task<Results<Ok<RollupResponse>, ProblemHttpResult, ValidationProblem>> GetRollupAsync(
         [RegionCode(National = true)] string regionCode, [Id(Required = true)] string? campaignId, [Date] string? from, [Date] string? to,
-        RegionDirectory regions, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
+        RegionDirectory regions, CampaignDirectory campaigns, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
     {
         var validator = new Validator();
         var (first, last) = CheckPeriod(validator, from, to);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
-        if (await grains.GetGrain<ICampaignGrain>(campaignId!).GetAsync() is null) return UnknownCampaign(campaignId!);
+        if (await campaigns.GetAsync(campaignId!) is null) return UnknownCampaign(campaignId!);
 
         // One call: the region's grain holds its children's rows too.
         var view = await grains.GetGrain<IRegionRollupGrain>(region.Code).GetRollupAsync(campaignId!, first, last);
@@ -57,14 +58,14 @@ public static class RollupsApi
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
         [RegionCode(National = true)] string regionCode, [Id(Required = true)] string? campaignId,
         [OneOf(typeof(RollupsApi), nameof(IntervalNames), Required = true)] string? interval, [Date] string? from, [Date] string? to,
-        RegionDirectory regions, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
+        RegionDirectory regions, CampaignDirectory campaigns, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
     {
         var validator = new Validator();
         var (first, last) = CheckPeriod(validator, from, to);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
-        if (await grains.GetGrain<ICampaignGrain>(campaignId!).GetAsync() is not { } campaign) return UnknownCampaign(campaignId!);
+        if (await campaigns.GetAsync(campaignId!) is not { } campaign) return UnknownCampaign(campaignId!);
 
         // Without a range: the campaign so far.
         var today = clock.Today();

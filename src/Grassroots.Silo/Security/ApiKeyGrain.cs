@@ -1,4 +1,5 @@
 using Grassroots.Domain;
+using Grassroots.Domain.Caching;
 
 namespace Grassroots.Silo.Security;
 
@@ -9,12 +10,12 @@ namespace Grassroots.Silo.Security;
 [GrainType("api-key")]
 public sealed class ApiKeyGrain(
     [PersistentState(Constants.StateNames.ApiKey, Constants.GrainStorage)] IPersistentState<ApiKeyState> state,
-    ApiKeyProjection projection, TimeProvider clock) : Grain, IApiKeyGrain
+    ApiKeyProjection projection, SiloCaches caches, TimeProvider clock) : Grain, IApiKeyGrain
 {
     public Task<ApiKeyRecord?> GetAsync() => Task.FromResult(state.State.Key);
 
-    public Task<ApiKeyRecord?> AuthenticateAsync(string secretHash) => Task.FromResult(
-        state.State is { Key: { IsRevoked: false } key, SecretHash: { } stored } && ApiKeySecret.HashesMatch(secretHash, stored) ? key : null);
+    public Task<ApiKeyCredential?> GetCredentialAsync() => Task.FromResult(
+        state.State is { Key: { } key, SecretHash: { } hash } ? new ApiKeyCredential(key, hash) : null);
 
     public async Task<ApiKeyRecord> CreateAsync(ApiKeyDraft draft)
     {
@@ -22,6 +23,7 @@ public sealed class ApiKeyGrain(
         var key = new ApiKeyRecord(this.GetPrimaryKeyString(), draft.Role, draft.Scope, draft.Label, clock.Now(), draft.Actor, null, null);
         await WriteAsync(new ApiKeyState { Key = key, SecretHash = draft.SecretHash });
         await projection.WriteAsync(key, "create", draft.Actor).Translated();
+        await caches.ForgetEverywhereAsync(ApiKeyCache.CacheKind, key.KeyId); // a silo may hold "no such key"
         return key;
     }
 
@@ -36,6 +38,8 @@ public sealed class ApiKeyGrain(
         }
         var revoked = key with { RevokedAt = clock.Now(), RevokedBy = actor };
         await WriteAsync(new ApiKeyState { Key = revoked, SecretHash = state.State.SecretHash });
+        // Every silo forgets the key before the revocation is acknowledged: from then on, none accepts it.
+        await caches.ForgetEverywhereAsync(ApiKeyCache.CacheKind, key.KeyId);
         await projection.WriteAsync(revoked, "revoke", actor).Translated();
         return Revocation.Revoked;
     }

@@ -4,10 +4,10 @@ namespace Grassroots.Silo.Security;
 public sealed record IssuedApiKey(ApiKeyRecord Record, string Key);
 
 /// <summary>
-/// Issues, checks, revokes and lists API keys. Each key is its own grain (<see cref="IApiKeyGrain"/>), so every silo
-/// checks a key against the same state; listing reads the api_keys projection.
+/// Issues, checks, revokes and lists API keys. Each key is its own grain (<see cref="IApiKeyGrain"/>), the one state
+/// every silo checks against, through the silo's <see cref="ApiKeyCache"/>; listing reads the api_keys projection.
 /// </summary>
-public sealed class ApiKeyStore(IGrainFactory grains, ApiKeyProjection projection)
+public sealed class ApiKeyStore(IGrainFactory grains, ApiKeyProjection projection, ApiKeyCache cache)
 {
     public async Task<IssuedApiKey> CreateAsync(string role, string scope, string label, string actor)
     {
@@ -27,7 +27,7 @@ public sealed class ApiKeyStore(IGrainFactory grains, ApiKeyProjection projectio
 
     /// <summary>The live key a presented bearer token belongs to; null when malformed, unknown, wrong or revoked.</summary>
     public async Task<ApiKeyRecord?> AuthenticateAsync(string presented) =>
-        ApiKeySecret.Parse(presented) is { } parts
-            ? await grains.GetGrain<IApiKeyGrain>(parts.KeyId).AuthenticateAsync(ApiKeySecret.Hash(parts.Secret))
+        ApiKeySecret.Parse(presented) is { } parts && await cache.GetAsync(parts.KeyId) is { } credential
+            ? credential.Check(ApiKeySecret.Hash(parts.Secret))
             : null;
 }

@@ -11,9 +11,9 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [ReadOnly, Alias("get")]
     Task<ApiKeyRecord?> GetAsync();
 
-    /// <summary>The live key whose secret hashes to <paramref name="secretHash"/>; null when unknown, revoked or wrong.</summary>
-    [ReadOnly, Alias("authenticate")]
-    Task<ApiKeyRecord?> AuthenticateAsync(string secretHash);
+    /// <summary>The key with the hash of its secret, for a silo to check presented keys against; null when unknown.</summary>
+    [ReadOnly, Alias("credential")]
+    Task<ApiKeyCredential?> GetCredentialAsync();
 
     /// <summary>Stores a new key; the grain must not hold one yet.</summary>
     [Alias("create")]
@@ -36,6 +36,14 @@ public sealed record ApiKeyRecord(
     [property: Id(7)] string? RevokedBy)
 {
     public bool IsRevoked => RevokedAt is not null;
+}
+
+/// <summary>A key and the SHA-256 of its secret (hex): what a silo needs to check a presented key.</summary>
+[GenerateSerializer, Immutable, Alias("api-key-credential")]
+public sealed record ApiKeyCredential([property: Id(0)] ApiKeyRecord Key, [property: Id(1)] string SecretHash)
+{
+    /// <summary>The key, when it is live and <paramref name="presentedHash"/> is its secret's hash (compared in constant time).</summary>
+    public ApiKeyRecord? Check(string presentedHash) => !Key.IsRevoked && ApiKeySecret.HashesMatch(presentedHash, SecretHash) ? Key : null;
 }
 
 /// <summary>What a new key is: role, scope and label, the hash of its secret, and who issues it.</summary>

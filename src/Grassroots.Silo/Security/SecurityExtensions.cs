@@ -27,6 +27,8 @@ public static class SecurityExtensions
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<Grassroots.Domain.Caching.ISiloCache>(sp => sp.GetRequiredService<ApiKeyCache>());
         services.AddSingleton<ApiKeyProjection>();
         services.AddSingleton<Access>();
         return services;

@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Npgsql;
+
+namespace Grassroots.Throughput;
+
+/// <summary>
+/// The service as clients meet it: the built silo as a process over a fresh PostgreSQL database, single-record PUTs
+/// over HTTP from many connections, and national rollup reads, beside the raw baseline measured in the same run —
+/// single-row INSERT transactions from <see cref="IngestBenchOptions.BaselineConnections"/> connections to the same server.
+/// </summary>
+public static class IngestBench
+{
+    private const string Campaign = "bench";
+
+    private const string BaselineTable = """
+        CREATE TABLE bench_sessions (
+            branch_id TEXT NOT NULL, session_id TEXT NOT NULL, campaign_id TEXT NOT NULL, region_code TEXT NOT NULL,
+            title TEXT NOT NULL, held_on DATE NOT NULL, format TEXT NOT NULL, kind TEXT, attendees INTEGER NOT NULL,
+            frontline INTEGER, youth INTEGER, women INTEGER, online_views INTEGER, notes TEXT, voided BOOLEAN NOT NULL,
+            void_reason TEXT, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, version BIGINT NOT NULL,
+            PRIMARY KEY (branch_id, session_id))
+        """;
+
+    public static async Task RunAsync(IngestBenchOptions options)
+    {
+        var dll = SiloProcess.Dll(options.Configuration);
+        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first: dotnet build -c {options.Configuration} src/Grassroots.Silo", dll);
+        var name = "grassroots_ingest_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        await AdminAsync(options.Postgres, $"CREATE DATABASE \"{name}\"");
+        var connectionString = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = name, MaxPoolSize = 100 }.ConnectionString;
+        var results = new List<RunResult>();
+        try
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Storage:Provider"] = "Postgres",
+                ["Storage:ConnectionString"] = connectionString,
+                ["Storage:Shard"] = "bench-1",
+                ["Cluster:ClusterId"] = name,
+                ["Cluster:SiloPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Cluster:GatewayPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Cluster:AdvertisedAddress"] = "127.0.0.1",
+                ["Demo:Load"] = "false",
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            Console.WriteLine($"== database {name}; the first hq key");
+            var key = await SiloProcess.RunCommandAsync(dll, settings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "bench");
+            await using var silo = await SiloProcess.StartAsync(dll, settings);
+            Console.WriteLine($"== service pid {silo.Id} at {silo.Url}");
+            using var http = Client(silo.Url, key, Math.Max(options.Connections, options.ReadConnections));
+            var counties = await SeedAsync(http, options.Branches);
+
+            if (options.Phases.Contains('b'))
+                results.Add(await BaselineAsync(connectionString, options));
+            if (options.Phases.Contains('i'))
+                results.Add(await IngestAsync(http, options, counties));
+            if (options.Phases.Contains('r'))
+            {
+                results.Add(await ReadAsync(http, options, $"/api/rollups/CN?campaignId={Campaign}", "national rollup read"));
+                results.Add(await ReadAsync(http, options, $"/api/rollups/440000?campaignId={Campaign}&from=2021-01-01&to=2021-06-30",
+                    "provincial rollup read, date range"));
+            }
+            Console.WriteLine("== reconcile");
+            Console.WriteLine(await SiloProcess.RunCommandAsync(dll, settings, "reconcile"));
+        }
+        finally
+        {
+            await AdminAsync(options.Postgres, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+        Print(results, options);
+    }
+
+    private static HttpClient Client(Uri url, string key, int connections)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>The campaign, and branches spread over every county of the country; returns the counties used.</summary>
+    private static async Task<string[]> SeedAsync(HttpClient http, int branches)
+    {
+        Console.WriteLine($"== seeding a campaign and {branches:N0} branches");
+        Ensure(await http.PutAsync($"/api/campaigns/{Campaign}", Json("""{"title":"学习劳模精神","startsOn":"2020-11-24"}""")), HttpStatusCode.Created);
+        var counties = await CountiesAsync(http);
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < branches; i = Interlocked.Increment(ref next))
+                Ensure(await http.PutAsync($"/api/branches/{BranchId(i)}",
+                    Json($$"""{"name":"基层工会 {{i}}","regionCode":"{{counties[i % counties.Length]}}","memberCount":{{50 + i % 500}},"kind":"enterprise"}""")),
+                    HttpStatusCode.Created);
+        }));
+        return counties;
+    }
+
+    private static async Task<string[]> CountiesAsync(HttpClient http)
+    {
+        // Two counties per province is enough to spread writes over every province and city grain.
+        var counties = new List<string>();
+        foreach (var province in await ChildrenAsync(http, "CN"))
+        foreach (var city in (await ChildrenAsync(http, province)).Take(2))
+        {
+            var below = await ChildrenAsync(http, city);
+            counties.Add(below.Length == 0 ? city : below[0]);
+        }
+        return [.. counties];
+    }
+
+    private static async Task<string[]> ChildrenAsync(HttpClient http, string code)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await (await http.GetAsync($"/api/regions/{code}")).Content.ReadAsStringAsync());
+        return [.. doc.RootElement.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("code").GetString()!)];
+    }
+
+    private static Task<RunResult> BaselineAsync(string connectionString, IngestBenchOptions options) => WithTableAsync(connectionString, async source =>
+    {
+        var now = DateTimeOffset.UtcNow;
+        return await TimedRun.RunAsync($"raw single-row INSERT transactions, {options.BaselineConnections} connections",
+            options.BaselineConnections, w => Task.FromResult<Func<Task<int>>>(async () =>
+            {
+                var n = Interlocked.Increment(ref _baselineRows);
+                await using var connection = await source.OpenConnectionAsync();
+                await using var tx = await connection.BeginTransactionAsync();
+                await using var insert = new NpgsqlCommand(
+                    "INSERT INTO bench_sessions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                    connection, tx)
+                {
+                    Parameters =
+                    {
+                        new() { Value = BranchId((int)(n % options.Branches)) }, new() { Value = $"s{n}" }, new() { Value = Campaign },
+                        new() { Value = "110101" }, new() { Value = "集中学习劳模表彰大会讲话精神" }, new() { Value = new DateOnly(2021, 3, 1) },
+                        new() { Value = "offline" }, new() { Value = "group-study" }, new() { Value = 45 }, new() { Value = 30 },
+                        new() { Value = 12 }, new() { Value = 20 }, new() { Value = DBNull.Value }, new() { Value = DBNull.Value },
+                        new() { Value = false }, new() { Value = DBNull.Value }, new() { Value = now }, new() { Value = now }, new() { Value = 1L },
+                    },
+                };
+                await insert.ExecuteNonQueryAsync();
+                await tx.CommitAsync();
+                return 1;
+            }), TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds));
+    });
+
+    private static long _baselineRows;
+
+    private static async Task<RunResult> IngestAsync(HttpClient http, IngestBenchOptions options, string[] counties)
+    {
+        var errors = 0L;
+        var result = await TimedRun.RunAsync($"HTTP PUT of new study sessions, {options.Connections} connections", options.Connections,
+            w => Task.FromResult<Func<Task<int>>>(async () =>
+            {
+                var n = Interlocked.Increment(ref _ingestRecords);
+                var branch = BranchId((int)(n * 7919 % options.Branches));
+                var day = new DateOnly(2021, 1, 1).AddDays((int)(n % 365));
+                using var response = await http.PutAsync($"/api/branches/{branch}/study-sessions/w{n}", Json(
+                    $$$"""{"campaignId":"{{{Campaign}}}","title":"集中学习劳模表彰大会讲话精神","heldOn":"{{{day:yyyy-MM-dd}}}","format":"offline","kind":"group-study","attendees":{"total":{{{20 + n % 80}}},"frontline":10,"youth":5,"women":8}}"""));
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    Interlocked.Increment(ref errors);
+                    return 0;
+                }
+                return 1;
+            }), TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds));
+        if (errors > 0) Console.WriteLine($"  {errors:N0} PUTs were not answered 201");
+        return result;
+    }
+
+    private static long _ingestRecords;
+
+    private static async Task<RunResult> ReadAsync(HttpClient http, IngestBenchOptions options, string path, string name) =>
+        await TimedRun.RunAsync($"{name}, {options.ReadConnections} connections", options.ReadConnections,
+            w => Task.FromResult<Func<Task<int>>>(async () =>
+            {
+                using var response = await http.GetAsync(path);
+                await response.Content.ReadAsByteArrayAsync();
+                return response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+            }), TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds));
+
+    private static async Task<T> WithTableAsync<T>(string connectionString, Func<NpgsqlDataSource, Task<T>> work)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        await using (var create = source.CreateCommand(BaselineTable)) await create.ExecuteNonQueryAsync();
+        return await work(source);
+    }
+
+    private static void Print(List<RunResult> results, IngestBenchOptions options)
+    {
+        var baseline = results.FirstOrDefault(r => r.Name.StartsWith("raw", StringComparison.Ordinal));
+        Console.WriteLine();
+        Console.WriteLine("| phase | per second | p50 | p99 | × baseline |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var r in results)
+            Console.WriteLine($"| {r.Name} | {r.PerSecond:N0} | {r.P50Ms:F1} ms | {r.P99Ms:F1} ms | " +
+                $"{(baseline is null || r.Name.Contains("read", StringComparison.Ordinal) ? "" : $"{r.PerSecond / baseline.PerSecond:F2}×")} |");
+        Console.WriteLine($"({options.Seconds} s measured after {options.WarmupSeconds} s warm-up per phase; {options.Branches:N0} branches)");
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static string BranchId(int i) => $"bench-{i:D6}";
+
+    private static void Ensure(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: " +
+                response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+    }
+
+    private static async Task AdminAsync(string admin, string sql)
+    {
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed record IngestBenchOptions(
+    string Postgres,
+    int Connections = 64,
+    int BaselineConnections = 32,
+    int ReadConnections = 64,
+    int Seconds = 20,
+    int WarmupSeconds = 5,
+    int Branches = 2_000,
+    string Phases = "bir",
+    string Configuration = "Release")
+{
+    public static IngestBenchOptions? Parse(string[] args)
+    {
+        string? postgres = null;
+        var options = new IngestBenchOptions("");
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = args[i + 1];
+            int Int() => int.Parse(value, CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--postgres": postgres = value; break;
+                case "--connections": options = options with { Connections = Int() }; break;
+                case "--baseline-connections": options = options with { BaselineConnections = Int() }; break;
+                case "--read-connections": options = options with { ReadConnections = Int() }; break;
+                case "--seconds": options = options with { Seconds = Int() }; break;
+                case "--warmup": options = options with { WarmupSeconds = Int() }; break;
+                case "--branches": options = options with { Branches = Int() }; break;
+                case "--phases": options = options with { Phases = value }; break;
+                case "--configuration": options = options with { Configuration = value }; break;
+                default: return null;
+            }
+        }
+        return args.Length % 2 == 0 && postgres is not null ? options with { Postgres = postgres } : null;
+    }
+}
