@@ -14,12 +14,12 @@ namespace Grassroots.Domain.Rollups;
 /// <summary>
 /// Delivers the rollup rows each batch of this silo committed to the grains that hold them in memory: a region's rows
 /// to its own grain and its parent's, an honoree's to the honoree's grain. A batch is this silo's pre-aggregation: its
-/// increments to one row arrive as that row's one new value, and each grain gets one call per batch. Writers are
-/// acknowledged once their batch is delivered, so a read after a write sees it, on every silo. A delivery that fails
-/// (the grain's silo is dying) is kept, merged with newer rows, and tried again every <see cref="RetryInterval"/>.
+/// increments to one row arrive as that row's one new value, and batches that commit while a grain's previous delivery
+/// is under way go to it together. Writers are acknowledged once their rows are delivered, so a read after a write sees
+/// it, on every silo. A delivery that fails (the grain's silo is dying) is tried again every <see cref="RetryInterval"/>.
 /// </summary>
 public sealed class RollupForwarder(IGrainFactory grains, RegionDirectory regions, GroupCommitter committer, StorageOptions storage,
-    ILogger<RollupForwarder> logger) : BackgroundService, ICommitListener
+    ILogger<RollupForwarder> logger) : IHostedService, ICommitListener
 {
     public static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(200);
 
@@ -29,11 +29,13 @@ public sealed class RollupForwarder(IGrainFactory grains, RegionDirectory region
     private readonly ConcurrentDictionary<string, Lane<RegionRow>> _regions = new();
     private readonly ConcurrentDictionary<string, Lane<HonoreeRow>> _honorees = new();
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         committer.AddListener(this);
-        return base.StartAsync(cancellationToken);
+        return Task.CompletedTask;
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task OnCommittedAsync(IReadOnlyList<IncrementedRow> rows, long seq)
     {
@@ -73,13 +75,6 @@ public sealed class RollupForwarder(IGrainFactory grains, RegionDirectory region
             (after, seq, rows) => grain.ApplyAsync(new RollupDelivery<HonoreeRow>(storage.Shard, after, seq, rows)), logger);
     });
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(RetryInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            await Task.WhenAll(_regions.Values.Select(l => l.RetryAsync()).Concat(_honorees.Values.Select(l => l.RetryAsync()))).ConfigureAwait(false);
-    }
-
     private static void Add<TRow>(Dictionary<string, List<TRow>> into, string key, TRow row)
     {
         if (!into.TryGetValue(key, out var list)) into[key] = list = [];
@@ -87,74 +82,82 @@ public sealed class RollupForwarder(IGrainFactory grains, RegionDirectory region
     }
 
     /// <summary>
-    /// Deliveries to one grain. <c>after</c> tells the grain the last batch this process delivered to it (null for the
-    /// first), so it can recognise a gap. Undelivered rows are kept, newest per key, and sent before anything newer.
+    /// Deliveries to one grain, one call at a time: rows that arrive while a call is under way wait and go together in
+    /// the next, newest per key, so under load a grain gets one call per round trip however many batches commit.
+    /// <c>after</c> tells the grain the last batch this process delivered to it (null for the first), so it can
+    /// recognise a gap. A call that fails is tried again every <see cref="RetryInterval"/> with whatever came since.
     /// </summary>
     private sealed class Lane<TRow>(string name, Func<TRow, object> keyOf, Func<TRow, long> seqOf,
         Func<long?, long, IReadOnlyList<TRow>, Task> send, ILogger logger)
     {
         private readonly Lock _lock = new();
         private long? _delivered;
-        private Dictionary<object, TRow>? _undelivered;
-        private long _undeliveredSeq;
-        private bool _retrying;
+        private Dictionary<object, TRow> _waiting = [];
+        private long _waitingSeq;
+        private TaskCompletionSource _waitingDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _sending;
 
-        public async Task DeliverAsync(IReadOnlyList<TRow> rows, long seq)
+        /// <summary>Completes when these rows have reached the grain (in this call or a later one).</summary>
+        public Task DeliverAsync(IReadOnlyList<TRow> rows, long seq)
         {
-            long? after;
+            Task done;
             lock (_lock)
             {
-                if (_undelivered is not null)
-                {
-                    Keep(rows, seq); // must not overtake the rows still waiting
-                    return;
-                }
-                after = _delivered;
+                Keep(rows, seq);
+                done = _waitingDone.Task;
+                if (_sending) return done;
+                _sending = true;
             }
-            try
-            {
-                await send(after, seq, rows).ConfigureAwait(false);
-                lock (_lock) _delivered = Math.Max(_delivered ?? -1, seq);
-            }
-            catch (Exception error)
-            {
-                logger.LogWarning(error, "Delivering rollup rows of batch {Seq} to {Grain} failed; will retry", seq, name);
-                lock (_lock) Keep(rows, seq);
-            }
+            _ = Task.Run(SendAsync);
+            return done;
         }
 
-        public async Task RetryAsync()
+        private async Task SendAsync()
         {
-            long? after;
-            long seq;
-            TRow[] rows;
-            lock (_lock)
+            for (var failures = 0; ;)
             {
-                if (_undelivered is null || _retrying) return;
-                (after, seq, rows, _retrying) = (_delivered, _undeliveredSeq, [.. _undelivered.Values], true);
-                _undelivered = null;
-            }
-            try
-            {
-                await send(after, seq, rows).ConfigureAwait(false);
-                lock (_lock) _delivered = Math.Max(_delivered ?? -1, seq);
-            }
-            catch (Exception)
-            {
-                lock (_lock) Keep(rows, seq);
-            }
-            finally
-            {
-                lock (_lock) _retrying = false;
+                long? after;
+                long seq;
+                TRow[] rows;
+                TaskCompletionSource done;
+                lock (_lock)
+                {
+                    if (_waiting.Count == 0)
+                    {
+                        _sending = false;
+                        return;
+                    }
+                    (after, seq, rows, done) = (_delivered, _waitingSeq, [.. _waiting.Values], _waitingDone);
+                    (_waiting, _waitingDone) = ([], new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                }
+                try
+                {
+                    await send(after, seq, rows).ConfigureAwait(false);
+                    lock (_lock) _delivered = Math.Max(_delivered ?? -1, seq);
+                    done.TrySetResult();
+                    failures = 0;
+                }
+                catch (Exception error)
+                {
+                    if (failures++ == 0) logger.LogWarning(error, "Delivering rollup rows of batch {Seq} to {Grain} failed; retrying", seq, name);
+                    lock (_lock)
+                    {
+                        // Back in front of whatever came since; their writers are told when these arrive too.
+                        Keep(rows, seq);
+                        var later = _waitingDone;
+                        _waitingDone = done;
+                        _ = done.Task.ContinueWith(_ => later.TrySetResult(), TaskScheduler.Default);
+                    }
+                    await Task.Delay(RetryInterval).ConfigureAwait(false);
+                }
             }
         }
 
         private void Keep(IEnumerable<TRow> rows, long seq)
         {
-            _undelivered ??= [];
             foreach (var row in rows)
-                if (!_undelivered.TryGetValue(keyOf(row), out var held) || seqOf(held) < seqOf(row)) _undelivered[keyOf(row)] = row;
-            _undeliveredSeq = Math.Max(_undeliveredSeq, seq);
+                if (!_waiting.TryGetValue(keyOf(row), out var held) || seqOf(held) < seqOf(row)) _waiting[keyOf(row)] = row;
+            _waitingSeq = Math.Max(_waitingSeq, seq);
         }
     }
 }
