@@ -44,15 +44,21 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
             foreach (var row in rows) Add(row.Region, row.Campaign, row.Day, row.Values);
         }
 
-        var earliest = await database.QueryAsync(
-            string.Join(" UNION ALL ", RecordKinds.All.Select(k =>
-                $"SELECT branch_id, campaign_id, {k.DateColumn}, region_code FROM {k.Table.Name} WHERE NOT voided")),
-            [], r => (Branch: r.GetString(0), Campaign: r.GetString(1), Day: r.Date(2), Region: r.GetString(3)), cancellationToken).ConfigureAwait(false);
-        foreach (var first in earliest.GroupBy(e => (e.Branch, e.Campaign))
-                     .Select(g => g.OrderBy(e => e.Day).ThenBy(e => e.Region, StringComparer.Ordinal).First()))
+        // Each branch's earliest non-voided record per campaign (the county breaks a tie, as the branch grain does),
+        // counted per (county, campaign, day) by the database: the facts never come into memory one by one.
+        var records = string.Join(" UNION ALL ", RecordKinds.All.Select(k =>
+            $"SELECT branch_id, campaign_id, {k.DateColumn} AS day, region_code FROM {k.Table.Name} WHERE NOT voided"));
+        var firsts = await database.QueryAsync(
+            $"WITH r AS ({records}), f AS (SELECT branch_id, campaign_id, MIN(day) AS day FROM r GROUP BY branch_id, campaign_id) " +
+            "SELECT x.region_code, x.campaign_id, x.day, COUNT(*) FROM (" +
+            "SELECT f.branch_id, f.campaign_id, f.day, MIN(r.region_code) AS region_code FROM f " +
+            "JOIN r ON r.branch_id = f.branch_id AND r.campaign_id = f.campaign_id AND r.day = f.day " +
+            "GROUP BY f.branch_id, f.campaign_id, f.day) x GROUP BY x.region_code, x.campaign_id, x.day",
+            [], r => (Region: r.GetString(0), Campaign: r.GetString(1), Day: r.Date(2), Count: r.Long(3)), cancellationToken).ConfigureAwait(false);
+        foreach (var first in firsts)
         {
             var active = new long[Totals.Count];
-            active[Totals.ActiveBranchesAt] = 1;
+            active[Totals.ActiveBranchesAt] = first.Count;
             Add(first.Region, first.Campaign, first.Day, active);
         }
 
