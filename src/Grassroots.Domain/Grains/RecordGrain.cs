@@ -11,7 +11,8 @@ namespace Grassroots.Domain.Grains;
 /// <summary>
 /// A logged record. It validates a change against its campaign and references, decides what the record becomes
 /// (keeping the county it was first logged under, wherever the branch moves later) and has its branch commit the
-/// change. A new record costs no database read: the branch knows which of its records exist.
+/// change. A new record costs no database read: the branch knows which of its records exist. After a write the grain
+/// goes away as soon as it is idle; one activated to be read stays two minutes (<see cref="CollectionAgeLimitAttribute"/>).
 /// </summary>
 public abstract class RecordGrain<T>(RecordKind kind, Database database, CampaignDirectory campaigns, TimeProvider clock)
     : Grain, IRecordGrain<T> where T : RecordData
@@ -84,6 +85,9 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, Campaig
     {
         await Branch.CommitRecordChangeAsync(new RecordChange(before, after, actor, action));
         _record = after;
+        // Most records are written once. The row is in the database and the branch knows it exists, so nothing here is
+        // worth memory: at thousands of writes a second, activations kept for the idle timeout would fill it.
+        DeactivateOnIdle();
     }
 
     /// <summary>After a conflict the branch's picture may be behind too: read the row itself.</summary>
@@ -113,14 +117,14 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, Campaig
     }
 }
 
-[GrainType(Constants.GrainTypes.StudySession), PreferLocalPlacement]
+[GrainType(Constants.GrainTypes.StudySession), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
 public sealed class StudySessionGrain(Database database, CampaignDirectory campaigns, TimeProvider clock)
     : RecordGrain<StudySession>(RecordKinds.StudySessions, database, campaigns, clock), IStudySessionGrain;
 
-[GrainType(Constants.GrainTypes.HonoreeTalk), PreferLocalPlacement]
+[GrainType(Constants.GrainTypes.HonoreeTalk), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
 public sealed class HonoreeTalkGrain(Database database, CampaignDirectory campaigns, TimeProvider clock)
     : RecordGrain<HonoreeTalk>(RecordKinds.HonoreeTalks, database, campaigns, clock), IHonoreeTalkGrain;
 
-[GrainType(Constants.GrainTypes.PublicityItem), PreferLocalPlacement]
+[GrainType(Constants.GrainTypes.PublicityItem), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
 public sealed class PublicityItemGrain(Database database, CampaignDirectory campaigns, TimeProvider clock)
     : RecordGrain<PublicityItem>(RecordKinds.Publicity, database, campaigns, clock), IPublicityItemGrain;

@@ -34,7 +34,10 @@ public sealed class DashboardPage : IAsyncDisposable
     public static async Task<DashboardPage> OpenAsync(IBrowserContext context, Uri baseAddress)
     {
         context.SetDefaultTimeout(30_000);
-        return new DashboardPage(context, await context.NewPageAsync(), baseAddress);
+        var page = await context.NewPageAsync();
+        // An uncaught error's message alone does not say where it came from: log its stack as an error too.
+        await page.AddInitScriptAsync("window.addEventListener('error', e => console.error('stack of the uncaught error: ' + (e.error && e.error.stack)));");
+        return new DashboardPage(context, page, baseAddress);
     }
 
     /// <summary>Opens the page (optionally at "?region=…") and signs in with <paramref name="key"/> through the form.</summary>

@@ -57,6 +57,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
         start.Environment["Storage__Provider"] = "Sqlite";
         start.Environment["Storage__DataDirectory"] = dataDirectory;
         start.Environment["Demo__Load"] = "false";
+        // A cluster of its own on free ports: the defaults may be taken by another service on this machine.
+        foreach (var (key, value) in Grassroots.TestSupport.FreePorts.ClusterSettings()) start.Environment[key.Replace(":", "__")] = value;
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         var silo = new SiloProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, dataDirectory);

@@ -61,6 +61,8 @@ public sealed class KestrelEdgeTests
             [
                 $"--Storage:Provider={database.Provider}", $"--Storage:ConnectionString={database.Options.ConnectionString}",
                 $"--Storage:DataDirectory={directory}", "--Demo:Load=false",
+                // A cluster of its own: with the default ports the command could reach another service running on this machine.
+                .. FreePorts.ClusterSettings().Select(s => $"--{s.Key}={s.Value}"),
             ];
             var key = (await RunAsync(["keys", "create", "--role", "hq", "--scope", "CN", "--label", "kestrel test", .. settings])).Trim();
             var port = FreePort();

@@ -22,11 +22,28 @@ function loadChinaMap() {
   return chinaMap;
 }
 
+const hasSize = container => container.clientWidth > 0 && container.clientHeight > 0;
+
+/** Resolves once the container has been laid out: ECharts' map cannot place itself in a box of no size. */
+function laidOut(container) {
+  if (hasSize(container)) return Promise.resolve();
+  return new Promise(resolve => {
+    const observer = new ResizeObserver(() => {
+      if (!hasSize(container)) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe(container);
+  });
+}
+
 function chartIn(container) {
   const existing = echarts.getInstanceByDom(container);
   if (existing) return existing;
   const chart = echarts.init(container, null, { locale: 'ZH' });
-  new ResizeObserver(() => chart.resize()).observe(container);
+  new ResizeObserver(() => {
+    if (hasSize(container) && !chart.isDisposed()) chart.resize();
+  }).observe(container);
   return chart;
 }
 
@@ -40,6 +57,7 @@ function topThree(items, measure) {
 /** Provinces coloured by the measure; a click on one calls `onPick(code)`. */
 export async function drawMap(container, provinces, measure, onPick) {
   const names = await loadChinaMap();
+  await laidOut(container);
   const m = measures[measure];
   const data = provinces.map(p => ({ name: names.get(p.code) ?? p.name, value: m.of(p.totals), code: p.code, fullName: p.name }));
   const max = measure === 'coverage' ? 1 : Math.max(1, ...data.map(d => d.value));
