@@ -62,7 +62,7 @@ public sealed class GrainLifecycleTests
         await grains.GetGrain<IStudySessionGrain>("b1/s1").PutAsync(Session(10), "test");
 
         // The next batch is committed, but its writers are held before they are acknowledged.
-        var gate = new HeldAcknowledgement();
+        var gate = new CommitGate();
         cluster.SiloService<GroupCommitter>().AddListener(gate);
         var write = grains.GetGrain<IStudySessionGrain>("b1/s2").PutAsync(Session(25), "test");
         await gate.Entered.WaitAsync(TimeSpan.FromSeconds(60));
@@ -101,28 +101,5 @@ public sealed class GrainLifecycleTests
             await liveKey.GetAsync(), await revokedKey.GetAsync(),
             (await liveKey.GetCredentialAsync())?.Check(HashOf(live)) is not null,
             (await revokedKey.GetCredentialAsync())?.Check(HashOf(revoked)) is not null);
-    }
-
-    /// <summary>
-    /// Holds the committer's loop inside its first commit notification, after the commit and before the batch's writers
-    /// are acknowledged: their writes are in flight for as long as the test wants.
-    /// </summary>
-    private sealed class HeldAcknowledgement : ICommitListener
-    {
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly ManualResetEventSlim _released = new();
-        private int _calls;
-
-        public Task Entered => _entered.Task;
-
-        public Task OnCommittedAsync(IReadOnlyList<IncrementedRow> rows, long seq)
-        {
-            if (Interlocked.Increment(ref _calls) != 1) return Task.CompletedTask;
-            _entered.TrySetResult();
-            _released.Wait(TimeSpan.FromSeconds(120));
-            return Task.CompletedTask;
-        }
-
-        public void Release() => _released.Set();
     }
 }
