@@ -15,6 +15,7 @@ public static class GrassrootsApis
         api.MapMeApi();
         api.MapBranchRecordsApi();
         api.MapHonoreeLeaderboardApi();
+        api.MapImportsApi();
         return app;
     }
 }
