@@ -166,7 +166,7 @@ internal static class ImportColumns
                 continue;
             }
             var valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            columns.Add(new ImportColumn(field, [name, .. chinese.GetValueOrDefault(field) ?? []], valueType,
+            columns.Add(new ImportColumn(field, [field, .. chinese.GetValueOrDefault(field) ?? []], valueType,
                 (row, value) => property.SetValue(owner(row), value)) { Required = rule.Required });
         }
     }
