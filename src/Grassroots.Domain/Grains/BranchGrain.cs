@@ -18,7 +18,7 @@ namespace Grassroots.Domain.Grains;
 /// commits still in flight have settled.
 /// </summary>
 [GrainType(Constants.GrainTypes.Branch)]
-public sealed class BranchGrain(Database database, GroupCommitter committer, TimeProvider clock, RegionDirectory regions, RollupDeltas rollups)
+public sealed partial class BranchGrain(Database database, GroupCommitter committer, TimeProvider clock, RegionDirectory regions, RollupDeltas rollups)
     : ProfileGrain<BranchProfile>(database, committer, clock), IBranchGrain
 {
     private BranchLedger _ledger = new();
@@ -100,15 +100,21 @@ public sealed class BranchGrain(Database database, GroupCommitter committer, Tim
         if (!after.Voided)
             writes.AddRange(rollups.Region(after.RegionCode, after.Data.CampaignId, after.Data.Day, kind.Figures(after.Data)));
         writes.AddRange(kind.ExtraWrites(before, after, rollups));
-        foreach (var shift in _ledger.Claim(before?.Placement, after.Placement))
+        writes.AddRange(ActivityWrites(_ledger.Claim(before?.Placement, after.Placement)));
+        return writes;
+    }
+
+    /// <summary>The branch_activity rows a change claimed, and the active-branch deltas where its earliest record moved.</summary>
+    private IEnumerable<RowWrite> ActivityWrites(IEnumerable<ActivityShift> shifts)
+    {
+        foreach (var shift in shifts)
         {
             // Always written, so a change another activation made to this branch's records shows up as a version conflict.
-            writes.Add(new VersionedPut(Tables.BranchActivity, [Key, shift.CampaignId], [shift.Now?.Day, shift.Now?.RegionCode], shift.ExpectedVersion));
+            yield return new VersionedPut(Tables.BranchActivity, [Key, shift.CampaignId], [shift.Now?.Day, shift.Now?.RegionCode], shift.ExpectedVersion);
             if (shift.Was == shift.Now) continue;
-            if (shift.Was is { } was) writes.AddRange(rollups.Active(was, -1));
-            if (shift.Now is { } now) writes.AddRange(rollups.Active(now, +1));
+            if (shift.Was is { } was) foreach (var write in rollups.Active(was, -1)) yield return write;
+            if (shift.Now is { } now) foreach (var write in rollups.Active(now, +1)) yield return write;
         }
-        return writes;
     }
 
     private async Task EnsureLedgerAsync()

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Grassroots.Domain;
+using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Security;
@@ -19,57 +20,55 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 }
 
 /// <summary>
-/// Imports rows as single PUTs would store them: each row is checked by the same field rules and endpoint checks, the
-/// caller's key must be allowed to act for its branch, and then its record grain stores it through its branch and the
-/// group committer. Rows go to the grains concurrently (at most <see cref="MaxInFlight"/> at once), rows of one record
-/// in the order they appear. A rejected row stores nothing and is reported by line (CSV) or index (JSON) and field.
+/// Imports rows as single PUTs would store them: each row is checked by the same field rules and endpoint checks, and the
+/// caller's key must be allowed to act for its branch. Checked rows are gathered per branch and handed to the branch grain
+/// <see cref="ChunkRows"/> at a time (<see cref="IBranchGrain.ImportRecordsAsync"/>), which checks them as their record
+/// grains would and commits the new ones as one unit; rows that change an existing record are stored through its record
+/// grain, as a PUT is. Several branches' chunks are in flight at once, and a chunk waits for an earlier one of its branch
+/// only when they share a record, so rows of one record are stored in the order they appear. A rejected row stores
+/// nothing and is reported by line (CSV) or index (JSON) and field.
 /// </summary>
 public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services)
 {
-    public const int MaxInFlight = 256;
+    public const int ChunkRows = 500;
+
+    /// <summary>Chunks in flight at once, over all branches.</summary>
+    public const int MaxChunksInFlight = 8;
+
+    /// <summary>Rows waiting for their branch's chunk to fill before every branch's rows are sent as they are.</summary>
+    public const int MaxWaitingRows = 4_000;
 
     /// <summary>Rows between checkpoints of a job.</summary>
     public const int CheckpointEvery = 5_000;
+
+    /// <summary>Rows stored through their record grains at once (existing records that change).</summary>
+    public const int MaxRecordGrainCalls = 64;
 
     public async Task<ImportResult> RunAsync(IAsyncEnumerable<ReadRow> rows, ImportRun run, CancellationToken cancellationToken)
     {
         var tally = run.Resumed is { } resumed ? new ImportTally(resumed) : new ImportTally();
         var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var slots = new SemaphoreSlim(MaxInFlight);
-        var lastOfRecord = new Dictionary<string, Task>(StringComparer.Ordinal);
+        var chunks = new Chunks(this, run, tally);
         var sinceCheckpoint = 0;
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             if (row.Ordinal < run.Skip) continue;
             tally.Read();
-            if (Check(row, tally) is not { } data) continue;
-            var (branchId, recordId) = (row.Row!.BranchId!, row.Row.Id!);
-            if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
-            if (!may)
+            if (Check(row, tally) is { } data)
             {
-                tally.Reject(row, "branchId", Access.RefusedTitle);
-                continue;
+                var branchId = row.Row!.BranchId!;
+                if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
+                if (may) await chunks.AddAsync(row, data);
+                else tally.Reject(row, "branchId", Access.RefusedTitle);
             }
-            if (run.DryRun)
-            {
-                tally.Count(PutResult.Created);
-                continue;
-            }
-
-            await slots.WaitAsync(cancellationToken);
-            var key = $"{row.Kind.Type}/{branchId}/{recordId}";
-            lastOfRecord.TryGetValue(key, out var before);
-            lastOfRecord[key] = PutAfterAsync(before, row, data, run.Actor, tally, slots);
-
             if (++sinceCheckpoint >= CheckpointEvery)
             {
-                await Task.WhenAll(lastOfRecord.Values);
-                lastOfRecord.Clear();
+                await chunks.DrainAsync();
                 sinceCheckpoint = 0;
                 if (run.Checkpoint is { } checkpoint) await checkpoint(tally.Result(run.DryRun));
             }
         }
-        await Task.WhenAll(lastOfRecord.Values);
+        await chunks.DrainAsync();
         return tally.Result(run.DryRun);
     }
 
@@ -92,21 +91,44 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         return row.Kind.ToRecord(row.Row);
     }
 
-    private async Task PutAfterAsync(Task? before, ReadRow row, RecordData data, string actor, ImportTally tally, SemaphoreSlim slots)
+    private static string RecordKey(ReadRow row) => $"{row.Kind.Type}/{row.Row!.Id}";
+
+    /// <summary>Sends one branch's chunk and counts what became of each row.</summary>
+    private async Task SendAsync(string branchId, List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally)
+    {
+        var outcomes = await grains.GetGrain<IBranchGrain>(branchId).ImportRecordsAsync(
+            new RecordImport([.. rows.Select(r => new ImportedRecord(r.Row.Row!.Id!, r.Data))], run.Actor, run.DryRun));
+        var throughRecordGrains = new List<(ReadRow Row, RecordData Data)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (row, data) = rows[i];
+            switch (outcomes[i].Kind)
+            {
+                case ImportOutcomeKind.Created: tally.Count(PutResult.Created); break;
+                case ImportOutcomeKind.Updated: tally.Count(PutResult.Updated); break;
+                case ImportOutcomeKind.Unchanged: tally.Count(PutResult.Unchanged); break;
+                case ImportOutcomeKind.Rejected: tally.Reject(row, row.Kind.Field(row.Row!, data, outcomes[i].Field!), outcomes[i].Message!); break;
+                default: throughRecordGrains.Add(rows[i]); break;
+            }
+        }
+        // One record's rows in order; different records side by side.
+        await Parallel.ForEachAsync(throughRecordGrains.GroupBy(r => RecordKey(r.Row)),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxRecordGrainCalls }, async (record, _) =>
+            {
+                foreach (var (row, data) in record) await PutAsync(row, data, run.Actor, tally);
+            });
+    }
+
+    /// <summary>One row through its record grain, exactly as its PUT.</summary>
+    private async Task PutAsync(ReadRow row, RecordData data, string actor, ImportTally tally)
     {
         try
         {
-            if (before is not null) await before;
-            var saved = await row.Kind.PutAsync(grains, row.Row!.BranchId!, row.Row.Id!, data, actor);
-            tally.Count(saved.Result);
+            tally.Count((await row.Kind.PutAsync(grains, row.Row!.BranchId!, row.Row.Id!, data, actor)).Result);
         }
         catch (Exception error) when (Explain(row, data, error) is var (field, message))
         {
             tally.Reject(row, field, message);
-        }
-        finally
-        {
-            slots.Release();
         }
     }
 
@@ -118,4 +140,61 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         WriteRefusedException => ("row", error.Message),
         _ => null,
     };
+
+    /// <summary>Checked rows waiting per branch, and the chunks in flight.</summary>
+    private sealed class Chunks(Importer importer, ImportRun run, ImportTally tally)
+    {
+        private readonly Dictionary<string, List<(ReadRow Row, RecordData Data)>> _waiting = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(Task Task, HashSet<string> Records)>> _running = new(StringComparer.Ordinal);
+        private readonly List<Task> _all = [];
+        private readonly SemaphoreSlim _slots = new(MaxChunksInFlight);
+        private int _waitingRows;
+
+        public async Task AddAsync(ReadRow row, RecordData data)
+        {
+            var branchId = row.Row!.BranchId!;
+            if (!_waiting.TryGetValue(branchId, out var rows)) _waiting[branchId] = rows = [];
+            rows.Add((row, data));
+            _waitingRows++;
+            if (rows.Count >= ChunkRows) await SendAsync(branchId);
+            else if (_waitingRows >= MaxWaitingRows) foreach (var waiting in _waiting.Keys.ToList()) await SendAsync(waiting);
+        }
+
+        /// <summary>Sends what waits and waits for every chunk; a chunk's failure (the database away) ends the import.</summary>
+        public async Task DrainAsync()
+        {
+            foreach (var branchId in _waiting.Keys.ToList()) await SendAsync(branchId);
+            await Task.WhenAll(_all);
+            _all.Clear();
+            _running.Clear();
+        }
+
+        private async Task SendAsync(string branchId)
+        {
+            var rows = _waiting[branchId];
+            _waiting.Remove(branchId);
+            _waitingRows -= rows.Count;
+            var records = rows.Select(r => RecordKey(r.Row)).ToHashSet(StringComparer.Ordinal);
+            if (!_running.TryGetValue(branchId, out var running)) _running[branchId] = running = [];
+            running.RemoveAll(r => r.Task.IsCompletedSuccessfully);
+            var before = running.Where(r => r.Records.Overlaps(records)).Select(r => r.Task).ToList();
+            await _slots.WaitAsync();
+            var task = RunAsync(branchId, rows, before);
+            running.Add((task, records));
+            _all.Add(task);
+        }
+
+        private async Task RunAsync(string branchId, List<(ReadRow Row, RecordData Data)> rows, List<Task> before)
+        {
+            try
+            {
+                await Task.WhenAll(before);
+                await importer.SendAsync(branchId, rows, run, tally);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+    }
 }
