@@ -16,6 +16,7 @@ public static class GrassrootsApis
         api.MapBranchRecordsApi();
         api.MapHonoreeLeaderboardApi();
         api.MapImportsApi();
+        api.MapReportsApi();
         return app;
     }
 }

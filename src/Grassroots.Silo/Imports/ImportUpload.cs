@@ -77,7 +77,7 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
         if (format.IsCsv && format.Encoding is null)
         {
             await using var stream = open();
-            format = format.WithEncoding(await IsUtf8Async(stream, cancellationToken) ? new UTF8Encoding(false) : ImportFormat.Gb18030);
+            format = format.WithEncoding(await EncodingOfAsync(stream, cancellationToken));
         }
         long rows = 0;
         await using (var stream = open())
@@ -99,7 +99,10 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
         await foreach (var row in rows) yield return row with { Ordinal = ordinal++ };
     }
 
-    /// <summary>Whether the whole stream is UTF-8 (a byte order mark is UTF-8 too); what is not is read as GB18030.</summary>
+    /// <summary>UTF-8 when the whole stream is (a byte order mark is UTF-8 too); GB18030 otherwise.</summary>
+    public static async Task<Encoding> EncodingOfAsync(Stream stream, CancellationToken cancellationToken) =>
+        await IsUtf8Async(stream, cancellationToken) ? new UTF8Encoding(false) : ImportFormat.Gb18030;
+
     private static async Task<bool> IsUtf8Async(Stream stream, CancellationToken cancellationToken)
     {
         var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();

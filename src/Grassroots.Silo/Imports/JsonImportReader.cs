@@ -28,12 +28,19 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
     /// <param name="parse">False to check the body's shape only, without reading rows into their types.</param>
     public async IAsyncEnumerable<ReadRow> ReadAsync(bool parse = true, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var (kind, index, json) in ReadRawAsync(cancellationToken))
+            yield return parse ? Parse(kind, index, json) : new ReadRow(kind, null, index, null, []);
+    }
+
+    /// <summary>Each row as the JSON text it was sent as, with its list and its index there (the import command re-chunks these).</summary>
+    public async IAsyncEnumerable<(ImportKind Kind, long Index, byte[] Json)> ReadRawAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         try
         {
             while (true)
             {
                 var (step, kind, index, json) = Next();
-                if (step == Step.Row) yield return parse ? Parse(kind!, index, json!) : new ReadRow(kind!, null, index, null, []);
+                if (step == Step.Row) yield return (kind!, index, json!);
                 else if (step == Step.End) yield break;
                 else await FillAsync(cancellationToken);
             }
