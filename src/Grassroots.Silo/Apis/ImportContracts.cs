@@ -36,11 +36,13 @@ public sealed record PublicityImportRow : PublicityRequest, IImportRow
     [Id(Required = true)] public string? Id { get; init; }
 }
 
-/// <summary>A JSON import: any of the three lists (CSV carries one kind per file, named by ?type=).</summary>
-public sealed record ImportBody(
-    IReadOnlyList<StudySessionImportRow>? StudySessions,
-    IReadOnlyList<HonoreeTalkImportRow>? HonoreeTalks,
-    IReadOnlyList<PublicityImportRow>? Publicity);
+/// <summary>A JSON import: any of the three lists, each optional (CSV carries one kind per file, named by ?type=).</summary>
+public sealed record ImportBody
+{
+    public IReadOnlyList<StudySessionImportRow>? StudySessions { get; init; }
+    public IReadOnlyList<HonoreeTalkImportRow>? HonoreeTalks { get; init; }
+    public IReadOnlyList<PublicityImportRow>? Publicity { get; init; }
+}
 
 /// <summary>
 /// What an import did. <see cref="Imported"/> rows were new records, <see cref="Updated"/> corrected one,
@@ -65,13 +67,15 @@ public sealed record ImportResult(
 /// </summary>
 [GenerateSerializer, Immutable, Alias("import-conflict")]
 public sealed record ImportConflict(
-    [property: Orleans.Id(0), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Line,
-    [property: Orleans.Id(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Index,
     [property: Orleans.Id(2)] string Type,
-    [property: Orleans.Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BranchId,
-    [property: Orleans.Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
     [property: Orleans.Id(5)] string Field,
-    [property: Orleans.Id(6)] string Message);
+    [property: Orleans.Id(6)] string Message)
+{
+    [Orleans.Id(0), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Line { get; init; }
+    [Orleans.Id(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Index { get; init; }
+    [Orleans.Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? BranchId { get; init; }
+    [Orleans.Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Id { get; init; }
+}
 
 /// <summary>The answer to an asynchronous import: where to ask for its progress.</summary>
 public sealed record ImportAccepted(string ImportId);
@@ -79,8 +83,12 @@ public sealed record ImportAccepted(string ImportId);
 /// <summary>An import job: queued, running (with the rows read so far), then done with its summary, or failed.</summary>
 public sealed record ImportJobResponse(string ImportId, string State, bool DryRun, long RowsRead, long Imported, long Updated,
     long Unchanged, long Rejected, IReadOnlyList<ImportConflict> Conflicts, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error)
+    DateTimeOffset? FinishedAt)
 {
+    /// <summary>Why a failed job failed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+
     /// <summary>The rows the body holds, so that <see cref="RowsRead"/> shows how far the job has come.</summary>
     public long RowsTotal { get; init; }
 }

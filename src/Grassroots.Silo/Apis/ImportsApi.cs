@@ -97,7 +97,7 @@ public static class ImportsApi
         if (!await MayReadAsync(context, job.Spec, access, regions)) return Access.Refused();
         var r = job.Result;
         return TypedResults.Ok(new ImportJobResponse(importId, job.State, r.DryRun, r.RowsRead, r.Imported, r.Updated, r.Unchanged,
-            r.Rejected, r.Conflicts, job.CreatedAt, job.StartedAt, job.FinishedAt, job.Error) { RowsTotal = job.Spec.Rows });
+            r.Rejected, r.Conflicts, job.CreatedAt, job.StartedAt, job.FinishedAt) { RowsTotal = job.Spec.Rows, Error = job.Error });
     }
 
     /// <summary>hq, the key that imported, a key of the same scope, or a region-admin above that scope.</summary>

@@ -12,5 +12,5 @@ public sealed record ReadRow(ImportKind Kind, long? Line, long? Index, IImportRo
     public long Ordinal { get; init; }
 
     public ImportConflict Conflict(string field, string message) =>
-        new(Line, Index, Kind.Type, Row?.BranchId, Row?.Id, field, message);
+        new(Kind.Type, field, message) { Line = Line, Index = Index, BranchId = Row?.BranchId, Id = Row?.Id };
 }

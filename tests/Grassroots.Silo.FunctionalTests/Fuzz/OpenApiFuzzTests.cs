@@ -109,7 +109,7 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         string Context() => $"{request}\n  → {status} {body.MediaType}: {SchemaChecker.Printable(body.Text)}";
         Assert.True(status < 500, $"5xx: {Context()}");
         if (status >= 400) Assert.True(body.MediaType == "application/problem+json", $"4xx without problem details: {Context()}");
-        Assert.True(request.Broken is null || status >= 400, $"a broken request was accepted: {Context()}");
+        Assert.True(request.Broken is null || status >= 400 || RefusedRows(request, status, body.Text), $"a broken request was accepted: {Context()}");
         Assert.True(request.Operation.Responses.TryGetProperty(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var documented),
             $"status not in the document: {Context()}");
         if (!documented.TryGetProperty("content", out var content))
@@ -119,11 +119,19 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         }
         var media = body.MediaType is null ? default : content.EnumerateObject().FirstOrDefault(c => c.Name == body.MediaType).Value;
         Assert.True(media.ValueKind == JsonValueKind.Object, $"undocumented content type: {Context()}");
+        if (body.MediaType is not ("application/json" or "application/problem+json")) return; // a CSV report: text, not JSON
         using var json = JsonDocument.Parse(body.Text);
         var problems = schemas.Check(json.RootElement, media.GetProperty("schema"));
         Assert.True(problems.Count == 0, $"answer does not conform: {string.Join("; ", problems)}\n{Context()}");
         if (status >= 400) Assert.Equal(status, json.RootElement.GetProperty("status").GetInt32());
     }
+
+    /// <summary>
+    /// An import takes the rows it can and reports the others, so a broken row is refused when the answer counts it
+    /// rejected; an import job (202) reports its rows when it has read them.
+    /// </summary>
+    private static bool RefusedRows(FuzzRequest request, int status, string body) => request.Operation.Id == "PostImport"
+        && (status == 202 || (status == 200 && JsonDocument.Parse(body).RootElement.GetProperty("rejected").GetInt64() > 0));
 
     /// <summary>Every string of a stored entity passes the text policy (ids, codes and dates pass it trivially).</summary>
     private static void AssertStoredTextIsAllowed(string path, JsonElement element)
