@@ -60,6 +60,7 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         var statuses = new ConcurrentDictionary<(string Operation, int Status), int>();
         var stored = new ConcurrentDictionary<string, byte>();
         var fresh = new ConcurrentBag<string>();
+        var jobs = new ConcurrentBag<string>();
         var clock = Stopwatch.StartNew();
         // All operations interleaved, two at a time, so that voids meet corrections, revocations meet requests, and so on.
         await Gen.OneOf([.. operations.Select(generator.For)]).SampleAsync(async request =>
@@ -69,12 +70,24 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
             Verify(schemas, request, status, body);
             if (request.FreshPath is { } path) fresh.Add(path);
             if (status is 200 or 201 && request.Operation.Method == "PUT") stored.TryAdd(request.Url.Split('?')[0], 0);
+            if (status == 202 && request.Operation.Id == "PostImport") jobs.Add(JsonDocument.Parse(body.Text).RootElement.GetProperty("importId").GetString()!);
         }, iter: RequestsPerOperation * operations.Count, threads: 2, print: r => r.ToString());
         var sent = statuses.Values.Sum();
         output.WriteLine($"{provider}: {sent:N0} requests over {operations.Count} operations in {clock.Elapsed.TotalSeconds:N0} s");
         foreach (var group in statuses.GroupBy(s => s.Key.Operation).OrderBy(g => g.Key, StringComparer.Ordinal))
             output.WriteLine($"  {group.Key,-22} {string.Join("  ", group.OrderBy(s => s.Key.Status).Select(s => $"{s.Key.Status}×{s.Value}"))}");
         Assert.Contains(statuses, s => s.Key.Status is 200 or 201 && s.Key.Operation == "PutStudySession");
+
+        // Import jobs finish what they were given before the facts are recounted.
+        foreach (var job in jobs)
+        {
+            var waited = Stopwatch.StartNew();
+            while ((await hq.GetFromJsonAsync<JsonElement>($"/api/imports/{job}")).GetProperty("state").GetString() is "queued" or "running")
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"import job {job} did not finish");
+                await Task.Delay(50);
+            }
+        }
 
         // Every rollup equals a recount of the facts.
         Assert.Empty(await app.Service<Reconciler>().CompareAsync());
