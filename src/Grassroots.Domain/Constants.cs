@@ -31,5 +31,6 @@ public static class Constants
         public const string HonoreeTalk = "honoree-talk";
         public const string PublicityItem = "publicity-item";
         public const string RegionRollup = "region-rollup";
+        public const string ImportJob = "import-job";
     }
 }

@@ -20,6 +20,59 @@ public sealed class GroupCommitTests
     }
 
     [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
+    public async Task RowCreatedAndUpdatedInOneBatchAfterAnotherRowsUpdateIsWrittenAtItsLastVersion(StorageProvider provider)
+    {
+        // The shape of a batch while one branch's records arrive in a burst (an import): another row's update comes first,
+        // then a row's creation and its next versions. Written by table and kind, the update ran before the insert, the
+        // database refused the batch, and it was written again unit by unit: correct, but a round trip per unit.
+        await using var store = await TestStore.CreateAsync(provider);
+        var log = new RecordingLogger();
+        await using var committer = new GroupCommitter(store.Database, log);
+        await committer.CommitAsync(new WriteUnit([Rows.State("earlier")])).WaitAsync(TestStore.Guard);
+        var gate = new CommitGate();
+        committer.AddListener(gate);
+        var opener = committer.CommitAsync(new WriteUnit([Rows.Talk("gate", "honoree-1", 10)]));
+        await gate.Entered.WaitAsync(TestStore.Guard);
+        Task<CommitReceipt> Submit(params RowWrite[] writes) => committer.CommitAsync(new WriteUnit(writes));
+        Task<CommitReceipt>[] units;
+        try
+        {
+            units =
+            [
+                Submit(Rows.State("earlier", "{\"v\":2}", expectedVersion: 1)),
+                Submit(Rows.State("burst", "{\"v\":1}", expectedVersion: 0)),
+                Submit(Rows.State("burst", "{\"v\":2}", expectedVersion: 1)),
+                Submit(Rows.State("burst", "{\"v\":3}", expectedVersion: 2)),
+            ];
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        var receipts = await Task.WhenAll(units).WaitAsync(TestStore.Guard);
+        await opener.WaitAsync(TestStore.Guard);
+        Assert.Single(receipts.Select(r => r.Seq).Distinct());
+        Assert.Empty(log.Messages);
+        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key = 'burst' AND version = 3 AND payload = '{\"v\":3}'"));
+        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM test_state WHERE grain_key = 'earlier' AND version = 2"));
+    }
+
+    private sealed class RecordingLogger : Microsoft.Extensions.Logging.ILogger<GroupCommitter>
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Messages) Messages.Add(formatter(state, exception));
+        }
+    }
+
+    [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
     public async Task RefusedAndStaleUnitsFailAloneWhileTheirBatchMatesCommit(StorageProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

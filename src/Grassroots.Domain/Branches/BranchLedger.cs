@@ -53,6 +53,24 @@ public sealed class BranchLedger
         return shifts;
     }
 
+    /// <summary>
+    /// Takes many new records into the activity at once (an import): per campaign, one shift from the earliest placement
+    /// before them all to the earliest after, at one expected version, so that their unit writes each activity row once.
+    /// </summary>
+    public IReadOnlyList<ActivityShift> ClaimAll(IEnumerable<Placement> added)
+    {
+        var shifts = new List<ActivityShift>();
+        foreach (var campaign in added.GroupBy(p => p.CampaignId))
+        {
+            var activity = ActivityOf(campaign.Key);
+            var was = activity.Earliest(campaign.Key);
+            foreach (var placement in campaign) activity.Adjust(placement.Day, placement.RegionCode, +1);
+            shifts.Add(new ActivityShift(campaign.Key, activity.Version, was, activity.Earliest(campaign.Key)));
+            activity.Version++;
+        }
+        return shifts;
+    }
+
     /// <summary>Records a committed change: the record exists, and its figures move from before to after.</summary>
     public void Settle(RecordKind kind, LoggedRecord? before, LoggedRecord after)
     {

@@ -34,6 +34,15 @@ public interface IBranchGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave, Alias("commit-record")]
     Task CommitRecordChangeAsync(RecordChange change);
+
+    /// <summary>
+    /// Imports many records of this branch: each is checked as its record grain would check it; new ones are committed
+    /// together as one unit, with their rollup deltas summed and one activity change per campaign; existing ones that
+    /// are unchanged are answered so, and those that change are left to their record grains, so that no record grain
+    /// holds a copy the import made stale. One outcome per record, in order.
+    /// </summary>
+    [AlwaysInterleave, Alias("import-records")]
+    Task<IReadOnlyList<ImportOutcome>> ImportRecordsAsync(RecordImport import);
 }
 
 [GenerateSerializer, Immutable, Alias("record-lookup")]

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Branches;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
@@ -20,7 +21,8 @@ namespace Grassroots.Domain.Grains;
 /// requests to one silo, so its branch and record grains are usually local to them.
 /// </summary>
 [GrainType(Constants.GrainTypes.Branch), PreferLocalPlacement]
-public sealed class BranchGrain(Database database, GroupCommitter committer, TimeProvider clock, RegionDirectory regions, RollupDeltas rollups)
+public sealed partial class BranchGrain(
+    Database database, GroupCommitter committer, TimeProvider clock, RegionDirectory regions, RollupDeltas rollups, CampaignDirectory campaignDirectory)
     : ProfileGrain<BranchProfile>(database, committer, clock), IBranchGrain
 {
     private BranchLedger _ledger = new();
@@ -102,15 +104,21 @@ public sealed class BranchGrain(Database database, GroupCommitter committer, Tim
         if (!after.Voided)
             writes.AddRange(rollups.Region(after.RegionCode, after.Data.CampaignId, after.Data.Day, kind.Figures(after.Data)));
         writes.AddRange(kind.ExtraWrites(before, after, rollups));
-        foreach (var shift in _ledger.Claim(before?.Placement, after.Placement))
+        writes.AddRange(ActivityWrites(_ledger.Claim(before?.Placement, after.Placement)));
+        return writes;
+    }
+
+    /// <summary>The branch_activity rows a change claimed, and the active-branch deltas where its earliest record moved.</summary>
+    private IEnumerable<RowWrite> ActivityWrites(IEnumerable<ActivityShift> shifts)
+    {
+        foreach (var shift in shifts)
         {
             // Always written, so a change another activation made to this branch's records shows up as a version conflict.
-            writes.Add(new VersionedPut(Tables.BranchActivity, [Key, shift.CampaignId], [shift.Now?.Day, shift.Now?.RegionCode], shift.ExpectedVersion));
+            yield return new VersionedPut(Tables.BranchActivity, [Key, shift.CampaignId], [shift.Now?.Day, shift.Now?.RegionCode], shift.ExpectedVersion);
             if (shift.Was == shift.Now) continue;
-            if (shift.Was is { } was) writes.AddRange(rollups.Active(was, -1));
-            if (shift.Now is { } now) writes.AddRange(rollups.Active(now, +1));
+            if (shift.Was is { } was) foreach (var write in rollups.Active(was, -1)) yield return write;
+            if (shift.Now is { } now) foreach (var write in rollups.Active(now, +1)) yield return write;
         }
-        return writes;
     }
 
     private async Task EnsureLedgerAsync()

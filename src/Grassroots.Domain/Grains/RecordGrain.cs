@@ -56,14 +56,8 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, Campaig
             region = before.RegionCode;
         }
 
-        var campaign = await campaigns.GetAsync(data.CampaignId)
-            ?? throw new FieldValidationException("campaignId", $"No campaign has the id '{data.CampaignId}'.");
-        var day = data.Day;
-        if (!campaign.Value.Covers(day))
-            throw new FieldValidationException(kind.DateField,
-                $"{day:yyyy-MM-dd} is outside the campaign ({campaign.Value.StartsOn:yyyy-MM-dd} to {campaign.Value.EndsOn?.ToString("yyyy-MM-dd") ?? "open"}).");
-        if (day > clock.Today()) throw new FieldValidationException(kind.DateField, $"{day:yyyy-MM-dd} is in the future.");
-        await kind.CheckReferencesAsync(data, GrainFactory);
+        var campaign = await campaigns.GetAsync(data.CampaignId);
+        await RecordChecks.CheckAsync(kind, data, campaign?.Value, clock.Today(), GrainFactory);
 
         var now = clock.Now();
         var after = new LoggedRecord(BranchId, RecordId, region, data, false, null, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
@@ -85,6 +79,7 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, Campaig
     {
         await Branch.CommitRecordChangeAsync(new RecordChange(before, after, actor, action));
         _record = after;
+        _loaded = true;
         // Most records are written once. The row is in the database and the branch knows it exists, so nothing here is
         // worth memory: at thousands of writes a second, activations kept for the idle timeout would fill it.
         DeactivateOnIdle();
@@ -112,7 +107,8 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, Campaig
                 [BranchId, RecordId], kind.Read).Translated();
             _record = rows.Count == 0 ? null : await kind.CompleteAsync(rows[0], database).Translated();
         }
-        _loaded = true;
+        // "No such record" is never kept: the branch may create it in bulk (an import) while this grain stays active.
+        _loaded = _record is not null;
         _readDatabase = false;
     }
 }

@@ -35,6 +35,24 @@ public sealed class HonoreeTalkKind : RecordKind<HonoreeTalk>
         return record with { Data = (HonoreeTalk)record.Data with { HonoreeIds = [.. ids.Order(StringComparer.Ordinal)] } };
     }
 
+    public override async Task<IReadOnlyList<LoggedRecord>> CompleteAllAsync(string branchId, IReadOnlyList<LoggedRecord> records, Database database)
+    {
+        var ids = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var chunk in records.Chunk(500))
+        {
+            var rows = await database.QueryAsync(
+                $"SELECT talk_id, honoree_id FROM talk_honorees WHERE branch_id = $1 AND talk_id IN ({string.Join(", ", chunk.Select((_, i) => $"${i + 2}"))})",
+                [branchId, .. chunk.Select(r => r.RecordId)], r => (Talk: r.GetString(0), Honoree: r.GetString(1)));
+            foreach (var (talk, honoree) in rows)
+            {
+                if (!ids.TryGetValue(talk, out var list)) ids[talk] = list = [];
+                list.Add(honoree);
+            }
+        }
+        return [.. records.Select(r => r with { Data = (HonoreeTalk)r.Data with
+            { HonoreeIds = [.. (ids.GetValueOrDefault(r.RecordId) ?? []).Order(StringComparer.Ordinal)] } })];
+    }
+
     protected override async Task CheckReferencesAsync(HonoreeTalk data, IGrainFactory grains)
     {
         for (var i = 0; i < data.HonoreeIds.Count; i++)

@@ -49,6 +49,10 @@ public abstract class RecordKind
     /// <summary>Adds what the record's row does not hold (a talk's honorees) after <see cref="Read"/>.</summary>
     public virtual Task<LoggedRecord> CompleteAsync(LoggedRecord record, Database database) => Task.FromResult(record);
 
+    /// <summary>As <see cref="CompleteAsync"/> for many records of one branch at once (an import).</summary>
+    public virtual Task<IReadOnlyList<LoggedRecord>> CompleteAllAsync(string branchId, IReadOnlyList<LoggedRecord> records, Database database) =>
+        Task.FromResult(records);
+
     protected static long[] Counted(params (int At, long Value)[] figures)
     {
         var values = new long[Totals.Count];

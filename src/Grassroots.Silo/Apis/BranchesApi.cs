@@ -75,6 +75,16 @@ public static class BranchesApi
         await v.CampaignAsync(campaigns, campaignId);
         if (!v.IsValid) return v.AsValidationProblem();
 
+        return TypedResults.Ok(await PageAsync(database, regions, code, campaignId, onlyActive, pageNumber, size, cancellationToken));
+    }
+
+    /// <summary>
+    /// One page of a region's registered branches by id, all or only those (not) active in a campaign: the list above and
+    /// the report of branches that have not reported (ReportsApi) are this one query.
+    /// </summary>
+    internal static async Task<BranchPage> PageAsync(Database database, RegionDirectory regions, string code, string? campaignId,
+        bool? onlyActive, int pageNumber, int size, CancellationToken cancellationToken)
+    {
         var query = new BranchQuery(code, campaignId, onlyActive, regions);
         var total = (await database.QueryAsync($"SELECT COUNT(*) FROM branches b{query.Where}", query.Args,
             r => r.Long(0), cancellationToken))[0];
@@ -84,7 +94,7 @@ public static class BranchesApi
             [.. query.Args, size, (long)(pageNumber - 1) * size],
             r => new BranchListItem(r.GetString(0), r.GetString(1), r.GetString(2), r.Int(3), r.Text(4),
                 campaignId is null ? null : r.Int(5) == 1), cancellationToken);
-        return TypedResults.Ok(new BranchPage(pageNumber, size, total, items));
+        return new BranchPage(pageNumber, size, total, items);
     }
 
     /// <summary>

@@ -15,6 +15,8 @@ public static class GrassrootsApis
         api.MapMeApi();
         api.MapBranchRecordsApi();
         api.MapHonoreeLeaderboardApi();
+        api.MapImportsApi();
+        api.MapReportsApi();
         return app;
     }
 }

@@ -33,21 +33,33 @@ public static class HonoreeTalksApi
     private static async Task<Results<Created<HonoreeTalkResponse>, Ok<HonoreeTalkResponse>, ValidationProblem, ProblemHttpResult>> PutHonoreeTalkAsync(
         [Id] string branchId, [Id] string talkId, [Body] HonoreeTalkRequest request, IGrainFactory grains, Access access, HttpContext context)
     {
-        // The domain compares honoree lists as sorted sequences: the same honorees in another order are the same talk.
-        IReadOnlyList<string> honorees = [.. request.HonoreeIds!.Select(id => id!).Distinct().Order(StringComparer.Ordinal)];
-        var talk = new HonoreeTalk(request.CampaignId!, honorees, request.Title, request.HeldOn!.Value, request.Venue!,
-            request.Format!, request.Audience!.Value, request.OnlineViews);
+        var talk = ToRecord(request);
         try
         {
             return await Resource.PutAsync(grains, access, branchId, talkId, talk, context);
         }
-        catch (FieldValidationException e) when (ListIndex(e.Field) is { } index && index < honorees.Count)
+        catch (FieldValidationException e) when (SentField(request, talk, e.Field) is { } sent)
         {
-            // The grain names the position in the sorted list; the client needs the position in what it sent.
-            var sent = request.HonoreeIds!.ToList().IndexOf(honorees[index]);
-            throw new FieldValidationException($"honoreeIds[{sent}]", e.Message);
+            throw new FieldValidationException(sent, e.Message);
         }
     }
+
+    /// <summary>
+    /// The domain record of a valid request. The domain compares honoree lists as sorted sequences: the same honorees in
+    /// another order are the same talk.
+    /// </summary>
+    internal static HonoreeTalk ToRecord(HonoreeTalkRequest request) => new(request.CampaignId!,
+        [.. request.HonoreeIds!.Select(id => id!).Distinct().Order(StringComparer.Ordinal)], request.Title, request.HeldOn!.Value,
+        request.Venue!, request.Format!, request.Audience!.Value, request.OnlineViews);
+
+    /// <summary>
+    /// The grain names a position in the sorted list of honorees; the client needs the position in what it sent. Null when
+    /// <paramref name="field"/> is not such a position.
+    /// </summary>
+    internal static string? SentField(HonoreeTalkRequest request, HonoreeTalk talk, string field) =>
+        ListIndex(field) is { } index && index < talk.HonoreeIds.Count
+            ? $"honoreeIds[{request.HonoreeIds!.ToList().IndexOf(talk.HonoreeIds[index])}]"
+            : null;
 
     private static Task<Results<Ok<HonoreeTalkResponse>, ProblemHttpResult, ValidationProblem>> GetHonoreeTalkAsync(
         [Id] string branchId, [Id] string talkId, IGrainFactory grains, Access access, HttpContext context) =>

@@ -30,10 +30,12 @@ public static class PublicityApi
     private static async Task<Results<Created<PublicityResponse>, Ok<PublicityResponse>, ValidationProblem, ProblemHttpResult>> PutPublicityItemAsync(
         [Id] string branchId, [Id] string itemId, [Body] PublicityRequest request, IGrainFactory grains, Access access, HttpContext context)
     {
-        var item = new PublicityItem(request.CampaignId!, request.Channel!, request.Outlet!, request.Title!, request.Url,
-            request.PublishedOn!.Value, request.Reach);
-        return await Resource.PutAsync(grains, access, branchId, itemId, item, context);
+        return await Resource.PutAsync(grains, access, branchId, itemId, ToRecord(request), context);
     }
+
+    /// <summary>The domain record of a valid request (imports build theirs here too).</summary>
+    internal static PublicityItem ToRecord(PublicityRequest request) => new(request.CampaignId!, request.Channel!, request.Outlet!,
+        request.Title!, request.Url, request.PublishedOn!.Value, request.Reach);
 
     private static Task<Results<Ok<PublicityResponse>, ProblemHttpResult, ValidationProblem>> GetPublicityItemAsync(
         [Id] string branchId, [Id] string itemId, IGrainFactory grains, Access access, HttpContext context) =>

@@ -12,7 +12,7 @@ public sealed record AttendeesRequest(
     [property: Count] int? Youth,
     [property: Count] int? Women);
 
-public sealed record StudySessionRequest(
+public record StudySessionRequest(
     [property: Id(Required = true)] string? CampaignId,
     [property: Text(StudySessionsApi.MaxTitle, Required = true)] string? Title,
     [property: Date(Required = true)] DateOnly? HeldOn,
@@ -22,7 +22,7 @@ public sealed record StudySessionRequest(
     [property: Count] int? OnlineViews,
     [property: Text(StudySessionsApi.MaxNotes, MultiLine = true)] string? Notes);
 
-public sealed record HonoreeTalkRequest(
+public record HonoreeTalkRequest(
     [property: Id(Required = true)] string? CampaignId,
     [property: IdList(HonoreeTalksApi.MaxHonorees, Required = true)] IReadOnlyList<string?>? HonoreeIds,
     [property: Text(HonoreeTalksApi.MaxTitle)] string? Title,
@@ -32,7 +32,7 @@ public sealed record HonoreeTalkRequest(
     [property: Count(Required = true)] int? Audience,
     [property: Count] int? OnlineViews);
 
-public sealed record PublicityRequest(
+public record PublicityRequest(
     [property: Id(Required = true)] string? CampaignId,
     [property: OneOf(typeof(PublicityApi), nameof(PublicityApi.Channels), Required = true)] string? Channel,
     [property: Text(PublicityApi.MaxOutlet, Required = true)] string? Outlet,

@@ -34,10 +34,15 @@ public static class StudySessionsApi
         var validator = new Validator();
         Check(request, validator);
         if (!validator.IsValid) return RecordResource.Invalid(validator);
+        return await Resource.PutAsync(grains, access, branchId, sessionId, ToRecord(request), context);
+    }
+
+    /// <summary>The domain record of a request its rules and <see cref="Check"/> have passed (imports build theirs here too).</summary>
+    internal static StudySession ToRecord(StudySessionRequest request)
+    {
         var a = request.Attendees!;
-        var session = new StudySession(request.CampaignId!, request.Title!, request.HeldOn!.Value, request.Format!, request.Kind,
+        return new StudySession(request.CampaignId!, request.Title!, request.HeldOn!.Value, request.Format!, request.Kind,
             new Attendance(a.Total!.Value, a.Frontline, a.Youth, a.Women), request.OnlineViews, request.Notes);
-        return await Resource.PutAsync(grains, access, branchId, sessionId, session, context);
     }
 
     private static Task<Results<Ok<StudySessionResponse>, ProblemHttpResult, ValidationProblem>> GetStudySessionAsync(
@@ -49,7 +54,7 @@ public static class StudySessionsApi
         Resource.VoidAsync(grains, access, branchId, sessionId, reason, context);
 
     /// <summary>What the field rules cannot say alone: no part of the attendance exceeds its total.</summary>
-    private static void Check(StudySessionRequest r, Validator v)
+    internal static void Check(StudySessionRequest r, Validator v)
     {
         var a = r.Attendees!;
         foreach (var (field, value) in new[] { ("frontline", a.Frontline), ("youth", a.Youth), ("women", a.Women) })

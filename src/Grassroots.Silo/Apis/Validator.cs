@@ -26,6 +26,9 @@ public sealed partial class Validator
     /// <summary>Every problem as "field: message", for the commands that share these checks.</summary>
     public IEnumerable<string> Messages => _errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"));
 
+    /// <summary>Every problem by field, for imports, which report each bad row's fields rather than answer 400.</summary>
+    public IEnumerable<(string Field, string Message)> Problems => _errors.SelectMany(e => e.Value.Select(m => (e.Key, m)));
+
     public Validator Fail(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];

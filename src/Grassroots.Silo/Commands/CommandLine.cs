@@ -15,7 +15,7 @@ namespace Grassroots.Silo.Commands;
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "reconcile" or "keys";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "reconcile" or "keys" or "import";
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
         IReadOnlyDictionary<string, string?>? settings = null)
@@ -27,6 +27,8 @@ public static class CommandLine
             ["reconcile", ..] => await WithHostAsync(args, settings, UsingData, sp => ReconcileAsync(sp.GetRequiredService<Reconciler>(), output)),
             ["keys", "create" or "revoke", ..] => await WithGrainsAsync(args, settings, sp => new KeysCommand(sp, output, error).RunAsync(args[1..]), error),
             ["keys", ..] => await WithHostAsync(args, settings, UsingData, sp => new KeysCommand(sp, output, error).RunAsync(args[1..])),
+            // Talks to a running service over HTTP, like any client: no host, no database.
+            ["import", .. var rest] => await new ImportCommand(output, error).RunAsync(rest),
             _ => Usage(error),
         };
     }
@@ -120,6 +122,7 @@ public static class CommandLine
                    Grassroots.Silo keys create --role hq|region-admin|branch --scope <CN|region code|branch id> --label <text>
                    Grassroots.Silo keys list
                    Grassroots.Silo keys revoke <keyId>
+                   Grassroots.Silo import FILE --url URL --key KEY [--type study-sessions|honoree-talks|publicity] [--dry-run]
             """);
         return 2;
     }

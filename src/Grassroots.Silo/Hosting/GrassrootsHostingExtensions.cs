@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.Imports;
 using Grassroots.Silo.OpenApi;
 using Grassroots.Silo.Security;
 using Grassroots.Silo.Telemetry;
@@ -16,6 +17,7 @@ public static class GrassrootsHostingExtensions
         // In start order: database and regions, the shard lease, then the Orleans silo; what calls grains comes after it.
         builder.AddGrassrootsSilo();
         builder.AddGrassrootsSecurity();
+        services.AddGrassrootsImports();
         services.AddHostedService<DemoDataLoader>();
         services.AddSingleton<Draining>();
 

@@ -59,6 +59,23 @@ public static class SiloHosting
             return sp.GetRequiredService<Database>().BlocksOnIo ? new OffThreadGrainStorage(keyed) : keyed;
         });
         silo.AddActivityPropagation();
+        silo.AddGrassrootsReminders(storage);
+        return silo;
+    }
+
+    /// <summary>
+    /// Reminders (they bring import jobs back after a restart) in the ADO.NET tables of migration 0004; on SQLite its table's
+    /// calls run on the thread pool, since that driver blocks in its async methods.
+    /// </summary>
+    public static ISiloBuilder AddGrassrootsReminders(this ISiloBuilder silo, StorageOptions storage)
+    {
+        silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (InvariantOf(storage.Provider), Database.ConnectionStringFor(storage)));
+        if (storage.Provider == StorageProvider.Sqlite
+            && silo.Services.LastOrDefault(d => d.ServiceType == typeof(IReminderTable)) is { ImplementationType: { } table } registered)
+        {
+            silo.Services.Remove(registered);
+            silo.Services.AddSingleton<IReminderTable>(sp => new OffThreadReminderTable((IReminderTable)ActivatorUtilities.CreateInstance(sp, table)));
+        }
         return silo;
     }
 }

@@ -90,9 +90,9 @@ internal static class OperationRules
         "403" => "Outside the scope of the API key.",
         "404" => "No such id.",
         "409" => "The record was voided and cannot be changed, or a concurrent change kept winning; nothing was stored.",
-        "413" => "The request body is over 1 MiB.",
+        "413" => "The request body is over its limit: 1 MiB, 16 MiB for imports.",
         "414" => "The URL (path and query) is over 8 KiB.",
-        "415" => "The request body is not JSON (Content-Type: application/json).",
+        "415" => "The request body is not of a type the operation takes: JSON (application/json); for imports also CSV (text/csv).",
         "503" => "The database is unavailable; nothing was stored. Retry after the Retry-After seconds.",
         _ => "An error, as problem details.",
     };

@@ -15,8 +15,13 @@ internal static class StatementBuilder
     public static List<Statement> Build(IReadOnlyList<RowWrite> writes, long seq, int maxParameters, bool guarded = false)
     {
         var guard = guarded ? $" RETURNING '{GuardMark}'" : "";
+        // A row put more than once in one batch (only the locking path, which has checked every version, writes such a
+        // batch) is written once, as its last put, by the upsert: an INSERT of its first version could otherwise run after
+        // the upsert of a later one, since statements follow the first appearance of each table and kind, not of each row.
+        var repeated = writes.OfType<VersionedPut>().GroupBy(p => RowKey.Of(p.Table, p.Key)).Where(g => g.Skip(1).Any())
+            .Select(g => g.Key).ToHashSet();
         var statements = new List<Statement>();
-        foreach (var group in writes.GroupBy(w => (w.Table, Kind: KindOf(w))))
+        foreach (var group in writes.GroupBy(w => (w.Table, Kind: KindOf(w, repeated))))
         {
             var (table, kind) = group.Key;
             switch (kind)
@@ -65,9 +70,9 @@ internal static class StatementBuilder
 
     private enum Kind { Insert, Update, Upsert, Increment, Append, Remove }
 
-    private static Kind KindOf(RowWrite write) => write switch
+    private static Kind KindOf(RowWrite write, HashSet<RowKey> repeated) => write switch
     {
-        VersionedPut { ExpectedVersion: 0 } => Kind.Insert,
+        VersionedPut { ExpectedVersion: 0 } put when !repeated.Contains(RowKey.Of(put.Table, put.Key)) => Kind.Insert,
         VersionedPut => Kind.Update,
         Upsert => Kind.Upsert,
         Increment => Kind.Increment,

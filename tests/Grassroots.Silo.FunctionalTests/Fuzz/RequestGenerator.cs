@@ -116,10 +116,11 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
         {
             Pick<(string?, string)>(("", "empty body"), ("null", "null body"), ("[]", "array body"), ("42", "number body"),
                 ("\"x\"", "string body"), ("{", "truncated JSON"), ("{\"a\":", "truncated JSON"), ("{\"title\":\"\\ud800\"}", "lone surrogate")),
-            from body in valid
-            from p in Pick([.. body.Select(p => p.Key)])
-            select ((string?)Duplicate(body, p), $"duplicate {p}"),
         };
+        if (properties.Count > 0)
+            ways.Add(from body in valid.Where(b => b.Count > 0)
+                     from p in Pick([.. body.Select(p => p.Key)])
+                     select ((string?)Duplicate(body, p), $"duplicate {p}"));
         if (required.Count > 0)
             ways.Add(from body in valid
                      from name in Pick([.. required])

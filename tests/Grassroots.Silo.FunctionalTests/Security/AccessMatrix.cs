@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Grassroots.Silo.Security;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;
 
@@ -79,6 +82,28 @@ internal static class AccessMatrix
             (_, t, _) => Done(new() { ["branchId"] = t.Branch }, "campaignId=c1")),
         new("GET", "/api/reports/honorees", (Refused, Refused), (Ok, Refused), Everyone,
             (_, t, _) => Done(new(), $"campaignId=c1&regionCode={t.Province}")),
+        new("GET", "/api/reports/provinces.csv", (Refused, Refused), (Refused, Refused), Everyone, (_, _, _) => Done(new(), "campaignId=c1")),
+        new("GET", "/api/reports/inactive-branches", (Refused, Refused), (Ok, Refused), Everyone,
+            (_, t, _) => Done(new(), $"campaignId=c1&regionCode={t.Region}")),
+        new("GET", "/api/reports/inactive-branches.csv", (Refused, Refused), (Ok, Refused), Everyone,
+            (_, t, _) => Done(new(), $"campaignId=c1&regionCode={t.Region}")),
+        // An import is open to every key; rows outside the key's scope are rejected one by one in its 200 answer.
+        new("POST", "/api/imports", Everyone, Everyone, Everyone,
+            (_, t, n) => Done([], body: new { studySessions = new[] { ImportRow(t.Branch, $"i{n}") } })),
+        // A job is read by hq, by keys of the scope that started it and by region-admins above that scope.
+        new("GET", "/api/imports/{importId}", (Ok, Refused), (Ok, Refused), Everyone, async (s, t, n) =>
+        {
+            var starter = await s.Keys.CreateAsync(Roles.Branch, t.Branch, $"importer {n}", "test");
+            using var post = new HttpRequestMessage(HttpMethod.Post, "/api/imports?async=true&dryRun=true")
+            {
+                Content = JsonContent.Create(new { studySessions = new[] { ImportRow(t.Branch, $"j{n}") } }),
+            };
+            post.Headers.Authorization = new("Bearer", starter.Key);
+            using var accepted = await s.Hq.SendAsync(post);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            var importId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("importId").GetString()!;
+            return new Call(new() { ["importId"] = importId });
+        }),
         new("GET", "/api/keys", (Refused, Refused), (Ok, Ok), Everyone, (_, _, _) => Done(new())),
         new("POST", "/api/keys", (Refused, Refused), (Created, Refused), (Created, Created),
             (_, t, n) => Done([], body: new { role = Roles.Branch, scope = t.Branch, label = $"issued {n}" })),
@@ -110,6 +135,15 @@ internal static class AccessMatrix
         foreach (var branch in new[] { "b1", "b2", "b3" })
         foreach (var (kind, body) in new (string, object)[] { ("study-sessions", Session()), ("honoree-talks", Talk()), ("publicity", Publicity()) })
             Assert.Equal(HttpStatusCode.Created, (await hq.PutAsync($"/api/branches/{branch}/{kind}/r0", body)).StatusCode);
+    }
+
+    /// <summary>An import row: the body of a study session's PUT with its branch and id.</summary>
+    private static JsonObject ImportRow(string branchId, string id)
+    {
+        var row = JsonSerializer.SerializeToNode(Session(), JsonSerializerOptions.Web)!.AsObject();
+        row["branchId"] = branchId;
+        row["id"] = id;
+        return row;
     }
 
     private static Task<Call> Done(Dictionary<string, string> values, string? query = null, object? body = null) =>

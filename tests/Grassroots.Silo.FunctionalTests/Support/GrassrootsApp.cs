@@ -57,11 +57,26 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
     public static GrassrootsApp SecondSilo(GrassrootsApp first, string shard) =>
         new(first._database, shard, first._settings, first.ClusterId) { _ownsDatabase = false, HqKey = first.HqKey };
 
+    /// <summary>The service on Kestrel at a loopback port, for clients that need a real address (the import command).</summary>
+    public static async Task<GrassrootsApp> StartOnKestrelAsync(StorageProvider provider)
+    {
+        var app = new GrassrootsApp(await TestDatabase.CreateAsync(provider), "silo-1") { _kestrel = true };
+        app.UseKestrel(0);
+        return await StartOnAsync(app);
+    }
+
+    private bool _kestrel;
+
+    /// <summary>Where a Kestrel-hosted app listens (see <see cref="StartOnKestrelAsync"/>).</summary>
+    public Uri Address => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
     private static async Task<GrassrootsApp> StartOnAsync(GrassrootsApp app)
     {
         try
         {
-            _ = app.Server; // start the host: migrations, regions, grains
+            if (app._kestrel) app.StartServer();
+            else _ = app.Server; // start the host: migrations, regions, grains
             app.HqKey = (await app.Service<ApiKeyStore>().CreateAsync(Roles.Hq, "CN", "functional tests", "test")).Key;
             return app;
         }

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using Grassroots.Domain.Regions;
+using Grassroots.Silo.Imports;
+using Grassroots.Silo.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// Bulk imports of what branches and county federations kept on paper or in Excel: JSON or CSV (UTF-8 or GB18030, Chinese
+/// or API column names), up to 16 MiB a request. Each row is stored as its single PUT would be, with the same rules and the
+/// same key scope; rows the service refuses are reported by line or index and field while the others are stored. The body
+/// is spooled to a temporary file (never held in memory) and read once to check it can be imported at all, so a body that
+/// cannot (malformed JSON, a header without the required columns, no rows) is a 400 with nothing stored.
+/// </summary>
+public static class ImportsApi
+{
+    public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("imports").WithTags("Imports");
+        group.MapPost("", PostImportAsync).WithName("PostImport")
+            .WithSummary("Imports records from JSON or CSV; with async=true as a job that survives restarts (202).")
+            .WithDescription("JSON: {studySessions, honoreeTalks, publicity}, each row the body of its PUT plus branchId and id. " +
+                "CSV (text/csv, one kind per file, ?type=): a header naming the fields by their API names (attendees.total) or in " +
+                "Chinese (参与人次), UTF-8 with or without BOM or GB18030. Rows go through the same checks as single PUTs; the answer " +
+                "counts imported, updated, unchanged and rejected rows and lists why rows were rejected, by CSV line or JSON index " +
+                "and field. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
+            .Accepts<ImportBody>("application/json", "text/csv")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The CSV body is text, whatever the JSON rows look like.
+                if (operation.RequestBody?.Content is { } content && content.ContainsKey("text/csv"))
+                    content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                return Task.CompletedTask;
+            })
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("{importId}", GetImportAsync).WithName("GetImport")
+            .WithSummary("An import job's state (queued, running, done, failed), its counts so far and its conflicts.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<ImportResult>, Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> PostImportAsync(
+        [Flag] string? dryRun, [Flag] string? async, [OneOf(typeof(ImportKinds), nameof(ImportKinds.TypeNames))] string? type,
+        Importer importer, ImportUploads uploads, IGrainFactory grains, IOptions<JsonOptions> json, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        ImportFormat? format;
+        try
+        {
+            format = ImportFormat.From(context.Request.ContentType, type.Given());
+        }
+        catch (ImportFormatException e)
+        {
+            return Invalid(e);
+        }
+        if (format is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "An import is JSON (application/json) or CSV (text/csv with ?type=).");
+
+        await using var upload = await ImportUpload.SpoolAsync(context.Request.Body, cancellationToken);
+        ImportShape shape;
+        try
+        {
+            shape = await ImportShape.CheckAsync(upload.Open, format, json.Value.SerializerOptions, cancellationToken);
+        }
+        catch (ImportFormatException e)
+        {
+            return Invalid(e);
+        }
+
+        var dry = dryRun == "true";
+        if (async == "true")
+        {
+            var importId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            await using (var body = upload.Open()) await uploads.StoreAsync(importId, body, cancellationToken);
+            var holder = KeyHolder.From(context.User)!;
+            await grains.GetGrain<IImportJobGrain>(importId).StartAsync(
+                new ImportJobSpec(shape.Format.ToString(), dry, Caller.Actor(context), holder.KeyId, holder.Role, holder.Scope, shape.Rows));
+            return TypedResults.Accepted($"/api/imports/{importId}", new ImportAccepted(importId));
+        }
+
+        await using var rows = upload.Open();
+        return TypedResults.Ok(await importer.RunAsync(
+            ImportShape.ReadRows(rows, shape.Format, json.Value.SerializerOptions, parse: true, cancellationToken),
+            new ImportRun(dry, Caller.Actor(context), context.User), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ImportJobResponse>, ProblemHttpResult>> GetImportAsync(
+        [Id] string importId, IGrainFactory grains, Access access, RegionDirectory regions, HttpContext context)
+    {
+        if (await grains.GetGrain<IImportJobGrain>(importId).GetAsync() is not { } job)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No import has the id '{importId}'.");
+        if (!await MayReadAsync(context, job.Spec, access, regions)) return Access.Refused();
+        var r = job.Result;
+        return TypedResults.Ok(new ImportJobResponse(importId, job.State, r.DryRun, r.RowsRead, r.Imported, r.Updated, r.Unchanged,
+            r.Rejected, r.Conflicts, job.CreatedAt, job.StartedAt, job.FinishedAt) { RowsTotal = job.Spec.Rows, Error = job.Error });
+    }
+
+    /// <summary>hq, the key that imported, a key of the same scope, or a region-admin above that scope.</summary>
+    private static async Task<bool> MayReadAsync(HttpContext context, ImportJobSpec spec, Access access, RegionDirectory regions) =>
+        KeyHolder.From(context.User) switch
+        {
+            { Role: Roles.Hq } => true,
+            { } caller when caller.KeyId == spec.KeyId || (caller.Role == spec.Role && caller.Scope == spec.Scope) => true,
+            { Role: Roles.RegionAdmin } admin => await access.ScopeRegionAsync(spec.Role, spec.Scope) is { } region
+                && regions.IsWithin(region, admin.Scope),
+            _ => false,
+        };
+
+    private static ValidationProblem Invalid(ImportFormatException e) => new Validator().Fail(e.Field, e.Message).AsValidationProblem();
+}

@@ -1,0 +1,151 @@
+using Grassroots.Domain.Caching;
+using System.Globalization;
+using CsvHelper;
+using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Regions;
+using Grassroots.Silo.Security;
+using Grassroots.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// Tables headquarters forwards: the provinces' figures (read from the national rollup grain, never recounted) and the
+/// branches of a region that have not reported in a campaign (the region's branch list, filtered). CSV files are UTF-8 with
+/// a byte order mark and Chinese headers, so that Excel opens them as they are; a cell that would start a formula is
+/// escaped. Scoped like rollups. The honoree ranking is HonoreeLeaderboardApi; figures over time are the rollup series.
+/// </summary>
+public static class ReportsApi
+{
+    public const string CsvType = "text/csv; charset=utf-8";
+
+    /// <summary>The figures' columns, as the dashboard's own CSV names them.</summary>
+    public static readonly string[] FigureHeaders =
+        ["学习场次", "参与人次", "一线职工人次", "青年职工人次", "女职工人次", "劳模宣讲场次", "宣讲现场受众", "线上观看", "宣传报道篇数", "宣传传播量",
+         "已开展基层工会", "已登记基层工会", "覆盖率"];
+
+    public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
+    {
+        var reports = api.MapGroup("reports").WithTags("Reports");
+        reports.MapGet("provinces.csv", GetProvincesCsvAsync).WithName("GetProvincesCsv")
+            .WithSummary("One row per province with the campaign's figures (records dated from..to), and the national total; CSV for Excel.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+        reports.MapGet("inactive-branches", GetInactiveBranchesAsync).WithName("GetInactiveBranches")
+            .WithSummary("Registered branches of a region with no record in the campaign (who has not reported), a page at a time.");
+        reports.MapGet("inactive-branches.csv", GetInactiveBranchesCsvAsync).WithName("GetInactiveBranchesCsv")
+            .WithSummary("The same list as CSV for Excel, every branch (or one page when page is given).")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+        return api;
+    }
+
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesCsvAsync(
+        [Id(Required = true)] string? campaignId, [Date] string? from, [Date] string? to, IGrainFactory grains, CampaignDirectory campaigns,
+        RegionDirectory regions, Access access, HttpContext context)
+    {
+        var v = new Validator();
+        var (first, last) = (from.AsDate(), to.AsDate());
+        v.Period(first, last);
+        await v.CampaignAsync(campaigns, campaignId);
+        if (!v.IsValid) return v.AsValidationProblem();
+        if (!access.CanReadRegion(context.User, RegionDirectory.National)) return Access.Refused();
+
+        var view = await grains.GetGrain<IRegionRollupGrain>(RegionDirectory.National).GetRollupAsync(campaignId!, first, last);
+        var names = regions.Children(RegionDirectory.National).ToDictionary(c => c.Code, c => c.Name);
+        return Csv($"provinces-{campaignId}.csv", ["省份代码", "省份", .. FigureHeaders],
+            [.. view.Children.Select(c => Figures(c.Code, names[c.Code], c.Totals)), Figures(RegionDirectory.National, "全国合计", view.Totals)]);
+    }
+
+    private static async Task<Results<Ok<InactiveBranchesReport>, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesAsync(
+        [RegionCode(National = true)] string? regionCode, [Id(Required = true)] string? campaignId, [Whole(1, int.MaxValue)] string? page,
+        [Whole(1, BranchesApi.MaxPageSize)] string? pageSize, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
+        HttpContext context, CancellationToken cancellationToken)
+    {
+        var code = regionCode.Given() ?? RegionDirectory.National;
+        switch (await CheckAsync(code, campaignId, campaigns, regions, access, context))
+        {
+            case NotFound n: return n;
+            case ValidationProblem p: return p;
+            case ProblemHttpResult r: return r;
+        }
+        var branches = await BranchesApi.PageAsync(database, regions, code, campaignId, false, page.AsNumber() ?? 1,
+            pageSize.AsNumber() ?? BranchesApi.DefaultPageSize, cancellationToken);
+        return TypedResults.Ok(new InactiveBranchesReport(code, campaignId!, branches.Page, branches.PageSize, branches.Total,
+            [.. branches.Items.Select(b => Inactive(b, regions))]));
+    }
+
+    private static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesCsvAsync(
+        [RegionCode(National = true)] string? regionCode, [Id(Required = true)] string? campaignId, [Whole(1, int.MaxValue)] string? page,
+        [Whole(1, BranchesApi.MaxPageSize)] string? pageSize, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
+        HttpContext context)
+    {
+        var code = regionCode.Given() ?? RegionDirectory.National;
+        switch (await CheckAsync(code, campaignId, campaigns, regions, access, context))
+        {
+            case NotFound n: return n;
+            case ValidationProblem p: return p;
+            case ProblemHttpResult r: return r;
+        }
+        var size = pageSize.AsNumber() ?? BranchesApi.MaxPageSize;
+        // Without a page, every page in turn: the file is written as it is read, never held whole.
+        return TypedResults.Stream(async body =>
+        {
+            await using var csv = CsvFile(body, ["基层工会编号", "名称", "县级地区代码", "县（区）", "市", "省", "会员人数", "类型"]);
+            for (var number = page.AsNumber() ?? 1; ; number++)
+            {
+                var branches = await BranchesApi.PageAsync(database, regions, code, campaignId, false, number, size, context.RequestAborted);
+                foreach (var b in branches.Items.Select(b => Inactive(b, regions)))
+                    await csv.WriteRecordAsync([b.Id, b.Name, b.RegionCode, b.CountyName, b.CityName, b.ProvinceName,
+                        b.MemberCount.ToString(CultureInfo.InvariantCulture), b.Kind], context.RequestAborted);
+                if (page is not null || (long)number * size >= branches.Total) break;
+            }
+        }, CsvType, $"inactive-branches-{code}-{campaignId}.csv");
+    }
+
+    /// <summary>The region exists (404), the campaign too (400), and the key may read the region (403).</summary>
+    private static async Task<IResult?> CheckAsync(string code, string? campaignId, CampaignDirectory campaigns, RegionDirectory regions,
+        Access access, HttpContext context)
+    {
+        if (regions.Find(code) is null) return TypedResults.NotFound();
+        var v = new Validator();
+        await v.CampaignAsync(campaigns, campaignId);
+        if (!v.IsValid) return v.AsValidationProblem();
+        return access.CanReadRegion(context.User, code) ? null : Access.Refused();
+    }
+
+    private static InactiveBranch Inactive(BranchListItem b, RegionDirectory regions)
+    {
+        var chain = regions.Chain(b.RegionCode).Select(regions.Find).ToList();
+        string? NameAt(RegionLevel level) => chain.FirstOrDefault(r => r?.Level == level)?.Name;
+        return new InactiveBranch(b.Id, b.Name, b.RegionCode, NameAt(RegionLevel.County), NameAt(RegionLevel.City), NameAt(RegionLevel.Province),
+            b.MemberCount, b.Kind);
+    }
+
+    private static string?[] Figures(string code, string name, Totals t) =>
+    [
+        code, name, .. new[] { t.StudySessions, t.Attendance, t.Frontline, t.Youth, t.Women, t.HonoreeTalks, t.TalkAudience, t.OnlineViews,
+            t.PublicityItems, t.PublicityReach, t.ActiveBranches, t.RegisteredBranches }.Select(n => n.ToString(CultureInfo.InvariantCulture)),
+        t.Coverage.ToString("0.####", CultureInfo.InvariantCulture),
+    ];
+
+    private static PushStreamHttpResult Csv(string fileName, string[] header, IReadOnlyList<string?[]> rows) => TypedResults.Stream(async body =>
+    {
+        await using var csv = CsvFile(body, header);
+        foreach (var row in rows) await csv.WriteRecordAsync(row);
+    }, CsvType, fileName);
+
+    /// <summary>A CSV file for Excel: UTF-8 with a byte order mark (so the Chinese reads right), CRLF, formulas escaped.</summary>
+    private static CsvWriter CsvFile(Stream body, string[] header)
+    {
+        var csv = CsvWriter.Create(body, new CsvWriterOptions { WriteByteOrderMark = true, Injection = CsvInjection.Escape }, leaveOpen: true);
+        csv.WriteRecord(header);
+        return csv;
+    }
+}
+
+/// <summary>The branches of a region that have not reported in a campaign: registered, with no non-voided record of it.</summary>
+public sealed record InactiveBranchesReport(string RegionCode, string CampaignId, int Page, int PageSize, long Total,
+    IReadOnlyList<InactiveBranch> Items);
+
+public sealed record InactiveBranch(string Id, string Name, string RegionCode, string? CountyName, string? CityName, string? ProvinceName,
+    int MemberCount, string? Kind);

@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CsvHelper;
+using Grassroots.Silo.Apis;
+using Grassroots.Silo.Imports;
+using Spectre.Console;
+
+namespace Grassroots.Silo.Commands;
+
+/// <summary>
+/// <c>import FILE --url URL --key KEY [--type study-sessions|honoree-talks|publicity] [--dry-run]</c>: uploads a CSV or
+/// JSON file of any size to a running service, <see cref="ChunkRows"/> rows (at most <see cref="ChunkBytes"/>) per
+/// <c>POST /api/imports</c>, with a progress bar on standard error, and prints the summary on standard output, each
+/// rejected row named by its line (CSV) or index (JSON) in the file. Exit status: 0 when every row was stored (or, dry,
+/// would be), 1 when rows were rejected, 2 for a usage error, 3 when the service refused a chunk or could not be reached.
+/// </summary>
+public sealed class ImportCommand(TextWriter output, TextWriter error)
+{
+    public const int ChunkRows = 5_000;
+    public const int ChunkBytes = 8 << 20;
+    private const int ListedConflicts = 20;
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        if (Options.Parse(args) is not { } options)
+        {
+            error.WriteLine("usage: Grassroots.Silo import FILE --url URL --key KEY [--type study-sessions|honoree-talks|publicity] [--dry-run]");
+            return 2;
+        }
+        if (!File.Exists(options.File))
+        {
+            error.WriteLine($"No file {options.File}.");
+            return 2;
+        }
+        using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
+        var totals = new Totals();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        try
+        {
+            await console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                    new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask(Path.GetFileName(options.File), maxValue: new FileInfo(options.File).Length);
+                    await foreach (var (chunk, locate, read) in Chunks(options))
+                    {
+                        totals.Add(await SendAsync(http, chunk, options), locate);
+                        task.Value = read;
+                    }
+                    task.Value = task.MaxValue;
+                });
+        }
+        catch (ImportFormatException e)
+        {
+            error.WriteLine($"{options.File} cannot be imported: {e.Field}: {e.Message}");
+            return 3;
+        }
+        catch (ChunkRefusedException e)
+        {
+            Summarize(totals, options);
+            error.WriteLine($"The service refused a chunk ({e.Message}); the chunks before it were imported. Importing the file again is safe.");
+            return 3;
+        }
+        catch (HttpRequestException e)
+        {
+            Summarize(totals, options);
+            error.WriteLine($"The service at {options.Url} could not be reached: {e.Message}. Importing the file again is safe.");
+            return 3;
+        }
+        Summarize(totals, options);
+        return totals.Rejected > 0 ? 1 : 0;
+    }
+
+    /// <summary>The file as request bodies, each with where its rows are in the file, and how far into the file it reaches.</summary>
+    private static async IAsyncEnumerable<(HttpContent Body, Func<ImportConflict, ImportConflict> Locate, long Read)> Chunks(Options options)
+    {
+        await using var file = File.OpenRead(options.File);
+        if (options.Type is null)
+        {
+            var reader = new JsonImportReader(file, JsonSerializerOptions.Web);
+            var sections = ImportKinds.All.ToDictionary(k => k, _ => new List<byte[]>());
+            var indexes = ImportKinds.All.ToDictionary(k => k, _ => new List<long>()); // each row's index in its list in the file
+            var (rows, bytes) = (0, 0L);
+            await foreach (var (kind, index, json) in reader.ReadRawAsync())
+            {
+                sections[kind].Add(json);
+                indexes[kind].Add(index);
+                (rows, bytes) = (rows + 1, bytes + json.Length);
+                if (rows < ChunkRows && bytes < ChunkBytes) continue;
+                yield return (JsonChunk(sections), Locator(indexes), file.Position);
+                foreach (var kind2 in ImportKinds.All) (sections[kind2], indexes[kind2]) = ([], []);
+                (rows, bytes) = (0, 0);
+            }
+            if (rows > 0) yield return (JsonChunk(sections), Locator(indexes), file.Length);
+            yield break;
+        }
+
+        var kindOfFile = ImportKinds.Named(options.Type);
+        Encoding encoding;
+        await using (var probe = File.OpenRead(options.File))
+            encoding = await ImportShape.EncodingOfAsync(probe, CancellationToken.None);
+        await using var csv = CsvReader.Create(file, new CsvReaderOptions { Encoding = encoding, TrimWhitespace = true, DetectSeparatorHint = true },
+            leaveOpen: true);
+        await csv.ReadHeaderAsync();
+        var header = csv.Headers.Select(h => h.TrimStart('\uFEFF')).ToArray();
+        CsvImportReader.MapHeader(header, kindOfFile); // refuses a header without the required columns before anything is sent
+        var (buffer, writer, lines) = NewCsvChunk(header);
+        while (await csv.ReadAsync())
+        {
+            writer.WriteRecord([.. Enumerable.Range(0, csv.FieldCount).Select(csv.GetString)]);
+            lines.Add(csv.RowNumber + 1);
+            if (lines.Count < ChunkRows && buffer.Length < ChunkBytes) continue;
+            yield return (CsvContent(buffer, writer), Locator(lines), file.Position);
+            (buffer, writer, lines) = NewCsvChunk(header);
+        }
+        if (lines.Count > 0) yield return (CsvContent(buffer, writer), Locator(lines), file.Length);
+    }
+
+    /// <summary>A chunk's line 2 is its first row, at the file line noted for it.</summary>
+    private static Func<ImportConflict, ImportConflict> Locator(List<long> lines) => c => c.Line is { } line ? c with { Line = lines[(int)line - 2] } : c;
+
+    /// <summary>A chunk's rows of each list are, in order, the rows noted for that list.</summary>
+    private static Func<ImportConflict, ImportConflict> Locator(Dictionary<ImportKind, List<long>> indexes)
+    {
+        var copy = indexes.ToDictionary(i => i.Key.Type, i => i.Value);
+        return c => c.Index is { } index ? c with { Index = copy[c.Type][(int)index] } : c;
+    }
+
+    private static HttpContent JsonChunk(Dictionary<ImportKind, List<byte[]>> sections)
+    {
+        var body = new MemoryStream();
+        body.Write("{"u8);
+        var first = true;
+        foreach (var (kind, rows) in sections.Where(s => s.Value.Count > 0))
+        {
+            if (!first) body.Write(","u8);
+            first = false;
+            body.Write(Encoding.UTF8.GetBytes($"\"{kind.JsonName}\":["));
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (i > 0) body.Write(","u8);
+                body.Write(rows[i]);
+            }
+            body.Write("]"u8);
+        }
+        body.Write("}"u8);
+        var content = new ByteArrayContent(body.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static (MemoryStream, CsvWriter, List<long>) NewCsvChunk(string[] header)
+    {
+        var buffer = new MemoryStream();
+        var writer = CsvWriter.Create(buffer, new CsvWriterOptions(), leaveOpen: true);
+        writer.WriteRecord(header);
+        return (buffer, writer, []);
+    }
+
+    private static HttpContent CsvContent(MemoryStream buffer, CsvWriter writer)
+    {
+        writer.Dispose();
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static async Task<ImportResult> SendAsync(HttpClient http, HttpContent chunk, Options options)
+    {
+        var query = new List<string>();
+        if (options.Type is { } type) query.Add($"type={Uri.EscapeDataString(type)}");
+        if (options.DryRun) query.Add("dryRun=true");
+        using var response = await http.PostAsync("/api/imports" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), chunk);
+        if (!response.IsSuccessStatusCode)
+            throw new ChunkRefusedException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<ImportResult>(JsonSerializerOptions.Web))!;
+    }
+
+    private void Summarize(Totals totals, Options options)
+    {
+        output.WriteLine($"{(options.DryRun ? "Dry run (nothing stored): " : "")}{totals.Read:N0} rows read: {totals.Imported:N0} imported, " +
+            $"{totals.Updated:N0} updated, {totals.Unchanged:N0} unchanged, {totals.Rejected:N0} rejected.");
+        foreach (var c in totals.Conflicts.Take(ListedConflicts))
+            output.WriteLine($"  {(c.Line is { } line ? $"line {line}" : $"{c.Type} [{c.Index}]")}: {c.Field}: {c.Message}");
+        if (totals.Conflicts.Count > ListedConflicts) output.WriteLine($"  … and {totals.Conflicts.Count - ListedConflicts:N0} more listed by the service.");
+    }
+
+    private sealed class ChunkRefusedException(string message) : Exception(message);
+
+    private sealed class Totals
+    {
+        public long Read, Imported, Updated, Unchanged, Rejected;
+        public List<ImportConflict> Conflicts { get; } = [];
+
+        /// <summary>Adds a chunk's counts; its conflicts' lines and indexes become the file's.</summary>
+        public void Add(ImportResult result, Func<ImportConflict, ImportConflict> locate)
+        {
+            (Read, Imported, Updated, Unchanged, Rejected) =
+                (Read + result.RowsRead, Imported + result.Imported, Updated + result.Updated, Unchanged + result.Unchanged, Rejected + result.Rejected);
+            Conflicts.AddRange(result.Conflicts.Select(locate));
+        }
+    }
+
+    private sealed record Options(string File, string Url, string Key, string? Type, bool DryRun)
+    {
+        public static Options? Parse(string[] args)
+        {
+            if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)) return null;
+            string? url = null, key = null, type = null;
+            var dry = false;
+            for (var i = 1; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--url" when i + 1 < args.Length: url = args[++i]; break;
+                    case "--key" when i + 1 < args.Length: key = args[++i]; break;
+                    case "--type" when i + 1 < args.Length: type = args[++i]; break;
+                    case "--dry-run": dry = true; break;
+                    default: return null;
+                }
+            }
+            if (type is not null && !ImportKinds.TypeNames.Contains(type)) return null;
+            if (type is null && args[0].EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return null; // CSV names its kind
+            return url is null || key is null ? null : new Options(args[0], url, key, type, dry);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text;
+using Microsoft.Net.Http.Headers;
+
+namespace Grassroots.Silo.Imports;
+
+/// <summary>A body that cannot be read as an import at all (not JSON, no header, no rows…): answered 400, nothing stored.</summary>
+public sealed class ImportFormatException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>
+/// What an import body is: JSON, or CSV of one kind of record in UTF-8 (with or without a byte order mark) or GB18030,
+/// which is what Excel on a Chinese Windows saves as "CSV". A charset in the Content-Type is taken at its word; without
+/// one, a CSV body that is not valid UTF-8 throughout is read as GB18030.
+/// </summary>
+public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encoding)
+{
+    public static readonly string[] CsvMediaTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
+
+    public static readonly Encoding Gb18030;
+
+    static ImportFormat()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        Gb18030 = Encoding.GetEncoding("GB18030");
+    }
+
+    /// <summary>The format a request declares; null when its Content-Type is neither JSON nor CSV (415).</summary>
+    public static ImportFormat? From(string? contentType, string? type)
+    {
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media)) return null;
+        var mediaType = media.MediaType.Value?.ToLowerInvariant();
+        if (mediaType == "application/json") return new ImportFormat(false, null, null);
+        if (!CsvMediaTypes.Contains(mediaType)) return null;
+        var kind = type is null ? null : ImportKinds.Named(type);
+        if (kind is null) throw new ImportFormatException("type", "Is required for CSV: study-sessions, honoree-talks or publicity.");
+        return new ImportFormat(true, kind, media.Charset.HasValue ? EncodingNamed(media.Charset.Value!) : null);
+    }
+
+    /// <summary>The same format with its CSV encoding decided (see <see cref="ImportShape"/>).</summary>
+    public ImportFormat WithEncoding(Encoding encoding) => this with { Encoding = encoding };
+
+    /// <summary>As stored with an import job: "json", or "csv:type:encoding".</summary>
+    public override string ToString() => IsCsv ? $"csv:{Kind!.Type}:{Encoding?.WebName ?? "auto"}" : "json";
+
+    public static ImportFormat Parse(string text)
+    {
+        if (text == "json") return new ImportFormat(false, null, null);
+        var parts = text.Split(':');
+        return new ImportFormat(true, ImportKinds.Named(parts[1]), parts[2] == "auto" ? null : EncodingNamed(parts[2]));
+    }
+
+    private static Encoding EncodingNamed(string charset) => charset.Trim('"').ToLowerInvariant() switch
+    {
+        "utf-8" or "utf8" => new UTF8Encoding(false),
+        "gb18030" or "gbk" or "gb2312" => Gb18030,
+        var other => throw new ImportFormatException("Content-Type", $"charset={other} is not supported; send UTF-8 or GB18030."),
+    };
+}

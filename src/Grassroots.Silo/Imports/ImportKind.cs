@@ -1,0 +1,179 @@
+using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Model;
+using Grassroots.Silo.Apis;
+
+namespace Grassroots.Silo.Imports;
+
+/// <summary>
+/// One kind of record an import carries: its name in <c>?type=</c> and in a JSON body, its row type (the PUT's request
+/// plus branchId and id, so the same field rules apply), the extra checks and mapping of its PUT endpoint, its CSV columns
+/// and how a record of it is stored through its grain.
+/// </summary>
+public abstract class ImportKind
+{
+    /// <summary>As in ?type= and the record path: study-sessions, honoree-talks, publicity.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>The list of a JSON import body holding rows of this kind.</summary>
+    public abstract string JsonName { get; }
+
+    public abstract Type RowType { get; }
+
+    /// <summary>The CSV columns: each field of the row, nested ones flattened ("attendees.total"), with its Chinese headers.</summary>
+    public abstract IReadOnlyList<ImportColumn> Columns { get; }
+
+    /// <summary>A new, empty row, filled from CSV cells by <see cref="ImportColumn.Set"/>.</summary>
+    public abstract object NewRow();
+
+    /// <summary>What the PUT endpoint checks beyond single-field rules (e.g. no part of the attendance over its total).</summary>
+    public abstract void Check(object row, Validator validator);
+
+    public abstract RecordData ToRecord(object row);
+
+    /// <summary>A field named by the grain, as the row names it (an honoree's position in the list sent).</summary>
+    public virtual string Field(object row, RecordData data, string field) => field;
+
+    /// <summary>Stores the record through its grain, as the PUT endpoint does.</summary>
+    public abstract Task<RecordSaved> PutAsync(IGrainFactory grains, string branchId, string recordId, RecordData data, string actor);
+}
+
+/// <summary>A CSV column: the row's field (a JSON path) and the headers that name it, the API's field name first.</summary>
+public sealed class ImportColumn(string field, IReadOnlyList<string> headers, Type valueType, Action<object, object?> set)
+{
+    public string Field { get; } = field;
+    public IReadOnlyList<string> Headers { get; } = headers;
+
+    /// <summary>string, int, DateOnly, or a list of ids.</summary>
+    public Type ValueType { get; } = valueType;
+
+    public bool Required { get; init; }
+
+    /// <summary>Sets the field of a row being read; an empty cell sets nothing, as a field left out of JSON.</summary>
+    public void Set(object row, object? value)
+    {
+        if (value is not null) set(row, value);
+    }
+}
+
+internal sealed class ImportKind<TRow, TRequest, TData, TGrain>(
+    string type, string jsonName, IReadOnlyDictionary<string, string[]> chineseHeaders,
+    Action<TRequest, Validator> check, Func<TRequest, TData> toRecord, Func<TRequest, TData, string, string?>? field = null) : ImportKind
+    where TRow : TRequest, IImportRow, new() where TRequest : class where TData : RecordData where TGrain : IRecordGrain<TData>
+{
+    public override string Type => type;
+    public override string JsonName => jsonName;
+    public override Type RowType => typeof(TRow);
+    public override IReadOnlyList<ImportColumn> Columns { get; } = ImportColumns.Of(typeof(TRow), chineseHeaders);
+    public override object NewRow() => new TRow();
+
+    public override void Check(object row, Validator validator) => check((TRequest)row, validator);
+    public override RecordData ToRecord(object row) => toRecord((TRequest)row);
+    public override string Field(object row, RecordData data, string name) => field?.Invoke((TRequest)row, (TData)data, name) ?? name;
+
+    public override async Task<RecordSaved> PutAsync(IGrainFactory grains, string branchId, string recordId, RecordData data, string actor) =>
+        await grains.GetGrain<TGrain>($"{branchId}/{recordId}").PutAsync((TData)data, actor);
+}
+
+/// <summary>The three kinds, by the names clients use.</summary>
+public static class ImportKinds
+{
+    private static readonly Dictionary<string, string[]> Shared = new()
+    {
+        ["branchId"] = ["基层工会编号", "工会编号"],
+        ["id"] = ["记录编号", "编号"],
+        ["campaignId"] = ["活动编号"],
+        ["onlineViews"] = ["线上观看", "线上观看人次"],
+    };
+
+    public static readonly ImportKind StudySessions = new ImportKind<StudySessionImportRow, StudySessionRequest, StudySession, IStudySessionGrain>(
+        "study-sessions", "studySessions", With(new()
+        {
+            ["title"] = ["标题", "主题"],
+            ["heldOn"] = ["日期", "举办日期"],
+            ["format"] = ["形式"],
+            ["kind"] = ["类型"],
+            ["attendees.total"] = ["参与人次"],
+            ["attendees.frontline"] = ["一线职工人次", "一线职工"],
+            ["attendees.youth"] = ["青年职工人次", "青年职工"],
+            ["attendees.women"] = ["女职工人次", "女职工"],
+            ["notes"] = ["备注"],
+        }), StudySessionsApi.Check, StudySessionsApi.ToRecord);
+
+    public static readonly ImportKind HonoreeTalks = new ImportKind<HonoreeTalkImportRow, HonoreeTalkRequest, HonoreeTalk, IHonoreeTalkGrain>(
+        "honoree-talks", "honoreeTalks", With(new()
+        {
+            ["honoreeIds"] = ["劳模编号"],
+            ["title"] = ["标题", "主题"],
+            ["heldOn"] = ["日期", "宣讲日期"],
+            ["venue"] = ["场所", "宣讲场所"],
+            ["format"] = ["形式"],
+            ["audience"] = ["现场受众", "现场受众人次"],
+        }), (_, _) => { }, HonoreeTalksApi.ToRecord, HonoreeTalksApi.SentField);
+
+    public static readonly ImportKind Publicity = new ImportKind<PublicityImportRow, PublicityRequest, PublicityItem, IPublicityItemGrain>(
+        "publicity", "publicity", With(new()
+        {
+            ["channel"] = ["渠道"],
+            ["outlet"] = ["媒体", "刊发媒体"],
+            ["title"] = ["标题"],
+            ["url"] = ["链接", "网址"],
+            ["publishedOn"] = ["日期", "发布日期"],
+            ["reach"] = ["传播量", "阅读量"],
+        }), (_, _) => { }, PublicityApi.ToRecord);
+
+    public static readonly IReadOnlyList<ImportKind> All = [StudySessions, HonoreeTalks, Publicity];
+
+    /// <summary>The values of ?type=, for its rule.</summary>
+    public static IReadOnlyCollection<string> TypeNames { get; } = [.. All.Select(k => k.Type)];
+
+    public static ImportKind Named(string type) => All.Single(k => k.Type == type);
+
+    private static Dictionary<string, string[]> With(Dictionary<string, string[]> own)
+    {
+        foreach (var (field, headers) in Shared) own.TryAdd(field, headers);
+        return own;
+    }
+}
+
+/// <summary>The CSV columns of a row type, made from its properties and their rules (so a new field is a new column).</summary>
+internal static class ImportColumns
+{
+    public static IReadOnlyList<ImportColumn> Of(Type rowType, IReadOnlyDictionary<string, string[]> chinese)
+    {
+        var columns = new List<ImportColumn>();
+        Add(rowType, "", row => row, columns, chinese);
+        // Key columns first, in the order a person reads a sheet.
+        return [.. columns.OrderBy(c => c.Field switch { "branchId" => 0, "id" => 1, _ => 2 })];
+    }
+
+    /// <param name="owner">The object of <paramref name="type"/> within a row, made when a column first sets one of its values.</param>
+    private static void Add(Type type, string prefix, Func<object, object> owner, List<ImportColumn> columns,
+        IReadOnlyDictionary<string, string[]> chinese)
+    {
+        foreach (var (property, name, rule) in FieldValidation.RulesOf(type))
+        {
+            var field = prefix + name;
+            if (rule is NestedAttribute)
+            {
+                // Positional records' properties are init-only, which reflection may still set while the row is being built.
+                Add(property.PropertyType, field + ".", row =>
+                {
+                    var parent = owner(row);
+                    if (property.GetValue(parent) is not { } nested)
+                        property.SetValue(parent, nested = Empty(property.PropertyType));
+                    return nested;
+                }, columns, chinese);
+                continue;
+            }
+            var valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            columns.Add(new ImportColumn(field, [field, .. chinese.GetValueOrDefault(field) ?? []], valueType,
+                (row, value) => property.SetValue(owner(row), value)) { Required = rule.Required });
+        }
+    }
+
+    private static object Empty(Type positional)
+    {
+        var constructor = positional.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        return constructor.Invoke(new object?[constructor.GetParameters().Length]);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Grassroots.Silo.Imports;
+
+/// <summary>
+/// An import body spooled to a temporary file as it arrives (up to 16 MiB, never held in memory), so that it can be read
+/// twice: once to check its shape — JSON or CSV that can be read to the end, its encoding, at least one row — and answer
+/// 400 with nothing stored when it cannot, then once to import its rows. The file is deleted when disposed.
+/// </summary>
+public sealed class ImportUpload : IAsyncDisposable
+{
+    private readonly FileStream _file;
+
+    private ImportUpload(FileStream file) => _file = file;
+
+    public long Length => _file.Length;
+
+    public static async Task<ImportUpload> SpoolAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"grassroots-import-{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 64 << 10,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // records are not for others
+        var file = new FileStream(path, options);
+        try
+        {
+            await body.CopyToAsync(file, 64 << 10, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+            return new ImportUpload(file);
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The body from its start; one reader at a time.</summary>
+    public Stream Open()
+    {
+        _file.Position = 0;
+        return new NonClosing(_file);
+    }
+
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
+
+    /// <summary>The file, read through, left open for the next reading.</summary>
+    private sealed class NonClosing(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.ReadAsync(buffer, offset, count, cancellationToken);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>What the first reading of a body found: its format with the CSV encoding decided, and how many rows it holds.</summary>
+public sealed record ImportShape(ImportFormat Format, long Rows)
+{
+    /// <summary>Reads the whole body once; throws <see cref="ImportFormatException"/> when it cannot be imported.</summary>
+    public static async Task<ImportShape> CheckAsync(Func<Stream> open, ImportFormat format, JsonSerializerOptions json,
+        CancellationToken cancellationToken)
+    {
+        if (format.IsCsv && format.Encoding is null)
+        {
+            await using var stream = open();
+            format = format.WithEncoding(await EncodingOfAsync(stream, cancellationToken));
+        }
+        long rows = 0;
+        await using (var stream = open())
+        {
+            await foreach (var _ in ReadRows(stream, format, json, parse: false, cancellationToken)) rows++;
+        }
+        if (rows == 0) throw new ImportFormatException("body", "The body holds no rows.");
+        return new ImportShape(format, rows);
+    }
+
+    /// <summary>The rows of a body of a known shape, numbered from 0 in the order they appear.</summary>
+    public static async IAsyncEnumerable<ReadRow> ReadRows(Stream body, ImportFormat format, JsonSerializerOptions json, bool parse,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rows = format.IsCsv
+            ? new CsvImportReader(body, format.Kind!, format.Encoding!).ReadAsync(cancellationToken)
+            : new JsonImportReader(body, json).ReadAsync(parse, cancellationToken);
+        long ordinal = 0;
+        await foreach (var row in rows) yield return row with { Ordinal = ordinal++ };
+    }
+
+    /// <summary>UTF-8 when the whole stream is (a byte order mark is UTF-8 too); GB18030 otherwise.</summary>
+    public static async Task<Encoding> EncodingOfAsync(Stream stream, CancellationToken cancellationToken) =>
+        await IsUtf8Async(stream, cancellationToken) ? new UTF8Encoding(false) : ImportFormat.Gb18030;
+
+    private static async Task<bool> IsUtf8Async(Stream stream, CancellationToken cancellationToken)
+    {
+        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        var buffer = new byte[64 << 10];
+        var chars = new char[buffer.Length + 4];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0) decoder.GetChars(buffer, 0, read, chars, 0, flush: false);
+            decoder.GetChars([], 0, 0, chars, 0, flush: true);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+}
