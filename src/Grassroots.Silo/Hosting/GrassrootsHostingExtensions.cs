@@ -18,6 +18,7 @@ public static class GrassrootsHostingExtensions
         builder.AddGrassrootsSecurity();
         services.AddHostedService<DemoDataLoader>();
         services.AddSingleton<Draining>();
+        services.AddHostedService(sp => sp.GetRequiredService<Draining>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiProblems>();
