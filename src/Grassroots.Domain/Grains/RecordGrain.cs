@@ -81,6 +81,7 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, TimePro
     {
         await Branch.CommitRecordChangeAsync(new RecordChange(before, after, actor, action));
         _record = after;
+        RecordsIngested.Add(kind, action);
     }
 
     /// <summary>After a conflict the branch's picture may be behind too: read the row itself.</summary>

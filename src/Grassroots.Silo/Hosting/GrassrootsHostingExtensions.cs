@@ -40,6 +40,7 @@ public static class GrassrootsHostingExtensions
 
     public static WebApplication MapGrassroots(this WebApplication app)
     {
+        app.UseGrassrootsTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimits>();
