@@ -63,7 +63,7 @@ silo_env() {
   echo "ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 Storage__Provider=Postgres Storage__ConnectionString=$connection" \
     "Storage__Shard=silo-$i Cluster__ClusterId=grassroots-local Cluster__ServiceId=grassroots" \
     "Cluster__SiloPort=$((silo_port + i)) Cluster__GatewayPort=$((gateway_port + i)) Cluster__AdvertisedAddress=127.0.0.1" \
-    "Cluster__DrainDelay=00:00:02 Demo__Load=false Logging__Console__FormatterOptions__IncludeScopes=true"
+    "Cluster__DrainDelay=00:00:02 Demo__Load=false Telemetry__Prometheus=true Logging__Console__FormatterOptions__IncludeScopes=true"
 }
 
 content_root() { # a published app carries its wwwroot; a build output serves the project's
