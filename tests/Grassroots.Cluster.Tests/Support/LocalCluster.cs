@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Reflection;
+using Grassroots.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -58,8 +57,7 @@ public sealed class LocalCluster : IAsyncLifetime
         if (ClusterFactAttribute.SkipReason is not null) return;
         var dll = Metadata("SiloAssembly");
         if (!File.Exists(dll)) throw new InvalidOperationException($"The service is not built at {dll}; build the solution first.");
-        // Everything below the ephemeral port range, so a restarted PostgreSQL finds its port free.
-        var ports = FreeBlocks(4, Silos + 1);
+        var ports = FreePorts.Blocks(4, Silos + 1);
         (_httpPort, _pgPort) = (ports[0], ports[1]);
         _environment["GRASSROOTS_CLUSTER_DIR"] = _directory;
         _environment["GRASSROOTS_CLUSTER_PORT"] = ports[0].ToString(CultureInfo.InvariantCulture);
@@ -188,33 +186,6 @@ public sealed class LocalCluster : IAsyncLifetime
             }
             if (DateTime.UtcNow >= deadline) throw new TimeoutException($"Waited {limit.TotalSeconds:0} s for {what}.");
             await Task.Delay(100);
-        }
-    }
-
-    /// <summary><paramref name="blocks"/> bases, each with <paramref name="size"/> free ports after it, between 20000 and 32000.</summary>
-    private static int[] FreeBlocks(int blocks, int size)
-    {
-        var random = new Random();
-        var bases = new List<int>();
-        while (bases.Count < blocks)
-        {
-            var candidate = random.Next(200, 320) * 100;
-            if (!bases.Contains(candidate) && Enumerable.Range(candidate, size).All(IsFree)) bases.Add(candidate);
-        }
-        return [.. bases];
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 
