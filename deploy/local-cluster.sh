@@ -105,7 +105,13 @@ start_silo() {
   echo $! > "$dir/silo-$i.pid"
 }
 
-ready() { [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' "http://127.0.0.1:$1/readyz" || true)" = 200 ]; }
+# The status code /readyz answers on a port, or 000 when nothing does (bash's /dev/tcp: no curl needed).
+readyz() {
+  timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf 'GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3 && head -n 1 <&3" 2>/dev/null \
+    | awk '{ print $2 }' | grep . || echo 000
+}
+
+ready() { [ "$(readyz "$1")" = 200 ]; }
 
 wait_ready() {
   local deadline=$((SECONDS + ${GRASSROOTS_CLUSTER_START_TIMEOUT:-180})) i
@@ -185,7 +191,7 @@ status() {
   echo "nginx:      http://127.0.0.1:$http_port  $(running nginx && echo running || echo stopped)"
   for i in $(seq 1 "$count"); do
     local code
-    code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "http://127.0.0.1:$((http_port + i))/readyz" || true)
+    code=$(readyz $((http_port + i)))
     echo "silo-$i:     http://127.0.0.1:$((http_port + i))  pid $(pid_of "silo-$i") $(running "silo-$i" && echo running || echo stopped), /readyz $code"
   done
   echo "PostgreSQL: 127.0.0.1:$pg_port"

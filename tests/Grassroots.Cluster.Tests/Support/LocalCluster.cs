@@ -22,7 +22,8 @@ public sealed class ClusterCollection : ICollectionFixture<LocalCluster>
 /// <summary>
 /// Three silos over one PostgreSQL behind nginx, started by deploy/local-cluster.sh in a folder and on ports of its
 /// own, with the service as built for these tests. Tests reach nginx and each silo over HTTP, the database directly,
-/// and the cluster as an Orleans client (to ask where activations live).
+/// and the cluster as an Orleans client (to ask where activations live). The cluster's folder (logs, database) is
+/// deleted afterwards unless GRASSROOTS_KEEP_CLUSTER is set.
 /// </summary>
 public sealed class LocalCluster : IAsyncLifetime
 {
