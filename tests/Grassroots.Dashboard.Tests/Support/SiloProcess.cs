@@ -57,6 +57,10 @@ public sealed partial class SiloProcess : IAsyncDisposable
         start.Environment["Storage__Provider"] = "Sqlite";
         start.Environment["Storage__DataDirectory"] = dataDirectory;
         start.Environment["Demo__Load"] = "false";
+        // Orleans ports of its own, not the defaults another silo on this machine may hold (another test's, a developer's).
+        start.Environment["Cluster__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Cluster__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Cluster__ClusterId"] = "dashboard-tests-" + Guid.NewGuid().ToString("N");
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         var silo = new SiloProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, dataDirectory);
@@ -114,6 +118,13 @@ public sealed partial class SiloProcess : IAsyncDisposable
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
         if (ListeningLine().Match(line) is { Success: true } match) _listening.TrySetResult(new Uri(match.Groups[1].Value));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Metadata(string key) =>

@@ -57,10 +57,13 @@ public sealed class KestrelEdgeTests
         {
             var directory = Path.Combine(Path.GetTempPath(), "grassroots-tests", "kestrel-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
+            // Its own Orleans ports and cluster id: on the defaults, `keys create` would find any other silo of this
+            // machine on port 30000 (another test project's, a developer's) and make the key in that cluster instead.
             string[] settings =
             [
                 $"--Storage:Provider={database.Provider}", $"--Storage:ConnectionString={database.Options.ConnectionString}",
                 $"--Storage:DataDirectory={directory}", "--Demo:Load=false",
+                .. FreePorts.ClusterSettings().Select(s => $"--{s.Key}={s.Value}"),
             ];
             var key = (await RunAsync(["keys", "create", "--role", "hq", "--scope", "CN", "--label", "kestrel test", .. settings])).Trim();
             var port = FreePort();
