@@ -26,10 +26,24 @@ public sealed class StorageOptions
     /// </summary>
     public TimeSpan AcknowledgeWait { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longest a PostgreSQL connection attempt waits when the connection string does not say (Npgsql's own is 15 s).</summary>
+    public static readonly TimeSpan PostgresConnectTimeout = TimeSpan.FromSeconds(5);
+
     public string ResolveConnectionString() => Provider switch
     {
-        StorageProvider.Postgres => ConnectionString ?? throw new InvalidOperationException(
-            "Storage:ConnectionString is required when Storage:Provider is Postgres."),
+        StorageProvider.Postgres => WithConnectTimeout(ConnectionString ?? throw new InvalidOperationException(
+            "Storage:ConnectionString is required when Storage:Provider is Postgres.")),
         _ => ConnectionString ?? $"Data Source={Path.Combine(DataDirectory, "grassroots.db")}",
     };
+
+    /// <summary>
+    /// While the database is away, a request should answer 503 soon rather than wait out a long connection attempt; every
+    /// PostgreSQL connection (the service's, the shard lease's, Orleans' providers') is opened with this string.
+    /// </summary>
+    private static string WithConnectTimeout(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Timeout")) builder.Timeout = (int)PostgresConnectTimeout.TotalSeconds;
+        return builder.ConnectionString;
+    }
 }

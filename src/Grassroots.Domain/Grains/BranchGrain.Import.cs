@@ -83,7 +83,11 @@ public sealed partial class BranchGrain
         try
         {
             await commit;
-            foreach (var record in created) _ledger.Settle(RecordKinds.Of(record.Data), null, record);
+            foreach (var record in created)
+            {
+                _ledger.Settle(RecordKinds.Of(record.Data), null, record);
+                RecordsIngested.Add(RecordKinds.Of(record.Data), "create");
+            }
         }
         catch
         {

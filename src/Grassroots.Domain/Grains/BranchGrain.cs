@@ -123,31 +123,37 @@ public sealed partial class BranchGrain(
 
     private async Task EnsureLedgerAsync()
     {
-        while (_ledgerInDoubt) await (_rebuilding ??= RebuildLedgerAsync());
+        while (_ledgerInDoubt)
+        {
+            // Cleared here rather than inside the rebuild: a rebuild that completes synchronously would clear it before
+            // it is stored, leaving a finished task that every later doubt awaits again (a busy loop, or its old error).
+            var rebuilding = _rebuilding ??= RebuildLedgerAsync();
+            try
+            {
+                await rebuilding;
+            }
+            finally
+            {
+                if (ReferenceEquals(_rebuilding, rebuilding)) _rebuilding = null;
+            }
+        }
     }
 
     /// <summary>Once no commit is in flight, reads the branch's activity versions and then its records.</summary>
     private async Task RebuildLedgerAsync()
     {
-        try
-        {
-            while (_inFlight > 0) await (_settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-            // Versions first: a change committed in between makes a version stale, so the next commit conflicts.
-            var versions = await Database.QueryAsync("SELECT campaign_id, version FROM branch_activity WHERE branch_id = $1",
-                [Key], r => (r.GetString(0), r.Long(1))).Translated();
-            var records = new List<BranchLedger.StoredRecord>();
-            foreach (var kind in RecordKinds.All)
-                records.AddRange(await Database.QueryAsync(
-                    $"SELECT {kind.IdColumn}, campaign_id, {kind.DateColumn}, region_code, voided, {string.Join(", ", kind.FigureColumns)} " +
-                    $"FROM {kind.Table.Name} WHERE branch_id = $1",
-                    [Key], r => new BranchLedger.StoredRecord(kind, r.GetString(0), r.GetString(1), r.Date(2), r.GetString(3), r.Bool(4),
-                        [.. Enumerable.Range(5, kind.FigureColumns.Count).Select(r.Long), 0, 0])).Translated());
-            _ledger = BranchLedger.Rebuild(versions, records);
-            _ledgerInDoubt = false;
-        }
-        finally
-        {
-            _rebuilding = null;
-        }
+        while (_inFlight > 0) await (_settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        // Versions first: a change committed in between makes a version stale, so the next commit conflicts.
+        var versions = await Database.QueryAsync("SELECT campaign_id, version FROM branch_activity WHERE branch_id = $1",
+            [Key], r => (r.GetString(0), r.Long(1))).Translated();
+        var records = new List<BranchLedger.StoredRecord>();
+        foreach (var kind in RecordKinds.All)
+            records.AddRange(await Database.QueryAsync(
+                $"SELECT {kind.IdColumn}, campaign_id, {kind.DateColumn}, region_code, voided, {string.Join(", ", kind.FigureColumns)} " +
+                $"FROM {kind.Table.Name} WHERE branch_id = $1",
+                [Key], r => new BranchLedger.StoredRecord(kind, r.GetString(0), r.GetString(1), r.Date(2), r.GetString(3), r.Bool(4),
+                    [.. Enumerable.Range(5, kind.FigureColumns.Count).Select(r.Long), 0, 0])).Translated());
+        _ledger = BranchLedger.Rebuild(versions, records);
+        _ledgerInDoubt = false;
     }
 }

@@ -80,6 +80,7 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, Campaig
         await Branch.CommitRecordChangeAsync(new RecordChange(before, after, actor, action));
         _record = after;
         _loaded = true;
+        RecordsIngested.Add(kind, action);
         // Most records are written once. The row is in the database and the branch knows it exists, so nothing here is
         // worth memory: at thousands of writes a second, activations kept for the idle timeout would fill it.
         DeactivateOnIdle();

@@ -28,7 +28,9 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
             NotFoundException => (404, exception.Message, null),
             StateConflictException or WriteConflictException => (409, exception.Message, null),
             WriteRefusedException => (400, "The database refused this data.", new Dictionary<string, string[]> { ["body"] = [exception.Message] }),
-            ServiceUnavailableException or SiloUnavailableException or TimeoutException =>
+            // OrleansMessageRejectionException: a grain's silo cannot be reached (it died and the cluster has not yet
+            // declared it dead); its grains come back on the survivors within the failover time.
+            ServiceUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException =>
                 (503, "The service is unavailable; nothing was stored. Try again shortly.", null),
             _ when StorageFailures.IsUnavailable(exception) => (503, "The database is unavailable; nothing was stored. Try again shortly.", null),
             _ => (500, "An unexpected error occurred.", null),

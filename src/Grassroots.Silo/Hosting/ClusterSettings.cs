@@ -27,6 +27,12 @@ public sealed class ClusterSettings
     /// </summary>
     public string? Membership { get; set; }
 
+    /// <summary>
+    /// How long a stopping silo keeps serving with /readyz unready before its server stops taking requests, so a load
+    /// balancer that polls /readyz moves traffic away first. Default none.
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
     public bool UsesDatabaseMembership(StorageOptions storage) =>
         (Membership ?? (storage.Provider == StorageProvider.Postgres ? "AdoNet" : "Localhost"))
         .Equals("AdoNet", StringComparison.OrdinalIgnoreCase);

@@ -20,6 +20,7 @@ public static class GrassrootsHostingExtensions
         services.AddGrassrootsImports();
         services.AddHostedService<DemoDataLoader>();
         services.AddSingleton<Draining>();
+        services.AddHostedService(sp => sp.GetRequiredService<Draining>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiProblems>();
@@ -41,6 +42,7 @@ public static class GrassrootsHostingExtensions
 
     public static WebApplication MapGrassroots(this WebApplication app)
     {
+        app.UseGrassrootsTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimits>();

@@ -7,9 +7,10 @@ namespace Grassroots.Silo.Telemetry;
 
 /// <summary>
 /// Spans and metrics: ASP.NET Core requests, Orleans grain calls (activity propagation is switched on in the silo, so a
-/// request's span has its grain calls beneath it) and the service's own "Grassroots" source and meter (storage batches,
-/// rollup delivery). Exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and to the console when
-/// Telemetry:Console is true; nothing is collected when neither is.
+/// request's span has its grain calls beneath it) and the service's own "Grassroots" source and meter (records ingested,
+/// storage batches, rollup delivery, rejected requests). Exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, to
+/// the console when Telemetry:Console is true, and for Prometheus to scrape at /metrics when Telemetry:Prometheus is
+/// true; nothing is collected when none is. Log scopes (trace, branch and grain ids) are there whatever is configured.
 /// </summary>
 public static class TelemetryExtensions
 {
@@ -21,9 +22,11 @@ public static class TelemetryExtensions
 
     public static WebApplicationBuilder AddGrassrootsTelemetry(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<IIncomingGrainCallFilter, GrainLogScope>();
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var console = builder.Configuration.GetValue<bool>("Telemetry:Console");
-        if (!otlp && !console) return builder;
+        var prometheus = builder.Configuration.GetValue<bool>("Telemetry:Prometheus");
+        if (!otlp && !console && !prometheus) return builder;
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("grassroots", serviceInstanceId: builder.Configuration["Storage:Shard"] ?? Environment.MachineName))
@@ -38,7 +41,16 @@ public static class TelemetryExtensions
                 metrics.AddMeter(Meters);
                 if (otlp) metrics.AddOtlpExporter();
                 if (console) metrics.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 10_000);
+                if (prometheus) metrics.AddPrometheusExporter();
             });
         return builder;
+    }
+
+    /// <summary>First in the pipeline, so it sees every answer as sent: request metrics and log scopes; /metrics when configured.</summary>
+    public static WebApplication UseGrassrootsTelemetry(this WebApplication app)
+    {
+        app.UseMiddleware<RequestTelemetry>();
+        if (app.Configuration.GetValue<bool>("Telemetry:Prometheus")) app.MapPrometheusScrapingEndpoint();
+        return app;
     }
 }

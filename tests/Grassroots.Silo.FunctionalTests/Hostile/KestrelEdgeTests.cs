@@ -57,6 +57,8 @@ public sealed class KestrelEdgeTests
         {
             var directory = Path.Combine(Path.GetTempPath(), "grassroots-tests", "kestrel-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
+            // Its own Orleans ports and cluster id: on the defaults, `keys create` would find any other silo of this
+            // machine on port 30000 (another test project's, a developer's) and make the key in that cluster instead.
             string[] settings =
             [
                 $"--Storage:Provider={database.Provider}", $"--Storage:ConnectionString={database.Options.ConnectionString}",

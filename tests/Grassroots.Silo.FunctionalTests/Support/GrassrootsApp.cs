@@ -21,6 +21,7 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
     private readonly string _shard;
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Dictionary<string, string?> _cluster;
+    private Action<IServiceCollection>? _services;
     private bool _ownsDatabase = true;
 
     private GrassrootsApp(TestDatabase database, string shard, IReadOnlyDictionary<string, string?>? settings = null, string? clusterId = null)
@@ -45,9 +46,10 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
     /// <summary>Where Storage:DataDirectory points: the SQLite file's folder (first-start key file included).</summary>
     public string DataDirectory => DataDirectoryOf(_database);
 
+    /// <param name="services">Changes to the service's services, e.g. a logger provider that captures what it logs.</param>
     public static async Task<GrassrootsApp> StartAsync(StorageProvider provider, string shard = "silo-1",
-        IReadOnlyDictionary<string, string?>? settings = null) =>
-        await StartOnAsync(new GrassrootsApp(await TestDatabase.CreateAsync(provider, shard), shard, settings));
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        await StartOnAsync(new GrassrootsApp(await TestDatabase.CreateAsync(provider, shard), shard, settings) { _services = services });
 
     /// <summary>The service over a database the caller owns (and disposes), e.g. one a command has already worked on.</summary>
     public static Task<GrassrootsApp> StartAsync(TestDatabase database, string shard = "silo-1") =>
@@ -113,6 +115,7 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Load", "false");
         foreach (var (key, value) in _cluster) builder.UseSetting(key, value);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_services is not null) builder.ConfigureServices(_services);
     }
 
     /// <summary>The SQLite file's folder, so nothing lands in the working directory; a fresh temp folder for PostgreSQL.</summary>

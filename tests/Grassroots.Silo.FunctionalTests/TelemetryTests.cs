@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;
+
+namespace Grassroots.Silo.FunctionalTests;
+
+/// <summary>
+/// The "Grassroots" meter counts what happened (a listener in this process), Prometheus can scrape it, and log records
+/// written during a request carry its trace id, branch id and grain id. The meter is static, so these tests run
+/// alone: no other test's writes are counted.
+/// </summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class TelemetryTests
+{
+    private const string SessionPath = "/api/branches/b1/study-sessions/";
+
+    [Fact]
+    public async Task CountersMoveByTheExpectedAmountsAfterAKnownNumberOfWrites()
+    {
+        await using var app = await GrassrootsApp.StartAsync(StorageProvider.Sqlite);
+        await SeedAsync(app);
+        var client = app.CreateClient();
+        using var meter = new GrassrootsMeterListener();
+
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(SessionPath + $"s{i}", Session(40 + i))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(SessionPath + "s0", Session(60))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(SessionPath + "s1", Session(61))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(SessionPath + "s2", Session(42))).StatusCode); // unchanged
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(SessionPath + "s4?reason=duplicate")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsync(SessionPath + "bad", Session(-1))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsync(SessionPath + "s9", Session(campaignId: "no-such"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(SessionPath + "missing")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.ClientWith(null).GetAsync(SessionPath + "s0")).StatusCode);
+
+        Assert.Equal(5, meter.Sum("grassroots.records.ingested", ("kind", "study-session"), ("change", "create")));
+        Assert.Equal(2, meter.Sum("grassroots.records.ingested", ("kind", "study-session"), ("change", "update")));
+        Assert.Equal(1, meter.Sum("grassroots.records.ingested", ("kind", "study-session"), ("change", "void")));
+        Assert.Equal(8, meter.Sum("grassroots.records.ingested"));
+        // Eight units committed, in however many batches; each batch timed once and delivered to the rollup grains once.
+        Assert.Equal(8, meter.Sum("grassroots.storage.batch_size"));
+        var batches = meter.Count("grassroots.storage.batch_size");
+        Assert.InRange(batches, 1, 8);
+        Assert.Equal(batches, meter.Count("grassroots.storage.commit_latency"));
+        Assert.Equal(batches, meter.Count("grassroots.rollup.lag"));
+        Assert.Equal(2, meter.Sum("grassroots.requests.rejected", ("reason", "invalid")));
+        Assert.Equal(1, meter.Sum("grassroots.requests.rejected", ("reason", "not-found")));
+        Assert.Equal(1, meter.Sum("grassroots.requests.rejected", ("reason", "unauthenticated")));
+        Assert.Equal(4, meter.Sum("grassroots.requests.rejected"));
+    }
+
+    [Fact]
+    public async Task PrometheusScrapesTheGrassrootsMeterWhenConfigured()
+    {
+        await using var app = await GrassrootsApp.StartAsync(StorageProvider.Sqlite,
+            settings: new Dictionary<string, string?> { ["Telemetry:Prometheus"] = "true" });
+        await SeedAsync(app);
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(SessionPath + "s1", Session())).StatusCode);
+
+        var scraped = await client.GetStringAsync("/metrics");
+        Assert.Contains("grassroots_records_ingested_total{", scraped);
+        Assert.Contains("grassroots_storage_batch_size", scraped);
+    }
+
+    [Fact]
+    public async Task ALogRecordWrittenInAGrainCallCarriesTheTraceBranchAndGrainIds()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = await GrassrootsApp.StartAsync(StorageProvider.Sqlite,
+            settings: new Dictionary<string, string?> { ["Logging:LogLevel:Grassroots"] = "Debug" },
+            services: s => s.AddSingleton<ILoggerProvider>(logs));
+        await SeedAsync(app);
+
+        // The record grain refuses the unknown campaign, and its failure is logged inside the grain call.
+        var response = await app.CreateClient().PutAsync(SessionPath + "s1", Session(campaignId: "no-such"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var traceparent = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("traceId").GetString()!;
+        var traceId = traceparent.Split('-')[1];
+
+        var record = Assert.Single(logs.Records, r => r.Category.EndsWith("GrainLogScope", StringComparison.Ordinal));
+        Assert.Contains("PutAsync", record.Message);
+        Assert.Equal("study-session/b1/s1", record.Scope["GrainId"]);
+        Assert.Equal("b1", record.Scope["BranchId"]);
+        Assert.Equal(traceId, record.Scope["TraceId"]);
+    }
+
+    /// <summary>Sums and counts what the "Grassroots" meter records from its creation on, by instrument and tags.</summary>
+    private sealed class GrassrootsMeterListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<(string Name, double Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
+
+        public GrassrootsMeterListener()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == GrassrootsTelemetry.Name) listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<long>((i, value, tags, _) => _measurements.Enqueue((i.Name, value, tags.ToArray())));
+            _listener.SetMeasurementEventCallback<int>((i, value, tags, _) => _measurements.Enqueue((i.Name, value, tags.ToArray())));
+            _listener.SetMeasurementEventCallback<double>((i, value, tags, _) => _measurements.Enqueue((i.Name, value, tags.ToArray())));
+            _listener.Start();
+        }
+
+        private IEnumerable<double> Values(string name, (string Key, string Value)[] tags) => _measurements
+            .Where(m => m.Name == name && tags.All(t => m.Tags.Any(x => x.Key == t.Key && Equals(x.Value?.ToString(), t.Value))))
+            .Select(m => m.Value);
+
+        public long Sum(string name, params (string Key, string Value)[] tags) => (long)Values(name, tags).Sum();
+
+        public int Count(string name) => Values(name, []).Count();
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    private sealed record CapturedLog(string Category, LogLevel Level, string Message, Dictionary<string, object?> Scope);
+
+    /// <summary>Keeps every log record with the values of the scopes it was written in.</summary>
+    private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+        private readonly ConcurrentQueue<CapturedLog> _records = new();
+
+        public IEnumerable<CapturedLog> Records => _records;
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose() { }
+
+        private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider._scopes.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var scope = new Dictionary<string, object?>();
+                provider._scopes.ForEachScope((value, into) =>
+                {
+                    if (value is IEnumerable<KeyValuePair<string, object?>> pairs)
+                        foreach (var (key, item) in pairs) into[key] = item;
+                }, scope);
+                provider._records.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), scope));
+            }
+        }
+    }
+}
+
+/// <summary>Tests that read the process-wide meter run by themselves.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "Telemetry (not in parallel)";
+}
