@@ -9,6 +9,8 @@ namespace Grassroots.Storage.Batching;
 /// </summary>
 internal sealed class BatchWriter(Database database)
 {
+    private readonly ColumnTypes? _columns = database.Dialect == "Postgres" ? new ColumnTypes() : null;
+
     public sealed record Outcome(Exception?[] Errors, List<IncrementedRow> Increments);
 
     public async Task<Outcome> WriteAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<WriteUnit> units,
@@ -31,7 +33,8 @@ internal sealed class BatchWriter(Database database)
             accepted.AddRange(units[i].Writes);
         }
 
-        var statements = StatementBuilder.Build(accepted, seq, database.MaxParameters);
+        var statements = StatementBuilder.Build(accepted, seq, database.MaxParameters,
+            arrays: await ArraysAsync(connection, tx, accepted, cancellationToken).ConfigureAwait(false));
         var (increments, _) = await ExecuteAsync(connection, tx, statements, seq, cancellationToken).ConfigureAwait(false);
         return new Outcome(errors, increments);
     }
@@ -48,10 +51,15 @@ internal sealed class BatchWriter(Database database)
         var puts = units.SelectMany(u => u.Writes.OfType<VersionedPut>()).ToList();
         if (puts.DistinctBy(p => RowKey.Of(p.Table, p.Key)).Count() != puts.Count) return null;
         List<RowWrite> writes = [.. always, .. units.SelectMany(u => u.Writes)];
-        var statements = StatementBuilder.Build(writes, seq, database.MaxParameters, guarded: true);
+        var statements = StatementBuilder.Build(writes, seq, database.MaxParameters, guarded: true,
+            arrays: await ArraysAsync(connection, tx, writes, cancellationToken).ConfigureAwait(false));
         var (increments, guards) = await ExecuteAsync(connection, tx, statements, seq, cancellationToken).ConfigureAwait(false);
         return guards == puts.Count ? increments : null;
     }
+
+    private async Task<Func<Table, string, string>?> ArraysAsync(DbConnection connection, DbTransaction tx, IEnumerable<RowWrite> writes,
+        CancellationToken cancellationToken) =>
+        _columns is null ? null : await _columns.ForAsync(connection, tx, writes, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads (and on PostgreSQL row-locks) the current version of every row a unit expects.</summary>
     private async Task<Dictionary<RowKey, long>> ReadVersionsAsync(DbConnection connection, DbTransaction tx,

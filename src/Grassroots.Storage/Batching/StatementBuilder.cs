@@ -6,13 +6,16 @@ namespace Grassroots.Storage.Batching;
 /// later puts or upserts of one row win, so no statement touches a row twice.
 /// Guarded, versioned puts carry their own check (insert only where absent, update only where the stored
 /// version is the expected one) and return a <see cref="GuardMark"/> row for each row they wrote.
+/// Given the columns' types (PostgreSQL), a statement sends its rows as one array per column, whatever their number;
+/// otherwise as a VALUES list of rows of parameters, split to stay under the driver's limit.
 /// </summary>
 internal static class StatementBuilder
 {
     /// <summary>First column of the row a guarded put returns for each row it wrote.</summary>
     public const string GuardMark = "#guard";
 
-    public static List<Statement> Build(IReadOnlyList<RowWrite> writes, long seq, int maxParameters, bool guarded = false)
+    public static List<Statement> Build(IReadOnlyList<RowWrite> writes, long seq, int maxParameters, bool guarded = false,
+        Func<Table, string, string>? arrays = null)
     {
         var guard = guarded ? $" RETURNING '{GuardMark}'" : "";
         // A row put more than once in one batch (only the locking path, which has checked every version, writes such a
@@ -28,16 +31,16 @@ internal static class StatementBuilder
             {
                 case Kind.Insert:
                     Emit(statements, table, [.. group.Cast<VersionedPut>().Select(p => Row(p.Key, p.Values, p.ExpectedVersion + 1))],
-                        WithVersion(table), guarded ? $" ON CONFLICT ({string.Join(", ", table.Key)}) DO NOTHING{guard}" : "", maxParameters);
+                        WithVersion(table), guarded ? $" ON CONFLICT ({string.Join(", ", table.Key)}) DO NOTHING{guard}" : "", maxParameters, arrays);
                     break;
                 case Kind.Update:
                     Emit(statements, table, [.. LastPerKey(group.Cast<VersionedPut>(), p => p.Key).Select(p => Row(p.Key, p.Values, p.ExpectedVersion + 1))],
                         WithVersion(table), Overwrite(table, [.. table.Values, "version"])
-                            + (guarded ? $" WHERE {table.Name}.version = excluded.version - 1{guard}" : ""), maxParameters);
+                            + (guarded ? $" WHERE {table.Name}.version = excluded.version - 1{guard}" : ""), maxParameters, arrays);
                     break;
                 case Kind.Upsert:
                     Emit(statements, table, [.. LastPerKey(group.Cast<Upsert>(), u => u.Key).Select(u => Row(u.Key, u.Values, table.SeqColumn is null ? null : seq))],
-                        WithSeq(table), Overwrite(table, [.. table.Values, .. Seq(table)]), maxParameters);
+                        WithSeq(table), Overwrite(table, [.. table.Values, .. Seq(table)]), maxParameters, arrays);
                     break;
                 case Kind.Increment:
                     var sums = new Dictionary<RowKey, (object?[] Key, long[] Deltas)>();
@@ -50,10 +53,10 @@ internal static class StatementBuilder
                     var add = string.Join(", ", table.Values.Select(c => $"{c} = {table.Name}.{c} + excluded.{c}").Concat(Seq(table).Select(c => $"{c} = excluded.{c}")));
                     var returning = $" RETURNING '{table.Name}', {string.Join(", ", table.Key.Concat(table.Values))}";
                     Emit(statements, table, [.. sums.Values.Select(s => Row(s.Key, [.. s.Deltas.Cast<object?>()], table.SeqColumn is null ? null : seq))],
-                        WithSeq(table), $" ON CONFLICT ({string.Join(", ", table.Key)}) DO UPDATE SET {add}{returning}", maxParameters, returns: table);
+                        WithSeq(table), $" ON CONFLICT ({string.Join(", ", table.Key)}) DO UPDATE SET {add}{returning}", maxParameters, arrays, returns: table);
                     break;
                 case Kind.Append:
-                    Emit(statements, table, [.. group.Cast<Append>().Select(a => a.Values)], table.Values, "", maxParameters);
+                    Emit(statements, table, [.. group.Cast<Append>().Select(a => a.Values)], table.Values, "", maxParameters, arrays);
                     break;
                 case Kind.Remove:
                     foreach (var chunk in group.Cast<Remove>().Select(r => r.Key).Chunk(Math.Max(1, maxParameters / table.Key.Length)))
@@ -98,8 +101,17 @@ internal static class StatementBuilder
         writes.GroupBy(w => RowKey.Of(w.Table, key(w))).Select(g => g.Last());
 
     private static void Emit(List<Statement> statements, Table table, List<object?[]> rows, string[] columns, string tail,
-        int maxParameters, Table? returns = null)
+        int maxParameters, Func<Table, string, string>? arrays, Table? returns = null)
     {
+        if (arrays is not null)
+        {
+            var statement = new Statement(returns).Sql($"INSERT INTO {table.Name} ({string.Join(", ", columns)}) SELECT * FROM unnest(");
+            for (var c = 0; c < columns.Length; c++)
+                (c > 0 ? statement.Sql(", ") : statement).Param(ColumnTypes.Column(rows, c)).Sql($"::{arrays(table, columns[c])}[]");
+            statements.Add(statement.Sql(")").Sql(tail));
+            return;
+        }
+
         var perStatement = Math.Max(1, Math.Min(1000, maxParameters / columns.Length));
         foreach (var chunk in rows.Chunk(perStatement))
         {
