@@ -225,7 +225,7 @@ public sealed record IngestBenchOptions(
     int BaselineConnections = 32,
     int ReadConnections = 64,
     int Seconds = 20,
-    int WarmupSeconds = 5,
+    int WarmupSeconds = 20,
     int Branches = 2_000,
     string Phases = "bir",
     string Configuration = "Release")

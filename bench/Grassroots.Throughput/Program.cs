@@ -18,7 +18,7 @@ switch (args)
                      [--writers 64] [--seconds 10] [--warmup 2] [--max-batch-size 512] [--max-batch-delay-ms 1]
                      [--insert-connections 4] [--phases abc]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --postgres "<admin connection string>"
-                     [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 5]
+                     [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 20]
                      [--branches 2000] [--phases bir] [--configuration Release]
             Each creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
             `dotnet build -c Release src/Grassroots.Silo` as a process of its own.
