@@ -23,6 +23,9 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
     /// <summary>Starts the write transaction of a batch (SQLite takes the write lock up front).</summary>
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default);
 
+    /// <summary>Starts a read-only transaction whose reads all see the database as of one moment, whatever commits meanwhile.</summary>
+    public abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken = default);
+
     /// <summary>Serialises schema migration across processes for the duration of <paramref name="work"/>.</summary>
     public abstract Task WithMigrationLockAsync(DbConnection connection, Func<Task> work, CancellationToken cancellationToken);
 
@@ -58,11 +61,18 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
     {
         await using var command = connection.CreateCommand();
         Bind(command, sql, args);
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(map(reader));
-        return rows;
+        return await ReadAsync(command, map, cancellationToken).ConfigureAwait(false);
     }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/>'s queries against one snapshot of the database (see <see cref="BeginSnapshotAsync"/>).</summary>
+    public Task<T> InSnapshotAsync<T>(Func<Snapshot, Task<T>> work, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async connection =>
+        {
+            await using var tx = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            var result = await work(new Snapshot(connection, tx)).ConfigureAwait(false);
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken);
 
     /// <summary>Runs a statement written with $1, $2, … placeholders outside any batch.</summary>
     public Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken cancellationToken = default) =>
@@ -93,6 +103,14 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    internal static async Task<List<T>> ReadAsync<T>(DbCommand command, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(map(reader));
+        return rows;
+    }
+
     public static void Bind(DbCommand command, string sql, IReadOnlyList<object?> args)
     {
         var statement = new Batching.Statement().Sql(sql);
@@ -111,4 +129,18 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
     };
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Queries inside one read-only snapshot transaction (<see cref="Database.InSnapshotAsync{T}"/>).</summary>
+public sealed class Snapshot(DbConnection connection, DbTransaction tx)
+{
+    /// <summary>Runs a query written with $1, $2, … placeholders and maps each row.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql, IReadOnlyList<object?> args, Func<DbDataReader, T> map,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        Database.Bind(command, sql, args);
+        return await Database.ReadAsync(command, map, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -77,6 +77,10 @@ public sealed class SqliteDatabase : Database
         // Deferred transactions can fail to upgrade to a write lock; IMMEDIATE takes it at BEGIN.
         await Task.FromResult(((SqliteConnection)connection).BeginTransaction(deferred: false)).ConfigureAwait(false);
 
+    public override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        // In WAL mode a deferred transaction reads one snapshot, taken at its first read, and never blocks writers.
+        await Task.FromResult(((SqliteConnection)connection).BeginTransaction(deferred: true)).ConfigureAwait(false);
+
     public override async Task WithMigrationLockAsync(DbConnection connection, Func<Task> work, CancellationToken cancellationToken)
     {
         // SQLite has no advisory locks; an exclusive lock file next to the database serialises processes.

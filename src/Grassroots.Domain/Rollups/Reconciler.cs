@@ -20,7 +20,11 @@ public sealed record RollupDifference(string Table, string Key, long[] Stored, l
 /// </summary>
 public sealed class Reconciler(Database database, RegionDirectory regions)
 {
-    public async Task<IReadOnlyList<RollupDifference>> CompareAsync(CancellationToken cancellationToken = default)
+    /// <summary>Compares within one snapshot of the database, so writes committed meanwhile never show as differences.</summary>
+    public Task<IReadOnlyList<RollupDifference>> CompareAsync(CancellationToken cancellationToken = default) =>
+        database.InSnapshotAsync(snapshot => CompareAsync(snapshot, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<RollupDifference>> CompareAsync(Snapshot database, CancellationToken cancellationToken)
     {
         var expected = new Dictionary<(string Region, string Campaign, DateOnly Day), long[]>();
         void Add(string county, string campaign, DateOnly day, long[] values)
@@ -79,11 +83,11 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
             cancellationToken).ConfigureAwait(false)).ToDictionary(x => x.Key, x => x.Values);
 
         var differences = Compare("region_rollups", expected, stored, k => $"{k.Item1}/{k.Item2}/{k.Item3:yyyy-MM-dd}");
-        differences.AddRange(await CompareHonoreesAsync(cancellationToken).ConfigureAwait(false));
+        differences.AddRange(await CompareHonoreesAsync(database, cancellationToken).ConfigureAwait(false));
         return differences;
     }
 
-    private async Task<List<RollupDifference>> CompareHonoreesAsync(CancellationToken cancellationToken)
+    private async Task<List<RollupDifference>> CompareHonoreesAsync(Snapshot database, CancellationToken cancellationToken)
     {
         var talks = await database.QueryAsync(
             "SELECT h.honoree_id, t.campaign_id, t.region_code, COUNT(*), SUM(t.audience), SUM(COALESCE(t.online_views, 0)) " +

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
@@ -20,7 +18,7 @@ public sealed class KestrelEdgeTests
     public async Task KestrelAnswersMalformedPathsAndTheServiceAnswersLongOnesWithProblems(StorageProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var silo = await SiloProcess.StartAsync(database);
+        await using var silo = await ServiceProcess.StartAsync(database);
         using var client = new HttpClient { BaseAddress = silo.Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", silo.HqKey);
 
@@ -39,103 +37,5 @@ public sealed class KestrelEdgeTests
         await (await client.PutAsync("/api/branches/x%0A", new { name = "工会", regionCode = "630102", memberCount = 1 }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "branchId");
         await (await client.GetAsync("/api/branches/x")).AssertProblemAsync(HttpStatusCode.NotFound);
-    }
-
-    /// <summary>Grassroots.Silo.dll run as its own process on a free loopback port, with an hq key made through its commands.</summary>
-    private sealed class SiloProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly string _directory;
-
-        private SiloProcess(Process process, string directory, Uri address, string hqKey) =>
-            (_process, _directory, Address, HqKey) = (process, directory, address, hqKey);
-
-        public Uri Address { get; }
-        public string HqKey { get; }
-
-        public static async Task<SiloProcess> StartAsync(TestDatabase database)
-        {
-            var directory = Path.Combine(Path.GetTempPath(), "grassroots-tests", "kestrel-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(directory);
-            // Its own Orleans ports and cluster id: on the defaults, `keys create` would find any other silo of this
-            // machine on port 30000 (another test project's, a developer's) and make the key in that cluster instead.
-            string[] settings =
-            [
-                $"--Storage:Provider={database.Provider}", $"--Storage:ConnectionString={database.Options.ConnectionString}",
-                $"--Storage:DataDirectory={directory}", "--Demo:Load=false",
-                // A cluster of its own: with the default ports the command could reach another service running on this machine.
-                .. FreePorts.ClusterSettings().Select(s => $"--{s.Key}={s.Value}"),
-            ];
-            var key = (await RunAsync(["keys", "create", "--role", "hq", "--scope", "CN", "--label", "kestrel test", .. settings])).Trim();
-            var port = FreePort();
-            var process = Start([$"--urls=http://127.0.0.1:{port}", .. settings]);
-            var silo = new SiloProcess(process, directory, new Uri($"http://127.0.0.1:{port}"), key);
-            using var probe = new HttpClient();
-            for (var waited = 0; ; waited += 200)
-            {
-                try
-                {
-                    if ((await probe.GetAsync(new Uri(silo.Address, "/readyz"))).IsSuccessStatusCode) return silo;
-                }
-                catch (HttpRequestException) when (waited < 60_000 && !process.HasExited)
-                {
-                }
-                if (waited >= 60_000 || process.HasExited)
-                {
-                    await silo.DisposeAsync();
-                    throw new InvalidOperationException("The silo did not become ready within 60 s.");
-                }
-                await Task.Delay(200);
-            }
-        }
-
-        /// <summary>Runs a command of the service (e.g. keys create) to its end; its standard output.</summary>
-        private static async Task<string> RunAsync(string[] args)
-        {
-            using var process = Start(args);
-            var output = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, $"grassroots {string.Join(' ', args.Where(a => !a.Contains("Password", StringComparison.Ordinal)))} failed");
-            return output;
-        }
-
-        private static Process Start(string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = AppContext.BaseDirectory,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Grassroots.Silo.dll"));
-            foreach (var arg in args) start.ArgumentList.Add(arg);
-            var process = Process.Start(start)!;
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginErrorReadLine();
-            return process;
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
     }
 }
