@@ -24,7 +24,7 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
     public Task<IReadOnlyList<RollupDifference>> CompareAsync(CancellationToken cancellationToken = default) =>
         database.InSnapshotAsync(snapshot => CompareAsync(snapshot, cancellationToken), cancellationToken);
 
-    private async Task<IReadOnlyList<RollupDifference>> CompareAsync(Snapshot database, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RollupDifference>> CompareAsync(Snapshot snapshot, CancellationToken cancellationToken)
     {
         var expected = new Dictionary<(string Region, string Campaign, DateOnly Day), long[]>();
         void Add(string county, string campaign, DateOnly day, long[] values)
@@ -40,7 +40,7 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
         foreach (var kind in RecordKinds.All)
         {
             var (table, day) = (kind.Table.Name, kind.DateColumn);
-            var rows = await database.QueryAsync(
+            var rows = await snapshot.QueryAsync(
                 $"SELECT region_code, campaign_id, {day}, {string.Join(", ", kind.FigureColumns.Select(f => $"SUM({f})"))} " +
                 $"FROM {table} WHERE NOT voided GROUP BY region_code, campaign_id, {day}",
                 [], r => (Region: r.GetString(0), Campaign: r.GetString(1), Day: r.Date(2),
@@ -52,7 +52,7 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
         // counted per (county, campaign, day) by the database: the facts never come into memory one by one.
         var records = string.Join(" UNION ALL ", RecordKinds.All.Select(k =>
             $"SELECT branch_id, campaign_id, {k.DateColumn} AS day, region_code FROM {k.Table.Name} WHERE NOT voided"));
-        var firsts = await database.QueryAsync(
+        var firsts = await snapshot.QueryAsync(
             $"WITH r AS ({records}), f AS (SELECT branch_id, campaign_id, MIN(day) AS day FROM r GROUP BY branch_id, campaign_id) " +
             "SELECT x.region_code, x.campaign_id, x.day, COUNT(*) FROM (" +
             "SELECT f.branch_id, f.campaign_id, f.day, MIN(r.region_code) AS region_code FROM f " +
@@ -66,7 +66,7 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
             Add(first.Region, first.Campaign, first.Day, active);
         }
 
-        var branches = await database.QueryAsync("SELECT region_code, COUNT(*) FROM branches GROUP BY region_code", [],
+        var branches = await snapshot.QueryAsync("SELECT region_code, COUNT(*) FROM branches GROUP BY region_code", [],
             r => (Region: r.GetString(0), Count: r.Long(1)), cancellationToken).ConfigureAwait(false);
         foreach (var (region, count) in branches)
         foreach (var code in regions.Chain(region))
@@ -77,19 +77,19 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
         }
 
         var t = Tables.RegionRollups;
-        var stored = (await database.QueryAsync(
+        var stored = (await snapshot.QueryAsync(
             $"SELECT region_code, campaign_id, day, {string.Join(", ", t.Values.Select(v => $"SUM({v})"))} FROM {t.Name} GROUP BY region_code, campaign_id, day",
             [], r => (Key: (r.GetString(0), r.GetString(1), r.Date(2)), Values: Enumerable.Range(3, Totals.Count).Select(r.Long).ToArray()),
             cancellationToken).ConfigureAwait(false)).ToDictionary(x => x.Key, x => x.Values);
 
         var differences = Compare("region_rollups", expected, stored, k => $"{k.Item1}/{k.Item2}/{k.Item3:yyyy-MM-dd}");
-        differences.AddRange(await CompareHonoreesAsync(database, cancellationToken).ConfigureAwait(false));
+        differences.AddRange(await CompareHonoreesAsync(snapshot, cancellationToken).ConfigureAwait(false));
         return differences;
     }
 
-    private async Task<List<RollupDifference>> CompareHonoreesAsync(Snapshot database, CancellationToken cancellationToken)
+    private async Task<List<RollupDifference>> CompareHonoreesAsync(Snapshot snapshot, CancellationToken cancellationToken)
     {
-        var talks = await database.QueryAsync(
+        var talks = await snapshot.QueryAsync(
             "SELECT h.honoree_id, t.campaign_id, t.region_code, COUNT(*), SUM(t.audience), SUM(COALESCE(t.online_views, 0)) " +
             "FROM talk_honorees h JOIN honoree_talks t ON t.branch_id = h.branch_id AND t.talk_id = h.talk_id " +
             "WHERE NOT t.voided GROUP BY h.honoree_id, t.campaign_id, t.region_code",
@@ -102,7 +102,7 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
             if (!expected.TryGetValue(key, out var sum)) expected[key] = sum = new long[3];
             for (var i = 0; i < 3; i++) sum[i] += talk.Values[i];
         }
-        var stored = (await database.QueryAsync(
+        var stored = (await snapshot.QueryAsync(
             "SELECT honoree_id, campaign_id, province_code, SUM(talks), SUM(audience), SUM(online_views) FROM honoree_rollups " +
             "GROUP BY honoree_id, campaign_id, province_code",
             [], r => (Key: (r.GetString(0), r.GetString(1), r.GetString(2)), Values: new[] { r.Long(3), r.Long(4), r.Long(5) }),

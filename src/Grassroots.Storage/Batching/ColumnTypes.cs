@@ -18,14 +18,18 @@ internal sealed class ColumnTypes
     public async Task<Func<Table, string, string>> ForAsync(DbConnection connection, DbTransaction tx, IEnumerable<RowWrite> writes,
         CancellationToken cancellationToken)
     {
-        if (_types is not { } types || writes.Any(w => !_tables.Contains(w.Table.Name)))
+        if (_types is not { } types || !Knows(writes))
         {
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                types = await ReadAsync(connection, tx, cancellationToken).ConfigureAwait(false);
-                _tables = [.. types.Keys.Select(k => k.Table)];
-                _types = types;
+                if (_types is not { } known || !Knows(writes))
+                {
+                    known = await ReadAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+                    _tables = [.. known.Keys.Select(k => k.Table)];
+                    _types = known;
+                }
+                types = known;
             }
             finally
             {
@@ -36,6 +40,8 @@ internal sealed class ColumnTypes
             ? type
             : throw new InvalidOperationException($"The database has no column {table.Name}.{column}.");
     }
+
+    private bool Knows(IEnumerable<RowWrite> writes) => writes.All(w => _tables.Contains(w.Table.Name));
 
     private static async Task<Dictionary<(string, string), string>> ReadAsync(DbConnection connection, DbTransaction tx,
         CancellationToken cancellationToken)
