@@ -16,7 +16,7 @@ public static class IngestBench
     private const string Campaign = "bench";
 
     private const string BaselineTable = """
-        CREATE TABLE bench_sessions (
+        CREATE TABLE IF NOT EXISTS bench_sessions (
             branch_id TEXT NOT NULL, session_id TEXT NOT NULL, campaign_id TEXT NOT NULL, region_code TEXT NOT NULL,
             title TEXT NOT NULL, held_on DATE NOT NULL, format TEXT NOT NULL, kind TEXT, attendees INTEGER NOT NULL,
             frontline INTEGER, youth INTEGER, women INTEGER, online_views INTEGER, notes TEXT, voided BOOLEAN NOT NULL,
@@ -53,11 +53,18 @@ public static class IngestBench
             using var http = Client(silo.Url, key, Math.Max(options.Connections, options.ReadConnections));
             var counties = await SeedAsync(http, options.Branches);
 
-            if (options.Phases.Contains('b'))
+            // A sweep measures both at each number of connections in turn, the baseline with as many as the ingest.
+            foreach (var connections in options.Sweep ?? [])
+            {
+                var point = options with { Connections = connections, BaselineConnections = connections };
+                results.Add(await BaselineAsync(connectionString, point));
+                results.Add(await IngestAsync(http, point, counties));
+            }
+            if (options.Sweep is null && options.Phases.Contains('b'))
                 results.Add(await BaselineAsync(connectionString, options));
-            if (options.Phases.Contains('i'))
+            if (options.Sweep is null && options.Phases.Contains('i'))
                 results.Add(await IngestAsync(http, options, counties));
-            if (options.Phases.Contains('r'))
+            if (options.Sweep is null && options.Phases.Contains('r'))
             {
                 results.Add(await ReadAsync(http, options, $"/api/rollups/CN?campaignId={Campaign}", "national rollup read"));
                 results.Add(await ReadAsync(http, options, $"/api/rollups/440000?campaignId={Campaign}&from=2021-01-01&to=2021-06-30",
@@ -71,6 +78,7 @@ public static class IngestBench
             await AdminAsync(options.Postgres, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         }
         Print(results, options);
+        if (options.Sweep is not null && options.Chart is not null) SweepChart.Save(results, options.Sweep, options.Chart);
     }
 
     private static HttpClient Client(Uri url, string key, int connections)
@@ -189,6 +197,16 @@ public static class IngestBench
 
     private static void Print(List<RunResult> results, IngestBenchOptions options)
     {
+        if (options.Sweep is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| connections | raw single-row INSERT tx/s (p99) | HTTP PUT ingest records/s (p50, p99) | ratio |");
+            Console.WriteLine("|---:|---:|---:|---:|");
+            foreach (var (b, i, c) in results.Chunk(2).Zip(options.Sweep).Select(p => (p.First[0], p.First[1], p.Second)))
+                Console.WriteLine($"| {c} | {b.PerSecond:N0} ({b.P99Ms:F1} ms) | {i.PerSecond:N0} ({i.P50Ms:F1} ms, {i.P99Ms:F1} ms) | {i.PerSecond / b.PerSecond:F2}× |");
+            Console.WriteLine($"({options.Seconds} s measured after {options.WarmupSeconds} s warm-up per phase; {options.Branches:N0} branches)");
+            return;
+        }
         var baseline = results.FirstOrDefault(r => r.Name.StartsWith("raw", StringComparison.Ordinal));
         Console.WriteLine();
         Console.WriteLine("| phase | per second | p50 | p99 | × baseline |");
@@ -228,7 +246,9 @@ public sealed record IngestBenchOptions(
     int WarmupSeconds = 20,
     int Branches = 2_000,
     string Phases = "bir",
-    string Configuration = "Release")
+    string Configuration = "Release",
+    int[]? Sweep = null,
+    string? Chart = null)
 {
     public static IngestBenchOptions? Parse(string[] args)
     {
@@ -249,6 +269,8 @@ public sealed record IngestBenchOptions(
                 case "--branches": options = options with { Branches = Int() }; break;
                 case "--phases": options = options with { Phases = value }; break;
                 case "--configuration": options = options with { Configuration = value }; break;
+                case "--sweep": options = options with { Sweep = [.. value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] }; break;
+                case "--chart": options = options with { Chart = value }; break;
                 default: return null;
             }
         }

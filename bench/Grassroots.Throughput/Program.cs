@@ -19,7 +19,7 @@ switch (args)
                      [--insert-connections 4] [--phases abc]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --postgres "<admin connection string>"
                      [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 20]
-                     [--branches 2000] [--phases bir] [--configuration Release]
+                     [--branches 2000] [--phases bir] [--configuration Release] [--sweep 8,16,32,64,128 --chart docs/ingest-vs-connections.png]
             Each creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
             `dotnet build -c Release src/Grassroots.Silo` as a process of its own.
             """);
