@@ -45,7 +45,8 @@ public sealed class ImportJobGrain(
     {
         if (state.State.State is ImportJobStates.Done or ImportJobStates.Failed || state.State.Spec is null)
         {
-            if (await this.GetReminder(reminderName) is { } reminder) await this.UnregisterReminder(reminder);
+            // A silo that stopped between writing "done" and deleting the body left both behind: finish now.
+            await FinishAsync();
             return;
         }
         Run();
@@ -112,6 +113,7 @@ public sealed class ImportJobGrain(
         }
     }
 
+    /// <summary>Deletes the body and drops the reminder; runs after the final state is written, so it may run again.</summary>
     private async Task FinishAsync()
     {
         await uploads.DeleteAsync(this.GetPrimaryKeyString());
