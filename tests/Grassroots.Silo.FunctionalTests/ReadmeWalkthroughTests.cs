@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -62,12 +63,8 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output)
         return ShBlock().Match(section) is { Success: true } block ? block.Groups[1].Value : throw new InvalidOperationException("no sh block");
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Grassroots.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Grassroots.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepositoryRoot() =>
+        typeof(ReadmeWalkthroughTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
     private static async Task<(int, string, string)> BashAsync(string script)
     {
