@@ -1,4 +1,5 @@
 using Grassroots.Throughput;
+using Grassroots.Throughput.Federation;
 
 // Throughput measurements that need a real database; see docs/benchmarks.md for how they are run and what they showed.
 #if DEBUG
@@ -12,6 +13,8 @@ switch (args)
     case ["ingest", .. var rest] when IngestBenchOptions.Parse(rest) is { } ingest:
         await IngestBench.RunAsync(ingest);
         return 0;
+    case ["federation", var verb, .. var rest] when FederationOptions.Parse(verb, rest) is { } federation:
+        return await FederationOptions.RunAsync(federation);
     default:
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project bench/Grassroots.Throughput -- storage --postgres "<admin connection string>"
@@ -20,7 +23,15 @@ switch (args)
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --postgres "<admin connection string>"
                      [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 20]
                      [--branches 2000] [--phases bir] [--configuration Release] [--sweep 8,16,32,64,128 --chart docs/ingest-vs-connections.png]
-            Each creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- federation generate --data DIR
+                     [--branches 2800000] [--records 10000000] [--honorees 2000] [--seed 20201124]
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- federation load --postgres "<admin connection string>"
+                     --data DIR --database NAME [--via direct|import]
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- federation scale --postgres "<admin connection string>"
+                     --data DIR --database NAME [--connections 64] [--baseline-connections 2] [--seconds 20] [--warmup 10] [--touch 100000]
+            `federation` writes a federation-scale data set in the import formats, loads it into a database it creates and
+            keeps, and measures the service over it (see docs/benchmarks.md).
+            Each other command creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
             `dotnet build -c Release src/Grassroots.Silo` as a process of its own.
             """);
         return 2;

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Npgsql;
+
+namespace Grassroots.Throughput.Federation;
+
+/// <summary>
+/// The service over a loaded federation-scale database (<see cref="FederationLoad"/>): database size per million records,
+/// start-up time, national and provincial rollup reads beside the same figures computed by SQL GROUP BY over the fact
+/// tables in the same run (and checked equal to them), and resident memory per active branch grain.
+/// </summary>
+public static class FederationScale
+{
+    private static readonly string[] Figures = ["studySessions", "attendance", "frontline", "youth", "women", "honoreeTalks", "talkAudience",
+        "onlineViews", "publicityItems", "publicityReach", "activeBranches", "registeredBranches"];
+
+    /// <summary>The national rollup's figures per province, straight from the facts (what the rollups spare a reader).</summary>
+    private const string NationalGroupBy = """
+        WITH r AS (
+            SELECT branch_id, region_code, 1 AS a, attendees AS b, COALESCE(frontline, 0) AS c, COALESCE(youth, 0) AS d, COALESCE(women, 0) AS e,
+                   0 AS f, 0 AS g, COALESCE(online_views, 0) AS h, 0 AS i, 0 AS j
+              FROM study_sessions WHERE campaign_id = $1 AND NOT voided AND held_on <= CURRENT_DATE
+            UNION ALL SELECT branch_id, region_code, 0, 0, 0, 0, 0, 1, audience, COALESCE(online_views, 0), 0, 0
+              FROM honoree_talks WHERE campaign_id = $1 AND NOT voided AND held_on <= CURRENT_DATE
+            UNION ALL SELECT branch_id, region_code, 0, 0, 0, 0, 0, 0, 0, 0, 1, COALESCE(reach, 0)
+              FROM publicity_items WHERE campaign_id = $1 AND NOT voided AND published_on <= CURRENT_DATE),
+        f AS (SELECT LEFT(region_code, $2) AS area, SUM(a) a, SUM(b) b, SUM(c) c, SUM(d) d, SUM(e) e, SUM(f) f, SUM(g) g, SUM(h) h,
+                     SUM(i) i, SUM(j) j, COUNT(DISTINCT branch_id) k FROM r WHERE region_code LIKE $3 GROUP BY 1),
+        g AS (SELECT LEFT(region_code, $2) AS area, COUNT(*) AS l FROM branches WHERE region_code LIKE $3 GROUP BY 1)
+        SELECT g.area, f.a, f.b, f.c, f.d, f.e, f.f, f.g, f.h, f.i, f.j, f.k, g.l FROM g LEFT JOIN f ON f.area = g.area
+        """;
+
+    public static async Task RunAsync(string admin, string data, string database, int connections, int baselineConnections,
+        int seconds, int warmup, int touch, string configuration)
+    {
+        var manifest = FederationManifest.Read(data);
+        var key = (await File.ReadAllTextAsync(Path.Combine(data, $"{database}.hq-key"))).Trim();
+        var connectionString = FederationLoad.ConnectionString(admin, database);
+        var campaign = FederationSpec.CampaignId;
+        var lines = new List<string>();
+        await using var source = NpgsqlDataSource.Create(connectionString);
+
+        var (databaseBytes, tables) = await SizesAsync(source);
+        Console.WriteLine($"== database {database}: {databaseBytes / 1e9:F2} GB for {manifest.Records:N0} records and {manifest.Branches:N0} branches");
+        foreach (var (table, bytes) in tables) Console.WriteLine($"   {table,-20} {bytes / 1e6,10:N0} MB");
+        lines.Add($"| database size | {databaseBytes / 1e9:F2} GB, {databaseBytes / 1e6 / (manifest.Records / 1e6):N0} MB per million records " +
+            $"(with {manifest.Branches / (manifest.Records / 1e6) / 1000:N0}k branches per million records, indexes and the change log) | | |");
+
+        var dll = SiloProcess.Dll(configuration);
+        var settings = FederationLoad.Settings(connectionString, database);
+        var started = Stopwatch.StartNew();
+        await using var silo = await SiloProcess.StartAsync(dll, settings);
+        var ready = started.Elapsed;
+        using var http = Client(silo.Url, key, connections);
+        var national = await GetTotalsAsync(http, $"/api/rollups/CN?campaignId={campaign}");
+        var firstRead = started.Elapsed;
+        Console.WriteLine($"== start-up: /readyz after {ready.TotalSeconds:F1} s, first national rollup answered after {firstRead.TotalSeconds:F1} s");
+        lines.Add($"| start-up with the full data set | ready {ready.TotalSeconds:F1} s, first national read {firstRead.TotalSeconds:F1} s | | goal < 10 s |");
+
+        var expected = Figures.Select(f => manifest.NationalTotals[f]).ToArray();
+        Console.WriteLine(national.SequenceEqual(expected)
+            ? "   national totals equal the generator's tally"
+            : $"   national totals DIFFER from the generator's tally: [{string.Join(", ", national)}] vs [{string.Join(", ", expected)}]");
+
+        // The same figures by GROUP BY over the facts, checked equal to the service's answers, then timed.
+        var province = manifest.BranchesByProvince.MaxBy(p => p.Value).Key;
+        var checks = new[] { ("national", "CN", 2, "%"), ($"provincial ({province})", province, 4, province[..2] + "%") };
+        foreach (var (name, code, width, like) in checks)
+        {
+            var children = await ChildrenAsync(http, $"/api/rollups/{code}?campaignId={campaign}");
+            var grouped = await GroupByAsync(source, campaign, width, like);
+            var same = grouped.All(g => children.TryGetValue(g.Key, out var c) && c.SequenceEqual(g.Value)) && grouped.Count == children.Count(c => c.Value[^1] > 0);
+            Console.WriteLine($"   {name}: the service's children {(same ? "equal" : "DIFFER from")} the GROUP BY over the facts ({grouped.Count} areas)");
+        }
+
+        var results = new List<(RunResult Service, RunResult Baseline)>();
+        foreach (var (name, code, width, like) in checks)
+        {
+            var path = $"/api/rollups/{code}?campaignId={campaign}";
+            var baseline = await TimedRun.RunAsync($"SQL GROUP BY over the facts, {name}, {baselineConnections} connections", baselineConnections,
+                _ => Task.FromResult<Func<Task<int>>>(async () =>
+                {
+                    await GroupByAsync(source, campaign, width, like);
+                    return 1;
+                }), TimeSpan.FromSeconds(Math.Min(warmup, 5)), TimeSpan.FromSeconds(seconds));
+            var service = await TimedRun.RunAsync($"{name} rollup read, {connections} connections", connections,
+                _ => Task.FromResult<Func<Task<int>>>(async () =>
+                {
+                    using var response = await http.GetAsync(path);
+                    await response.Content.ReadAsByteArrayAsync();
+                    return response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+                }), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
+            results.Add((service, baseline));
+            lines.Add($"| {name} rollup read | {service.PerSecond:N0}/s, p50 {service.P50Ms:F1} ms, p99 {service.P99Ms:F1} ms | " +
+                $"GROUP BY: {baseline.PerSecond:N2}/s, p50 {baseline.P50Ms:N0} ms, p99 {baseline.P99Ms:N0} ms | " +
+                $"{service.PerSecond / baseline.PerSecond:N0}× the rate, p99 {baseline.P99Ms / service.P99Ms:N1}× lower |");
+        }
+
+        if (touch > 0) lines.Add(await MemoryPerBranchAsync(http, source, silo.Id, touch));
+
+        Console.WriteLine();
+        Console.WriteLine($"| figure ({manifest.Records:N0} records, {manifest.Branches:N0} branches) | measured | baseline | ratio / goal |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var line in lines) Console.WriteLine(line);
+        Console.WriteLine($"({seconds} s measured per phase after a warm-up; {Environment.ProcessorCount} cores)");
+    }
+
+    /// <summary>Resident memory before and after <paramref name="touch"/> active branches' grains are activated by a read.</summary>
+    private static async Task<string> MemoryPerBranchAsync(HttpClient http, NpgsqlDataSource source, int pid, int touch)
+    {
+        var branches = new List<string>(touch);
+        await using (var command = source.CreateCommand($"SELECT branch_id FROM branch_activity ORDER BY md5(branch_id) LIMIT {touch}"))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) branches.Add(reader.GetString(0));
+        var before = ResidentBytes(pid);
+        var watch = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < branches.Count; i = Interlocked.Increment(ref next))
+            {
+                using var response = await http.GetAsync($"/api/branches/{branches[i]}");
+                if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET branch {branches[i]}: {(int)response.StatusCode}");
+            }
+        }));
+        var after = ResidentBytes(pid);
+        var per = (after - before) / (double)branches.Count;
+        Console.WriteLine($"== {branches.Count:N0} active branches read in {watch.Elapsed.TotalSeconds:F0} s; RSS {before / 1e6:N0} → {after / 1e6:N0} MB, " +
+            $"{per / 1024:F1} KiB per branch grain (each holding its records' ledger)");
+        return $"| resident memory per active branch grain (with its records' ledger) | {per / 1024:F1} KiB " +
+            $"({branches.Count:N0} activated, RSS {before / 1e6:N0} → {after / 1e6:N0} MB) | | goal < 4 KiB idle |";
+    }
+
+    private static long ResidentBytes(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+
+    private static async Task<(long Database, List<(string Table, long Bytes)> Tables)> SizesAsync(NpgsqlDataSource source)
+    {
+        await using var command = source.CreateCommand("""
+            SELECT pg_database_size(current_database()), c.relname, pg_total_relation_size(c.oid)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY 3 DESC LIMIT 10
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        var tables = new List<(string, long)>();
+        long database = 0;
+        while (await reader.ReadAsync())
+        {
+            database = reader.GetInt64(0);
+            tables.Add((reader.GetString(1), reader.GetInt64(2)));
+        }
+        return (database, tables);
+    }
+
+    /// <summary>Per area (province, or city within a province): the twelve figures in the API's order.</summary>
+    private static async Task<Dictionary<string, long[]>> GroupByAsync(NpgsqlDataSource source, string campaign, int width, string like)
+    {
+        await using var command = source.CreateCommand(NationalGroupBy);
+        command.Parameters.Add(new NpgsqlParameter { Value = campaign });
+        command.Parameters.Add(new NpgsqlParameter { Value = width });
+        command.Parameters.Add(new NpgsqlParameter { Value = like });
+        await using var reader = await command.ExecuteReaderAsync();
+        var areas = new Dictionary<string, long[]>();
+        while (await reader.ReadAsync())
+            areas[reader.GetString(0).PadRight(6, '0')] = [.. Enumerable.Range(1, 12).Select(i => reader.IsDBNull(i) ? 0 : reader.GetInt64(i))];
+        return areas;
+    }
+
+    private static async Task<long[]> GetTotalsAsync(HttpClient http, string path)
+    {
+        using var doc = JsonDocument.Parse(await http.GetStringAsync(path));
+        return Values(doc.RootElement.GetProperty("totals"));
+    }
+
+    private static async Task<Dictionary<string, long[]>> ChildrenAsync(HttpClient http, string path)
+    {
+        using var doc = JsonDocument.Parse(await http.GetStringAsync(path));
+        return doc.RootElement.GetProperty("children").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("code").GetString()!, c => Values(c.GetProperty("totals")));
+    }
+
+    private static long[] Values(JsonElement totals) => [.. Figures.Select(f => totals.GetProperty(f).GetInt64())];
+
+    private static HttpClient Client(Uri url, string key, int connections)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+}
