@@ -20,8 +20,10 @@ switch (args)
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --postgres "<admin connection string>"
                      [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 20]
                      [--branches 2000] [--phases bir] [--configuration Release] [--sweep 8,16,32,64,128 --chart docs/ingest-vs-connections.png]
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --sqlite [same options; --baseline-connections 1]
             Each creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
-            `dotnet build -c Release src/Grassroots.Silo` as a process of its own.
+            `dotnet build -c Release src/Grassroots.Silo` as a process of its own; with --sqlite, over the embedded default
+            in a temporary folder, which it deletes at the end.
             """);
         return 2;
 }
