@@ -12,6 +12,9 @@ switch (args)
     case ["ingest", .. var rest] when IngestBenchOptions.Parse(rest) is { } ingest:
         await IngestBench.RunAsync(ingest);
         return 0;
+    case ["cluster", .. var rest] when ClusterBenchOptions.Parse(rest) is { } cluster:
+        await ClusterBench.RunAsync(cluster);
+        return 0;
     default:
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project bench/Grassroots.Throughput -- storage --postgres "<admin connection string>"
@@ -21,9 +24,15 @@ switch (args)
                      [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 20]
                      [--branches 2000] [--phases bir] [--configuration Release] [--sweep 8,16,32,64,128 --chart docs/ingest-vs-connections.png]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --sqlite [same options; --baseline-connections 1]
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- cluster [--silos 3] [--connections 64]
+                     [--baseline-connections 32] [--read-connections 64] [--load-connections 32] [--seconds 20] [--warmup 20]
+                     [--branches 2000] [--probes 300] [--configuration Release]
             Each creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
             `dotnet build -c Release src/Grassroots.Silo` as a process of its own; with --sqlite, over the embedded default
-            in a temporary folder, which it deletes at the end.
+            in a temporary folder, which it deletes at the end. `cluster` runs deploy/local-cluster.sh in
+            /tmp/grassroots-bench-cluster (nginx on 5400, silo I on 5400+I, PostgreSQL on 15540) with that build: one silo,
+            then --silos behind nginx, then freshness probes (a record acknowledged by silo-1 until another silo counts it);
+            it stops the cluster and removes the folder at the end.
             """);
         return 2;
 }
