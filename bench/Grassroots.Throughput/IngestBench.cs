@@ -77,9 +77,9 @@ public static class IngestBench
         }
     }
 
-    private static Dictionary<string, string> ServiceSettings(string clusterId, Dictionary<string, string> storage)
-    {
-        var settings = new Dictionary<string, string>(storage)
+    /// <summary>The storage settings given, and what every bench silo runs with: a cluster of its own on free ports, no demo data.</summary>
+    private static Dictionary<string, string> ServiceSettings(string clusterId, Dictionary<string, string> storage) =>
+        new(storage)
         {
             ["Storage:Shard"] = "bench-1",
             ["Cluster:ClusterId"] = clusterId,
@@ -89,8 +89,6 @@ public static class IngestBench
             ["Demo:Load"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        return settings;
-    }
 
     /// <summary>The first hq key, the service started over the settings' database, the phases, and reconcile.</summary>
     private static async Task<List<RunResult>> MeasureAsync(string dll, Dictionary<string, string> settings, IngestBenchOptions options,
