@@ -13,6 +13,9 @@ switch (args)
     case ["ingest", .. var rest] when IngestBenchOptions.Parse(rest) is { } ingest:
         await IngestBench.RunAsync(ingest);
         return 0;
+    case ["cluster", .. var rest] when ClusterBenchOptions.Parse(rest) is { } cluster:
+        await ClusterBench.RunAsync(cluster);
+        return 0;
     case ["federation", var verb, .. var rest] when FederationOptions.Parse(verb, rest) is { } federation:
         return await FederationOptions.RunAsync(federation);
     default:
@@ -23,16 +26,24 @@ switch (args)
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --postgres "<admin connection string>"
                      [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 20]
                      [--branches 2000] [--phases bir] [--configuration Release] [--sweep 8,16,32,64,128 --chart docs/ingest-vs-connections.png]
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --sqlite [same options; --baseline-connections 1]
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- cluster [--silos 3] [--connections 64]
+                     [--baseline-connections 32] [--read-connections 64] [--load-connections 32] [--seconds 20] [--warmup 20]
+                     [--branches 2000] [--probes 300] [--configuration Release]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation generate --data DIR
                      [--branches 2800000] [--records 10000000] [--honorees 2000] [--seed 20201124]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation load --postgres "<admin connection string>"
                      --data DIR --database NAME [--via direct|import]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation scale --postgres "<admin connection string>"
                      --data DIR --database NAME [--connections 64] [--baseline-connections 2] [--seconds 20] [--warmup 10] [--touch 100000]
+            Each of storage, ingest and cluster creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
+            `dotnet build -c Release src/Grassroots.Silo` as a process of its own; with --sqlite, over the embedded default
+            in a temporary folder, which it deletes at the end. `cluster` runs deploy/local-cluster.sh in
+            /tmp/grassroots-bench-cluster (nginx on 5400, silo I on 5400+I, PostgreSQL on 15540) with that build: one silo,
+            then --silos behind nginx, then freshness probes (a record acknowledged by silo-1 until another silo counts it);
+            it stops the cluster and removes the folder at the end.
             `federation` writes a federation-scale data set in the import formats, loads it into a database it creates and
             keeps, and measures the service over it (see docs/benchmarks.md).
-            Each other command creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
-            `dotnet build -c Release src/Grassroots.Silo` as a process of its own.
             """);
         return 2;
 }

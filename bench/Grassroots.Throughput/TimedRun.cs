@@ -15,7 +15,7 @@ public sealed record RunResult(string Name, long Operations, TimeSpan Elapsed, d
 public static class TimedRun
 {
     public static async Task<RunResult> RunAsync(string name, int workers, Func<int, Task<Func<Task<int>>>> createWorker,
-        TimeSpan warmup, TimeSpan duration, Action? onMeasureStart = null)
+        TimeSpan warmup, TimeSpan duration, Action? onMeasureStart = null, Action? onMeasureEnd = null)
     {
         var steps = await Task.WhenAll(Enumerable.Range(0, workers).Select(createWorker));
         var latencies = Enumerable.Range(0, workers).Select(_ => new List<long>(1 << 16)).ToArray();
@@ -52,6 +52,7 @@ public static class TimedRun
         }
         Volatile.Write(ref measuring, false);
         var elapsed = Stopwatch.GetElapsedTime(measureStart);
+        onMeasureEnd?.Invoke();
         var total = Interlocked.Read(ref operations);
         Volatile.Write(ref stop, true);
         await Task.WhenAll(running).ConfigureAwait(false);
