@@ -338,14 +338,14 @@ public static class IngestBench
 
     private static string BranchId(int i) => $"bench-{i:D6}";
 
-    internal static void Ensure(HttpResponseMessage response, HttpStatusCode expected)
+    internal static void Ensure(HttpResponseMessage response, params HttpStatusCode[] expected)
     {
-        if (response.StatusCode != expected)
+        if (!expected.Contains(response.StatusCode))
             throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: " +
                 response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
     }
 
-    private static async Task AdminAsync(string admin, string sql)
+    internal static async Task AdminAsync(string admin, string sql)
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();

@@ -58,13 +58,11 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output)
     /// <summary>The first sh block after the README's "A short walkthrough" heading.</summary>
     private static string Walkthrough()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var section = readme[readme.IndexOf("## A short walkthrough", StringComparison.Ordinal)..];
         return ShBlock().Match(section) is { Success: true } block ? block.Groups[1].Value : throw new InvalidOperationException("no sh block");
     }
 
-    private static string RepositoryRoot() =>
-        typeof(ReadmeWalkthroughTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
     private static async Task<(int, string, string)> BashAsync(string script)
     {
@@ -72,7 +70,7 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = Repository.Root,
         };
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

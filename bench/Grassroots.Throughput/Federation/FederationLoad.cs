@@ -27,7 +27,7 @@ public static class FederationLoad
     {
         var manifest = FederationManifest.Read(data);
         Console.WriteLine($"== {manifest.Branches:N0} branches and {manifest.Records:N0} records from {data} into database {database}, via {via}");
-        await AdminAsync(admin, $"CREATE DATABASE \"{database}\"");
+        await IngestBench.AdminAsync(admin, $"CREATE DATABASE \"{database}\"");
         var connectionString = ConnectionString(admin, database);
         var dll = SiloProcess.Dll(configuration);
         var settings = Settings(connectionString, database);
@@ -203,13 +203,5 @@ public static class FederationLoad
             """);
         await Step("drop staging", "DROP TABLE stage_branches, stage_study_sessions, stage_honoree_talks, stage_publicity");
         await Step("vacuum analyze", "VACUUM ANALYZE");
-    }
-
-    public static async Task AdminAsync(string admin, string sql)
-    {
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

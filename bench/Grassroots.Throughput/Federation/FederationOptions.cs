@@ -55,7 +55,8 @@ public sealed record FederationOptions(string Verb, Dictionary<string, string> V
                 await FederationLoad.RunAsync(o.Values["postgres"], o.Values["data"], o.Values["database"], o.Text("via", "direct"), configuration);
                 return 0;
             default:
-                await FederationScale.RunAsync(o.Values["postgres"], o.Values["data"], o.Values["database"], o.Int("connections", 64),
+                await FederationScale.RunAsync(o.Values["postgres"], o.Values["data"], o.Values["database"],
+                    [.. o.Text("connections", "8,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
                     o.Int("baseline-connections", 2), o.Int("seconds", 20), o.Int("warmup", 10), o.Int("touch", 100_000), configuration);
                 return 0;
         }

@@ -33,7 +33,7 @@ public static class FederationScale
         SELECT g.area, f.a, f.b, f.c, f.d, f.e, f.f, f.g, f.h, f.i, f.j, f.k, g.l FROM g LEFT JOIN f ON f.area = g.area
         """;
 
-    public static async Task RunAsync(string admin, string data, string database, int connections, int baselineConnections,
+    public static async Task RunAsync(string admin, string data, string database, int[] readConnections, int baselineConnections,
         int seconds, int warmup, int touch, string configuration)
     {
         var manifest = FederationManifest.Read(data);
@@ -54,7 +54,7 @@ public static class FederationScale
         var started = Stopwatch.StartNew();
         await using var silo = await SiloProcess.StartAsync(dll, settings);
         var ready = started.Elapsed;
-        using var http = Client(silo.Url, key, connections);
+        using var http = Client(silo.Url, key, readConnections.Max());
         var national = await GetTotalsAsync(http, $"/api/rollups/CN?campaignId={campaign}");
         var firstRead = started.Elapsed;
         Console.WriteLine($"== start-up: /readyz after {ready.TotalSeconds:F1} s, first national rollup answered after {firstRead.TotalSeconds:F1} s");
@@ -76,7 +76,6 @@ public static class FederationScale
             Console.WriteLine($"   {name}: the service's children {(same ? "equal" : "DIFFER from")} the GROUP BY over the facts ({grouped.Count} areas)");
         }
 
-        var results = new List<(RunResult Service, RunResult Baseline)>();
         foreach (var (name, code, width, like) in checks)
         {
             var path = $"/api/rollups/{code}?campaignId={campaign}";
@@ -86,19 +85,22 @@ public static class FederationScale
                     await GroupByAsync(source, campaign, width, like);
                     return 1;
                 }), TimeSpan.FromSeconds(Math.Min(warmup, 5)), TimeSpan.FromSeconds(seconds));
-            var service = await TimedRun.RunAsync($"{name} rollup read, {connections} connections", connections,
-                _ => Task.FromResult<Func<Task<int>>>(async () =>
-                {
-                    using var response = await http.GetAsync(path);
-                    await response.Content.ReadAsByteArrayAsync();
-                    return response.StatusCode == HttpStatusCode.OK ? 1 : 0;
-                }), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
-            results.Add((service, baseline));
-            lines.Add($"| {name} rollup read | {service.PerSecond:N0}/s, p50 {service.P50Ms:F1} ms, p99 {service.P99Ms:F1} ms | " +
-                $"GROUP BY: {baseline.PerSecond:N2}/s, p50 {baseline.P50Ms:N0} ms, p99 {baseline.P99Ms:N0} ms | " +
-                $"{service.PerSecond / baseline.PerSecond:N0}× the rate, p99 {baseline.P99Ms / service.P99Ms:N1}× lower |");
+            foreach (var connections in readConnections)
+            {
+                var service = await TimedRun.RunAsync($"{name} rollup read, {connections} connections", connections,
+                    _ => Task.FromResult<Func<Task<int>>>(async () =>
+                    {
+                        using var response = await http.GetAsync(path);
+                        await response.Content.ReadAsByteArrayAsync();
+                        return response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+                    }), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
+                lines.Add($"| {name} rollup read, {connections} connections | {service.PerSecond:N0}/s, p50 {service.P50Ms:F1} ms, p99 {service.P99Ms:F1} ms | " +
+                    $"GROUP BY, {baselineConnections} connections: {baseline.PerSecond:N2}/s, p50 {baseline.P50Ms:N0} ms, p99 {baseline.P99Ms:N0} ms | " +
+                    $"{service.PerSecond / baseline.PerSecond:N0}× the rate, p99 {baseline.P99Ms / service.P99Ms:N0}× lower |");
+            }
         }
 
+        lines.AddRange(await ColdIngestAsync(http, connectionString, data, readConnections.Max(), seconds, warmup));
         if (touch > 0) lines.Add(await MemoryPerBranchAsync(http, source, silo.Id, touch));
 
         Console.WriteLine();
@@ -106,6 +108,44 @@ public static class FederationScale
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var line in lines) Console.WriteLine(line);
         Console.WriteLine($"({seconds} s measured per phase after a warm-up; {Environment.ProcessorCount} cores)");
+    }
+
+    /// <summary>
+    /// The evening peak's shape: new study sessions PUT to branches in a shuffled order, each branch once, so nearly every
+    /// PUT meets a branch grain that is not active yet and must read its profile and its records first. Beside it the
+    /// raw single-row INSERT baseline on the same server; the baseline's table is dropped afterwards.
+    /// </summary>
+    private static async Task<string[]> ColdIngestAsync(HttpClient http, string connectionString, string data, int connections, int seconds, int warmup)
+    {
+        var branches = File.ReadLines(Path.Combine(data, "branches.csv")).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).ToArray();
+        new Random(7).Shuffle(branches);
+        var options = new IngestBenchOptions(connectionString, Connections: connections, Seconds: seconds, WarmupSeconds: Math.Min(warmup, 5));
+        var baseline = await IngestBench.BaselineAsync(connectionString, options);
+        await IngestBench.AdminAsync(connectionString, "DROP TABLE bench_sessions");
+        // A campaign of its own, so the data set's campaign keeps the generator's figures for the next run.
+        IngestBench.Ensure(await http.PutAsync("/api/campaigns/evening", IngestBench.Json("""{"title":"晚间集中学习","startsOn":"2021-01-01"}""")),
+            HttpStatusCode.Created, HttpStatusCode.OK);
+        var run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
+        var next = -1L;
+        var refused = 0L;
+        var cold = await TimedRun.RunAsync($"HTTP PUT of new study sessions to cold branches, {connections} connections", connections,
+            _ => Task.FromResult<Func<Task<int>>>(async () =>
+            {
+                var n = Interlocked.Increment(ref next);
+                using var response = await http.PutAsync($"/api/branches/{branches[n % branches.Length]}/study-sessions/e{run}-{n}", IngestBench.Json(
+                    $$$"""{"campaignId":"evening","title":"晚间集中学习","heldOn":"2021-03-01","format":"offline","attendees":{"total":{{{20 + n % 80}}}}}"""));
+                if (response.StatusCode == HttpStatusCode.Created) return 1;
+                Interlocked.Increment(ref refused);
+                return 0;
+            }), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
+        if (refused > 0) Console.WriteLine($"  {refused:N0} PUTs were not answered 201");
+        Console.WriteLine($"== {next + 1:N0} cold branches written to (they stay in the database: the ingest is part of the data set from now on)");
+        return
+        [
+            $"| single-record PUT ingest to cold branches (each branch once), {connections} connections | {cold.PerSecond:N0}/s, " +
+            $"p50 {cold.P50Ms:F1} ms, p99 {cold.P99Ms:F1} ms | raw single-row INSERT, {options.BaselineConnections} connections: {baseline.PerSecond:N0}/s, " +
+            $"p99 {baseline.P99Ms:F1} ms | {cold.PerSecond / baseline.PerSecond:F2}× |",
+        ];
     }
 
     /// <summary>Resident memory before and after <paramref name="touch"/> active branches' grains are activated by a read.</summary>
