@@ -36,9 +36,26 @@ public sealed record PublicityImportRow : PublicityRequest, IImportRow
     [Id(Required = true)] public string? Id { get; init; }
 }
 
-/// <summary>A JSON import: any of the three lists, each optional (CSV carries one kind per file, named by ?type=).</summary>
+/// <summary>
+/// A branch to register or correct: the body of <c>PUT /api/branches/{branchId}</c> plus the id its path carries. The
+/// branch is its own key, so <see cref="IImportRow.BranchId"/> is the id (and is not a field of its own).
+/// </summary>
+public sealed record BranchImportRow : BranchRequest, IImportRow
+{
+    public BranchImportRow() : base(null, null, null, null, null) { }
+
+    [Id(Required = true)] public string? Id { get; init; }
+
+    string? IImportRow.BranchId => Id;
+}
+
+/// <summary>
+/// A JSON import: any of the four lists, each optional (CSV carries one kind per file, named by ?type=). Branches are
+/// applied before the records of the same body, wherever their list stands in it.
+/// </summary>
 public sealed record ImportBody
 {
+    public IReadOnlyList<BranchImportRow>? Branches { get; init; }
     public IReadOnlyList<StudySessionImportRow>? StudySessions { get; init; }
     public IReadOnlyList<HonoreeTalkImportRow>? HonoreeTalks { get; init; }
     public IReadOnlyList<PublicityImportRow>? Publicity { get; init; }

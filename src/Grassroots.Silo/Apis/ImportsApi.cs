@@ -22,8 +22,10 @@ public static class ImportsApi
     {
         var group = api.MapGroup("imports").WithTags("Imports");
         group.MapPost("", PostImportAsync).WithName("PostImport")
-            .WithSummary("Imports records from JSON or CSV; with async=true as a job that survives restarts (202).")
-            .WithDescription("JSON: {studySessions, honoreeTalks, publicity}, each row the body of its PUT plus branchId and id. " +
+            .WithSummary("Imports branches and records from JSON or CSV; with async=true as a job that survives restarts (202).")
+            .WithDescription("JSON: {branches, studySessions, honoreeTalks, publicity}, each record row the body of its PUT plus " +
+                "branchId and id, each branch row the body of PUT /api/branches/{branchId} plus id; a body's branches are stored " +
+                "before its records, wherever their list stands. " +
                 "CSV (text/csv, one kind per file, ?type=): a header naming the fields by their API names (attendees.total) or in " +
                 "Chinese (参与人次), UTF-8 with or without BOM or GB18030. Rows go through the same checks as single PUTs; the answer " +
                 "counts imported, updated, unchanged and rejected rows and lists why rows were rejected, by CSV line or JSON index " +
@@ -83,9 +85,8 @@ public static class ImportsApi
             return TypedResults.Accepted($"/api/imports/{importId}", new ImportAccepted(importId));
         }
 
-        await using var rows = upload.Open();
         return TypedResults.Ok(await importer.RunAsync(
-            ImportShape.ReadRows(rows, shape.Format, json.Value.SerializerOptions, parse: true, cancellationToken),
+            ImportShape.ReadRows(upload.Open, shape.Format, json.Value.SerializerOptions, parse: true, cancellationToken),
             new ImportRun(dry, Caller.Actor(context), context.User), cancellationToken));
     }
 

@@ -23,7 +23,8 @@ public sealed record CampaignDto(string Id, string Title, DateOnly StartsOn, Dat
 
 public sealed record CampaignList(IReadOnlyList<CampaignDto> Items);
 
-public sealed record BranchRequest(
+/// <summary>A branch's PUT body; not sealed so that an import row can be this body plus the branch's id.</summary>
+public record BranchRequest(
     [property: Text(BranchesApi.MaxName, Required = true)] string? Name,
     [property: RegionCode(Level = RegionCodeLevel.County, Required = true)] string? RegionCode,
     [property: Text(BranchesApi.MaxSector)] string? Sector,

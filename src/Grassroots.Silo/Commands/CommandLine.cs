@@ -122,7 +122,7 @@ public static class CommandLine
                    Grassroots.Silo keys create --role hq|region-admin|branch --scope <CN|region code|branch id> --label <text>
                    Grassroots.Silo keys list
                    Grassroots.Silo keys revoke <keyId>
-                   Grassroots.Silo import FILE --url URL --key KEY [--type study-sessions|honoree-talks|publicity] [--dry-run]
+                   Grassroots.Silo import FILE --url URL --key KEY [--type branches|study-sessions|honoree-talks|publicity] [--dry-run]
             """);
         return 2;
     }

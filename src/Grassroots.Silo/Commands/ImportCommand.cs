@@ -11,10 +11,11 @@ using Spectre.Console;
 namespace Grassroots.Silo.Commands;
 
 /// <summary>
-/// <c>import FILE --url URL --key KEY [--type study-sessions|honoree-talks|publicity] [--dry-run]</c>: uploads a CSV or
-/// JSON file of any size to a running service, <see cref="ChunkRows"/> rows (at most <see cref="ChunkBytes"/>) per
+/// <c>import FILE --url URL --key KEY [--type branches|study-sessions|honoree-talks|publicity] [--dry-run]</c>: uploads a
+/// CSV or JSON file of any size to a running service, <see cref="ChunkRows"/> rows (at most <see cref="ChunkBytes"/>) per
 /// <c>POST /api/imports</c>, with a progress bar on standard error, and prints the summary on standard output, each
-/// rejected row named by its line (CSV) or index (JSON) in the file. Exit status: 0 when every row was stored (or, dry,
+/// rejected row named by its line (CSV) or index (JSON) in the file. A JSON file is read twice, its branches sent before
+/// any of its records, since a chunk can only log records of branches registered already. Exit status: 0 when every row was stored (or, dry,
 /// would be), 1 when rows were rejected, 2 for a usage error, 3 when the service refused a chunk or could not be reached.
 /// </summary>
 public sealed class ImportCommand(TextWriter output, TextWriter error)
@@ -27,7 +28,7 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
     {
         if (Options.Parse(args) is not { } options)
         {
-            error.WriteLine("usage: Grassroots.Silo import FILE --url URL --key KEY [--type study-sessions|honoree-talks|publicity] [--dry-run]");
+            error.WriteLine($"usage: Grassroots.Silo import FILE --url URL --key KEY [--type {string.Join('|', ImportKinds.TypeNames)}] [--dry-run]");
             return 2;
         }
         if (!File.Exists(options.File))
@@ -78,27 +79,35 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
     /// <summary>The file as request bodies, each with where its rows are in the file, and how far into the file it reaches.</summary>
     private static async IAsyncEnumerable<(HttpContent Body, Func<ImportConflict, ImportConflict> Locate, long Read)> Chunks(Options options)
     {
-        await using var file = File.OpenRead(options.File);
         if (options.Type is null)
         {
-            var reader = new JsonImportReader(file, JsonSerializerOptions.Web);
-            var sections = ImportKinds.All.ToDictionary(k => k, _ => new List<byte[]>());
-            var indexes = ImportKinds.All.ToDictionary(k => k, _ => new List<long>()); // each row's index in its list in the file
-            var (rows, bytes) = (0, 0L);
-            await foreach (var (kind, index, json) in reader.ReadRawAsync())
+            // Branches on the first reading, records on the second; the progress bar counts each reading as half the file.
+            var length = new FileInfo(options.File).Length;
+            foreach (var branches in new[] { true, false })
             {
-                sections[kind].Add(json);
-                indexes[kind].Add(index);
-                (rows, bytes) = (rows + 1, bytes + json.Length);
-                if (rows < ChunkRows && bytes < ChunkBytes) continue;
-                yield return (JsonChunk(sections), Locator(indexes), file.Position);
-                foreach (var kind2 in ImportKinds.All) (sections[kind2], indexes[kind2]) = ([], []);
-                (rows, bytes) = (0, 0);
+                await using var json = File.OpenRead(options.File);
+                long Read(long position) => (branches ? 0 : length / 2) + position / 2;
+                var reader = new JsonImportReader(json, JsonSerializerOptions.Web);
+                var sections = ImportKinds.All.ToDictionary(k => k, _ => new List<byte[]>());
+                var indexes = ImportKinds.All.ToDictionary(k => k, _ => new List<long>()); // each row's index in its list in the file
+                var (rows, bytes) = (0, 0L);
+                await foreach (var (kind, index, row) in reader.ReadRawAsync())
+                {
+                    if (kind is BranchImportKind != branches) continue;
+                    sections[kind].Add(row);
+                    indexes[kind].Add(index);
+                    (rows, bytes) = (rows + 1, bytes + row.Length);
+                    if (rows < ChunkRows && bytes < ChunkBytes) continue;
+                    yield return (JsonChunk(sections), Locator(indexes), Read(json.Position));
+                    foreach (var kind2 in ImportKinds.All) (sections[kind2], indexes[kind2]) = ([], []);
+                    (rows, bytes) = (0, 0);
+                }
+                if (rows > 0) yield return (JsonChunk(sections), Locator(indexes), Read(length));
             }
-            if (rows > 0) yield return (JsonChunk(sections), Locator(indexes), file.Length);
             yield break;
         }
 
+        await using var file = File.OpenRead(options.File);
         var kindOfFile = ImportKinds.Named(options.Type);
         Encoding encoding;
         await using (var probe = File.OpenRead(options.File))

@@ -16,6 +16,12 @@ public sealed class ImportFormatException(string field, string message) : Except
 /// </summary>
 public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encoding)
 {
+    /// <summary>
+    /// A JSON body whose branches follow some of its records: read twice, branches first, so that they are registered
+    /// before their records are logged (see <see cref="ImportShape"/>).
+    /// </summary>
+    public bool BranchesLater { get; init; }
+
     public static readonly string[] CsvMediaTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
 
     public static readonly Encoding Gb18030;
@@ -34,19 +40,19 @@ public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encodi
         if (mediaType == "application/json") return new ImportFormat(false, null, null);
         if (!CsvMediaTypes.Contains(mediaType)) return null;
         var kind = type is null ? null : ImportKinds.Named(type);
-        if (kind is null) throw new ImportFormatException("type", "Is required for CSV: study-sessions, honoree-talks or publicity.");
+        if (kind is null) throw new ImportFormatException("type", $"Is required for CSV: {string.Join(", ", ImportKinds.TypeNames)}.");
         return new ImportFormat(true, kind, media.Charset.HasValue ? EncodingNamed(media.Charset.Value!) : null);
     }
 
     /// <summary>The same format with its CSV encoding decided (see <see cref="ImportShape"/>).</summary>
     public ImportFormat WithEncoding(Encoding encoding) => this with { Encoding = encoding };
 
-    /// <summary>As stored with an import job: "json", or "csv:type:encoding".</summary>
-    public override string ToString() => IsCsv ? $"csv:{Kind!.Type}:{Encoding?.WebName ?? "auto"}" : "json";
+    /// <summary>As stored with an import job: "json", "json:branches-later", or "csv:type:encoding".</summary>
+    public override string ToString() => IsCsv ? $"csv:{Kind!.Type}:{Encoding?.WebName ?? "auto"}" : BranchesLater ? "json:branches-later" : "json";
 
     public static ImportFormat Parse(string text)
     {
-        if (text == "json") return new ImportFormat(false, null, null);
+        if (text.StartsWith("json", StringComparison.Ordinal)) return new ImportFormat(false, null, null) { BranchesLater = text == "json:branches-later" };
         var parts = text.Split(':');
         return new ImportFormat(true, ImportKinds.Named(parts[1]), parts[2] == "auto" ? null : EncodingNamed(parts[2]));
     }

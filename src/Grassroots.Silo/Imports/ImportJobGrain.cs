@@ -74,8 +74,8 @@ public sealed class ImportJobGrain(
 
             var format = ImportFormat.Parse(spec.Format);
             var user = new KeyHolder(spec.KeyId, spec.Role, spec.Scope).ToPrincipal("import-job", spec.Actor);
-            await using var body = uploads.Open(this.GetPrimaryKeyString());
-            var rows = ImportShape.ReadRows(body, format, json.Value.SerializerOptions, parse: true, cancellationToken);
+            var importId = this.GetPrimaryKeyString();
+            var rows = ImportShape.ReadRows(() => uploads.Open(importId), format, json.Value.SerializerOptions, parse: true, cancellationToken);
             var result = await importer.RunAsync(rows, new ImportRun(spec.DryRun, spec.Actor, user)
             {
                 Skip = job.Result!.RowsRead,

@@ -5,13 +5,12 @@ using Grassroots.Silo.Apis;
 namespace Grassroots.Silo.Imports;
 
 /// <summary>
-/// One kind of record an import carries: its name in <c>?type=</c> and in a JSON body, its row type (the PUT's request
-/// plus branchId and id, so the same field rules apply), the extra checks and mapping of its PUT endpoint, its CSV columns
-/// and how a record of it is stored through its grain.
+/// One kind of row an import carries: its name in <c>?type=</c> and in a JSON body, its row type (the PUT's request plus
+/// the ids its path carries, so the same field rules apply), the extra checks of its PUT endpoint and its CSV columns.
 /// </summary>
 public abstract class ImportKind
 {
-    /// <summary>As in ?type= and the record path: study-sessions, honoree-talks, publicity.</summary>
+    /// <summary>As in ?type=: branches, or a record path (study-sessions, honoree-talks, publicity).</summary>
     public abstract string Type { get; }
 
     /// <summary>The list of a JSON import body holding rows of this kind.</summary>
@@ -26,8 +25,12 @@ public abstract class ImportKind
     public abstract object NewRow();
 
     /// <summary>What the PUT endpoint checks beyond single-field rules (e.g. no part of the attendance over its total).</summary>
-    public abstract void Check(object row, Validator validator);
+    public virtual void Check(object row, Validator validator) { }
+}
 
+/// <summary>A kind of record: how a checked row becomes its record and is stored through its record grain.</summary>
+public abstract class RecordImportKind : ImportKind
+{
     public abstract RecordData ToRecord(object row);
 
     /// <summary>A field named by the grain, as the row names it (an honoree's position in the list sent).</summary>
@@ -35,6 +38,22 @@ public abstract class ImportKind
 
     /// <summary>Stores the record through its grain, as the PUT endpoint does.</summary>
     public abstract Task<RecordSaved> PutAsync(IGrainFactory grains, string branchId, string recordId, RecordData data, string actor);
+}
+
+/// <summary>
+/// Branches (基层工会) registered or corrected as <c>PUT /api/branches/{branchId}</c> does; the <see cref="Importer"/>
+/// stores them through their branch grains before it looks at the records of the same body.
+/// </summary>
+public sealed class BranchImportKind(IReadOnlyDictionary<string, string[]> chineseHeaders) : ImportKind
+{
+    public override string Type => "branches";
+    public override string JsonName => "branches";
+    public override Type RowType => typeof(BranchImportRow);
+    public override IReadOnlyList<ImportColumn> Columns { get; } = ImportColumns.Of(typeof(BranchImportRow), chineseHeaders);
+    public override object NewRow() => new BranchImportRow();
+
+    /// <summary>The profile the PUT would store; called only for a row that passed its field rules.</summary>
+    public static BranchProfile ToProfile(object row) => ((BranchImportRow)row).ToProfile();
 }
 
 /// <summary>A CSV column: the row's field (a JSON path) and the headers that name it, the API's field name first.</summary>
@@ -57,7 +76,7 @@ public sealed class ImportColumn(string field, IReadOnlyList<string> headers, Ty
 
 internal sealed class ImportKind<TRow, TRequest, TData, TGrain>(
     string type, string jsonName, IReadOnlyDictionary<string, string[]> chineseHeaders,
-    Action<TRequest, Validator> check, Func<TRequest, TData> toRecord, Func<TRequest, TData, string, string?>? field = null) : ImportKind
+    Action<TRequest, Validator> check, Func<TRequest, TData> toRecord, Func<TRequest, TData, string, string?>? field = null) : RecordImportKind
     where TRow : TRequest, IImportRow, new() where TRequest : class where TData : RecordData where TGrain : IRecordGrain<TData>
 {
     public override string Type => type;
@@ -74,9 +93,19 @@ internal sealed class ImportKind<TRow, TRequest, TData, TGrain>(
         await grains.GetGrain<TGrain>($"{branchId}/{recordId}").PutAsync((TData)data, actor);
 }
 
-/// <summary>The three kinds, by the names clients use.</summary>
+/// <summary>The four kinds, by the names clients use; branches first, as they are applied first.</summary>
 public static class ImportKinds
 {
+    public static readonly ImportKind Branches = new BranchImportKind(new Dictionary<string, string[]>
+    {
+        ["id"] = ["基层工会编号", "工会编号", "编号"],
+        ["name"] = ["名称", "工会名称", "基层工会名称"],
+        ["regionCode"] = ["地区代码", "县级行政区划代码", "行政区划代码"],
+        ["sector"] = ["行业"],
+        ["memberCount"] = ["会员人数"],
+        ["kind"] = ["类型", "单位类型"],
+    });
+
     private static readonly Dictionary<string, string[]> Shared = new()
     {
         ["branchId"] = ["基层工会编号", "工会编号"],
@@ -121,7 +150,7 @@ public static class ImportKinds
             ["reach"] = ["传播量", "阅读量"],
         }), (_, _) => { }, PublicityApi.ToRecord);
 
-    public static readonly IReadOnlyList<ImportKind> All = [StudySessions, HonoreeTalks, Publicity];
+    public static readonly IReadOnlyList<ImportKind> All = [Branches, StudySessions, HonoreeTalks, Publicity];
 
     /// <summary>The values of ?type=, for its rule.</summary>
     public static IReadOnlyCollection<string> TypeNames { get; } = [.. All.Select(k => k.Type)];

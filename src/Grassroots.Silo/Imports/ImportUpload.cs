@@ -67,7 +67,10 @@ public sealed class ImportUpload : IAsyncDisposable
     }
 }
 
-/// <summary>What the first reading of a body found: its format with the CSV encoding decided, and how many rows it holds.</summary>
+/// <summary>
+/// What the first reading of a body found: its format with the CSV encoding decided (and whether a JSON body's branches
+/// follow some of its records), and how many rows it holds.
+/// </summary>
 public sealed record ImportShape(ImportFormat Format, long Rows)
 {
     /// <summary>Reads the whole body once; throws <see cref="ImportFormatException"/> when it cannot be imported.</summary>
@@ -80,23 +83,40 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
             format = format.WithEncoding(await EncodingOfAsync(stream, cancellationToken));
         }
         long rows = 0;
-        await using (var stream = open())
+        var (records, branchesLater) = (false, false);
+        await foreach (var row in ReadRows(open, format, json, parse: false, cancellationToken))
         {
-            await foreach (var _ in ReadRows(stream, format, json, parse: false, cancellationToken)) rows++;
+            rows++;
+            if (row.Kind is BranchImportKind) branchesLater |= records;
+            else records = true;
         }
         if (rows == 0) throw new ImportFormatException("body", "The body holds no rows.");
-        return new ImportShape(format, rows);
+        return new ImportShape(format with { BranchesLater = branchesLater }, rows);
     }
 
-    /// <summary>The rows of a body of a known shape, numbered from 0 in the order they appear.</summary>
-    public static async IAsyncEnumerable<ReadRow> ReadRows(Stream body, ImportFormat format, JsonSerializerOptions json, bool parse,
+    /// <summary>
+    /// The rows of a body of a known shape, numbered from 0 in the order they are yielded: as they appear, except that a
+    /// JSON body whose branches follow records is read twice, its branches first and then its records, so that the
+    /// importer registers branches before it logs records whatever order the body's lists are in.
+    /// </summary>
+    public static async IAsyncEnumerable<ReadRow> ReadRows(Func<Stream> open, ImportFormat format, JsonSerializerOptions json, bool parse,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var rows = format.IsCsv
-            ? new CsvImportReader(body, format.Kind!, format.Encoding!).ReadAsync(cancellationToken)
-            : new JsonImportReader(body, json).ReadAsync(parse, cancellationToken);
         long ordinal = 0;
-        await foreach (var row in rows) yield return row with { Ordinal = ordinal++ };
+        if (format.IsCsv)
+        {
+            await using var body = open();
+            await foreach (var row in new CsvImportReader(body, format.Kind!, format.Encoding!).ReadAsync(cancellationToken))
+                yield return row with { Ordinal = ordinal++ };
+            yield break;
+        }
+        Func<ImportKind, bool>[] passes = format.BranchesLater ? [k => k is BranchImportKind, k => k is not BranchImportKind] : [_ => true];
+        foreach (var pass in passes)
+        {
+            await using var body = open();
+            await foreach (var row in new JsonImportReader(body, json).ReadAsync(parse, pass, cancellationToken))
+                yield return row with { Ordinal = ordinal++ };
+        }
     }
 
     /// <summary>UTF-8 when the whole stream is (a byte order mark is UTF-8 too); GB18030 otherwise.</summary>

@@ -26,7 +26,9 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 /// grains would and commits the new ones as one unit; rows that change an existing record are stored through its record
 /// grain, as a PUT is. Several branches' chunks are in flight at once, and a chunk waits for an earlier one of its branch
 /// only when they share a record, so rows of one record are stored in the order they appear. A rejected row stores
-/// nothing and is reported by line (CSV) or index (JSON) and field.
+/// nothing and is reported by line (CSV) or index (JSON) and field. Branch rows are stored through their branch grains as
+/// <c>PUT /api/branches/{branchId}</c> stores them, <see cref="MaxBranchGrainCalls"/> at a time, and all of them are done
+/// before the first record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
 public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services)
 {
@@ -44,41 +46,58 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     /// <summary>Rows stored through their record grains at once (existing records that change).</summary>
     public const int MaxRecordGrainCalls = 64;
 
+    /// <summary>Branch rows stored through their branch grains at once.</summary>
+    public const int MaxBranchGrainCalls = 64;
+
     public async Task<ImportResult> RunAsync(IAsyncEnumerable<ReadRow> rows, ImportRun run, CancellationToken cancellationToken)
     {
         var tally = run.Resumed is { } resumed ? new ImportTally(resumed) : new ImportTally();
         var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
         var chunks = new Chunks(this, run, tally);
+        var branches = new BranchPuts(this, run, tally);
         var sinceCheckpoint = 0;
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             if (row.Ordinal < run.Skip) continue;
             tally.Read();
-            if (Check(row, tally) is { } data)
+            if (row.Kind is BranchImportKind)
             {
-                var branchId = row.Row!.BranchId!;
-                if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
-                if (may) await chunks.AddAsync(row, data);
-                else tally.Reject(row, "branchId", Access.RefusedTitle);
+                if (Check(row, tally)) await branches.AddAsync(row, BranchImportKind.ToProfile(row.Row!));
+            }
+            else
+            {
+                // Branches come before records (ImportShape.ReadRows): once they are stored, who may act for a branch
+                // is settled for the rest of the run, and the allowed cache below holds.
+                await branches.DrainAsync();
+                if (Check(row, tally))
+                {
+                    var data = KindOf(row).ToRecord(row.Row!);
+                    var branchId = row.Row!.BranchId!;
+                    if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
+                    if (may) await chunks.AddAsync(row, data);
+                    else tally.Reject(row, "branchId", Access.RefusedTitle);
+                }
             }
             if (++sinceCheckpoint >= CheckpointEvery)
             {
+                await branches.DrainAsync();
                 await chunks.DrainAsync();
                 sinceCheckpoint = 0;
                 if (run.Checkpoint is { } checkpoint) await checkpoint(tally.Result(run.DryRun));
             }
         }
+        await branches.DrainAsync();
         await chunks.DrainAsync();
         return tally.Result(run.DryRun);
     }
 
-    /// <summary>The row's domain record when it passes every check a PUT makes before calling a grain; else rejects it.</summary>
-    private RecordData? Check(ReadRow row, ImportTally tally)
+    /// <summary>Whether the row passes every check a PUT makes before calling a grain; else rejects it.</summary>
+    private bool Check(ReadRow row, ImportTally tally)
     {
         if (row.Problems.Count > 0 || row.Row is null)
         {
             foreach (var (field, message) in row.Problems) tally.Reject(row, field, message);
-            return null;
+            return false;
         }
         var validator = new Validator();
         validator.Fields(row.Row, services);
@@ -86,12 +105,14 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         if (!validator.IsValid)
         {
             foreach (var (field, message) in validator.Problems) tally.Reject(row, field, message);
-            return null;
+            return false;
         }
-        return row.Kind.ToRecord(row.Row);
+        return true;
     }
 
     private static string RecordKey(ReadRow row) => $"{row.Kind.Type}/{row.Row!.Id}";
+
+    private static RecordImportKind KindOf(ReadRow row) => (RecordImportKind)row.Kind;
 
     /// <summary>Sends one branch's chunk and counts what became of each row.</summary>
     private async Task SendAsync(string branchId, List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally)
@@ -107,7 +128,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
                 case ImportOutcomeKind.Created: tally.Count(PutResult.Created); break;
                 case ImportOutcomeKind.Updated: tally.Count(PutResult.Updated); break;
                 case ImportOutcomeKind.Unchanged: tally.Count(PutResult.Unchanged); break;
-                case ImportOutcomeKind.Rejected: tally.Reject(row, row.Kind.Field(row.Row!, data, outcomes[i].Field!), outcomes[i].Message!); break;
+                case ImportOutcomeKind.Rejected: tally.Reject(row, KindOf(row).Field(row.Row!, data, outcomes[i].Field!), outcomes[i].Message!); break;
                 default: throughRecordGrains.Add(rows[i]); break;
             }
         }
@@ -124,22 +145,96 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     {
         try
         {
-            tally.Count((await row.Kind.PutAsync(grains, row.Row!.BranchId!, row.Row.Id!, data, actor)).Result);
+            tally.Count((await KindOf(row).PutAsync(grains, row.Row!.BranchId!, row.Row.Id!, data, actor)).Result);
         }
-        catch (Exception error) when (Explain(row, data, error) is var (field, message))
+        catch (Exception error) when (Explain(error, field => KindOf(row).Field(row.Row!, data, field)) is var (field, message))
+        {
+            tally.Reject(row, field, message);
+        }
+    }
+
+    /// <summary>
+    /// One branch row exactly as its PUT: the same access rule (refused rows name the region when it is outside a
+    /// region-admin's subtree, else the id), then the branch grain. A dry run asks the grain what it holds and compares.
+    /// </summary>
+    private async Task PutBranchAsync(ReadRow row, BranchProfile profile, ImportRun run, ImportTally tally)
+    {
+        var branchId = row.Row!.Id!;
+        if (!await access.CanManageBranchAsync(run.User, branchId, profile.RegionCode))
+        {
+            var outside = KeyHolder.From(run.User)?.Role == Roles.RegionAdmin && !access.CanReadRegion(run.User, profile.RegionCode);
+            tally.Reject(row, outside ? "regionCode" : "id", Access.RefusedTitle);
+            return;
+        }
+        try
+        {
+            var branch = grains.GetGrain<IBranchGrain>(branchId);
+            tally.Count(run.DryRun
+                ? await branch.GetAsync() switch
+                {
+                    null => PutResult.Created,
+                    var now when now.Value.Equals(profile) => PutResult.Unchanged,
+                    _ => PutResult.Updated,
+                }
+                : (await branch.PutAsync(profile, run.Actor)).Result);
+        }
+        catch (Exception error) when (Explain(error, field => field) is var (field, message))
         {
             tally.Reject(row, field, message);
         }
     }
 
     /// <summary>What a PUT would have answered 400 or 409 for, as a conflict of the row; null for errors that stop the import.</summary>
-    private static (string Field, string Message)? Explain(ReadRow row, RecordData data, Exception error) => error switch
+    private static (string Field, string Message)? Explain(Exception error, Func<string, string> fieldOfRow) => error switch
     {
-        FieldValidationException e => (row.Kind.Field(row.Row!, data, e.Field), e.Message),
+        FieldValidationException e => (fieldOfRow(e.Field), e.Message),
         StateConflictException or WriteConflictException or NotFoundException => ("id", error.Message),
         WriteRefusedException => ("row", error.Message),
         _ => null,
     };
+
+    /// <summary>
+    /// Branch rows in flight, at most <see cref="MaxBranchGrainCalls"/>; a row waits for an earlier row of the same branch,
+    /// so that the last row of a branch is the one stored, as PUTs sent in order would leave it.
+    /// </summary>
+    private sealed class BranchPuts(Importer importer, ImportRun run, ImportTally tally)
+    {
+        private readonly Dictionary<string, Task> _last = new(StringComparer.Ordinal);
+        private readonly List<Task> _all = [];
+        private readonly SemaphoreSlim _slots = new(MaxBranchGrainCalls);
+
+        public async Task AddAsync(ReadRow row, BranchProfile profile)
+        {
+            var branchId = row.Row!.Id!;
+            await _slots.WaitAsync();
+            var task = RunAsync(row, profile, _last.GetValueOrDefault(branchId));
+            _last[branchId] = task;
+            _all.Add(task);
+        }
+
+        /// <summary>Waits for every branch row sent; a row's failure (the database away) ends the import.</summary>
+        public async Task DrainAsync()
+        {
+            if (_all.Count == 0) return;
+            await Task.WhenAll(_all);
+            _all.Clear();
+            _last.Clear();
+        }
+
+        private async Task RunAsync(ReadRow row, BranchProfile profile, Task? before)
+        {
+            try
+            {
+                // An earlier row's failure stops the import; DrainAsync reports it.
+                if (before is not null) await before.ContinueWith(_ => { }, TaskScheduler.Default);
+                await importer.PutBranchAsync(row, profile, run, tally);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+    }
 
     /// <summary>Checked rows waiting per branch, and the chunks in flight.</summary>
     private sealed class Chunks(Importer importer, ImportRun run, ImportTally tally)

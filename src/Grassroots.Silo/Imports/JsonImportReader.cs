@@ -6,7 +6,7 @@ using Grassroots.Silo.Apis;
 namespace Grassroots.Silo.Imports;
 
 /// <summary>
-/// Reads a JSON import body, <c>{studySessions:[…], honoreeTalks:[…], publicity:[…]}</c>, one row at a time from a
+/// Reads a JSON import body, <c>{branches:[…], studySessions:[…], honoreeTalks:[…], publicity:[…]}</c>, one row at a time from a
 /// stream: only the row being read is in memory, however long the body. The body itself must be strict JSON (each list
 /// once, no lone surrogates; unknown fields ignored) or it is an <see cref="ImportFormatException"/>; a row that does not
 /// fit its row type (a number sent as text, a field twice) is a problem of that row only.
@@ -26,10 +26,15 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
     private enum Phase { Start, Properties, List, Items, Done }
 
     /// <param name="parse">False to check the body's shape only, without reading rows into their types.</param>
-    public async IAsyncEnumerable<ReadRow> ReadAsync(bool parse = true, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="only">The kinds of rows wanted (the others are still read through, so the body is checked, but not parsed).</param>
+    public async IAsyncEnumerable<ReadRow> ReadAsync(bool parse = true, Func<ImportKind, bool>? only = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var (kind, index, json) in ReadRawAsync(cancellationToken))
+        {
+            if (only is not null && !only(kind)) continue;
             yield return parse ? Parse(kind, index, json) : new ReadRow(kind, null, index, null, []);
+        }
     }
 
     /// <summary>Each row as the JSON text it was sent as, with its list and its index there (the import command re-chunks these).</summary>

@@ -108,7 +108,7 @@ public sealed class ImportJobAndCommandTests
         return (code, output.ToString(), error.ToString());
     }
 
-    private static async Task<ImportJobResponse> WaitForAsync(HttpClient client, string importId, string state)
+    internal static async Task<ImportJobResponse> WaitForAsync(HttpClient client, string importId, string state)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -121,7 +121,7 @@ public sealed class ImportJobAndCommandTests
         }
     }
 
-    private static async Task<string> IssueAsync(HttpClient hq, string role, string scope) =>
+    internal static async Task<string> IssueAsync(HttpClient hq, string role, string scope) =>
         (await (await hq.PostAsync("/api/keys", System.Net.Http.Json.JsonContent.Create(new { role, scope, label = "import test" })))
             .ReadAsync<IssuedKeyDto>(HttpStatusCode.Created)).Key;
 }
