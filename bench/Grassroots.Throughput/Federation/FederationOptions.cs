@@ -16,7 +16,7 @@ public sealed record FederationOptions(string Verb, Dictionary<string, string> V
     {
         ["generate"] = ["branches", "records", "honorees", "seed"],
         ["load"] = ["via", "configuration"],
-        ["scale"] = ["connections", "baseline-connections", "seconds", "warmup", "touch", "configuration"],
+        ["scale"] = ["connections", "baseline-connections", "seconds", "warmup", "touch", "phases", "configuration"],
     };
 
     public static FederationOptions? Parse(string verb, string[] args)
@@ -57,7 +57,7 @@ public sealed record FederationOptions(string Verb, Dictionary<string, string> V
             default:
                 await FederationScale.RunAsync(o.Values["postgres"], o.Values["data"], o.Values["database"],
                     [.. o.Text("connections", "8,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
-                    o.Int("baseline-connections", 2), o.Int("seconds", 20), o.Int("warmup", 10), o.Int("touch", 100_000), configuration);
+                    o.Int("baseline-connections", 2), o.Int("seconds", 20), o.Int("warmup", 10), o.Int("touch", 100_000), o.Text("phases", "rcm"), configuration);
                 return 0;
         }
     }

@@ -121,6 +121,12 @@ public sealed partial class BranchGrain(
         }
     }
 
+    private static readonly string LedgerSql = string.Join(" UNION ALL ", RecordKinds.All
+        .Select((kind, i) => $"SELECT {i} AS part, {kind.IdColumn}, campaign_id, {kind.DateColumn}, region_code, voided, " +
+            $"{string.Join(", ", kind.FigureColumns)} FROM {kind.Table.Name} WHERE branch_id = $1")
+        .Append($"SELECT -1, campaign_id, NULL, NULL, NULL, NULL, version{string.Concat(Enumerable.Repeat(", 0", RecordKinds.All[0].FigureColumns.Count - 1))} " +
+            "FROM branch_activity WHERE branch_id = $1"));
+
     private async Task EnsureLedgerAsync()
     {
         while (_ledgerInDoubt)
@@ -139,20 +145,30 @@ public sealed partial class BranchGrain(
         }
     }
 
-    /// <summary>Once no commit is in flight, reads the branch's activity versions and then its records.</summary>
+    /// <summary>
+    /// Once no commit is in flight, reads the branch's activity versions and its records of every kind in one statement:
+    /// at the evening peak nearly every write meets a branch that is not active yet, so this is one round trip a branch.
+    /// A row of part -1 is an activity row (its version where a record has its first figure); part i is a record of kind i.
+    /// The versions and the records are read at the same moment, so a change committed meanwhile makes a version stale
+    /// and the next commit conflicts.
+    /// </summary>
     private async Task RebuildLedgerAsync()
     {
         while (_inFlight > 0) await (_settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        // Versions first: a change committed in between makes a version stale, so the next commit conflicts.
-        var versions = await Database.QueryAsync("SELECT campaign_id, version FROM branch_activity WHERE branch_id = $1",
-            [Key], r => (r.GetString(0), r.Long(1))).Translated();
+        var versions = new List<(string, long)>();
         var records = new List<BranchLedger.StoredRecord>();
-        foreach (var kind in RecordKinds.All)
-            records.AddRange(await Database.QueryAsync(
-                $"SELECT {kind.IdColumn}, campaign_id, {kind.DateColumn}, region_code, voided, {string.Join(", ", kind.FigureColumns)} " +
-                $"FROM {kind.Table.Name} WHERE branch_id = $1",
-                [Key], r => new BranchLedger.StoredRecord(kind, r.GetString(0), r.GetString(1), r.Date(2), r.GetString(3), r.Bool(4),
-                    [.. Enumerable.Range(5, kind.FigureColumns.Count).Select(r.Long), 0, 0])).Translated());
+        await Database.QueryAsync(LedgerSql, [Key], r =>
+        {
+            var part = (int)r.Long(0);
+            if (part < 0) versions.Add((r.GetString(1), r.Long(6)));
+            else
+            {
+                var kind = RecordKinds.All[part];
+                records.Add(new BranchLedger.StoredRecord(kind, r.GetString(1), r.GetString(2), r.Date(3), r.GetString(4), r.Bool(5),
+                    [.. Enumerable.Range(6, kind.FigureColumns.Count).Select(r.Long), 0, 0]));
+            }
+            return part;
+        }).Translated();
         _ledger = BranchLedger.Rebuild(versions, records);
         _ledgerInDoubt = false;
     }
