@@ -100,7 +100,7 @@ public static class FederationScale
             }
         }
 
-        if (phases.Contains('c')) lines.AddRange(await ColdIngestAsync(http, connectionString, data, readConnections.Max(), seconds, warmup));
+        if (phases.Contains('c')) lines.AddRange(await ColdIngestAsync(http, connectionString, data, silo.Id, readConnections.Max(), seconds, warmup));
         if (phases.Contains('m') && touch > 0) lines.Add(await MemoryPerBranchAsync(http, source, silo.Id, touch));
 
         Console.WriteLine();
@@ -115,7 +115,8 @@ public static class FederationScale
     /// PUT meets a branch grain that is not active yet and must read its profile and its records first. Beside it the
     /// raw single-row INSERT baseline on the same server; the baseline's table is dropped afterwards.
     /// </summary>
-    private static async Task<string[]> ColdIngestAsync(HttpClient http, string connectionString, string data, int connections, int seconds, int warmup)
+    private static async Task<string[]> ColdIngestAsync(HttpClient http, string connectionString, string data, int siloPid, int connections,
+        int seconds, int warmup)
     {
         var branches = File.ReadLines(Path.Combine(data, "branches.csv")).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).ToArray();
         new Random(7).Shuffle(branches);
@@ -133,6 +134,11 @@ public static class FederationScale
             IngestBench.Ensure(await http.GetAsync($"/api/rollups/{region.Code}?campaignId=evening"), HttpStatusCode.OK));
         Console.WriteLine($"== the rollup grains of all {regions.Count:N0} regions loaded in {warming.Elapsed.TotalSeconds:F0} s");
         var run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
+        var roots = new Dictionary<string, int>
+        {
+            ["silo"] = siloPid, ["postgres"] = await PostmasterAsync(connectionString), ["bench"] = Environment.ProcessId,
+        };
+        var (before, started, cpu, cpuSeconds) = (new Dictionary<string, double>(), 0L, new Dictionary<string, double>(), 0.0);
         var next = -1L;
         var refused = 0L;
         var cold = await TimedRun.RunAsync($"HTTP PUT of new study sessions to cold branches, {connections} connections", connections,
@@ -144,15 +150,31 @@ public static class FederationScale
                 if (response.StatusCode == HttpStatusCode.Created) return 1;
                 Interlocked.Increment(ref refused);
                 return 0;
-            }), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
+            }), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds),
+            () => (before, started) = (ProcessCpu.Sample(roots), Stopwatch.GetTimestamp()),
+            () => (cpu, cpuSeconds) = (ProcessCpu.Difference(before, ProcessCpu.Sample(roots)), Stopwatch.GetElapsedTime(started).TotalSeconds));
         if (refused > 0) Console.WriteLine($"  {refused:N0} PUTs were not answered 201");
         Console.WriteLine($"== {next + 1:N0} cold branches written to (they stay in the database: the ingest is part of the data set from now on)");
+        var perRecord = string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value * 1000 / cold.Operations:F2} ms"));
+        Console.WriteLine($"== CPU during the measured {cpuSeconds:F0} s: " +
+            string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value:F1} s ({c.Value / cpuSeconds:P0} of a core)")) + $"; per record: {perRecord}");
         return
         [
             $"| single-record PUT ingest to cold branches (each branch once), {connections} connections | {cold.PerSecond:N0}/s, " +
             $"p50 {cold.P50Ms:F1} ms, p99 {cold.P99Ms:F1} ms | raw single-row INSERT, {options.BaselineConnections} connections: {baseline.PerSecond:N0}/s, " +
             $"p99 {baseline.P99Ms:F1} ms | {cold.PerSecond / baseline.PerSecond:F2}× |",
+            $"| CPU per record in that ingest | {perRecord} | | |",
         ];
+    }
+
+    /// <summary>The PostgreSQL server's main process: the parent of the backend serving this connection.</summary>
+    private static async Task<int> PostmasterAsync(string connectionString)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        await using var command = source.CreateCommand("SELECT pg_backend_pid()");
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        var stat = await File.ReadAllTextAsync($"/proc/{backend}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Resident memory before and after <paramref name="touch"/> active branches' grains are activated by a read.</summary>
