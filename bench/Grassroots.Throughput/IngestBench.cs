@@ -78,10 +78,10 @@ public static class IngestBench
     }
 
     /// <summary>The storage settings given, and what every bench silo runs with: a cluster of its own on free ports, no demo data.</summary>
-    private static Dictionary<string, string> ServiceSettings(string clusterId, Dictionary<string, string> storage) =>
+    internal static Dictionary<string, string> ServiceSettings(string clusterId, Dictionary<string, string> storage, string shard = "bench-1") =>
         new(storage)
         {
-            ["Storage:Shard"] = "bench-1",
+            ["Storage:Shard"] = shard,
             ["Cluster:ClusterId"] = clusterId,
             ["Cluster:SiloPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
@@ -127,10 +127,10 @@ public static class IngestBench
 
     internal const string NationalRollup = $"/api/rollups/CN?campaignId={Campaign}";
 
-    internal static HttpClient Client(Uri url, string key, int connections)
+    internal static HttpClient Client(Uri url, string key, int connections, TimeSpan? timeout = null)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        var client = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient(handler) { BaseAddress = url, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

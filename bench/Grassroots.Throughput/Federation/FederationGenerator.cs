@@ -21,6 +21,10 @@ public sealed record FederationManifest(
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    /// <summary>The rollup totals' figures as the API names them, in its order (the generator's tally and the reads agree on these).</summary>
+    public static readonly string[] Figures = ["studySessions", "attendance", "frontline", "youth", "women", "honoreeTalks", "talkAudience",
+        "onlineViews", "publicityItems", "publicityReach", "activeBranches", "registeredBranches"];
+
     public static FederationManifest Read(string directory) =>
         JsonSerializer.Deserialize<FederationManifest>(File.ReadAllText(Path.Combine(directory, "manifest.json")), Json)!;
 }
@@ -167,10 +171,8 @@ public sealed class FederationGenerator(FederationSpec spec, IReadOnlyList<Regio
             }
         }
 
-        string[] figures = ["studySessions", "attendance", "frontline", "youth", "women", "honoreeTalks", "talkAudience", "onlineViews",
-            "publicityItems", "publicityReach", "activeBranches", "registeredBranches"];
         var manifest = new FederationManifest(spec, branchCount, sessions, talks, items, active,
-            figures.Select((f, i) => (f, totals[i])).ToDictionary(x => x.f, x => x.Item2),
+            FederationManifest.Figures.Select((f, i) => (f, totals[i])).ToDictionary(x => x.f, x => x.Item2),
             provinces.Select((p, i) => (p, perProvince[i])).ToDictionary(x => x.p, x => x.Item2), byProvince);
         File.WriteAllText(Path.Combine(directory, "manifest.json"), JsonSerializer.Serialize(manifest, FederationManifest.Json));
         return manifest;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
+using System.Net;
 using System.Text;
 using Npgsql;
 
@@ -57,18 +57,12 @@ public static class FederationLoad
     }
 
     /// <summary>The settings of a service over the loaded database (the scale bench starts it with these too).</summary>
-    public static Dictionary<string, string> Settings(string connectionString, string database) => new()
-    {
-        ["Storage:Provider"] = "Postgres",
-        ["Storage:ConnectionString"] = connectionString,
-        ["Storage:Shard"] = "silo-1",
-        ["Cluster:ClusterId"] = database,
-        ["Cluster:SiloPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-        ["Cluster:GatewayPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-        ["Cluster:AdvertisedAddress"] = "127.0.0.1",
-        ["Demo:Load"] = "false",
-        ["Logging:LogLevel:Default"] = "Warning",
-    };
+    public static Dictionary<string, string> Settings(string connectionString, string database) =>
+        IngestBench.ServiceSettings(database, new()
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = connectionString,
+        }, shard: "silo-1");
 
     public static string ConnectionString(string admin, string database) =>
         new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 100, CommandTimeout = 0 }.ConnectionString;
@@ -76,8 +70,7 @@ public static class FederationLoad
     /// <summary>The campaign and the honorees, through the API.</summary>
     private static async Task SetUpAsync(Uri url, string key, string data)
     {
-        using var http = new HttpClient { BaseAddress = url };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var http = IngestBench.Client(url, key, 16);
         using var campaign = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "campaign.json")));
         await PutAsync(http, $"/api/campaigns/{campaign.RootElement.GetProperty("id").GetString()}", campaign.RootElement);
         using var honorees = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "honorees.json")));
@@ -88,9 +81,8 @@ public static class FederationLoad
 
     private static async Task PutAsync(HttpClient http, string path, System.Text.Json.JsonElement body)
     {
-        using var response = await http.PutAsync(path, new StringContent(body.GetRawText(), Encoding.UTF8, "application/json"));
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"PUT {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        using var response = await http.PutAsync(path, IngestBench.Json(body.GetRawText()));
+        IngestBench.Ensure(response, HttpStatusCode.Created, HttpStatusCode.OK);
     }
 
     private static async Task DirectAsync(string connectionString, string data)

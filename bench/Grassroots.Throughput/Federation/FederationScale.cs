@@ -14,8 +14,6 @@ namespace Grassroots.Throughput.Federation;
 /// </summary>
 public static class FederationScale
 {
-    private static readonly string[] Figures = ["studySessions", "attendance", "frontline", "youth", "women", "honoreeTalks", "talkAudience",
-        "onlineViews", "publicityItems", "publicityReach", "activeBranches", "registeredBranches"];
 
     /// <summary>The national rollup's figures per province, straight from the facts (what the rollups spare a reader).</summary>
     private const string NationalGroupBy = """
@@ -54,13 +52,13 @@ public static class FederationScale
         var started = Stopwatch.StartNew();
         await using var silo = await SiloProcess.StartAsync(dll, settings);
         var ready = started.Elapsed;
-        using var http = Client(silo.Url, key, readConnections.Max());
+        using var http = IngestBench.Client(silo.Url, key, readConnections.Max(), TimeSpan.FromMinutes(5));
         var national = await GetTotalsAsync(http, $"/api/rollups/CN?campaignId={campaign}");
         var firstRead = started.Elapsed;
         Console.WriteLine($"== start-up: /readyz after {ready.TotalSeconds:F1} s, first national rollup answered after {firstRead.TotalSeconds:F1} s");
         lines.Add($"| start-up with the full data set | ready {ready.TotalSeconds:F1} s, first national read {firstRead.TotalSeconds:F1} s | | goal < 10 s |");
 
-        var expected = Figures.Select(f => manifest.NationalTotals[f]).ToArray();
+        var expected = FederationManifest.Figures.Select(f => manifest.NationalTotals[f]).ToArray();
         Console.WriteLine(national.SequenceEqual(expected)
             ? "   national totals equal the generator's tally"
             : $"   national totals DIFFER from the generator's tally: [{string.Join(", ", national)}] vs [{string.Join(", ", expected)}]");
@@ -252,13 +250,6 @@ public static class FederationScale
             .ToDictionary(c => c.GetProperty("code").GetString()!, c => Values(c.GetProperty("totals")));
     }
 
-    private static long[] Values(JsonElement totals) => [.. Figures.Select(f => totals.GetProperty(f).GetInt64())];
+    private static long[] Values(JsonElement totals) => [.. FederationManifest.Figures.Select(f => totals.GetProperty(f).GetInt64())];
 
-    private static HttpClient Client(Uri url, string key, int connections)
-    {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        var client = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Grassroots.Domain.Rollups;
 using Grassroots.Silo.FunctionalTests.Support;
@@ -34,10 +33,10 @@ public sealed class FederationDataTests
             await using var app = await GrassrootsApp.StartAsync(provider);
             var client = app.CreateClient();
             using (var campaign = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "campaign.json"))))
-                Assert.Equal(HttpStatusCode.Created, (await PutRawAsync(client, $"/api/campaigns/{FederationSpec.CampaignId}", campaign.RootElement)).StatusCode);
+                Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/campaigns/{FederationSpec.CampaignId}", (object)campaign.RootElement)).StatusCode);
             using (var honorees = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "honorees.json"))))
                 foreach (var honoree in honorees.RootElement.EnumerateArray())
-                    Assert.Equal(HttpStatusCode.Created, (await PutRawAsync(client, $"/api/honorees/{honoree.GetProperty("id").GetString()}", honoree)).StatusCode);
+                    Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/honorees/{honoree.GetProperty("id").GetString()}", (object)honoree)).StatusCode);
 
             var expected = new Dictionary<string, long>
             {
@@ -62,7 +61,4 @@ public sealed class FederationDataTests
             Directory.Delete(data, recursive: true);
         }
     }
-
-    private static Task<HttpResponseMessage> PutRawAsync(HttpClient client, string path, JsonElement body) =>
-        client.PutAsync(path, new StringContent(body.GetRawText(), Encoding.UTF8, "application/json"));
 }
