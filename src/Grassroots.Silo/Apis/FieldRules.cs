@@ -147,26 +147,41 @@ public sealed class YearAttribute(int first) : FieldRuleAttribute
 
 /// <summary>
 /// A date written YYYY-MM-DD (a JSON date field is parsed by the serializer, a query value here); with
-/// <see cref="NotBefore"/>, not before another date property of the same body (e.g. a campaign's end and start).
+/// <see cref="NotBefore"/>, not before another date property of the same body (e.g. a campaign's end and start); with
+/// <see cref="CampaignDay"/>, a day a campaign or a record falls on, which is not before <see cref="FirstDay"/>.
 /// </summary>
 public sealed class DateAttribute : FieldRuleAttribute
 {
+    /// <summary>
+    /// The first day a campaign or record may fall on. Earlier days are slips (0001-01-01, Excel's 1900-01-00), never a
+    /// campaign this service counts, and on PostgreSQL the earliest ones meet the dates storage reserves.
+    /// </summary>
+    public static readonly DateOnly FirstDay = new(2000, 1, 1);
+
     public string? NotBefore { get; set; }
+
+    public bool CampaignDay { get; set; }
 
     public override void Check(Validator v, string field, object value, Context context)
     {
         if (value is string s && !DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             v.Fail(field, "Must be a date written YYYY-MM-DD.");
+        if (CampaignDay && value is DateOnly date && date < FirstDay)
+            v.Fail(field, $"Must not be before {FirstDay:yyyy-MM-dd}.");
         if (NotBefore is not null && value is DateOnly day
             && context.Owner?.GetType().GetProperty(NotBefore)?.GetValue(context.Owner) is DateOnly earliest && day < earliest)
             v.Fail(field, $"Must not be before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.");
     }
 
-    public override FieldShape Shape => new("string")
+    public override FieldShape Shape
     {
-        Format = "date",
-        Description = NotBefore is null ? null : $"Not before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.",
-    };
+        get
+        {
+            var first = CampaignDay ? $"Not before {FirstDay:yyyy-MM-dd}." : null;
+            var other = NotBefore is null ? null : $"Not before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.";
+            return new("string") { Format = "date", Description = first is null ? other : other is null ? first : $"{first} {other}" };
+        }
+    }
 }
 
 /// <summary>A query flag: true or false.</summary>

@@ -27,8 +27,9 @@ public static class ImportsApi
                 "branchId and id, each branch row the body of PUT /api/branches/{branchId} plus id; a body's branches are stored " +
                 "before its records, wherever their list stands. " +
                 "CSV (text/csv, one kind per file, ?type=): a header naming the fields by their API names (attendees.total) or in " +
-                "Chinese (参与人次), UTF-8 with or without BOM or GB18030. Rows go through the same checks as single PUTs; the answer " +
-                "counts imported, updated, unchanged and rejected rows and lists why rows were rejected, by CSV line or JSON index " +
+                "Chinese (参与人次), UTF-8 with or without BOM or GB18030, one of them throughout (else 400 naming the line and " +
+                "byte of the first bad byte; a charset in the Content-Type is held to strictly). Rows go through the same checks " +
+                "as single PUTs; the answer counts imported, updated, unchanged and rejected rows and lists why rows were rejected, by CSV line or JSON index " +
                 "and field. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
             .Accepts<ImportBody>("application/json", "text/csv")
             .AddOpenApiOperationTransformer((operation, _, _) =>

@@ -14,8 +14,8 @@ public sealed record RegionChildDto(string Code, string Name);
 
 public sealed record CampaignRequest(
     [property: Text(CampaignsApi.MaxTitle, Required = true)] string? Title,
-    [property: Date(Required = true)] DateOnly? StartsOn,
-    [property: Date(NotBefore = nameof(CampaignRequest.StartsOn))] DateOnly? EndsOn,
+    [property: Date(Required = true, CampaignDay = true)] DateOnly? StartsOn,
+    [property: Date(CampaignDay = true, NotBefore = nameof(CampaignRequest.StartsOn))] DateOnly? EndsOn,
     [property: Text(CampaignsApi.MaxDescription, MultiLine = true)] string? Description);
 
 public sealed record CampaignDto(string Id, string Title, DateOnly StartsOn, DateOnly? EndsOn, string? Description,

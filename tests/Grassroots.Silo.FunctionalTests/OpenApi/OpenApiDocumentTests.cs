@@ -38,7 +38,10 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(("integer", 0, Validator.MaxCount), (total.GetProperty("type").GetString(), total.GetProperty("minimum").GetInt32(),
             total.GetProperty("maximum").GetInt32()));
         Assert.Equal(["total"], Strings(schemas.GetProperty("AttendeesRequest").GetProperty("required")));
-        Assert.Equal("date", properties.GetProperty("heldOn").GetProperty("format").GetString());
+        Assert.Equal(("date", "Not before 2000-01-01."), (properties.GetProperty("heldOn").GetProperty("format").GetString(),
+            properties.GetProperty("heldOn").GetProperty("description").GetString()));
+        Assert.Equal("Not before 2000-01-01. Not before startsOn.",
+            schemas.GetProperty("CampaignRequest").GetProperty("properties").GetProperty("endsOn").GetProperty("description").GetString());
 
         // Integers are integers (not "integer or string"), in requests and answers alike.
         Assert.DoesNotContain("\"string\",\"integer\"", root.GetRawText().Replace(" ", "").Replace("\n", ""));
