@@ -51,7 +51,7 @@ public static class ClusterBench
             using var silo1 = IngestBench.Client(SiloUrl(1), key, connections);
             var counties = await IngestBench.SeedAsync(silo1, options.Branches);
             await SeedProbeAsync(silo1, counties[0]);
-            results.Add(await IngestBench.BaselineAsync(ConnectionString, ingest));
+            results.Add(await RawInsert.PostgresAsync(ConnectionString, ingest));
             results.Add(Named("1 silo, direct", await IngestBench.IngestAsync(silo1, ingest)));
             results.Add(Named("1 silo, direct", await IngestBench.ReadAsync(silo1, ingest, IngestBench.NationalRollup, "national rollup read")));
 
@@ -226,7 +226,7 @@ public static class ClusterBench
 
     private static void Print(List<RunResult> results, List<Freshness> freshness, Dictionary<string, double> cpu, double cpuSeconds, ClusterBenchOptions options)
     {
-        var baseline = results.FirstOrDefault(r => r.Name.StartsWith("raw", StringComparison.Ordinal));
+        var baseline = results.FirstOrDefault(r => r.Generator == "Npgsql");
         Console.WriteLine();
         Console.WriteLine("| measure | per second | p50 | p99 | max | × baseline |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");

@@ -119,7 +119,7 @@ public static class FederationScale
         var branches = File.ReadLines(Path.Combine(data, "branches.csv")).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).ToArray();
         new Random(7).Shuffle(branches);
         var options = new IngestBenchOptions(connectionString, Connections: connections, Seconds: seconds, WarmupSeconds: Math.Min(warmup, 5));
-        var baseline = await IngestBench.BaselineAsync(connectionString, options);
+        var baseline = await RawInsert.PostgresAsync(connectionString, options);
         await IngestBench.AdminAsync(connectionString, "DROP TABLE bench_sessions");
         // A campaign of its own, so the data set's campaign keeps the generator's figures for the next run.
         IngestBench.Ensure(await http.PutAsync("/api/campaigns/evening", IngestBench.Json("""{"title":"晚间集中学习","startsOn":"2021-01-01"}""")),
@@ -134,7 +134,7 @@ public static class FederationScale
         var run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
         var roots = new Dictionary<string, int>
         {
-            ["silo"] = siloPid, ["postgres"] = await PostmasterAsync(connectionString), ["bench"] = Environment.ProcessId,
+            ["silo"] = siloPid, ["postgres"] = await ProcessCpu.PostgresServerPidAsync(connectionString), ["bench"] = Environment.ProcessId,
         };
         var (before, started, cpu, cpuSeconds) = (new Dictionary<string, double>(), 0L, new Dictionary<string, double>(), 0.0);
         var next = -1L;
@@ -163,16 +163,6 @@ public static class FederationScale
             $"p99 {baseline.P99Ms:F1} ms | {cold.PerSecond / baseline.PerSecond:F2}× |",
             $"| CPU per record in that ingest | {perRecord} | | |",
         ];
-    }
-
-    /// <summary>The PostgreSQL server's main process: the parent of the backend serving this connection.</summary>
-    private static async Task<int> PostmasterAsync(string connectionString)
-    {
-        await using var source = NpgsqlDataSource.Create(connectionString);
-        await using var command = source.CreateCommand("SELECT pg_backend_pid()");
-        var backend = (int)(await command.ExecuteScalarAsync())!;
-        var stat = await File.ReadAllTextAsync($"/proc/{backend}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Resident memory before and after <paramref name="touch"/> active branches' grains are activated by a read.</summary>
