@@ -98,9 +98,9 @@ public static class IngestBench
         };
 
     /// <summary>
-    /// The first hq key; then for each GC mode a silo process over the settings' database (seeded by the first), its
-    /// runtime counters read over its diagnostic port, and the phases; the baselines run once, under the first silo
-    /// (idle then); reconcile at the end.
+    /// The first hq key and the baselines; then for each GC mode a silo process over the settings' database (seeded by
+    /// the first), its runtime counters read over its diagnostic port, and the phases; reconcile at the end. In a sweep
+    /// the baselines run at each point, beside the first silo, idle then.
     /// </summary>
     private static async Task MeasureAsync(string dll, Dictionary<string, string> settings, IngestBenchOptions options, IngestReport report,
         int? postgresPid, Func<IngestBenchOptions, CostMeter, Task<List<RunResult>>> baselines)
@@ -108,16 +108,19 @@ public static class IngestBench
         Console.WriteLine("== the first hq key");
         var key = await SiloProcess.RunCommandAsync(dll, settings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "bench");
         var run = "r" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var baseRoots = new Dictionary<string, int> { [PhaseCosts.LoadGroup] = Environment.ProcessId };
+        if (postgresPid is { } server) baseRoots[PhaseCosts.PostgresGroup] = server;
+        // The baselines first, before any silo runs: a silo started moments ago is still compiling in the background.
+        if (options.Sweep is null && options.Phases.Contains('b')) report.Phases.AddRange(await baselines(options, new CostMeter(baseRoots, null)));
         for (var m = 0; m < options.GcModes.Count; m++)
         {
             var mode = options.GcModes[m];
             var environment = new Dictionary<string, string>(settings);
             foreach (var (name, value) in mode.Environment) environment[name] = value;
+            if (options.Perf is not null) foreach (var (name, value) in SiloPerf.SiloEnvironment) environment[name] = value;
             await using var silo = await SiloProcess.StartAsync(dll, environment);
             await using var counters = RuntimeCounters.Start(silo.Id);
-            var roots = new Dictionary<string, int> { [PhaseCosts.SiloGroup] = silo.Id, [PhaseCosts.LoadGroup] = Environment.ProcessId };
-            if (postgresPid is { } postgres) roots[PhaseCosts.PostgresGroup] = postgres;
-            var meter = new CostMeter(roots, counters);
+            var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id }, counters);
             Console.WriteLine($"== service pid {silo.Id} at {silo.Url}; GC {mode.Name}: {mode.Description}");
             using var http = Client(silo.Url, key, Math.Max(options.Connections, options.ReadConnections));
             var target = new SiloTarget(silo.Url, key, http);
@@ -134,14 +137,15 @@ public static class IngestBench
                     PutNewSessionsAsync(target, point, $"{run}s{connections}", start, end))));
             }
             if (options.Sweep is not null) continue;
-            if (m == 0 && options.Phases.Contains('b')) report.Phases.AddRange(await baselines(options, meter));
             if (options.Phases.Contains('i'))
             {
-                var trace = options.Trace is null ? null
-                    : new SiloTrace(silo.Id, options.GcModes.Count == 1 ? options.Trace : Path.ChangeExtension(options.Trace, $"{mode.Name}.nettrace"));
+                string PerMode(string file) => options.GcModes.Count == 1 ? file : Path.ChangeExtension(file, $"{mode.Name}{Path.GetExtension(file)}");
+                var trace = options.Trace is null ? null : new SiloTrace(silo.Id, PerMode(options.Trace));
+                var perf = options.Perf is null ? null : new SiloPerf(silo.Id, PerMode(options.Perf));
                 var ingest = await MeteredAsync(meter, (start, end) => PutNewSessionsAsync(target, options, $"{run}g{m}",
-                    () => { start(); trace?.Start(); }, () => { trace?.Stop(); end(); }));
+                    () => { start(); trace?.Start(); perf?.Start(); }, () => { perf?.Stop(); trace?.Stop(); end(); }));
                 if (trace is not null) report.Traces.Add(await trace.CompleteAsync());
+                if (perf is not null) report.Traces.Add(await perf.ReportAsync(ingest.Costs!.CpuMicrosPerOperation(PhaseCosts.SiloGroup, ingest.Operations)));
                 report.Phases.Add(ingest with { Name = label + ingest.Name });
                 report.GcObserved[mode.Name] = GcMode.Observed(silo.Id);
                 Console.WriteLine($"== GC {mode.Name} observed after the ingest: {report.GcObserved[mode.Name]}");

@@ -34,6 +34,9 @@ public sealed record IngestBenchOptions(
     /// <summary>A .nettrace of the silo over the (first) ingest window; with several GC modes, one per mode.</summary>
     public string? Trace { get; init; }
 
+    /// <summary>A Linux perf CPU profile of the silo over the (first) ingest window; with several GC modes, one per mode.</summary>
+    public string? Perf { get; init; }
+
     /// <summary>The arguments as given, for the report (the connection string shown as "$PG").</summary>
     public string CommandLine { get; init; } = "";
 
@@ -68,6 +71,7 @@ public sealed record IngestBenchOptions(
                 case "--load" when Enum.TryParse<LoadGenerator>(value, ignoreCase: true, out var load): options = options with { Load = load }; break;
                 case "--wrk-threads": options = options with { WrkThreads = Int() }; break;
                 case "--trace": options = options with { Trace = value }; break;
+                case "--perf": options = options with { Perf = value }; break;
                 case "--gc":
                     var modes = value == "all" ? [.. GcMode.All.Skip(1)] : value.Split(',').Select(GcMode.Parse).ToList();
                     if (modes.Any(m => m is null)) return null;

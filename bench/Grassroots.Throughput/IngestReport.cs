@@ -57,7 +57,10 @@ public sealed class IngestReport(IngestBenchOptions options)
         Console.WriteLine("how: CPU is utime+stime from /proc over each measured window; the silo's bytes allocated, collections and GC pause " +
             $"come from its System.Runtime meter read over EventPipe every {RuntimeCounters.IntervalSeconds} s (rate in the window ÷ operations' rate); " +
             "pgbench's p50/p99 from its per-transaction --log; pgbench runs -M prepared -j 2.");
-        foreach (var trace in Traces) Console.WriteLine($"trace: {trace} (dotnet-trace report {trace} topN -n 25 [--inclusive])");
+        foreach (var trace in Traces)
+            Console.WriteLine(trace.EndsWith(".nettrace", StringComparison.Ordinal)
+                ? $"trace: {trace} (dotnet-trace report {trace} topN -n 25 [--inclusive]); the traced window's figures include the tracing's cost"
+                : $"perf: {trace} (perf report -i {trace} --no-children --sort symbol); the profiled window's figures include perf's cost");
         Console.WriteLine($"reconcile: {Reconcile.Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim()}");
     }
 
