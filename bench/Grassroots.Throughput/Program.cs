@@ -37,7 +37,7 @@ switch (args)
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation load --postgres "<admin connection string>"
                      --data DIR --database NAME [--via direct|import]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation scale --postgres "<admin connection string>"
-                     --data DIR --database NAME [--connections 8,64] [--baseline-connections 2] [--seconds 20] [--warmup 10] [--touch 100000]
+                     --data DIR --database NAME [--connections 8,64] [--baseline-connections 2] [--seconds 20] [--warmup 10] [--touch 100000] [--load wrk|http]
                      [--phases rcm: reads, cold-branch ingest, memory per branch]
             Each of storage, ingest and cluster creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
             `dotnet build -c Release src/Grassroots.Silo` as a process of its own; with --sqlite, over the embedded default
