@@ -44,7 +44,7 @@ public static class IngestBench
             {
                 ["Storage:Provider"] = "Postgres",
                 ["Storage:ConnectionString"] = connectionString,
-            }), options, report, await ProcessCpu.PostgresServerPidAsync(connectionString), async (point, meter) =>
+            }), options, report, await ProcessCpu.PostgresServerPidAsync(connectionString), new PostgresActivity(connectionString), async (point, meter) =>
             {
                 var results = new List<RunResult>();
                 if (PgBench.Path is not null)
@@ -75,7 +75,7 @@ public static class IngestBench
             {
                 ["Storage:Provider"] = "Sqlite",
                 ["Storage:DataDirectory"] = Path.Combine(dir, "data"),
-            }), options, report, null, async (point, meter) =>
+            }), options, report, null, null, async (point, meter) =>
                 [await MeteredAsync(meter, (start, end) => RawInsert.SqliteAsync(Path.Combine(dir, "baseline.db"), point, start, end))]);
         }
         finally
@@ -103,7 +103,7 @@ public static class IngestBench
     /// the baselines run at each point, beside the first silo, idle then.
     /// </summary>
     private static async Task MeasureAsync(string dll, Dictionary<string, string> settings, IngestBenchOptions options, IngestReport report,
-        int? postgresPid, Func<IngestBenchOptions, CostMeter, Task<List<RunResult>>> baselines)
+        int? postgresPid, PostgresActivity? database, Func<IngestBenchOptions, CostMeter, Task<List<RunResult>>> baselines)
     {
         Console.WriteLine("== the first hq key");
         var key = await SiloProcess.RunCommandAsync(dll, settings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "bench");
@@ -111,7 +111,7 @@ public static class IngestBench
         var baseRoots = new Dictionary<string, int> { [PhaseCosts.LoadGroup] = Environment.ProcessId };
         if (postgresPid is { } server) baseRoots[PhaseCosts.PostgresGroup] = server;
         // The baselines first, before any silo runs: a silo started moments ago is still compiling in the background.
-        if (options.Sweep is null && options.Phases.Contains('b')) report.Phases.AddRange(await baselines(options, new CostMeter(baseRoots, null)));
+        if (options.Sweep is null && options.Phases.Contains('b')) report.Phases.AddRange(await baselines(options, new CostMeter(baseRoots, null, database)));
         for (var m = 0; m < options.GcModes.Count; m++)
         {
             var mode = options.GcModes[m];
@@ -120,7 +120,7 @@ public static class IngestBench
             if (options.Perf is not null) foreach (var (name, value) in SiloPerf.SiloEnvironment) environment[name] = value;
             await using var silo = await SiloProcess.StartAsync(dll, environment);
             await using var counters = RuntimeCounters.Start(silo.Id);
-            var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id }, counters);
+            var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id }, counters, database);
             Console.WriteLine($"== service pid {silo.Id} at {silo.Url}; GC {mode.Name}: {mode.Description}");
             using var http = Client(silo.Url, key, Math.Max(options.Connections, options.ReadConnections));
             var target = new SiloTarget(silo.Url, key, http);
@@ -195,8 +195,8 @@ public static class IngestBench
     private const string SessionBodyFormat =
         """{"campaignId":"bench","title":"集中学习劳模表彰大会讲话精神","heldOn":"%s","format":"offline","kind":"group-study","attendees":{"total":%d,"frontline":10,"youth":5,"women":8}}""";
 
-    private static Task<RunResult> ReadPathAsync(SiloTarget target, IngestBenchOptions options, string path, string name,
-        Action? onMeasureStart, Action? onMeasureEnd) =>
+    internal static Task<RunResult> ReadPathAsync(SiloTarget target, IngestBenchOptions options, string path, string name,
+        Action? onMeasureStart = null, Action? onMeasureEnd = null) =>
         options.Load == LoadGenerator.Http
             ? ReadAsync(target.Http, options, path, name, onMeasureStart, onMeasureEnd)
             : Wrk.RunAsync($"{name}, {options.ReadConnections} connections", target.Url, Wrk.GetScript(target.Key, path), "r",

@@ -56,7 +56,8 @@ public sealed class IngestReport(IngestBenchOptions options)
             $"{m.Name} = {m.Description}{(GcObserved.TryGetValue(m.Name, out var seen) ? $", observed {seen}" : "")}")));
         Console.WriteLine("how: CPU is utime+stime from /proc over each measured window; the silo's bytes allocated, collections and GC pause " +
             $"come from its System.Runtime meter read over EventPipe every {RuntimeCounters.IntervalSeconds} s (rate in the window ÷ operations' rate); " +
-            "pgbench's p50/p99 from its per-transaction --log; pgbench runs -M prepared -j 2.");
+            "pgbench's p50/p99 from its per-transaction --log; pgbench runs -M prepared -j 2; PostgreSQL's commits, table scans " +
+            "(index or sequential, foreign-key checks included) and blocks read from outside shared buffers from pg_stat_database and pg_stat_user_tables.");
         foreach (var trace in Traces)
             Console.WriteLine(trace.EndsWith(".nettrace", StringComparison.Ordinal)
                 ? $"trace: {trace} (dotnet-trace report {trace} topN -n 25 [--inclusive]); the traced window's figures include the tracing's cost"
@@ -82,17 +83,21 @@ public sealed class IngestReport(IngestBenchOptions options)
         }
         Console.WriteLine();
         Console.WriteLine("CPU per operation in each measured window (µs; the load generator is this bench with its children, pgbench and wrk):");
-        Console.WriteLine("| phase | silo | PostgreSQL | load generator | machine | cores busy | silo JIT in window |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| phase | silo | PostgreSQL | load generator | machine | cores busy | silo JIT in window | PostgreSQL per op: commits, table scans, blocks read |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in Phases.Where(p => p.Costs is not null))
         {
             var c = r.Costs!;
             string Micros(string group) => c.CpuMicrosPerOperation(group, r.Operations) is var v && double.IsNaN(v) ? "" : $"{v:N0}";
             Console.WriteLine($"| {r.Name} | {Micros(PhaseCosts.SiloGroup)} | {Micros(PhaseCosts.PostgresGroup)} | {Micros(PhaseCosts.LoadGroup)} | " +
                 $"{Micros(PhaseCosts.MachineGroup)} | {c.CpuSeconds.GetValueOrDefault(PhaseCosts.MachineGroup) / c.Seconds:F2} of {Environment.ProcessorCount} | " +
-                $"{(c.Silo is null ? "" : $"{c.Silo.JitSeconds * 1000:F0} ms/s")} |");
+                $"{(c.Silo is null ? "" : $"{c.Silo.JitSeconds * 1000:F0} ms/s")} | {Database(c, r.Operations)} |");
         }
     }
+
+    private static string Database(PhaseCosts c, long operations) => c.Database is null ? "" :
+        $"{c.DatabasePerOperation(PostgresActivity.Commits, operations):F3}, {c.DatabasePerOperation(PostgresActivity.Scans, operations):F2}, " +
+        $"{c.DatabasePerOperation(PostgresActivity.BlocksRead, operations):F2}";
 
     private static bool IsBaseline(RunResult r) => r.Generator is "pgbench" or "Npgsql" or "Microsoft.Data.Sqlite";
 

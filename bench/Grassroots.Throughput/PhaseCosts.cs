@@ -8,8 +8,13 @@ namespace Grassroots.Throughput;
 /// collections, GC pause) over the same window. Per operation = the window's total over the operations the phase
 /// counted in it (records created, reads answered, rows inserted).
 /// </summary>
-public sealed record PhaseCosts(double Seconds, IReadOnlyDictionary<string, double> CpuSeconds, RuntimeRates? Silo)
+public sealed record PhaseCosts(double Seconds, IReadOnlyDictionary<string, double> CpuSeconds, RuntimeRates? Silo,
+    IReadOnlyDictionary<string, double>? Database = null)
 {
+    /// <summary>A PostgreSQL statistic per operation (see <see cref="PostgresActivity"/>), or NaN when not measured.</summary>
+    public double DatabasePerOperation(string statistic, long operations) =>
+        Database is not null && Database.TryGetValue(statistic, out var count) && operations > 0 ? count / operations : double.NaN;
+
     public const string SiloGroup = "silo", PostgresGroup = "postgres", LoadGroup = "load generator", MachineGroup = "all";
 
     /// <summary>CPU µs per operation of a group, or NaN when the group was not measured.</summary>
@@ -22,23 +27,29 @@ public sealed record PhaseCosts(double Seconds, IReadOnlyDictionary<string, doub
 }
 
 /// <summary>Frames a measured window: starts and stops the CPU sampling (and the silo's runtime counters are read over it).</summary>
-public sealed class CostMeter(IReadOnlyDictionary<string, int> roots, RuntimeCounters? silo)
+public sealed class CostMeter(IReadOnlyDictionary<string, int> roots, RuntimeCounters? silo, PostgresActivity? database = null)
 {
     private Dictionary<string, double> _before = [];
+    private Dictionary<string, double>? _databaseBefore;
     private long _started;
     private DateTime _fromUtc;
     private (double Seconds, Dictionary<string, double> Cpu, DateTime ToUtc)? _window;
+    private Dictionary<string, double>? _databaseAfter;
 
     public void Start()
     {
         _window = null;
+        _databaseBefore = database?.Sample();
         _before = ProcessCpu.Sample(roots);
         _fromUtc = DateTime.UtcNow;
         _started = Stopwatch.GetTimestamp();
     }
 
-    public void Stop() =>
+    public void Stop()
+    {
         _window = (Stopwatch.GetElapsedTime(_started).TotalSeconds, ProcessCpu.Difference(_before, ProcessCpu.Sample(roots)), DateTime.UtcNow);
+        _databaseAfter = database?.Sample();
+    }
 
     /// <summary>The window's costs, once the silo's counters have reported past its end.</summary>
     public async Task<PhaseCosts> CostsAsync()
@@ -50,6 +61,7 @@ public sealed class CostMeter(IReadOnlyDictionary<string, int> roots, RuntimeCou
             await silo.WaitPastAsync(toUtc);
             rates = silo.Over(_fromUtc, toUtc);
         }
-        return new PhaseCosts(seconds, cpu, rates);
+        return new PhaseCosts(seconds, cpu, rates,
+            _databaseBefore is null || _databaseAfter is null ? null : ProcessCpu.Difference(_databaseBefore, _databaseAfter));
     }
 }

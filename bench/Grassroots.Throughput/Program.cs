@@ -31,7 +31,7 @@ switch (args)
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --sqlite [same options; --baseline-connections 1]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- cluster [--silos 3] [--connections 64]
                      [--baseline-connections 32] [--read-connections 64] [--load-connections 32] [--seconds 20] [--warmup 20]
-                     [--branches 2000] [--probes 300] [--configuration Release]
+                     [--branches 2000] [--probes 300] [--configuration Release] [--load wrk|http]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation generate --data DIR
                      [--branches 2800000] [--records 10000000] [--honorees 2000] [--seed 20201124]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation load --postgres "<admin connection string>"

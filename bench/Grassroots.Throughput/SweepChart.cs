@@ -29,7 +29,7 @@ public static class SweepChart
         plot.Axes.Bottom.SetTicks(xs, [.. points.Select(p => p.Connections.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         plot.Axes.SetLimitsY(0, highest * 1.15);
         plot.Title($"Ingest against connections ({Environment.ProcessorCount} cores, database on the same machine, {DateTime.UtcNow:yyyy-MM-dd})");
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, 900, 520);
         Console.WriteLine($"chart: {path}");

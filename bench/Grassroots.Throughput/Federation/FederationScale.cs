@@ -141,7 +141,7 @@ public static class FederationScale
         var meter = new CostMeter(new Dictionary<string, int>
         {
             [PhaseCosts.SiloGroup] = siloPid, [PhaseCosts.PostgresGroup] = postgres, [PhaseCosts.LoadGroup] = Environment.ProcessId,
-        }, counters);
+        }, counters, new PostgresActivity(connectionString));
         var name = $"HTTP PUT of new study sessions to cold branches, {connections} connections";
         RunResult cold;
         if (load == LoadGenerator.Wrk)
@@ -191,6 +191,9 @@ public static class FederationScale
             $"Npgsql single-row INSERT tx, {options.BaselineConnections} connections: {baseline.PerSecond:N0}/s, p99 {baseline.P99Ms:F1} ms | " +
             (pgbench is null ? "" : $"{cold.PerSecond / pgbench.PerSecond:F2}× pgbench, ") + $"{cold.PerSecond / baseline.PerSecond:F2}× Npgsql |",
             $"| CPU per record in that ingest | {perRecord} | | |",
+            $"| PostgreSQL per record in that ingest | {costs.DatabasePerOperation(PostgresActivity.Scans, cold.Operations):F2} table scans (index or " +
+            $"sequential, foreign-key checks included), {costs.DatabasePerOperation(PostgresActivity.BlocksRead, cold.Operations):F2} blocks read from " +
+            $"outside shared buffers, {costs.DatabasePerOperation(PostgresActivity.Commits, cold.Operations):F3} commits | | goal: at most one read per cold record |",
             $"| silo allocations and GC in that ingest | {costs.AllocatedBytesPerOperation(cold.Operations) / 1024:N1} KB allocated per record, " +
             $"{silo?.Collections("gen0"):F1}/{silo?.Collections("gen1"):F1}/{silo?.Collections("gen2"):F2} GCs/s (gen0/1/2), GC pause {silo?.PauseFraction:P1} | | |",
         ];
