@@ -28,7 +28,8 @@ public static class Wrk
     /// <summary>
     /// A script that PUTs new study sessions with ids unique per run, thread and request (prefix-thread-counter). Numbered
     /// branches go round robin over the threads' requests; a file's branches are dealt to the threads in turn (thread t
-    /// takes lines t, t+T, …), each once, read as needed, as the federation's cold-branch phase sends each branch one record.
+    /// takes lines t, t+T, …), each once, read as needed, as the federation's cold-branch phase sends each branch one record;
+    /// the measured run starts past the lines its warm-up used.
     /// <paramref name="bodyFormat"/> is a Lua format string with %s for the day and %d for the attendees.
     /// </summary>
     public static string PutScript(string key, Branches branches, int threads, string bodyFormat, IReadOnlyList<DateOnly> days)
@@ -49,9 +50,10 @@ public static class Wrk
                 local branch_file = {{Quote(file.File)}}
                 local lines = nil
                 local function next_branch(i)
-                  -- this thread's next line of the file: skip the other threads' lines; start again at the end
+                  -- this thread's next line of the file: past the lines an earlier run used (skip), then every
+                  -- threads_count-th line; start again at the end
                   local line
-                  for k = 1, (lines and threads_count or tid + 1) do
+                  for k = 1, (lines and threads_count or skip + tid + 1) do
                     if lines == nil then lines = io.lines(branch_file) end
                     line = lines()
                     if line == nil then lines = io.lines(branch_file); wrapped = 1; line = lines() end
@@ -86,6 +88,7 @@ public static class Wrk
         end
         function init(args)
           prefix = args[1] or "w"
+          skip = tonumber(args[2] or "0")
           n = 0
           expected = 0
           other_2xx = 0
@@ -104,14 +107,15 @@ public static class Wrk
           end
         end
         function done(summary, latency, requests)
-          local e, o, f, w = 0, 0, 0, 0
+          local e, o, f, w, most = 0, 0, 0, 0, 0
           for _, t in ipairs(all_threads) do
             e = e + t:get("expected"); o = o + t:get("other_2xx"); f = f + t:get("non_2xx"); w = w + t:get("wrapped")
+            most = math.max(most, t:get("n"))
           end
           local x = summary.errors
           io.write(string.format("GRASSROOTS-WRK requests=%d duration_us=%d expected=%d other_2xx=%d non_2xx=%d wrapped=%d " ..
-            "connect=%d read=%d write=%d timeout=%d p50_us=%d p99_us=%d\n", summary.requests, summary.duration, e, o, f, w,
-            x.connect, x.read, x.write, x.timeout, latency:percentile(50), latency:percentile(99)))
+            "most_per_thread=%d connect=%d read=%d write=%d timeout=%d p50_us=%d p99_us=%d\n", summary.requests, summary.duration, e, o, f, w,
+            most, x.connect, x.read, x.write, x.timeout, latency:percentile(50), latency:percentile(99)))
         end
         """;
 
@@ -130,14 +134,18 @@ public static class Wrk
         try
         {
             threads = Math.Min(threads, connections);
+            // A script that reads its branches from a file starts the measured run past every line the warm-up used.
+            var skip = 0L;
             if (warmup > TimeSpan.Zero)
             {
                 Console.WriteLine($"  [{name}] warming up for {warmup.TotalSeconds:0} s (wrk, {threads} threads)");
-                Check(name, await RunOnceAsync(url, file, prefix + "w", threads, connections, warmup, quiet: true));
+                var warm = await RunOnceAsync(url, file, prefix + "w", 0, threads, connections, warmup, quiet: true);
+                Check(name, warm);
+                skip = warm["most_per_thread"] * threads;
             }
             Console.WriteLine($"  [{name}] measuring for {duration.TotalSeconds:0} s (wrk, {threads} threads)");
             onMeasureStart?.Invoke();
-            var summary = await RunOnceAsync(url, file, prefix + "m", threads, connections, duration, quiet: false);
+            var summary = await RunOnceAsync(url, file, prefix + "m", skip, threads, connections, duration, quiet: false);
             onMeasureEnd?.Invoke();
             Check(name, summary);
             var elapsed = TimeSpan.FromMicroseconds(summary["duration_us"]);
@@ -159,12 +167,12 @@ public static class Wrk
                 " (other 2xx: answered 2xx but not the expected status, e.g. an id used twice). The run's figures are not valid.");
     }
 
-    private static async Task<Dictionary<string, long>> RunOnceAsync(Uri url, string script, string prefix, int threads, int connections,
+    private static async Task<Dictionary<string, long>> RunOnceAsync(Uri url, string script, string prefix, long skip, int threads, int connections,
         TimeSpan duration, bool quiet)
     {
         var info = new ProcessStartInfo(Path!) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in (string[])["-t", $"{threads}", "-c", $"{connections}", "-d", $"{(int)Math.Ceiling(duration.TotalSeconds)}s",
-                     "--timeout", "30s", "--latency", "-s", script, url.ToString().TrimEnd('/'), "--", prefix])
+                     "--timeout", "30s", "--latency", "-s", script, url.ToString().TrimEnd('/'), "--", prefix, $"{skip}"])
             info.ArgumentList.Add(arg);
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
