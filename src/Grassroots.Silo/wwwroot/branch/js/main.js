@@ -21,6 +21,7 @@ const REFRESH_MS = 10_000;
 registerWorker();
 $('signIn').addEventListener('submit', submitKey);
 $('signOut').addEventListener('click', signOut);
+$('syncNow').addEventListener('click', () => app.outbox?.sync());
 for (const tab of document.querySelectorAll('[data-tab]')) tab.addEventListener('click', () => showTab(tab.dataset.tab));
 on('tab', showTab);
 on('entries', () => drawRecords());
