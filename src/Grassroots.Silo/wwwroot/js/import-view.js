@@ -20,9 +20,15 @@ export async function openImport() {
   columns = (await openApiDocument()).paths?.['/api/imports']?.post?.['x-csv-columns'] ?? {};
   $('importType').replaceChildren(...Object.keys(columns).map(type => el('option', { value: type }, importTypes[type] ?? type)));
   $('importType').value = Object.keys(columns).includes('study-sessions') ? 'study-sessions' : Object.keys(columns)[0];
+  // Another kind means another file: what was chosen and checked is put away (a file's header picks its kind anyway).
   $('importType').addEventListener('change', () => {
+    generation++;
+    file = null;
+    $('importFile').value = '';
+    $('fileInfo').textContent = '';
+    show($('importResult'), false);
+    show($('importError'), false);
     drawColumns();
-    if (file) dryRun();
   });
   $('template').addEventListener('click', saveTemplate);
   $('importFile').addEventListener('change', () => $('importFile').files[0] && choose($('importFile').files[0]));
@@ -123,6 +129,7 @@ async function dryRun() {
   const mine = ++generation;
   show($('importError'), false);
   show($('importResult'), false);
+  delete $('importProgress').dataset.state;
   try {
     const result = await upload({ dryRun: 'true' });
     if (mine !== generation) return;
@@ -137,9 +144,12 @@ async function startJob() {
   show($('startImport'), false);
   show($('importError'), false);
   try {
+    const progress = $('importProgress');
+    progress.value = 0;
+    progress.dataset.state = 'sending';
     const { importId } = await upload({ async: 'true' });
     $('resultTitle').textContent = '导入进度';
-    show($('importProgress'), true);
+    show(progress, true);
     while (mine === generation) {
       const job = await getJson(`/api/imports/${encodeURIComponent(importId)}`);
       if (mine !== generation) return;

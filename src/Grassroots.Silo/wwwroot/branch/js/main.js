@@ -26,6 +26,8 @@ for (const tab of document.querySelectorAll('[data-tab]')) tab.addEventListener(
 on('tab', showTab);
 on('entries', () => drawRecords());
 on('campaign', () => campaignChanged());
+// A sign-in link opened on the page already open (only the fragment changed): start again with its key.
+addEventListener('hashchange', async () => (await takeKeyFromAddress()) && location.reload());
 addEventListener('online', drawNetwork);
 addEventListener('offline', drawNetwork);
 drawNetwork();
