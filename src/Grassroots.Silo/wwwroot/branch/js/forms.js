@@ -35,6 +35,10 @@ export function prepareForms(rules) {
       if (rule.maximum != null) input.max = rule.maximum;
     }
   }
+  // The talk's honorees are picked rather than typed: their list's legend carries the mark.
+  const legend = $('honorees').querySelector('legend');
+  legend.querySelector('.mark')?.remove();
+  if (rules['honoree-talks'] && isRequired(rules['honoree-talks'].body, 'honoreeIds')) legend.append(el('span', { className: 'mark' }, '（必填）'));
 }
 
 /** The body a form holds; a field left empty is left out, as the API's optional fields may be. */
