@@ -79,7 +79,7 @@ export function saveBlob(blob, fileName) {
 export async function openApiDocument() {
   if (navigator.onLine === false) return {};
   try {
-    const response = await fetch('/openapi/v1.json');
+    const response = await fetch('/openapi/v1.json', { headers: { 'Accept-Language': 'zh-CN' } });
     return response.ok ? await response.json() : {};
   } catch {
     return {};

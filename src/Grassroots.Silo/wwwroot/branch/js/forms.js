@@ -7,6 +7,9 @@ import { allowed, fieldSchema, isRequired } from './rules.js';
 export const kinds = ['study-sessions', 'honoree-talks', 'publicity'];
 export const formOf = kind => $(`form-${kind}`);
 
+/** Fields of a body that no form shows, as the page names them. */
+const outside = { campaignId: '活动（请在上方选择）', body: '内容' };
+
 /** Fields of a form that carry a value of the body (the honorees are picked, not typed: see honorees.js). */
 const inputs = form => [...form.querySelectorAll('[name]')];
 
@@ -95,7 +98,7 @@ export function showProblems(kind, errors) {
   for (const [field, messages] of Object.entries(errors)) {
     const target = field.startsWith('honoreeIds') ? $('honoreeSearch') : form.querySelector(`[name="${field}"]`);
     if (!target) {
-      elsewhere.push(...messages);
+      elsewhere.push(...messages.map(m => `${outside[field] ?? field}：${m}`));
       continue;
     }
     const id = `${target.id}-error`;

@@ -18,6 +18,8 @@ import { registerWorker } from './worker.js';
 
 const REFRESH_MS = 10_000;
 
+let started = false;
+
 registerWorker();
 $('signIn').addEventListener('submit', submitKey);
 $('signOut').addEventListener('click', signOut);
@@ -92,10 +94,16 @@ async function start() {
   $('who').textContent = `${app.branch.name}${app.branch.regionName ? ` · ${app.branch.regionName}` : ''}`;
 
   prepareForms(app.rules);
-  setUpHonorees(name => getJson('/api/honorees', { name, pageSize: 20 }));
-  setUpEntry();
+  if (!started) {
+    // Once per page: signing in again (a revoked key replaced) must not add a second set of listeners.
+    started = true;
+    setUpHonorees(name => getJson('/api/honorees', { name, pageSize: 20 }));
+    setUpEntry();
+    setInterval(refresh, REFRESH_MS);
+  }
   await drawCampaigns();
   resetEntry();
+  app.outbox?.stop();
   app.outbox = createOutbox({
     key: currentKey, branchId: app.branch.id,
     onChange: outcome => afterSend(outcome),
@@ -107,7 +115,6 @@ async function start() {
   await Promise.all([refreshRecords(), refreshFigures()]);
   await drawRecords();
   app.outbox.sync();
-  setInterval(refresh, REFRESH_MS);
 }
 
 async function loadBranch() {

@@ -29,6 +29,7 @@ export function createOutbox({ key, branchId, onChange, onSignedOut }) {
   }
 
   async function send(e) {
+    if (!key()) return 'stopped'; // signed out meanwhile
     try {
       if (e.op === 'void') await request(key(), pathOf(e), { method: 'DELETE', query: { reason: e.reason } });
       else await request(key(), pathOf(e), { method: 'PUT', body: e.body });
@@ -71,7 +72,13 @@ export function createOutbox({ key, branchId, onChange, onSignedOut }) {
     return running;
   }
 
+  const whenVisible = () => document.visibilityState === 'visible' && sync();
   addEventListener('online', sync);
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && sync());
-  return { sync, stop: () => { clearTimeout(timer); removeEventListener('online', sync); } };
+  document.addEventListener('visibilitychange', whenVisible);
+  const stop = () => {
+    clearTimeout(timer);
+    removeEventListener('online', sync);
+    document.removeEventListener('visibilitychange', whenVisible);
+  };
+  return { sync, stop };
 }

@@ -40,4 +40,8 @@ export async function signOut() {
   await forgetBranch();
 }
 
-export const getJson = async (path, query) => (await request(key, path, { query })).json();
+/** A read with the key; after sign-out (no key) it fails without asking, as a request of a moment ago may still try. */
+export async function getJson(path, query) {
+  if (!key) throw new Error('signed out');
+  return (await request(key, path, { query })).json();
+}
