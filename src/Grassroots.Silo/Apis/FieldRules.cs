@@ -44,6 +44,9 @@ public sealed record FieldShape(string Type)
     public int? MaxItems { get; init; }
     public FieldShape? Items { get; init; }
     public string? Description { get; init; }
+
+    /// <summary>A sibling property this number may not exceed; JSON Schema cannot compare fields, so the document says it as x-not-above.</summary>
+    public string? NotAbove { get; init; }
 }
 
 /// <summary>An id (DESIGN.md §7): 1–64 characters of A–Z a–z 0–9 . _ : -</summary>
@@ -109,11 +112,31 @@ public sealed class OneOfAttribute(Type owner, string member) : FieldRuleAttribu
     public override FieldShape Shape => new("string") { Enum = [.. Allowed] };
 }
 
-/// <summary>A count: a whole number from 0 to <see cref="Validator.MaxCount"/>.</summary>
+/// <summary>
+/// A count: a whole number from 0 to <see cref="Validator.MaxCount"/>; with <see cref="NotAbove"/>, not above another
+/// count of the same object (a part of the attendance, e.g. women, not above its total).
+/// </summary>
 public sealed class CountAttribute : FieldRuleAttribute
 {
-    public override void Check(Validator v, string field, object value, Context context) => v.Count(field, (int)value);
-    public override FieldShape Shape => new("integer") { Format = "int32", Minimum = 0, Maximum = Validator.MaxCount };
+    /// <summary>The property of the same object this count may not exceed.</summary>
+    public string? NotAbove { get; set; }
+
+    public override void Check(Validator v, string field, object value, Context context)
+    {
+        v.Count(field, (int)value);
+        if (NotAbove is not null && context.Owner?.GetType().GetProperty(NotAbove)?.GetValue(context.Owner) is int most && (int)value > most)
+            v.Fail(field, $"Must not exceed {Sibling(field, NotAbove)} ({most}).");
+    }
+
+    public override FieldShape Shape => new("integer")
+    {
+        Format = "int32", Minimum = 0, Maximum = Validator.MaxCount, NotAbove = NotAbove is null ? null : JsonNamingPolicy.CamelCase.ConvertName(NotAbove),
+        Description = NotAbove is null ? null : $"Not above {JsonNamingPolicy.CamelCase.ConvertName(NotAbove)}.",
+    };
+
+    /// <summary>"attendees.women" and Total → "attendees.total": the other field as the client named it.</summary>
+    private static string Sibling(string field, string property) =>
+        field[..(field.LastIndexOf('.') + 1)] + JsonNamingPolicy.CamelCase.ConvertName(property);
 }
 
 /// <summary>A whole number in a range; in a query string, written in decimal digits.</summary>

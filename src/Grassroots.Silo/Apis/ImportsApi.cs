@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Grassroots.Domain.Regions;
 using Grassroots.Silo.Imports;
 using Grassroots.Silo.Security;
@@ -37,6 +38,7 @@ public static class ImportsApi
                 // The CSV body is text, whatever the JSON rows look like.
                 if (operation.RequestBody?.Content is { } content && content.ContainsKey("text/csv"))
                     content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                (operation.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-csv-columns"] = new JsonNodeExtension(CsvColumns());
                 return Task.CompletedTask;
             })
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -112,6 +114,16 @@ public static class ImportsApi
                 && regions.IsWithin(region, admin.Scope),
             _ => false,
         };
+
+    /// <summary>
+    /// The CSV columns of each ?type=, as the reader takes them: the field, the headers that name it (API name first, then
+    /// Chinese) and whether it is required; the dashboard makes its template files from this.
+    /// </summary>
+    private static JsonObject CsvColumns() => new(ImportKinds.All.Select(kind => KeyValuePair.Create(kind.Type, (JsonNode?)new JsonArray(
+        [.. kind.Columns.Select(c => (JsonNode?)new JsonObject
+        {
+            ["field"] = c.Field, ["headers"] = new JsonArray([.. c.Headers.Select(h => (JsonNode?)h)]), ["required"] = c.Required,
+        })]))));
 
     private static ValidationProblem Invalid(ImportFormatException e) => new Validator().Fail(e.Field, e.Message).AsValidationProblem();
 }

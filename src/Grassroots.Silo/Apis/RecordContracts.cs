@@ -8,9 +8,9 @@ namespace Grassroots.Silo.Apis;
 
 public sealed record AttendeesRequest(
     [property: Count(Required = true)] int? Total,
-    [property: Count] int? Frontline,
-    [property: Count] int? Youth,
-    [property: Count] int? Women);
+    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Frontline,
+    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Youth,
+    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Women);
 
 public record StudySessionRequest(
     [property: Id(Required = true)] string? CampaignId,

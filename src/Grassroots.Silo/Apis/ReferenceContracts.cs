@@ -58,6 +58,11 @@ public sealed record HonoreeDto(string Id, string Name, string? Gender, string? 
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? OnlineViews = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ProvincesReached = null);
 
+/// <summary>One honoree of a name search: enough to tell namesakes apart (title, province, employer).</summary>
+public sealed record HonoreeListItem(string Id, string Name, string Title, string ProvinceCode, string? ProvinceName, string? Employer);
+
+public sealed record HonoreePage(int Page, int PageSize, long Total, IReadOnlyList<HonoreeListItem> Items);
+
 public static class ReferenceMapping
 {
     public static RegionDto AsDto(this Region r, IEnumerable<Region> children) => new(r.Code, r.Name,

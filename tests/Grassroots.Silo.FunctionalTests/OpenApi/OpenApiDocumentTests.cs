@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
 using Grassroots.Storage;
 
 namespace Grassroots.Silo.FunctionalTests.OpenApi;
@@ -63,6 +64,32 @@ public sealed class OpenApiDocumentTests
         var interval = Operation(root, "/api/rollups/{regionCode}/series", "get").GetProperty("parameters")
             .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "interval");
         Assert.Equal(RollupsApi.IntervalNames, Strings(interval.GetProperty("schema").GetProperty("enum")));
+    }
+
+    [Fact]
+    public async Task TheDocumentCarriesTheRulesAndColumnsJsonSchemaCannotSay()
+    {
+        await using var app = await GrassrootsApp.StartAsync(StorageProvider.Sqlite);
+        using var document = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"));
+        var root = document.RootElement;
+
+        // A part of the attendance is not above its total: said once, on the field rule, for the validator and the document.
+        var attendees = root.GetProperty("components").GetProperty("schemas").GetProperty("AttendeesRequest").GetProperty("properties");
+        foreach (var part in new[] { "frontline", "youth", "women" })
+            Assert.Equal("total", attendees.GetProperty(part).GetProperty("x-not-above").GetString());
+        Assert.False(attendees.GetProperty("total").TryGetProperty("x-not-above", out _));
+
+        // The CSV columns each import type reads, with the Chinese headers the reader accepts (the dashboard's templates).
+        var columns = Operation(root, "/api/imports", "post").GetProperty("x-csv-columns");
+        foreach (var kind in ImportKinds.All)
+        {
+            var listed = columns.GetProperty(kind.Type).EnumerateArray().ToArray();
+            Assert.Equal(kind.Columns.Select(c => c.Field), listed.Select(c => c.GetProperty("field").GetString()));
+            Assert.Equal(kind.Columns.Select(c => c.Headers), listed.Select(c => (IReadOnlyList<string>)Strings(c.GetProperty("headers"))));
+            Assert.Equal(kind.Columns.Select(c => c.Required), listed.Select(c => c.GetProperty("required").GetBoolean()));
+        }
+        var sessionHeaders = columns.GetProperty("study-sessions").EnumerateArray().Select(c => c.GetProperty("headers")[1].GetString());
+        Assert.Contains("参与人次", sessionHeaders);
     }
 
     [Fact]
