@@ -25,6 +25,12 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
 
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a starting silo waits for its shards: a silo restarted right after it was killed finds its old locks held
+    /// until PostgreSQL notices the old connections are gone (within a second or two).
+    /// </summary>
+    public static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<string, Held> _held = [];
     private readonly Lock _gate = new();
     private FileStream? _file;
@@ -54,11 +60,17 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
         if (options.Provider != StorageProvider.Postgres && !TryLockFile())
             throw new InvalidOperationException(
                 $"Another process already serves the SQLite database {DatabaseFile()}. Stop it, or use another Storage:DataDirectory.");
+        var deadline = DateTime.UtcNow + StartPatience;
         foreach (var shard in options.LaneShards())
         {
-            if (!await TryTakeAsync(shard, cancellationToken).ConfigureAwait(false))
-                throw new InvalidOperationException(
-                    $"Another running silo already writes as shard '{shard}'. Give every silo its own Storage:Shard.");
+            while (!await TryTakeAsync(shard, cancellationToken).ConfigureAwait(false))
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new InvalidOperationException(
+                        $"Another running silo already writes as shard '{shard}'. Give every silo its own Storage:Shard.");
+                logger.LogInformation("Writer shard {Shard} is held by another process; waiting for it", shard);
+                await Task.Delay(RetryInterval / 4, cancellationToken).ConfigureAwait(false);
+            }
         }
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -94,7 +106,7 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
         if (options.Provider == StorageProvider.Postgres)
         {
             var @lock = new PostgresDistributedLock(new PostgresAdvisoryLockKey("grassroots-shard:" + shard, allowHashing: true),
-                options.ResolveConnectionString(), o => o.UseMultiplexing(false));
+                LockConnectionString(), o => o.UseMultiplexing(false));
             var taken = await @lock.TryAcquireAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             if (taken is null) return false;
             handle = taken;
@@ -118,6 +130,18 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
             if (handle is not null) await DisposeQuietlyAsync(handle).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The lock's connection runs a long sleep to notice when it is lost (that is how the library watches a held lock).
+    /// A server busy with a query does not look at its client's socket, so after a kill -9 it would hold the lock until
+    /// the sleep ends; checking the socket every second frees the shard for the silo's restart at once.
+    /// </summary>
+    private string LockConnectionString()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(options.ResolveConnectionString());
+        builder.Options = $"{builder.Options} -c client_connection_check_interval=1000".Trim();
+        return builder.ConnectionString;
     }
 
     /// <summary>Creates the shard's row at epoch 1 or raises its epoch; batches of an earlier epoch no longer commit.</summary>
