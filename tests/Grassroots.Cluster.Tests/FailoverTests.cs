@@ -68,7 +68,10 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         using var readiness = new CancellationTokenSource();
-        var answers = WatchReadinessAsync(cluster.Silo(stopping), readiness.Token);
+        var seen = new List<string>();
+        var answers = WatchReadinessAsync(cluster.Silo(stopping), seen, readiness.Token);
+        // The signal goes only once the watch has seen the silo ready, whatever the machine's load.
+        await LocalCluster.WaitUntilAsync(() => Task.FromResult(Snapshot(seen).Contains("200")), TimeSpan.FromSeconds(60), $"silo-{stopping} to answer /readyz 200");
         var pid = cluster.ProcessId(stopping);
         var stoppedAt = clock.Elapsed;
         await cluster.ScriptAsync("signal-silo", stopping.ToString(), "TERM");
@@ -194,28 +197,37 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
     }
 
     /// <summary>What /readyz answers, polled until cancelled: "200", "503" or "refused" (nothing listens).</summary>
-    private static async Task<List<string>> WatchReadinessAsync(Uri silo, CancellationToken stop)
+    /// <summary>Asks /readyz every 50 ms until stopped, adding each answer to <paramref name="answers"/> as it comes.</summary>
+    private static async Task<List<string>> WatchReadinessAsync(Uri silo, List<string> answers, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = silo, Timeout = TimeSpan.FromSeconds(5) };
-        var answers = new List<string>();
+        void Add(string answer)
+        {
+            lock (answers) answers.Add(answer);
+        }
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 using var response = await http.GetAsync("/readyz", CancellationToken.None);
-                answers.Add(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Add(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             catch (HttpRequestException)
             {
-                answers.Add("refused");
+                Add("refused");
             }
             catch (TaskCanceledException)
             {
-                answers.Add("timeout");
+                Add("timeout");
             }
             await Task.Delay(50, CancellationToken.None);
         }
-        return answers;
+        return Snapshot(answers);
+    }
+
+    private static List<string> Snapshot(List<string> answers)
+    {
+        lock (answers) return [.. answers];
     }
 
     private static string Describe(IEnumerable<Writers.Failure> failures) =>
