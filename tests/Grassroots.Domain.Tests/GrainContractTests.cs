@@ -71,9 +71,9 @@ public sealed class GrainContractTests
         Assert.Equal([new DateOnly(2020, 11, 30), new DateOnly(2020, 12, 7)], series.Select(p => p.Start));
         Assert.Equal(2, series[0].Totals.PublicityItems);
         // A delivery from a shard whose batches the grain has not loaded makes it load again; the figures stay what is stored.
-        await cn.ApplyAsync(new RollupDelivery<RegionChange>("elsewhere", After: 5, UpTo: 6, []));
+        Assert.Equal(0, await cn.ApplyAsync(new RollupDelivery<RegionChange>("elsewhere", After: 5, UpTo: 6, [])));
         await cn.ReloadAsync();
-        await honoree.ApplyAsync(new RollupDelivery<HonoreeProvince>("elsewhere", After: 5, UpTo: 6, []));
+        Assert.Equal(0, await honoree.ApplyAsync(new RollupDelivery<HonoreeProvince>("elsewhere", After: 5, UpTo: 6, [])));
         await honoree.ReloadAsync();
         var reloaded = await cn.GetRollupAsync(Constants.National, "c1", null, null);
         Assert.Equal(view.Totals, reloaded.Totals);

@@ -26,9 +26,12 @@ public interface IRegionRollupGrain : IGrainWithStringKey
     [ReadOnly, Alias("series")]
     Task<IReadOnlyList<SeriesPoint>> GetSeriesAsync(string code, string campaignId, SeriesInterval interval, DateOnly from, DateOnly to);
 
-    /// <summary>What a silo's batches added to this region's children (each change names the child).</summary>
+    /// <summary>
+    /// What a silo's batches added to this region's children (each change names the child); answers the sequence number
+    /// up to which the delivery's shard is now in the figures.
+    /// </summary>
     [AlwaysInterleave, Alias("apply")]
-    Task ApplyAsync(RollupDelivery<RegionChange> delivery);
+    Task<long> ApplyAsync(RollupDelivery<RegionChange> delivery);
 
     /// <summary>Loads the figures again from the database: a batch may have been committed and never sent (a silo died).</summary>
     [AlwaysInterleave, Alias("reload")]

@@ -70,7 +70,7 @@ public sealed class RegionRollupGrain(Database database, RegionDirectory regions
         return Task.FromResult<IReadOnlyList<SeriesPoint>>(points);
     }
 
-    public Task ApplyAsync(RollupDelivery<RegionChange> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
+    public Task<long> ApplyAsync(RollupDelivery<RegionChange> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
     {
         if (change.Day is { } day) figures.Add(day.Code, day.CampaignId, day.Day, day.Figures);
         if (change.Registered is { } registered) figures.AddRegistered(registered.Code, registered.Delta);
