@@ -98,40 +98,40 @@ public sealed class RegionRollupGrain(Database database, RegionDirectory regions
         return (sum with { ActiveBranches = active }).WithRegistered(registered);
     }
 
-    /// <summary>The figures of this region's counties, each added to the child it lies under and to the region, as of one snapshot.</summary>
+    /// <summary>
+    /// The figures of this region's counties, added up in the database per child they lie under (a province's ~100
+    /// counties become its ~15 cities' rows, CN's million county-days its provinces' ten thousand), as of one snapshot.
+    /// </summary>
     private Task<(RegionFigures, IReadOnlyDictionary<string, long>)> LoadAsync() => database.InSnapshotAsync(async snapshot =>
     {
         var figures = new RegionFigures(Code);
-        var (filter, args) = CountyFilter();
-        var sums = string.Join(", ", Figures.Columns.Select(c => $"SUM({c})"));
-        foreach (var (county, campaign, day, f) in await snapshot.QueryAsync(
-            $"SELECT county_code, campaign_id, day, {sums} FROM {Tables.CountyDays.Name}{filter} GROUP BY county_code, campaign_id, day", args,
+        var nodes = database.PairsRelation(CountyNodes(), "county", "node", out var args);
+        var sums = string.Join(", ", Figures.Columns.Select(c => $"SUM(c.{c})"));
+        foreach (var (node, campaign, day, f) in await snapshot.QueryAsync(
+            $"SELECT p.node, c.campaign_id, c.day, {sums} FROM {Tables.CountyDays.Name} c JOIN {nodes} ON p.county = c.county_code " +
+            "GROUP BY p.node, c.campaign_id, c.day", args,
             r => (r.GetString(0), r.GetString(1), r.Date(2), Figures.FromColumns([.. Enumerable.Range(3, Figures.Columns.Length).Select(r.Long)]))))
-        {
-            if (regions.NodeIn(county, Code) is { } node) figures.Add(node, campaign, day, f);
-        }
-        foreach (var (county, count) in await snapshot.QueryAsync(
-            $"SELECT county_code, SUM(registered) FROM {Tables.CountyBranches.Name}{filter} GROUP BY county_code", args, r => (r.GetString(0), r.Long(1))))
-        {
-            if (regions.NodeIn(county, Code) is { } node) figures.AddRegistered(node, count);
-        }
+            figures.Add(node, campaign, day, f);
+        foreach (var (node, count) in await snapshot.QueryAsync(
+            $"SELECT p.node, SUM(c.registered) FROM {Tables.CountyBranches.Name} c JOIN {nodes} ON p.county = c.county_code GROUP BY p.node",
+            args, r => (r.GetString(0), r.Long(1))))
+            figures.AddRegistered(node, count);
         var seqs = (await snapshot.QueryAsync("SELECT shard, seq FROM shards", [], r => (r.GetString(0), r.Long(1)))).ToDictionary();
         return (figures, (IReadOnlyDictionary<string, long>)seqs);
     });
 
-    /// <summary>The counties under this region (every row, for CN) as a WHERE clause.</summary>
-    private (string Sql, IReadOnlyList<object?> Args) CountyFilter()
+    /// <summary>Every county under this region with the child of this region it lies under.</summary>
+    private List<(string County, string Node)> CountyNodes()
     {
-        if (Code == Constants.National) return ("", []);
-        var counties = new List<object?>();
-        void Collect(string code)
+        var pairs = new List<(string, string)>();
+        void Collect(string code, string node)
         {
             var children = regions.Children(code);
-            if (children.Count == 0) counties.Add(code);
-            foreach (var child in children) Collect(child.Code);
+            if (children.Count == 0) pairs.Add((code, node));
+            foreach (var child in children) Collect(child.Code, node);
         }
-        Collect(Code);
-        return ($" WHERE county_code IN ({string.Join(", ", counties.Select((_, i) => $"${i + 1}"))})", counties);
+        foreach (var child in _children) Collect(child, child);
+        return pairs;
     }
 
     private static DateOnly BucketStart(DateOnly day, SeriesInterval interval) => interval switch
