@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grassroots.Cluster.Tests.Support;
+using Grassroots.ClusterDrills;
 using Orleans;
 using Orleans.Runtime;
 using Xunit.Abstractions;
