@@ -23,7 +23,8 @@ cache="${GRASSROOTS_IMAGE_CACHE:-/var/cache/grassroots-images}"
 mirror="${GRASSROOTS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 suite=bookworm
 packages=postgresql-15,nginx-light,libicu72,libssl3,tzdata,ca-certificates
-# Microsoft's .NET images run as this user; the Dockerfile's runtime stage relies on $APP_UID as they define it.
+# Microsoft's .NET images (runtime-deps and up) have this user, "app" with a home, and define $APP_UID, which the
+# Dockerfile's runtime stage relies on; the base has them alike.
 app_uid=1654
 rebuild=false
 [ "${1:-}" = "--rebuild" ] && rebuild=true
@@ -42,7 +43,7 @@ command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get ins
 mkdir -p "$cache"
 
 # --- the base: debootstrap, then docker import ----------------------------------------------------------------------
-base_key="$suite $packages uid=$app_uid"
+base_key="$suite $packages user app=$app_uid with home"
 if [ "$rebuild" = false ] && [ "$(label_of grassroots-base:local org.grassroots.base)" = "$base_key" ]; then
   echo "== grassroots-base:local is current ($base_key)" >&2
 else
@@ -60,7 +61,7 @@ else
   # The package's own cluster is not used (the postgres image makes one in its volume); nor are caches and docs.
   chroot "$rootfs" pg_dropcluster 15 main >/dev/null 2>&1 || true
   chroot "$rootfs" groupadd --gid "$app_uid" app
-  chroot "$rootfs" useradd --uid "$app_uid" --gid "$app_uid" --home-dir /app --no-create-home --shell /usr/sbin/nologin app
+  chroot "$rootfs" useradd --no-log-init --uid "$app_uid" --gid "$app_uid" --create-home app
   chroot "$rootfs" apt-get clean
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/{doc,man,locale,i18n}/* "$rootfs"/var/log/*.log
   done_step "root file system"
