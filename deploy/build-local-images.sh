@@ -114,9 +114,10 @@ step "grassroots-silo:local: deploy/Dockerfile on grassroots-sdk:local and grass
 # The Dockerfile's steps and what restore and publish say; every line goes to the log.
 docker-compose -f docker-compose.yml -f deploy/compose.local-images.yml build --force-rm silo-1 2>&1 \
   | tee "$cache/silo-build.log" \
-  | { grep --line-buffered -E '^Step [0-9]+/|Using cache|Restored |Grassroots\.[A-Za-z]+ ->|Successfully (built|tagged)|error|warn' >&2 || true; }
+  | { grep --line-buffered -E '^Step [0-9]+/|Restored |Grassroots\.[A-Za-z]+ ->|Successfully (built|tagged)|error|warn' >&2 || true; }
+echo "   $(grep -c 'Using cache' "$cache/silo-build.log") of $(grep -c '^Step ' "$cache/silo-build.log") steps came from Docker's cache" >&2
 done_step "silo image"
 
 echo "== built in $((SECONDS - started)) s:" >&2
 printf '%s\n' "${timings[@]}" >&2
-docker image ls --format '   {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^   grassroots-' >&2
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | awk '/^grassroots-/ { print "   " $0 }' >&2

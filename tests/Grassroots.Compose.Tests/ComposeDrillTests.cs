@@ -109,8 +109,9 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         var screenshots = Path.Combine(ComposeCluster.OutputDirectory, "screenshots");
         Directory.CreateDirectory(screenshots);
         var file = Path.Combine(screenshots, "compose-dashboard.png");
-        await page.ScreenshotAsync(new() { Path = file, FullPage = true });
-        output.WriteLine($"screenshot of the dashboard through the compose nginx: {file}");
+        await page.ScreenshotAsync(new() { Path = file });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "compose-dashboard-full.png"), FullPage = true });
+        output.WriteLine($"screenshots of the dashboard through the compose nginx: {file}, and the whole page beside it");
         lock (errors) Assert.True(errors.Count == 0, "The browser reported errors:\n" + string.Join("\n", errors));
     }
 
