@@ -80,7 +80,7 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
     public static async Task<ComposeCluster> UpAsync(ITestOutputHelper output)
     {
         if (Docker.Unreachable() is { } why)
-            throw new InvalidOperationException($"No Docker engine answers: {why}. In CI, .ci/run starts dockerd; see its output.");
+            throw new InvalidOperationException($"No Docker engine answers ({why}). In CI, .ci/run starts dockerd; see its output.");
         var cluster = new ComposeCluster(output);
         try
         {
