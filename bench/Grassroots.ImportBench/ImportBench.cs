@@ -52,10 +52,13 @@ public static class ImportBench
             await DescribeAsync(connectionString, options, csv.Length);
 
             using var profile = new CommitProfile();
-            var dry = await ImportAsync(http, csv, "dry run (read, check; nothing stored)", "&dryRun=true", profile);
-            var first = await ImportAsync(http, csv, "import", "", profile);
-            var again = await ImportAsync(http, csv, "same file again (all unchanged)", "", profile);
-            var inserts = await InsertAsync(connectionString, options);
+            var costs = await ProcessCosts.ForAsync(connectionString);
+            Console.WriteLine($"GC: {ProcessCosts.GcMode} (set with DOTNET_gcServer / DOTNET_GCDynamicAdaptationMode before dotnet run)");
+            var dry = await ImportAsync(http, csv, "dry run (read, check; nothing stored)", "&dryRun=true", profile, costs, options.Rows);
+            var first = await ImportAsync(http, csv, "import", "", profile, costs, options.Rows);
+            var again = await ImportAsync(http, csv, "same file again (all unchanged)", "", profile, costs, options.Rows);
+            var inserts = await InsertAsync(connectionString, options, costs);
+            var copy = await CopyAsync(connectionString, options, costs);
 
             var differences = await services.GetRequiredService<Reconciler>().CompareAsync();
             Console.WriteLine();
@@ -64,7 +67,8 @@ public static class ImportBench
                 Console.WriteLine($"  {label,-40} {seconds,7:0.00} s  {options.Rows / seconds,10:N0} rows/s   " +
                     $"imported {result.Imported:N0} updated {result.Updated:N0} unchanged {result.Unchanged:N0} rejected {result.Rejected:N0}");
             Console.WriteLine($"  {$"100-row INSERTs, {options.InsertConnections} connections",-40} {inserts,7:0.00} s  {options.Rows / inserts,10:N0} rows/s");
-            Console.WriteLine($"  import / INSERTs: {inserts / first.Seconds:0.00}x");
+            Console.WriteLine($"  {"binary COPY, 1 connection",-40} {copy,7:0.00} s  {options.Rows / copy,10:N0} rows/s");
+            Console.WriteLine($"  import / INSERTs: {inserts / first.Seconds:0.00}x; import / COPY: {copy / first.Seconds:0.00}x");
             Console.WriteLine($"  reconcile: {(differences.Count == 0 ? "no differences" : $"{differences.Count} rows differ")}");
             await app.StopAsync();
             return first.Result.Imported == options.Rows && again.Result.Unchanged == options.Rows && differences.Count == 0 ? 0 : 1;
@@ -95,9 +99,10 @@ public static class ImportBench
     }
 
     private static async Task<(string Label, double Seconds, ImportResult Result)> ImportAsync(HttpClient http, byte[] csv, string label,
-        string query, CommitProfile profile)
+        string query, CommitProfile profile, ProcessCosts costs, int rows)
     {
         profile.Take();
+        costs.Start();
         var content = new ByteArrayContent(csv);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         var clock = Stopwatch.StartNew();
@@ -105,15 +110,16 @@ public static class ImportBench
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
         var seconds = clock.Elapsed.TotalSeconds;
+        var cost = costs.Stop(rows);
         var result = System.Text.Json.JsonSerializer.Deserialize<ImportResult>(body, System.Text.Json.JsonSerializerOptions.Web)!;
         var (batches, units, commitSeconds) = profile.Take();
         Console.WriteLine($"  [{label}] {seconds:0.00} s; group commit: {batches:N0} transactions of {(batches == 0 ? 0 : units / (double)batches):0.0} units, " +
-            $"{commitSeconds:0.00} s writing and committing");
+            $"{commitSeconds:0.00} s writing and committing; {cost}");
         return (label, seconds, result);
     }
 
     /// <summary>The same rows into a copy of study_sessions (same columns, key and indexes), 100 rows a statement, autocommit.</summary>
-    private static async Task<double> InsertAsync(string connectionString, ImportBenchOptions options)
+    private static async Task<double> InsertAsync(string connectionString, ImportBenchOptions options, ProcessCosts costs)
     {
         await using (var connection = new NpgsqlConnection(connectionString))
         {
@@ -129,6 +135,7 @@ public static class ImportBench
         var statements = options.Rows / perStatement;
         var next = -1;
         var now = DateTime.UtcNow;
+        costs.Start();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, options.InsertConnections).Select(async _ =>
         {
@@ -150,7 +157,51 @@ public static class ImportBench
             }
         }));
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  [100-row INSERTs] {seconds:0.00} s");
+        Console.WriteLine($"  [100-row INSERTs] {seconds:0.00} s; {costs.Stop(options.Rows, "client")}");
+        return seconds;
+    }
+
+    /// <summary>
+    /// The same rows by binary COPY (Npgsql's BeginBinaryImport) from one connection into another copy of study_sessions
+    /// (same columns, key and indexes): the fastest way PostgreSQL takes rows, and so the strongest baseline for an import.
+    /// </summary>
+    private static async Task<double> CopyAsync(string connectionString, ImportBenchOptions options, ProcessCosts costs)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE bench_study_sessions_copy (LIKE study_sessions INCLUDING ALL)", connection))
+            await create.ExecuteNonQueryAsync();
+        var now = DateTime.UtcNow;
+        costs.Start();
+        var clock = Stopwatch.StartNew();
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY bench_study_sessions_copy (branch_id, session_id, campaign_id, region_code, title, held_on, format, kind, attendees, frontline, " +
+            "youth, women, online_views, notes, voided, void_reason, created_at, updated_at, version) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < options.Rows; i++)
+            {
+                var total = 10 + i % 90;
+                await writer.StartRowAsync();
+                await writer.WriteAsync($"bench-{i % options.Branches:0000}");
+                await writer.WriteAsync($"s{i:000000}");
+                await writer.WriteAsync(Campaign);
+                await writer.WriteAsync(Counties[i % Counties.Length]);
+                await writer.WriteAsync($"学习贯彻劳模表彰大会精神第{i}场");
+                await writer.WriteAsync(Starts.AddDays(i % 300));
+                await writer.WriteAsync("offline");
+                await writer.WriteAsync("group-study");
+                foreach (var figure in new[] { total, total / 2, total / 3, total / 4, i % 7 }) await writer.WriteAsync(figure);
+                await writer.WriteNullAsync();
+                await writer.WriteAsync(false);
+                await writer.WriteNullAsync();
+                await writer.WriteAsync(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(1L);
+            }
+            await writer.CompleteAsync();
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"  [binary COPY] {seconds:0.00} s; {costs.Stop(options.Rows, "client")}");
         return seconds;
     }
 

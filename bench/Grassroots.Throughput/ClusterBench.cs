@@ -45,25 +45,31 @@ public static class ClusterBench
             await ScriptAsync(dll, "start", "1");
             var key = (await File.ReadAllTextAsync(Path.Combine(Dir, "hq-key.txt"))).Trim();
             var ingest = new IngestBenchOptions(ConnectionString, Connections: options.Connections, BaselineConnections: options.BaselineConnections,
-                ReadConnections: options.ReadConnections, Seconds: options.Seconds, WarmupSeconds: options.WarmupSeconds, Branches: options.Branches);
+                ReadConnections: options.ReadConnections, Seconds: options.Seconds, WarmupSeconds: options.WarmupSeconds, Branches: options.Branches)
+            {
+                Load = options.Load,
+            };
+            var run = "c" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
             var connections = Math.Max(Math.Max(options.Connections, options.ReadConnections), options.LoadConnections);
 
             using var silo1 = IngestBench.Client(SiloUrl(1), key, connections);
             var counties = await IngestBench.SeedAsync(silo1, options.Branches);
             await SeedProbeAsync(silo1, counties[0]);
-            results.Add(await IngestBench.BaselineAsync(ConnectionString, ingest));
-            results.Add(Named("1 silo, direct", await IngestBench.IngestAsync(silo1, ingest)));
-            results.Add(Named("1 silo, direct", await IngestBench.ReadAsync(silo1, ingest, IngestBench.NationalRollup, "national rollup read")));
+            results.Add(await RawInsert.PostgresAsync(ConnectionString, ingest));
+            var direct = new IngestBench.SiloTarget(SiloUrl(1), key, silo1);
+            results.Add(Named("1 silo, direct", await IngestBench.PutNewSessionsAsync(direct, ingest, run + "d")));
+            results.Add(Named("1 silo, direct", await IngestBench.ReadPathAsync(direct, ingest, IngestBench.NationalRollup, "national rollup read")));
 
             await ScriptAsync(dll, "start", options.Silos.ToString(CultureInfo.InvariantCulture));
             using var front = IngestBench.Client(new Uri($"http://127.0.0.1:{HttpPort}"), key, connections);
             var roots = CpuRoots(options.Silos);
             var (before, started) = (new Dictionary<string, double>(), 0L);
-            results.Add(Named($"{options.Silos} silos via nginx", await IngestBench.IngestAsync(front, ingest,
+            var nginx = new IngestBench.SiloTarget(new Uri($"http://127.0.0.1:{HttpPort}"), key, front);
+            results.Add(Named($"{options.Silos} silos via nginx", await IngestBench.PutNewSessionsAsync(nginx, ingest, run + "n",
                 () => (before, started) = (ProcessCpu.Sample(roots), Stopwatch.GetTimestamp()),
                 () => (cpu, cpuSeconds) = (ProcessCpu.Difference(before, ProcessCpu.Sample(roots)), Stopwatch.GetElapsedTime(started).TotalSeconds))));
             PrintUpstreams();
-            results.Add(Named($"{options.Silos} silos via nginx", await IngestBench.ReadAsync(front, ingest, IngestBench.NationalRollup, "national rollup read")));
+            results.Add(Named($"{options.Silos} silos via nginx", await IngestBench.ReadPathAsync(nginx, ingest, IngestBench.NationalRollup, "national rollup read")));
 
             var readers = Enumerable.Range(2, options.Silos - 1).Select(i => IngestBench.Client(SiloUrl(i), key, 1)).ToArray();
             try
@@ -226,7 +232,7 @@ public static class ClusterBench
 
     private static void Print(List<RunResult> results, List<Freshness> freshness, Dictionary<string, double> cpu, double cpuSeconds, ClusterBenchOptions options)
     {
-        var baseline = results.FirstOrDefault(r => r.Name.StartsWith("raw", StringComparison.Ordinal));
+        var baseline = results.FirstOrDefault(r => r.Generator == "Npgsql");
         Console.WriteLine();
         Console.WriteLine("| measure | per second | p50 | p99 | max | × baseline |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
@@ -262,6 +268,9 @@ public sealed record ClusterBenchOptions(
     int Probes = 300,
     string Configuration = "Release")
 {
+    /// <summary>The load generator of the measured phases (the freshness probes' background load is HttpClient's).</summary>
+    public LoadGenerator Load { get; init; } = new IngestBenchOptions("").Load;
+
     public static ClusterBenchOptions? Parse(string[] args)
     {
         var options = new ClusterBenchOptions();
@@ -281,6 +290,7 @@ public sealed record ClusterBenchOptions(
                 case "--branches": options = options with { Branches = Int() }; break;
                 case "--probes": options = options with { Probes = Int() }; break;
                 case "--configuration": options = options with { Configuration = value }; break;
+                case "--load" when Enum.TryParse<LoadGenerator>(value, ignoreCase: true, out var load): options = options with { Load = load }; break;
                 default: return null;
             }
         }

@@ -2,40 +2,35 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Grassroots.Throughput;
 
 /// <summary>
 /// The service as clients meet it: the built silo as a process over a fresh PostgreSQL database (or, with --sqlite, the
-/// embedded default in a temporary folder), single-record PUTs over HTTP from many connections, and rollup reads,
-/// beside the raw baseline measured in the same run — single-row INSERT transactions from
-/// <see cref="IngestBenchOptions.BaselineConnections"/> connections to the same server (or SQLite file).
+/// embedded default in a temporary folder), single-record PUTs over HTTP from many connections (wrk, or HttpClient),
+/// and rollup reads, beside the baselines measured in the same run on the same server: pgbench's single-row autocommit
+/// INSERTs and Npgsql's single-row transactions (on SQLite, raw single-row transactions into a file of its own). Each
+/// phase reports, besides its rate and latencies, the silo's CPU, bytes allocated and GC per operation over its
+/// measured window; the silo can be started with each GC mode in turn.
 /// </summary>
 public static class IngestBench
 {
     internal const string Campaign = "bench";
 
-    private const string BaselineTable = """
-        CREATE TABLE IF NOT EXISTS bench_sessions (
-            branch_id TEXT NOT NULL, session_id TEXT NOT NULL, campaign_id TEXT NOT NULL, region_code TEXT NOT NULL,
-            title TEXT NOT NULL, held_on DATE NOT NULL, format TEXT NOT NULL, kind TEXT, attendees INTEGER NOT NULL,
-            frontline INTEGER, youth INTEGER, women INTEGER, online_views INTEGER, notes TEXT, voided BOOLEAN NOT NULL,
-            void_reason TEXT, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, version BIGINT NOT NULL,
-            PRIMARY KEY (branch_id, session_id))
-        """;
-
     public static async Task RunAsync(IngestBenchOptions options)
     {
         var dll = SiloProcess.Dll(options.Configuration);
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first: dotnet build -c {options.Configuration} src/Grassroots.Silo", dll);
-        var results = options.Sqlite ? await OnSqliteAsync(dll, options) : await OnPostgresAsync(dll, options);
-        Print(results, options);
-        if (options.Sweep is not null && options.Chart is not null) SweepChart.Save(results, options.Sweep, options.Chart);
+        var report = new IngestReport(options);
+        report.Start();
+        if (options.Sqlite) await OnSqliteAsync(dll, options, report);
+        else await OnPostgresAsync(dll, options, report);
+        report.Print();
+        if (options.Sweep is not null && options.Chart is not null) SweepChart.Save(report.Sweep, options.Chart);
     }
 
-    private static async Task<List<RunResult>> OnPostgresAsync(string dll, IngestBenchOptions options)
+    private static async Task OnPostgresAsync(string dll, IngestBenchOptions options, IngestReport report)
     {
         var name = "grassroots_ingest_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         await AdminAsync(options.Postgres, $"CREATE DATABASE \"{name}\"");
@@ -43,11 +38,21 @@ public static class IngestBench
         try
         {
             Console.WriteLine($"== database {name}");
-            return await MeasureAsync(dll, ServiceSettings(name, new()
+            report.Server = await ServerAsync(connectionString);
+            if (PgBench.Path is null) Console.WriteLine("== WARNING: pgbench is not installed (apt-get install postgresql-client): no pgbench baseline");
+            await MeasureAsync(dll, ServiceSettings(name, new()
             {
                 ["Storage:Provider"] = "Postgres",
                 ["Storage:ConnectionString"] = connectionString,
-            }), options, point => BaselineAsync(connectionString, point));
+            }), options, report, await ProcessCpu.PostgresServerPidAsync(connectionString), new PostgresActivity(connectionString), async (point, meter) =>
+            {
+                var results = new List<RunResult>();
+                if (PgBench.Path is not null)
+                    results.Add(await MeteredAsync(meter, (start, end) => RawInsert.WithTableAsync(connectionString, _ => PgBench.RunAsync(connectionString,
+                        point.BaselineConnections, point.Branches, TimeSpan.FromSeconds(point.WarmupSeconds), TimeSpan.FromSeconds(point.Seconds), start, end))));
+                results.Add(await MeteredAsync(meter, (start, end) => RawInsert.PostgresAsync(connectionString, point, start, end)));
+                return results;
+            });
         }
         finally
         {
@@ -59,17 +64,19 @@ public static class IngestBench
     /// The embedded default (Storage:Provider=Sqlite, localhost clustering) in a fresh temporary folder: the service's
     /// database in data/, the baseline's in a file of its own beside it, so neither waits for the other's write lock.
     /// </summary>
-    private static async Task<List<RunResult>> OnSqliteAsync(string dll, IngestBenchOptions options)
+    private static async Task OnSqliteAsync(string dll, IngestBenchOptions options, IngestReport report)
     {
         var dir = Directory.CreateTempSubdirectory("grassroots-ingest-").FullName;
         try
         {
             Console.WriteLine($"== SQLite in {dir}");
-            return await MeasureAsync(dll, ServiceSettings(Path.GetFileName(dir), new()
+            report.Server = "SQLite (WAL, synchronous=FULL)";
+            await MeasureAsync(dll, ServiceSettings(Path.GetFileName(dir), new()
             {
                 ["Storage:Provider"] = "Sqlite",
                 ["Storage:DataDirectory"] = Path.Combine(dir, "data"),
-            }), options, point => SqliteBaselineAsync(Path.Combine(dir, "baseline.db"), point));
+            }), options, report, null, null, async (point, meter) =>
+                [await MeteredAsync(meter, (start, end) => RawInsert.SqliteAsync(Path.Combine(dir, "baseline.db"), point, start, end))]);
         }
         finally
         {
@@ -90,39 +97,121 @@ public static class IngestBench
             ["Logging:LogLevel:Default"] = "Warning",
         };
 
-    /// <summary>The first hq key, the service started over the settings' database, the phases, and reconcile.</summary>
-    private static async Task<List<RunResult>> MeasureAsync(string dll, Dictionary<string, string> settings, IngestBenchOptions options,
-        Func<IngestBenchOptions, Task<RunResult>> baseline)
+    /// <summary>
+    /// The first hq key and the baselines; then for each GC mode a silo process over the settings' database (seeded by
+    /// the first), its runtime counters read over its diagnostic port, and the phases; reconcile at the end. In a sweep
+    /// the baselines run at each point, beside the first silo, idle then.
+    /// </summary>
+    private static async Task MeasureAsync(string dll, Dictionary<string, string> settings, IngestBenchOptions options, IngestReport report,
+        int? postgresPid, PostgresActivity? database, Func<IngestBenchOptions, CostMeter, Task<List<RunResult>>> baselines)
     {
-        var results = new List<RunResult>();
         Console.WriteLine("== the first hq key");
         var key = await SiloProcess.RunCommandAsync(dll, settings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "bench");
-        await using var silo = await SiloProcess.StartAsync(dll, settings);
-        Console.WriteLine($"== service pid {silo.Id} at {silo.Url}");
-        using var http = Client(silo.Url, key, Math.Max(options.Connections, options.ReadConnections));
-        await SeedAsync(http, options.Branches);
+        var run = "r" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var baseRoots = new Dictionary<string, int> { [PhaseCosts.LoadGroup] = Environment.ProcessId };
+        if (postgresPid is { } server) baseRoots[PhaseCosts.PostgresGroup] = server;
+        // The baselines first, before any silo runs: a silo started moments ago is still compiling in the background.
+        if (options.Sweep is null && options.Phases.Contains('b')) report.Phases.AddRange(await baselines(options, new CostMeter(baseRoots, null, database)));
+        for (var m = 0; m < options.GcModes.Count; m++)
+        {
+            var mode = options.GcModes[m];
+            var environment = new Dictionary<string, string>(settings);
+            foreach (var (name, value) in mode.Environment) environment[name] = value;
+            if (options.Perf is not null) foreach (var (name, value) in SiloPerf.SiloEnvironment) environment[name] = value;
+            await using var silo = await SiloProcess.StartAsync(dll, environment);
+            await using var counters = RuntimeCounters.Start(silo.Id);
+            var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id }, counters, database);
+            Console.WriteLine($"== service pid {silo.Id} at {silo.Url}; GC {mode.Name}: {mode.Description}");
+            using var http = Client(silo.Url, key, Math.Max(options.Connections, options.ReadConnections));
+            var target = new SiloTarget(silo.Url, key, http);
+            if (m == 0) await SeedAsync(http, options.Branches);
+            var label = options.GcModes.Count > 1 ? $"[GC {mode.Name}] " : "";
 
-        // A sweep measures both at each number of connections in turn, the baseline with as many as the ingest
-        // (on SQLite with its one writer, as many as it was given).
-        foreach (var connections in options.Sweep ?? [])
-        {
-            var point = options with { Connections = connections, BaselineConnections = options.Sqlite ? options.BaselineConnections : connections };
-            results.Add(await baseline(point));
-            results.Add(await IngestAsync(http, point));
-        }
-        if (options.Sweep is null && options.Phases.Contains('b'))
-            results.Add(await baseline(options));
-        if (options.Sweep is null && options.Phases.Contains('i'))
-            results.Add(await IngestAsync(http, options));
-        if (options.Sweep is null && options.Phases.Contains('r'))
-        {
-            results.Add(await ReadAsync(http, options, NationalRollup, "national rollup read"));
-            results.Add(await ReadAsync(http, options, $"/api/rollups/440000?campaignId={Campaign}&from=2021-01-01&to=2021-06-30",
-                "provincial rollup read, date range"));
+            // A sweep measures the baselines and the ingest at each number of connections in turn, the baselines with as
+            // many as the ingest (on SQLite with its one writer, as many as it was given).
+            foreach (var connections in m == 0 ? options.Sweep ?? [] : [])
+            {
+                var point = options with { Connections = connections, BaselineConnections = options.Sqlite ? options.BaselineConnections : connections };
+                var raw = await baselines(point, meter);
+                report.Sweep.Add(new SweepPoint(connections, raw, await MeteredAsync(meter, (start, end) =>
+                    PutNewSessionsAsync(target, point, $"{run}s{connections}", start, end))));
+            }
+            if (options.Sweep is not null) continue;
+            if (options.Phases.Contains('i'))
+            {
+                string PerMode(string file) => options.GcModes.Count == 1 ? file : Path.ChangeExtension(file, $"{mode.Name}{Path.GetExtension(file)}");
+                var trace = options.Trace is null ? null : new SiloTrace(silo.Id, PerMode(options.Trace));
+                var perf = options.Perf is null ? null : new SiloPerf(silo.Id, PerMode(options.Perf));
+                var ingest = await MeteredAsync(meter, (start, end) => PutNewSessionsAsync(target, options, $"{run}g{m}",
+                    () => { start(); trace?.Start(); perf?.Start(); }, () => { perf?.Stop(); trace?.Stop(); end(); }));
+                if (trace is not null) report.Traces.Add(await trace.CompleteAsync());
+                if (perf is not null) report.Traces.Add(await perf.ReportAsync(ingest.Costs!.CpuMicrosPerOperation(PhaseCosts.SiloGroup, ingest.Operations)));
+                report.Phases.Add(ingest with { Name = label + ingest.Name });
+                report.GcObserved[mode.Name] = GcMode.Observed(silo.Id);
+                Console.WriteLine($"== GC {mode.Name} observed after the ingest: {report.GcObserved[mode.Name]}");
+            }
+            if (options.Phases.Contains('r'))
+            {
+                foreach (var (path, name) in new[] { (NationalRollup, "national rollup read"),
+                             ($"/api/rollups/440000?campaignId={Campaign}&from=2021-01-01&to=2021-06-30", "provincial rollup read, date range") })
+                {
+                    var read = await MeteredAsync(meter, (start, end) => ReadPathAsync(target, options, path, name, start, end));
+                    report.Phases.Add(read with { Name = label + read.Name });
+                }
+            }
         }
         Console.WriteLine("== reconcile");
-        Console.WriteLine(await SiloProcess.RunCommandAsync(dll, settings, "reconcile"));
-        return results;
+        report.Reconcile = await SiloProcess.RunCommandAsync(dll, settings, "reconcile");
+        Console.WriteLine(report.Reconcile);
+    }
+
+    /// <summary>Runs a phase with the meter's window around its measured interval, and attaches the window's costs.</summary>
+    private static async Task<RunResult> MeteredAsync(CostMeter meter, Func<Action, Action, Task<RunResult>> phase)
+    {
+        var result = await phase(meter.Start, meter.Stop);
+        return result with { Costs = await meter.CostsAsync() };
+    }
+
+    /// <summary>The silo as the load generators need it: its address, the hq key, and a client for the HttpClient generator.</summary>
+    internal sealed record SiloTarget(Uri Url, string Key, HttpClient Http);
+
+    /// <summary>
+    /// PUTs of new study sessions of the bench campaign from <see cref="IngestBenchOptions.Connections"/> connections,
+    /// branches round robin, each id new (<paramref name="prefix"/> keeps ids of different phases apart): through wrk, or
+    /// HttpClient loops in this process.
+    /// </summary>
+    internal static Task<RunResult> PutNewSessionsAsync(SiloTarget target, IngestBenchOptions options, string prefix,
+        Action? onMeasureStart = null, Action? onMeasureEnd = null)
+    {
+        if (options.Load == LoadGenerator.Http) return IngestAsync(target.Http, options, onMeasureStart, onMeasureEnd);
+        var days = Enumerable.Range(0, 365).Select(d => new DateOnly(2021, 1, 1).AddDays(d)).ToList();
+        var script = Wrk.PutScript(target.Key, new Wrk.Branches.Numbered(options.Branches), options.WrkThreads, SessionBodyFormat, days);
+        return Wrk.RunAsync($"HTTP PUT of new study sessions, {options.Connections} connections", target.Url, script, prefix,
+            options.WrkThreads, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds),
+            onMeasureStart, onMeasureEnd);
+    }
+
+    /// <summary>The body of a new study session, as a Lua format string: %s the day, %d the attendees (the HttpClient generator's body).</summary>
+    private const string SessionBodyFormat =
+        """{"campaignId":"bench","title":"集中学习劳模表彰大会讲话精神","heldOn":"%s","format":"offline","kind":"group-study","attendees":{"total":%d,"frontline":10,"youth":5,"women":8}}""";
+
+    internal static Task<RunResult> ReadPathAsync(SiloTarget target, IngestBenchOptions options, string path, string name,
+        Action? onMeasureStart = null, Action? onMeasureEnd = null) =>
+        options.Load == LoadGenerator.Http
+            ? ReadAsync(target.Http, options, path, name, onMeasureStart, onMeasureEnd)
+            : Wrk.RunAsync($"{name}, {options.ReadConnections} connections", target.Url, Wrk.GetScript(target.Key, path), "r",
+                options.WrkThreads, options.ReadConnections, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds),
+                onMeasureStart, onMeasureEnd);
+
+    private static async Task<string> ServerAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT current_setting('server_version'), current_setting('fsync'), " +
+            "current_setting('synchronous_commit'), current_setting('shared_buffers')", connection);
+        await using var reader = await query.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return $"PostgreSQL {reader.GetString(0)} (fsync={reader.GetString(1)}, synchronous_commit={reader.GetString(2)}, shared_buffers={reader.GetString(3)})";
     }
 
     internal const string NationalRollup = $"/api/rollups/CN?campaignId={Campaign}";
@@ -171,105 +260,6 @@ public static class IngestBench
         return [.. doc.RootElement.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("code").GetString()!)];
     }
 
-    internal static Task<RunResult> BaselineAsync(string connectionString, IngestBenchOptions options) => WithTableAsync(connectionString, async source =>
-    {
-        var now = DateTimeOffset.UtcNow;
-        return await TimedRun.RunAsync($"raw single-row INSERT transactions, {options.BaselineConnections} connections",
-            options.BaselineConnections, w => Task.FromResult<Func<Task<int>>>(async () =>
-            {
-                var n = Interlocked.Increment(ref _baselineRows);
-                await using var connection = await source.OpenConnectionAsync();
-                await using var tx = await connection.BeginTransactionAsync();
-                await using var insert = new NpgsqlCommand(
-                    "INSERT INTO bench_sessions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-                    connection, tx)
-                {
-                    Parameters =
-                    {
-                        new() { Value = BranchId((int)(n % options.Branches)) }, new() { Value = $"s{n}" }, new() { Value = Campaign },
-                        new() { Value = "110101" }, new() { Value = "集中学习劳模表彰大会讲话精神" }, new() { Value = new DateOnly(2021, 3, 1) },
-                        new() { Value = "offline" }, new() { Value = "group-study" }, new() { Value = 45 }, new() { Value = 30 },
-                        new() { Value = 12 }, new() { Value = 20 }, new() { Value = DBNull.Value }, new() { Value = DBNull.Value },
-                        new() { Value = false }, new() { Value = DBNull.Value }, new() { Value = now }, new() { Value = now }, new() { Value = 1L },
-                    },
-                };
-                await insert.ExecuteNonQueryAsync();
-                await tx.CommitAsync();
-                return 1;
-            }), TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds));
-    });
-
-    private static long _baselineRows;
-
-    /// <summary>The baseline's table in SQLite, with the column types of the service's own study_sessions (migration 0002).</summary>
-    private const string SqliteBaselineTable = """
-        CREATE TABLE IF NOT EXISTS bench_sessions (
-            branch_id TEXT NOT NULL, session_id TEXT NOT NULL, campaign_id TEXT NOT NULL, region_code TEXT NOT NULL,
-            title TEXT NOT NULL, held_on TEXT NOT NULL, format TEXT NOT NULL, kind TEXT, attendees INTEGER NOT NULL,
-            frontline INTEGER, youth INTEGER, women INTEGER, online_views INTEGER, notes TEXT, voided INTEGER NOT NULL,
-            void_reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version BIGINT NOT NULL,
-            PRIMARY KEY (branch_id, session_id))
-        """;
-
-    /// <summary>
-    /// Raw single-row INSERT transactions into a SQLite file with the service's pragmas (WAL, synchronous=FULL: an fsync
-    /// per commit) and its write transactions (BEGIN IMMEDIATE). SQLite lets one connection write at a time, so more
-    /// connections only queue on the lock (and sleep in its busy handler): the default is one. Each connection keeps
-    /// its command prepared, which makes this the strongest baseline.
-    /// </summary>
-    private static async Task<RunResult> SqliteBaselineAsync(string file, IngestBenchOptions options)
-    {
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false, DefaultTimeout = 30 }.ToString();
-        var connections = new List<SqliteConnection>();
-        SqliteConnection Open()
-        {
-            var connection = new SqliteConnection(connectionString);
-            connection.Open();
-            using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-            pragmas.ExecuteNonQuery();
-            lock (connections) connections.Add(connection);
-            return connection;
-        }
-        using (var create = Open().CreateCommand())
-        {
-            create.CommandText = SqliteBaselineTable;
-            create.ExecuteNonQuery();
-        }
-        try
-        {
-            var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-            return await TimedRun.RunAsync($"raw single-row INSERT transactions (SQLite, one writer at a time), {options.BaselineConnections} connection" +
-                (options.BaselineConnections == 1 ? "" : "s"), options.BaselineConnections, w =>
-                {
-                    var connection = Open();
-                    var insert = connection.CreateCommand();
-                    insert.CommandText = "INSERT INTO bench_sessions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
-                    object?[] fixedValues = [null, null, Campaign, "110101", "集中学习劳模表彰大会讲话精神", "2021-03-01", "offline", "group-study", 45, 30,
-                        12, 20, DBNull.Value, DBNull.Value, 0, DBNull.Value, now, now, 1L];
-                    foreach (var (value, i) in fixedValues.Select((v, i) => (v, i)))
-                        insert.Parameters.AddWithValue($"${i + 1}", value ?? DBNull.Value);
-                    insert.Prepare();
-                    return Task.FromResult<Func<Task<int>>>(() =>
-                    {
-                        // Microsoft.Data.Sqlite's async methods run synchronously anyway; each worker is a thread-pool thread.
-                        var n = Interlocked.Increment(ref _baselineRows);
-                        using var tx = connection.BeginTransaction(deferred: false);
-                        insert.Transaction = tx;
-                        insert.Parameters[0].Value = BranchId((int)(n % options.Branches));
-                        insert.Parameters[1].Value = $"s{n}";
-                        insert.ExecuteNonQuery();
-                        tx.Commit();
-                        return Task.FromResult(1);
-                    });
-                }, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds));
-        }
-        finally
-        {
-            foreach (var connection in connections) connection.Dispose();
-        }
-    }
-
     internal static async Task<RunResult> IngestAsync(HttpClient http, IngestBenchOptions options,
         Action? onMeasureStart = null, Action? onMeasureEnd = null)
     {
@@ -277,8 +267,9 @@ public static class IngestBench
         var result = await TimedRun.RunAsync($"HTTP PUT of new study sessions, {options.Connections} connections", options.Connections,
             w => Task.FromResult(IngestStep(http, options.Branches, () => Interlocked.Increment(ref errors))),
             TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds), onMeasureStart, onMeasureEnd);
-        if (errors > 0) Console.WriteLine($"  {errors:N0} PUTs were not answered 201");
-        return result;
+        if (errors > 0)
+            throw new InvalidOperationException($"[{result.Name}] FAILED: {errors:N0} PUTs were not answered 201. The run's figures are not valid.");
+        return result with { Generator = "HttpClient" };
     }
 
     /// <summary>One PUT of a new study session of the bench campaign, branches spread by a stride; 1 when it was created.</summary>
@@ -296,47 +287,19 @@ public static class IngestBench
 
     private static long _ingestRecords;
 
-    internal static async Task<RunResult> ReadAsync(HttpClient http, IngestBenchOptions options, string path, string name) =>
-        await TimedRun.RunAsync($"{name}, {options.ReadConnections} connections", options.ReadConnections,
+    internal static async Task<RunResult> ReadAsync(HttpClient http, IngestBenchOptions options, string path, string name,
+        Action? onMeasureStart = null, Action? onMeasureEnd = null) =>
+        (await TimedRun.RunAsync($"{name}, {options.ReadConnections} connections", options.ReadConnections,
             w => Task.FromResult<Func<Task<int>>>(async () =>
             {
                 using var response = await http.GetAsync(path);
                 await response.Content.ReadAsByteArrayAsync();
                 return response.StatusCode == HttpStatusCode.OK ? 1 : 0;
-            }), TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds));
-
-    private static async Task<T> WithTableAsync<T>(string connectionString, Func<NpgsqlDataSource, Task<T>> work)
-    {
-        await using var source = NpgsqlDataSource.Create(connectionString);
-        await using (var create = source.CreateCommand(BaselineTable)) await create.ExecuteNonQueryAsync();
-        return await work(source);
-    }
-
-    private static void Print(List<RunResult> results, IngestBenchOptions options)
-    {
-        if (options.Sweep is not null)
-        {
-            Console.WriteLine();
-            Console.WriteLine("| connections | raw single-row INSERT tx/s (p99) | HTTP PUT ingest records/s (p50, p99) | ratio |");
-            Console.WriteLine("|---:|---:|---:|---:|");
-            foreach (var (b, i, c) in results.Chunk(2).Zip(options.Sweep).Select(p => (p.First[0], p.First[1], p.Second)))
-                Console.WriteLine($"| {c} | {b.PerSecond:N0} ({b.P99Ms:F1} ms) | {i.PerSecond:N0} ({i.P50Ms:F1} ms, {i.P99Ms:F1} ms) | {i.PerSecond / b.PerSecond:F2}× |");
-            Console.WriteLine($"({options.Seconds} s measured after {options.WarmupSeconds} s warm-up per phase; {options.Branches:N0} branches)");
-            return;
-        }
-        var baseline = results.FirstOrDefault(r => r.Name.StartsWith("raw", StringComparison.Ordinal));
-        Console.WriteLine();
-        Console.WriteLine("| phase | per second | p50 | p99 | × baseline |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var r in results)
-            Console.WriteLine($"| {r.Name} | {r.PerSecond:N0} | {r.P50Ms:F1} ms | {r.P99Ms:F1} ms | " +
-                $"{(baseline is null || r.Name.Contains("read", StringComparison.Ordinal) ? "" : $"{r.PerSecond / baseline.PerSecond:F2}×")} |");
-        Console.WriteLine($"({options.Seconds} s measured after {options.WarmupSeconds} s warm-up per phase; {options.Branches:N0} branches)");
-    }
+            }), TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds), onMeasureStart, onMeasureEnd)) with { Generator = "HttpClient" };
 
     internal static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static string BranchId(int i) => $"bench-{i:D6}";
+    internal static string BranchId(int i) => $"bench-{i:D6}";
 
     internal static void Ensure(HttpResponseMessage response, params HttpStatusCode[] expected)
     {
@@ -351,56 +314,5 @@ public static class IngestBench
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-}
-
-public sealed record IngestBenchOptions(
-    string Postgres,
-    int Connections = 64,
-    int BaselineConnections = 32,
-    int ReadConnections = 64,
-    int Seconds = 20,
-    int WarmupSeconds = 20,
-    int Branches = 2_000,
-    string Phases = "bir",
-    string Configuration = "Release",
-    int[]? Sweep = null,
-    string? Chart = null,
-    bool Sqlite = false)
-{
-    public static IngestBenchOptions? Parse(string[] args)
-    {
-        string? postgres = null;
-        var options = new IngestBenchOptions("");
-        var baselineGiven = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--sqlite")
-            {
-                options = options with { Sqlite = true };
-                continue;
-            }
-            if (i + 1 == args.Length) return null;
-            var (option, value) = (args[i], args[++i]);
-            int Int() => int.Parse(value, CultureInfo.InvariantCulture);
-            switch (option)
-            {
-                case "--postgres": postgres = value; break;
-                case "--connections": options = options with { Connections = Int() }; break;
-                case "--baseline-connections": options = options with { BaselineConnections = Int() }; baselineGiven = true; break;
-                case "--read-connections": options = options with { ReadConnections = Int() }; break;
-                case "--seconds": options = options with { Seconds = Int() }; break;
-                case "--warmup": options = options with { WarmupSeconds = Int() }; break;
-                case "--branches": options = options with { Branches = Int() }; break;
-                case "--phases": options = options with { Phases = value }; break;
-                case "--configuration": options = options with { Configuration = value }; break;
-                case "--sweep": options = options with { Sweep = [.. value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] }; break;
-                case "--chart": options = options with { Chart = value }; break;
-                default: return null;
-            }
-        }
-        // One of the two databases; SQLite's baseline has one writer unless told otherwise.
-        if (options.Sqlite == (postgres is not null)) return null;
-        return options.Sqlite ? options with { BaselineConnections = baselineGiven ? options.BaselineConnections : 1 } : options with { Postgres = postgres! };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Npgsql;
 
 namespace Grassroots.Throughput;
 
@@ -57,4 +58,14 @@ public static class ProcessCpu
 
     public static Dictionary<string, double> Difference(Dictionary<string, double> before, Dictionary<string, double> after) =>
         after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
+
+    /// <summary>The PostgreSQL server's main process (the postmaster): the parent of the backend serving this connection.</summary>
+    public static async Task<int> PostgresServerPidAsync(string connectionString)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        await using var command = source.CreateCommand("SELECT pg_backend_pid()");
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        var stat = await File.ReadAllTextAsync($"/proc/{backend}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+    }
 }

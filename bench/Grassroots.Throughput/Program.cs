@@ -26,20 +26,26 @@ switch (args)
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --postgres "<admin connection string>"
                      [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 20]
                      [--branches 2000] [--phases bir] [--configuration Release] [--sweep 8,16,32,64,128 --chart docs/ingest-vs-connections.png]
+                     [--load wrk|http] [--wrk-threads 2] [--gc build|workstation|server|datas|all, or a list: server,datas]
+                     [--trace silo.nettrace] [--perf silo.perf.data]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --sqlite [same options; --baseline-connections 1]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- cluster [--silos 3] [--connections 64]
                      [--baseline-connections 32] [--read-connections 64] [--load-connections 32] [--seconds 20] [--warmup 20]
-                     [--branches 2000] [--probes 300] [--configuration Release]
+                     [--branches 2000] [--probes 300] [--configuration Release] [--load wrk|http]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation generate --data DIR
                      [--branches 2800000] [--records 10000000] [--honorees 2000] [--seed 20201124]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation load --postgres "<admin connection string>"
                      --data DIR --database NAME [--via direct|import]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation scale --postgres "<admin connection string>"
-                     --data DIR --database NAME [--connections 8,64] [--baseline-connections 2] [--seconds 20] [--warmup 10] [--touch 100000]
+                     --data DIR --database NAME [--connections 8,64] [--baseline-connections 2] [--seconds 20] [--warmup 10] [--touch 100000] [--load wrk|http]
                      [--phases rcm: reads, cold-branch ingest, memory per branch]
             Each of storage, ingest and cluster creates a fresh database on that server, measures, and drops it. `ingest` runs the service built with
             `dotnet build -c Release src/Grassroots.Silo` as a process of its own; with --sqlite, over the embedded default
-            in a temporary folder, which it deletes at the end. `cluster` runs deploy/local-cluster.sh in
+            in a temporary folder, which it deletes at the end. Its baselines on PostgreSQL are pgbench (single-row autocommit
+            INSERTs) and Npgsql (BEGIN/INSERT/COMMIT); HTTP load comes from wrk when it is installed (else --load http); each
+            phase reports the silo's CPU, bytes allocated and GC per operation; --gc starts a silo per GC mode in turn;
+            --trace writes a .nettrace of the silo over the ingest window, --perf a Linux perf CPU profile of it with the
+            top methods in µs per record (see docs/benchmarks.md, "How to profile"). `cluster` runs deploy/local-cluster.sh in
             /tmp/grassroots-bench-cluster (nginx on 5400, silo I on 5400+I, PostgreSQL on 15540) with that build: one silo,
             then --silos behind nginx, then freshness probes (a record acknowledged by silo-1 until another silo counts it);
             it stops the cluster and removes the folder at the end.

@@ -6,6 +6,12 @@ namespace Grassroots.Throughput;
 public sealed record RunResult(string Name, long Operations, TimeSpan Elapsed, double P50Ms, double P99Ms)
 {
     public double PerSecond => Operations / Elapsed.TotalSeconds;
+
+    /// <summary>What generated the load: HttpClient or Npgsql in this process, wrk, pgbench.</summary>
+    public string Generator { get; init; } = "in-process";
+
+    /// <summary>CPU and allocations over the measured window, when they were measured.</summary>
+    public PhaseCosts? Costs { get; init; }
 }
 
 /// <summary>

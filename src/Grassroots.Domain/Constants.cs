@@ -31,6 +31,7 @@ public static class Constants
         public const string HonoreeTalk = "honoree-talk";
         public const string PublicityItem = "publicity-item";
         public const string RegionRollup = "region-rollup";
+        public const string RollupAggregator = "rollup-aggregator";
         public const string ImportJob = "import-job";
     }
 }

@@ -24,13 +24,14 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
         services.TryAddSingleton<RegionDirectory>();
         services.TryAddSingleton<Reconciler>();
+        services.TryAddSingleton<BranchDirectory>();
         services.AddHostedService<ReferenceDataLoader>();
         return services;
     }
 
     /// <summary>
-    /// What the grains of a silo need beside Orleans: the writer-shard lease (taken before the silo starts), the rollup
-    /// deltas and projections, and the delivery of committed rollup rows. Call before the Orleans silo is added, so
+    /// What the grains of a silo need beside Orleans: the writer-shard lease (taken before the silo starts), where branch
+    /// activity is kept, the committer grains write through, projections, and this silo's caches. Call before the Orleans silo is added, so
     /// these start before it and stop after it.
     /// </summary>
     public static IServiceCollection AddGrassrootsGrainServices(this IServiceCollection services)
@@ -39,16 +40,19 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<ShardLease>();
         services.AddHostedService(sp => sp.GetRequiredService<ShardLease>());
         services.AddHostedService<CommitterDrain>();
-        services.AddSingleton<RollupDeltas>();
+        services.AddSingleton(RollupWrites.Activity);
+        services.AddSingleton<FactCommitter>();
         services.AddSingleton<CampaignProjection>();
         services.AddSingleton<LocalRollupHolders>();
-        services.AddSingleton<RollupForwarder>();
-        services.AddHostedService(sp => sp.GetRequiredService<RollupForwarder>());
+        services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<LocalRollupHolders>());
         services.AddHostedService<DeadSiloResync>();
         services.AddGrainService<SiloCacheService>();
         services.AddSingleton<SiloCaches>();
         services.AddSingleton<CampaignDirectory>();
         services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<CampaignDirectory>());
+        services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<BranchDirectory>());
+        services.AddSingleton<HonoreeDirectory>();
+        services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<HonoreeDirectory>());
         return services;
     }
 }

@@ -118,6 +118,33 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
         statement.Bind(command);
     }
 
+    /// <summary>
+    /// A list of values to match in a WHERE clause, its parameters numbered from <paramref name="first"/>: one array
+    /// parameter on PostgreSQL (<c>= ANY($1)</c>, one statement text however long the list), an IN list on SQLite.
+    /// </summary>
+    public string InList(IReadOnlyList<string> values, out IReadOnlyList<object?> args, int first = 1)
+    {
+        if (Dialect == "Postgres")
+        {
+            args = [values.ToArray()];
+            return $"= ANY(${first})";
+        }
+        args = [.. values];
+        return $"IN ({string.Join(", ", values.Select((_, i) => $"${first + i}"))})";
+    }
+
+    /// <summary>Pairs of values to match as <c>(a, b) IN …</c>, like <see cref="InList"/>: two arrays on PostgreSQL, a VALUES list on SQLite.</summary>
+    public string InPairs(IReadOnlyList<(string A, string B)> pairs, out IReadOnlyList<object?> args, int first = 1)
+    {
+        if (Dialect == "Postgres")
+        {
+            args = [pairs.Select(p => p.A).ToArray(), pairs.Select(p => p.B).ToArray()];
+            return $"IN (SELECT * FROM unnest(${first}::text[], ${first + 1}::text[]))";
+        }
+        args = [.. pairs.SelectMany(p => new object?[] { p.A, p.B })];
+        return $"IN (VALUES {string.Join(", ", pairs.Select((_, i) => $"(${first + 2 * i}, ${first + 2 * i + 1})"))})";
+    }
+
     /// <summary>The connection string this service connects with, for others that open their own connections (Orleans' providers).</summary>
     public static string ConnectionStringFor(StorageOptions options) =>
         options.Provider == StorageProvider.Postgres ? options.ResolveConnectionString() : SqliteDatabase.SqliteConnectionStringFor(options);

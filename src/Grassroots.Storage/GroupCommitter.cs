@@ -7,101 +7,162 @@ using Microsoft.Extensions.Logging;
 namespace Grassroots.Storage;
 
 /// <summary>
-/// Told, after each commit, the new values of the rows it incremented. The batch's writers are acknowledged when the
-/// returned task completes, or after <see cref="StorageOptions.AcknowledgeWait"/> at the latest: what was committed
-/// stays committed whatever a listener does.
-/// </summary>
-public interface ICommitListener
-{
-    Task OnCommittedAsync(IReadOnlyList<IncrementedRow> rows, long seq);
-}
-
-/// <summary>
-/// Gathers the writes of many grains into one transaction. A writer's task completes only after its batch
-/// has committed. Batches run one at a time per process, so each carries a sequence number higher than all
-/// committed before it (readers of other shards rely on that). A version conflict or a rejected row fails
-/// only its own unit (such a batch is written again by the locking path, or unit by unit in savepoints);
-/// a database outage fails the waiting units with <see cref="StorageUnavailableException"/>
-/// and the next batch reconnects.
+/// Gathers the writes of many grains into few transactions. A writer's task completes when its batch has committed,
+/// with the batch's <see cref="CommittedBatch"/>: what it added to the rollup rows, which the caller passes on to the
+/// grains that hold them (storage never calls up into the domain). Batches go through <see cref="StorageOptions.Writers"/>
+/// lanes, each a connection and a writer shard of its own; a lane writes one batch at a time, so each of its batches
+/// carries a sequence number one higher than its last. A unit whose owner does not hold, or whose rows the database
+/// refuses, fails alone; a database outage fails the waiting units with <see cref="StorageUnavailableException"/> and
+/// the next batch reconnects.
 /// </summary>
 public sealed class GroupCommitter : IAsyncDisposable
 {
-    private static readonly Table Shards = new("shards", ["shard"], ["seq"]);
-
     private readonly Database _database;
     private readonly ILogger _logger;
-    private readonly BatchWriter _writer;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<ICommitListener> _listeners = [];
-    private readonly Task _loop;
     private readonly ShardLease? _lease;
-    private DbConnection? _connection;
-    private long _seq = -1;
-    private int _lastBatchSize;
-    private int _acknowledging;
+    private readonly BatchWriter _writer;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Lane[] _lanes;
+    private readonly Task[] _loops;
 
-    /// <param name="lease">When given, no batch is written while this process does not hold its shard.</param>
-    public GroupCommitter(Database database, ILogger<GroupCommitter> logger, ShardLease? lease = null)
+    /// <param name="lease">When given, no batch of a shard is written while this process does not hold it.</param>
+    /// <param name="activity">Where branch activity is kept; needed by units with <see cref="ActivityChange"/>s.</param>
+    public GroupCommitter(Database database, ILogger<GroupCommitter> logger, ShardLease? lease = null, ActivityRules? activity = null)
     {
         _database = database;
         _logger = logger;
         _lease = lease;
-        _writer = new BatchWriter(database);
-        _loop = Task.Run(RunAsync);
+        _writer = new BatchWriter(database, activity);
+        _lanes = [.. database.Options.LaneShards().Select(shard => new Lane(shard))];
+        _loops = [.. _lanes.Select(lane => Task.Run(() => RunAsync(lane)))];
     }
 
-    public string Shard => _database.Options.Shard;
+    /// <summary>The shard of the first lane: the silo's own name.</summary>
+    public string Shard => _lanes[0].Shard;
 
     /// <summary>Number of transactions committed so far (for tests and metrics).</summary>
-    public long CommittedBatches { get; private set; }
+    public long CommittedBatches => _lanes.Sum(l => Volatile.Read(ref l.Committed));
 
-    public void AddListener(ICommitListener listener)
-    {
-        lock (_listeners) _listeners.Add(listener);
-    }
+    /// <summary>Batches being written right now, one at most per lane.</summary>
+    public int BatchesWriting => _lanes.Count(l => Volatile.Read(ref l.Writing) != 0);
 
     /// <summary>Queues <paramref name="unit"/> for the next batch; completes when that batch has committed.</summary>
-    public Task<CommitReceipt> CommitAsync(WriteUnit unit)
+    public Task<CommittedBatch> CommitAsync(WriteUnit unit)
     {
-        var pending = new Pending(unit);
-        if (!_queue.Writer.TryWrite(pending))
-            throw new StorageUnavailableException("The storage writer is shutting down.");
-        return pending.Completion.Task;
+        var pending = new Pending([unit]);
+        Enqueue(pending);
+        return pending.Single;
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// Commits many independent units, each with an owner row of its own, as one batch of their own (an import's chunk):
+    /// one outcome per unit, null where it was written, and the batch (null when nothing was). Fails as a whole only when
+    /// the database is unavailable.
+    /// </summary>
+    public async Task<BulkOutcome> CommitAllAsync(IReadOnlyList<WriteUnit> units)
+    {
+        if (units.Count == 0) return new BulkOutcome(null, []);
+        var owners = units.Select(u => u.Owner).OfType<VersionedPut>().Select(o => (o.Table, string.Join('\u001f', o.Key)));
+        if (owners.Count() != owners.Distinct().Count())
+            throw new ArgumentException("Units committed together must not share an owner row.", nameof(units));
+        var pending = new Pending(units);
+        Enqueue(pending);
+        return await pending.All.Task.ConfigureAwait(false);
+    }
+
+    private void Enqueue(Pending pending)
+    {
+        if (!_queue.Writer.TryWrite(pending)) throw new StorageUnavailableException("The storage writer is shutting down.");
+    }
+
+    private async Task RunAsync(Lane lane)
     {
         var batch = new List<Pending>();
+        var deferred = new Queue<Pending>();
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (deferred.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            var max = _database.Options.MaxBatchSize;
-            while (batch.Count < max && reader.TryRead(out var item)) batch.Add(item);
-            // Writers were busy last time: give those about to come back a moment to join this batch.
-            if (batch.Count < max && batch.Count < _lastBatchSize && _database.Options.MaxBatchDelay > TimeSpan.Zero)
-            {
-                var deadline = Stopwatch.GetTimestamp() + (long)(_database.Options.MaxBatchDelay.TotalSeconds * Stopwatch.Frequency);
-                while (batch.Count < Math.Min(max, _lastBatchSize) && Stopwatch.GetTimestamp() < deadline)
-                {
-                    if (reader.TryRead(out var more)) batch.Add(more);
-                    else await Task.Yield();
-                }
-            }
-            _lastBatchSize = batch.Count;
-            await ExecuteAsync(batch).ConfigureAwait(false);
+            await CollectAsync(lane, batch, deferred, reader).ConfigureAwait(false);
+            if (batch.Count == 0) continue;
+            await ExecuteAsync(lane, batch).ConfigureAwait(false);
             batch.Clear();
         }
     }
 
-    private async Task ExecuteAsync(List<Pending> batch)
+    /// <summary>
+    /// Takes what is queued, up to the batch size, waiting up to <see cref="StorageOptions.MaxBatchDelay"/> for writers
+    /// about to come back when the last batch was bigger. A bulk unit set goes alone. A unit whose owner row is already in
+    /// the batch waits for the next one, so no statement writes a row twice.
+    /// </summary>
+    private async Task CollectAsync(Lane lane, List<Pending> batch, Queue<Pending> deferred, ChannelReader<Pending> reader)
     {
-        using var span = StartSpan(batch);
-        var started = Stopwatch.GetTimestamp();
-        var units = batch.Select(p => p.Unit).ToList();
-        if (_lease is { IsHeld: false })
+        var max = _database.Options.MaxBatchSize;
+        var owners = new HashSet<(Table, string)>();
+        var units = 0;
+        bool Take(Pending item)
         {
-            await FailAsync(batch, new StorageUnavailableException(
-                $"This silo does not hold its writer shard '{Shard}' right now (the database is away, or another process took the shard)."))
+            if (item.IsBulk)
+            {
+                if (batch.Count > 0) return false;
+                batch.Add(item);
+                units = max;
+                return true;
+            }
+            if (item.Units[0].Owner is { } owner && !owners.Add((owner.Table, string.Join('\u001f', owner.Key)))) return false;
+            batch.Add(item);
+            units++;
+            return true;
+        }
+        void Drain()
+        {
+            while (units < max && reader.TryRead(out var item))
+                if (!Take(item)) deferred.Enqueue(item);
+        }
+
+        var waiting = deferred.Count;
+        for (var i = 0; i < waiting && units < max; i++)
+        {
+            var item = deferred.Dequeue();
+            if (!Take(item)) deferred.Enqueue(item);
+        }
+        Drain();
+        var wanted = Math.Min(max, lane.LastBatchSize);
+        if (units > 0 && units < wanted && _database.Options.MaxBatchDelay > TimeSpan.Zero)
+        {
+            using var timeout = new CancellationTokenSource(_database.Options.MaxBatchDelay);
+            try
+            {
+                while (units < wanted && await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false)) Drain();
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+            }
+        }
+        lane.LastBatchSize = units;
+    }
+
+    private async Task ExecuteAsync(Lane lane, List<Pending> batch)
+    {
+        Volatile.Write(ref lane.Writing, 1);
+        try
+        {
+            await WriteAsync(lane, batch).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref lane.Writing, 0);
+        }
+    }
+
+    private async Task WriteAsync(Lane lane, List<Pending> batch)
+    {
+        using var span = StartSpan(batch, lane.Shard);
+        var started = Stopwatch.GetTimestamp();
+        var units = batch.SelectMany(p => p.Units).ToList();
+        if (!TryFence(lane, out var epoch))
+        {
+            await FailAsync(lane, batch, new StorageUnavailableException(
+                $"This silo does not hold its writer shard '{lane.Shard}' right now (the database is away, or another process took the shard)."))
                 .ConfigureAwait(false);
             return;
         }
@@ -109,113 +170,131 @@ public sealed class GroupCommitter : IAsyncDisposable
         {
             try
             {
-                Complete(batch, await WriteBatchAsync(units).ConfigureAwait(false));
-                StorageTelemetry.Record(batch.Count, Stopwatch.GetElapsedTime(started));
+                Complete(lane, batch, await WriteBatchAsync(lane, epoch, units).ConfigureAwait(false));
+                StorageTelemetry.Record(units.Count, Stopwatch.GetElapsedTime(started));
                 return;
             }
             catch (Exception error) when (_database.IsDataError(error))
             {
                 // Some unit's rows were refused; write each unit in its own savepoint to find which.
-                _logger.LogInformation(error, "Batch of {Count} refused; retrying unit by unit", batch.Count);
+                _logger.LogInformation(error, "Batch of {Count} refused; retrying unit by unit", units.Count);
                 try
                 {
-                    Complete(batch, await WriteUnitByUnitAsync(units).ConfigureAwait(false));
-                    StorageTelemetry.Record(batch.Count, Stopwatch.GetElapsedTime(started));
+                    Complete(lane, batch, await WriteUnitByUnitAsync(lane, epoch, units).ConfigureAwait(false));
+                    StorageTelemetry.Record(units.Count, Stopwatch.GetElapsedTime(started));
                 }
                 catch (Exception inner)
                 {
-                    await FailAsync(batch, inner).ConfigureAwait(false);
+                    await FailAsync(lane, batch, inner).ConfigureAwait(false);
                 }
                 return;
             }
             catch (Exception error) when (_database.IsRetryable(error) && attempt < 5)
             {
-                _logger.LogInformation(error, "Batch attempt {Attempt} hit a transient error; retrying", attempt);
+                _logger.LogInformation(error, "Batch attempt {Attempt} on {Shard} hit a transient error; retrying", attempt, lane.Shard);
+            }
+            catch (Exception error) when (StorageFailures.IsUnavailable(error) && lane.Reused && !lane.Committing && attempt == 1)
+            {
+                // The connection the lane kept had gone (the server restarted, or dropped it) before the batch reached its
+                // commit, so nothing of it was stored: once more, on a new connection.
+                _logger.LogInformation(error, "The connection of lane {Shard} had gone; writing the batch on a new one", lane.Shard);
+                await DropConnectionAsync(lane).ConfigureAwait(false);
+                lane.Seq = -1;
             }
             catch (Exception error)
             {
-                await FailAsync(batch, error).ConfigureAwait(false);
+                await FailAsync(lane, batch, error).ConfigureAwait(false);
                 return;
             }
         }
     }
 
-    /// <summary>
-    /// Optimistically in one round trip; when some unit expected another version, again after locking and
-    /// reading every expected version, writing only the units that hold.
-    /// </summary>
-    private async Task<(BatchWriter.Outcome Outcome, long Seq)> WriteBatchAsync(List<WriteUnit> units)
+    /// <summary>The epoch the lane writes at; a lease taken again since the last batch means the sequence is read again.</summary>
+    private bool TryFence(Lane lane, out long epoch)
     {
-        var (connection, seq, shardRow) = await PrepareAsync().ConfigureAwait(false);
-        var outcome = await InTransactionAsync(connection, seq, async tx =>
-                await _writer.TryWriteOptimisticAsync(connection, tx, units, seq, shardRow, default).ConfigureAwait(false) is { } rows
-                    ? new BatchWriter.Outcome(new Exception?[units.Count], rows)
-                    : null).ConfigureAwait(false)
-            ?? await InTransactionAsync(connection, seq, async tx =>
-                await _writer.WriteAsync(connection, tx, units, seq, shardRow, default).ConfigureAwait(false)).ConfigureAwait(false);
-        return (outcome!, seq);
+        epoch = 0;
+        if (_lease is not null && !_lease.TryGetEpoch(lane.Shard, out epoch)) return false;
+        if (_lease is null) epoch = lane.Epoch;
+        if (epoch != lane.Epoch)
+        {
+            lane.Epoch = epoch;
+            lane.Seq = -1;
+        }
+        return true;
+    }
+
+    private async Task<(BatchWriter.Outcome Outcome, long Seq)> WriteBatchAsync(Lane lane, long epoch, List<WriteUnit> units)
+    {
+        var (connection, seq) = await PrepareAsync(lane).ConfigureAwait(false);
+        var outcome = await InTransactionAsync(lane, connection, seq, tx =>
+            _writer.WriteAsync(connection, tx, units, new BatchWriter.Fence(lane.Shard, epoch, seq), lane.Shard, default)).ConfigureAwait(false);
+        return (outcome, seq);
     }
 
     /// <summary>Each unit in its own savepoint, so a unit the database refuses fails alone.</summary>
-    private async Task<(BatchWriter.Outcome Outcome, long Seq)> WriteUnitByUnitAsync(List<WriteUnit> units)
+    private async Task<(BatchWriter.Outcome Outcome, long Seq)> WriteUnitByUnitAsync(Lane lane, long epoch, List<WriteUnit> units)
     {
-        var (connection, seq, shardRow) = await PrepareAsync().ConfigureAwait(false);
-        var outcome = await InTransactionAsync(connection, seq, async tx =>
+        var (connection, seq) = await PrepareAsync(lane).ConfigureAwait(false);
+        var outcome = await InTransactionAsync(lane, connection, seq, async tx =>
         {
+            await _writer.FenceAsync(connection, tx, new BatchWriter.Fence(lane.Shard, epoch, seq), default).ConfigureAwait(false);
             var errors = new Exception?[units.Count];
-            var rows = new List<IncrementedRow>();
-            await _writer.WriteAsync(connection, tx, [], seq, shardRow, default).ConfigureAwait(false);
+            var increments = new List<Increment>();
             for (var i = 0; i < units.Count; i++)
             {
                 await tx.SaveAsync("unit").ConfigureAwait(false);
                 try
                 {
-                    var one = await _writer.WriteAsync(connection, tx, [units[i]], seq, [], default).ConfigureAwait(false);
+                    var one = await _writer.WriteAsync(connection, tx, [units[i]], null, lane.Shard, default).ConfigureAwait(false);
                     errors[i] = one.Errors[0];
-                    rows.AddRange(one.Increments);
+                    increments.AddRange(one.Increments);
                     await tx.ReleaseAsync("unit").ConfigureAwait(false);
                 }
                 catch (Exception error) when (_database.IsDataError(error))
                 {
                     await tx.RollbackAsync("unit").ConfigureAwait(false);
-                    errors[i] = _database.IsUniqueViolation(error)
-                        ? new VersionConflictException($"Another writer created the same row first: {error.Message}")
-                        : new WriteRejectedException($"The database refused this write: {error.Message}", error);
+                    errors[i] = new WriteRejectedException($"The database refused this write: {error.Message}", error);
                 }
             }
-            return new BatchWriter.Outcome(errors, rows);
+            return new BatchWriter.Outcome(errors, increments);
         }).ConfigureAwait(false);
-        return (outcome!, seq);
+        return (outcome, seq);
     }
 
-    /// <summary>The connection, the next batch sequence number and the shards row that records it.</summary>
-    private async Task<(DbConnection Connection, long Seq, Upsert[] ShardRow)> PrepareAsync()
+    /// <summary>The lane's connection and the sequence number of its next batch.</summary>
+    private async Task<(DbConnection Connection, long Seq)> PrepareAsync(Lane lane)
     {
-        var connection = await ConnectionAsync().ConfigureAwait(false);
-        if (_seq < 0) _seq = await ReadSeqAsync(connection).ConfigureAwait(false);
-        var seq = _seq + 1;
-        return (connection, seq, [new Upsert(Shards, [Shard], [seq])]);
+        lane.Reused = lane.Connection is { State: System.Data.ConnectionState.Open };
+        if (!lane.Reused)
+        {
+            await DropConnectionAsync(lane).ConfigureAwait(false);
+            lane.Connection = await _database.OpenAsync().ConfigureAwait(false);
+        }
+        if (lane.Seq < 0) lane.Seq = lane.Previous = await ReadSeqAsync(lane).ConfigureAwait(false);
+        return (lane.Connection!, lane.Seq + 1);
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a write transaction: commits and counts the batch as <paramref name="seq"/>
-    /// when it returns an outcome; rolls back when it returns null or throws.
+    /// Runs <paramref name="work"/> in a write transaction and commits it; the lane's sequence moves on only then. When
+    /// every unit failed nothing is committed (the outcome then has no sequence of its own to report), so every batch
+    /// that takes a sequence number has a writer to pass it on.
     /// </summary>
-    private async Task<BatchWriter.Outcome?> InTransactionAsync(DbConnection connection, long seq,
-        Func<DbTransaction, Task<BatchWriter.Outcome?>> work)
+    private async Task<BatchWriter.Outcome> InTransactionAsync(Lane lane, DbConnection connection, long seq,
+        Func<DbTransaction, Task<BatchWriter.Outcome>> work)
     {
         await using var tx = await _database.BeginWriteAsync(connection).ConfigureAwait(false);
         try
         {
             var outcome = await work(tx).ConfigureAwait(false);
-            if (outcome is null)
+            if (outcome.Errors.All(e => e is not null))
             {
                 await tx.RollbackAsync().ConfigureAwait(false);
-                return null;
+                return outcome;
             }
+            lane.Committing = true;
             await tx.CommitAsync().ConfigureAwait(false);
-            _seq = seq;
-            CommittedBatches++;
+            lane.Seq = seq;
+            Interlocked.Increment(ref lane.Committed);
             return outcome;
         }
         catch
@@ -223,21 +302,26 @@ public sealed class GroupCommitter : IAsyncDisposable
             await SafeRollbackAsync(tx).ConfigureAwait(false);
             throw;
         }
+        finally
+        {
+            lane.Committing = false;
+        }
     }
 
-    private async Task<DbConnection> ConnectionAsync()
+    /// <summary>The lane's last committed sequence number; without a lease (tests, tools), its shard's row is made at epoch 0.</summary>
+    private async Task<long> ReadSeqAsync(Lane lane)
     {
-        if (_connection is { State: System.Data.ConnectionState.Open }) return _connection;
-        await DropConnectionAsync().ConfigureAwait(false);
-        return _connection = await _database.OpenAsync().ConfigureAwait(false);
-    }
-
-    private async Task<long> ReadSeqAsync(DbConnection connection)
-    {
-        await using var command = connection.CreateCommand();
-        new Statement().Sql("SELECT seq FROM shards WHERE shard = ").Param(Shard).Bind(command);
+        if (_lease is null)
+        {
+            await using var create = lane.Connection!.CreateCommand();
+            new Statement().Sql("INSERT INTO shards (shard, seq, epoch) VALUES (").Param(lane.Shard).Sql(", 0, 0) ON CONFLICT (shard) DO NOTHING")
+                .Bind(create);
+            await create.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        await using var command = lane.Connection!.CreateCommand();
+        new Statement().Sql("SELECT seq FROM shards WHERE shard = ").Param(lane.Shard).Bind(command);
         var value = await command.ExecuteScalarAsync().ConfigureAwait(false);
-        return value is null or DBNull ? 0 : Convert.ToInt64(value);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task SafeRollbackAsync(DbTransaction tx)
@@ -252,99 +336,156 @@ public sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
-    private async Task DropConnectionAsync()
+    private static async Task DropConnectionAsync(Lane lane)
     {
-        if (_connection is null) return;
+        if (lane.Connection is null) return;
         try
         {
-            await _connection.DisposeAsync().ConfigureAwait(false);
+            await lane.Connection.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception)
         {
             // Already broken.
         }
-        _connection = null;
+        lane.Connection = null;
     }
 
-    /// <summary>
-    /// Tells the listeners what the batch committed, then acknowledges its writers once they are done (or the wait is
-    /// over), without holding up the next batch.
-    /// </summary>
-    private void Complete(List<Pending> batch, (BatchWriter.Outcome Outcome, long Seq) written)
+    /// <summary>Acknowledges the batch's writers: each its unit's error, or the committed batch.</summary>
+    private static void Complete(Lane lane, List<Pending> batch, (BatchWriter.Outcome Outcome, long Seq) written)
     {
-        var ((errors, rows), seq) = written;
-        ICommitListener[] listeners;
-        lock (_listeners) listeners = [.. _listeners];
-        var told = rows.Count == 0 || listeners.Length == 0
-            ? Task.CompletedTask
-            : Task.WhenAll(listeners.Select(listener => Tell(listener, rows, seq)));
-        var receipt = new CommitReceipt(seq, batch.Count);
-        var pending = batch.ToArray();
-        Interlocked.Increment(ref _acknowledging);
-        _ = told.WaitAsync(_database.Options.AcknowledgeWait).ContinueWith(_ =>
+        var ((errors, increments), seq) = written;
+        CommittedBatch? committed = null;
+        if (errors.Any(e => e is null))
         {
-            for (var i = 0; i < pending.Length; i++)
-            {
-                if (errors[i] is { } error) pending[i].Completion.TrySetException(error);
-                else pending[i].Completion.TrySetResult(receipt);
-            }
-            Interlocked.Decrement(ref _acknowledging);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    private async Task Tell(ICommitListener listener, IReadOnlyList<IncrementedRow> rows, long seq)
-    {
-        try
-        {
-            await listener.OnCommittedAsync(rows, seq).ConfigureAwait(false);
+            committed = new CommittedBatch(lane.Shard, lane.Previous, seq, lane.Gap, increments);
+            lane.Previous = seq;
+            lane.Gap = false;
         }
-        catch (Exception error)
+        var at = 0;
+        foreach (var pending in batch)
         {
-            _logger.LogError(error, "A commit listener failed on batch {Seq}", seq);
+            pending.Complete(committed, errors.AsSpan(at, pending.Units.Count));
+            at += pending.Units.Count;
         }
     }
 
-    private async Task FailAsync(List<Pending> batch, Exception error)
+    private async Task FailAsync(Lane lane, List<Pending> batch, Exception error)
     {
-        _logger.LogWarning(error, "Batch of {Count} failed; the database may be unavailable", batch.Count);
+        _logger.LogWarning(error, "Batch of {Count} on {Shard} failed; the database may be unavailable", batch.Count, lane.Shard);
         // Dropped before the next batch runs, so that one cannot pick up the connection while it is being disposed.
-        await DropConnectionAsync().ConfigureAwait(false);
-        // The commit may have reached the database before the connection broke: re-read the sequence so it never repeats.
-        _seq = -1;
-        var failure = error as StorageUnavailableException
-            ?? new StorageUnavailableException($"The database is unavailable; nothing in this batch was stored. ({error.Message})", error);
-        foreach (var pending in batch) pending.Completion.TrySetException(failure);
+        await DropConnectionAsync(lane).ConfigureAwait(false);
+        // The commit may have reached the database before the connection broke: re-read the sequence so it never repeats,
+        // and tell whoever follows the lane's batches that one of them may be missing.
+        lane.Seq = -1;
+        lane.Gap = true;
+        var failure = error switch
+        {
+            StorageUnavailableException unavailable => unavailable,
+            ShardLostException lost => new StorageUnavailableException(lost.Message, lost),
+            _ => new StorageUnavailableException($"The database is unavailable; nothing in this batch was stored. ({error.Message})", error),
+        };
+        foreach (var pending in batch) pending.Fail(failure);
     }
 
-    /// <summary>Writes what is queued, waits until its writers are acknowledged, and closes the connection.</summary>
+    /// <summary>Writes what is queued, acknowledges its writers, and closes the connections.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
-        while (Volatile.Read(ref _acknowledging) > 0) await Task.Delay(10).ConfigureAwait(false);
-        await DropConnectionAsync().ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        foreach (var lane in _lanes) await DropConnectionAsync(lane).ConfigureAwait(false);
     }
 
     /// <summary>
     /// One span per batch, a child of the first traced unit's span and linked to every unit's, so a request's trace
     /// shows the batch that committed it and a batch shows every request it served.
     /// </summary>
-    private static Activity? StartSpan(List<Pending> batch)
+    private static Activity? StartSpan(List<Pending> batch, string shard)
     {
         if (!GrassrootsTelemetry.Source.HasListeners()) return null;
         var parent = batch.Select(p => p.Origin).FirstOrDefault(o => o != default);
         var links = batch.Where(p => p.Origin != default).Select(p => new ActivityLink(p.Origin)).ToList();
         var span = GrassrootsTelemetry.Source.StartActivity("storage batch", ActivityKind.Internal, parent, links: links);
-        span?.SetTag("batch.size", batch.Count);
+        span?.SetTag("batch.size", batch.Sum(p => p.Units.Count));
+        span?.SetTag("batch.shard", shard);
         return span;
     }
 
-    private sealed class Pending(WriteUnit unit)
+    /// <summary>A writer connection with its shard, the epoch it holds it at, and its sequence of batches.</summary>
+    private sealed class Lane(string shard)
     {
-        public WriteUnit Unit { get; } = unit;
+        public string Shard { get; } = shard;
+        public DbConnection? Connection { get; set; }
+        public long Epoch { get; set; }
+        public long Seq { get; set; } = -1;
 
-        /// <summary>The span of the code that queued the unit, so the batch's span can be traced back to its requests.</summary>
+        /// <summary>The sequence number of the lane's last committed batch, as last committed or read from the database.</summary>
+        public long Previous { get; set; }
+
+        /// <summary>Set after a batch whose commit may or may not have happened: the next batch says so.</summary>
+        public bool Gap { get; set; }
+
+        /// <summary>The current batch runs on a connection an earlier batch used (it may have gone meanwhile).</summary>
+        public bool Reused { get; set; }
+
+        /// <summary>The current batch's COMMIT has been sent: when it fails, whether it committed is not known.</summary>
+        public bool Committing { get; set; }
+
+        public int LastBatchSize { get; set; }
+        public long Committed;
+        public int Writing;
+    }
+
+    /// <summary>One writer's unit, or a bulk set of units committed as a batch of their own.</summary>
+    private sealed class Pending(IReadOnlyList<WriteUnit> units)
+    {
+        private readonly TaskCompletionSource<CommittedBatch>? _single =
+            units.Count == 1 ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+
+        public IReadOnlyList<WriteUnit> Units { get; } = units;
+        public bool IsBulk => _single is null;
+        public Task<CommittedBatch> Single => _single!.Task;
+        public TaskCompletionSource<BulkOutcome> All { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The span of the code that queued the units, so the batch's span can be traced back to its requests.</summary>
         public ActivityContext Origin { get; } = Activity.Current?.Context ?? default;
-        public TaskCompletionSource<CommitReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Complete(CommittedBatch? batch, ReadOnlySpan<Exception?> errors)
+        {
+            if (_single is not null)
+            {
+                if (errors[0] is { } error) _single.TrySetException(error);
+                else _single.TrySetResult(batch!);
+            }
+            All.TrySetResult(new BulkOutcome(batch, errors.ToArray()));
+        }
+
+        public void Fail(Exception error)
+        {
+            _single?.TrySetException(error);
+            All.TrySetException(error);
+        }
     }
 }
+
+/// <summary>
+/// A committed batch of one writer shard: its sequence number, the one this process committed before it on that shard
+/// (-1 for its first), whether a batch between them may be missing (a commit whose outcome was not known), and the
+/// rollup increments it applied, summed per row (rollup keys without the shard). Each writer of the batch gets this one
+/// object; the first to <see cref="TryClaim"/> it passes the increments on.
+/// </summary>
+public sealed class CommittedBatch(string shard, long previous, long seq, bool gap, IReadOnlyList<Increment> increments)
+{
+    private int _claimed;
+
+    public string Shard { get; } = shard;
+    public long Previous { get; } = previous;
+    public long Seq { get; } = seq;
+    public bool Gap { get; } = gap;
+    public IReadOnlyList<Increment> Increments { get; } = increments;
+
+    /// <summary>True for exactly one caller.</summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+}
+
+/// <summary>The outcome of <see cref="GroupCommitter.CommitAllAsync"/>: the batch, and each unit's error (null: written).</summary>
+public sealed record BulkOutcome(CommittedBatch? Batch, IReadOnlyList<Exception?> Errors);

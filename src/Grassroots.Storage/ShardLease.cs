@@ -1,100 +1,141 @@
-using System.Security.Cryptography;
-using System.Text;
+using Medallion.Threading.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Grassroots.Storage;
 
 /// <summary>
-/// Makes sure no two running processes write as the same shard (DESIGN.md §3): rollup rows are keyed by shard, so two
-/// writers of one shard would overwrite each other's sums. On PostgreSQL the lease is a session advisory lock on a
-/// connection of its own, released by the server when the process dies; on SQLite, which serves one process only, an
-/// exclusive lock on a file beside the database. Taken at start (a second process fails to start, saying why), watched
-/// while running: when the connection breaks the lease is taken again as soon as the database is back, and no batch is
-/// written in between.
+/// Makes sure no two running processes write as the same shard (DESIGN.md §3–§4): rollup rows are keyed by shard, so
+/// two writers of one shard would overwrite each other's sums. A silo writes through <see cref="StorageOptions.Writers"/>
+/// lanes, each its own shard (<see cref="StorageOptions.LaneShards"/>), and holds a lease on each:
+/// <list type="bullet">
+/// <item>PostgreSQL: a session advisory lock per shard (DistributedLock.Postgres, on a connection of its own, released by
+/// the server when the process dies). Taking it raises the shard's epoch in the shards table, and every batch sets its
+/// shard's sequence number only at the epoch its lane holds (<c>grassroots_fence</c>): a silo that lost its lease —
+/// even with a batch already on its way — cannot commit once another has taken the shard.</item>
+/// <item>SQLite, which serves one process: an exclusive lock on a file beside the database.</item>
+/// </list>
+/// Taken at start (a second process fails to start, saying why). When a lock's connection is lost the lease is taken
+/// again, at a new epoch, as soon as the database is back; no batch of that shard is written in between.
 /// </summary>
-public sealed class ShardLease(StorageOptions options, ILogger<ShardLease> logger) : BackgroundService
+public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : BackgroundService
 {
-    public static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(1);
+    private readonly StorageOptions options = database.Options;
 
-    private NpgsqlConnection? _connection;
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, Held> _held = [];
+    private readonly Lock _gate = new();
     private FileStream? _file;
-    private volatile bool _held;
 
-    public bool IsHeld => _held;
+    private sealed record Held(long Epoch, IAsyncDisposable? Handle, CancellationToken Lost);
+
+    /// <summary>The epoch at which this process holds <paramref name="shard"/>; false while it does not hold it.</summary>
+    public bool TryGetEpoch(string shard, out long epoch)
+    {
+        lock (_gate)
+        {
+            if (_held.TryGetValue(shard, out var held) && !held.Lost.IsCancellationRequested)
+            {
+                epoch = held.Epoch;
+                return true;
+            }
+        }
+        epoch = 0;
+        return false;
+    }
+
+    /// <summary>Whether every lane's shard is held: the silo can write.</summary>
+    public bool HoldsAll => options.LaneShards().All(shard => TryGetEpoch(shard, out _));
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!await TryTakeAsync(cancellationToken).ConfigureAwait(false))
-            throw new InvalidOperationException(options.Provider == StorageProvider.Postgres
-                ? $"Another running silo already writes as shard '{options.Shard}'. Give every silo its own Storage:Shard."
-                : $"Another process already serves the SQLite database {DatabaseFile()}. Stop it, or use another Storage:DataDirectory.");
+        if (options.Provider != StorageProvider.Postgres && !TryLockFile())
+            throw new InvalidOperationException(
+                $"Another process already serves the SQLite database {DatabaseFile()}. Stop it, or use another Storage:DataDirectory.");
+        foreach (var shard in options.LaneShards())
+        {
+            if (!await TryTakeAsync(shard, cancellationToken).ConfigureAwait(false))
+                throw new InvalidOperationException(
+                    $"Another running silo already writes as shard '{shard}'. Give every silo its own Storage:Shard.");
+        }
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_file is not null) return; // a file lock cannot be lost while the process lives
-        using var timer = new PeriodicTimer(WatchInterval);
+        if (options.Provider != StorageProvider.Postgres) return; // a file lock cannot be lost while the process lives
+        using var timer = new PeriodicTimer(RetryInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (_held && await IsAliveAsync(stoppingToken).ConfigureAwait(false)) continue;
-            if (_held) logger.LogWarning("Lost the connection that holds writer shard {Shard}; writes pause until it is taken again", options.Shard);
-            _held = false;
-            try
+            foreach (var shard in options.LaneShards())
             {
-                if (await TryTakeAsync(stoppingToken).ConfigureAwait(false))
-                    logger.LogInformation("Writer shard {Shard} is held again", options.Shard);
-                else
-                    logger.LogError("Writer shard {Shard} is held by another process; this silo cannot write", options.Shard);
-            }
-            catch (Exception error) when (StorageFailures.IsUnavailable(error))
-            {
-                logger.LogDebug(error, "Database still unavailable; writer shard {Shard} not held", options.Shard);
+                if (TryGetEpoch(shard, out _)) continue;
+                try
+                {
+                    if (await TryTakeAsync(shard, stoppingToken).ConfigureAwait(false))
+                        logger.LogInformation("Writer shard {Shard} is held again", shard);
+                    else
+                        logger.LogError("Writer shard {Shard} is held by another process; this silo cannot write it", shard);
+                }
+                catch (Exception error) when (StorageFailures.IsUnavailable(error))
+                {
+                    logger.LogDebug(error, "Database still unavailable; writer shard {Shard} not held", shard);
+                }
             }
         }
     }
 
-    private async Task<bool> TryTakeAsync(CancellationToken cancellationToken)
+    private async Task<bool> TryTakeAsync(string shard, CancellationToken cancellationToken)
     {
-        if (options.Provider != StorageProvider.Postgres) return _held = TryLockFile();
-        await DropAsync().ConfigureAwait(false);
-        // A pooled connection would hand the session lock to whoever uses it next.
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(options.ResolveConnectionString()) { Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = LockKey() } } };
-        if (await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+        IAsyncDisposable? handle = null;
+        var lost = CancellationToken.None;
+        if (options.Provider == StorageProvider.Postgres)
         {
-            _connection = connection;
-            return _held = true;
+            var @lock = new PostgresDistributedLock(new PostgresAdvisoryLockKey("grassroots-shard:" + shard, allowHashing: true),
+                options.ResolveConnectionString(), o => o.UseMultiplexing(false));
+            var taken = await @lock.TryAcquireAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (taken is null) return false;
+            handle = taken;
+            lost = taken.HandleLostToken;
+            lost.Register(() => logger.LogWarning("Lost the connection that holds writer shard {Shard}; its writes pause until it is taken again", shard));
         }
-        await connection.DisposeAsync().ConfigureAwait(false);
-        return _held = false;
-    }
-
-    private async Task<bool> IsAliveAsync(CancellationToken cancellationToken)
-    {
         try
         {
-            await using var ping = new NpgsqlCommand("SELECT 1", _connection);
-            await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            var epoch = await RaiseEpochAsync(shard, cancellationToken).ConfigureAwait(false);
+            Held? previous;
+            lock (_gate)
+            {
+                _held.TryGetValue(shard, out previous);
+                _held[shard] = new Held(epoch, handle, lost);
+            }
+            if (previous?.Handle is { } old) await DisposeQuietlyAsync(old).ConfigureAwait(false);
             return true;
         }
-        catch (Exception error) when (error is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch
         {
-            return false;
+            if (handle is not null) await DisposeQuietlyAsync(handle).ConfigureAwait(false);
+            throw;
         }
+    }
+
+    /// <summary>Creates the shard's row at epoch 1 or raises its epoch; batches of an earlier epoch no longer commit.</summary>
+    private async Task<long> RaiseEpochAsync(string shard, CancellationToken cancellationToken)
+    {
+        var epochs = await database.QueryAsync(
+            "INSERT INTO shards (shard, seq, epoch) VALUES ($1, 0, 1) ON CONFLICT (shard) DO UPDATE SET epoch = shards.epoch + 1 RETURNING epoch",
+            [shard], r => r.Long(0), cancellationToken).ConfigureAwait(false);
+        return epochs[0];
     }
 
     private bool TryLockFile()
     {
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            _file = new FileStream(DatabaseFile() + ".lease", options);
+            var fileOptions = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            _file = new FileStream(DatabaseFile() + ".lease", fileOptions);
             return true;
         }
         catch (IOException)
@@ -105,28 +146,28 @@ public sealed class ShardLease(StorageOptions options, ILogger<ShardLease> logge
 
     private string DatabaseFile() => Path.GetFullPath(new SqliteConnectionStringBuilder(options.ResolveConnectionString()).DataSource);
 
-    /// <summary>The advisory lock key: the shard name hashed into the 64-bit key space, prefixed so it is ours.</summary>
-    private long LockKey() => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("grassroots-shard:" + options.Shard)));
-
-    private async Task DropAsync()
+    private static async Task DisposeQuietlyAsync(IAsyncDisposable handle)
     {
-        if (_connection is null) return;
         try
         {
-            await _connection.DisposeAsync().ConfigureAwait(false);
+            await handle.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception)
         {
-            // Already broken.
+            // The connection is already gone, and the lock with it.
         }
-        _connection = null;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        _held = false;
-        await DropAsync().ConfigureAwait(false);
+        List<Held> held;
+        lock (_gate)
+        {
+            held = [.. _held.Values];
+            _held.Clear();
+        }
+        foreach (var h in held.Where(h => h.Handle is not null)) await DisposeQuietlyAsync(h.Handle!).ConfigureAwait(false);
         _file?.Dispose();
         _file = null;
     }

@@ -14,17 +14,22 @@ public sealed class StorageOptions
     /// <summary>This process's writer shard: a stable name per silo, so its rollup rows are its own.</summary>
     public string Shard { get; set; } = "silo-1";
 
+    /// <summary>
+    /// How many writer connections ("lanes") the silo commits through at once on PostgreSQL, each a shard of its own:
+    /// the first is <see cref="Shard"/>, the others <c>{Shard}.2</c>, <c>{Shard}.3</c>…. While one lane waits for the
+    /// database another is writing. SQLite takes one writer at a time, so it always has one lane.
+    /// </summary>
+    public int Writers { get; set; } = 2;
+
+    /// <summary>The shards of this silo's lanes, first <see cref="Shard"/>.</summary>
+    public IReadOnlyList<string> LaneShards() =>
+        [.. Enumerable.Range(1, Provider == StorageProvider.Postgres ? Math.Max(1, Writers) : 1).Select(i => i == 1 ? Shard : $"{Shard}.{i}")];
+
     /// <summary>Most units one transaction carries.</summary>
     public int MaxBatchSize { get; set; } = 512;
 
     /// <summary>How long the committer waits for more units when a batch is not full and writers are busy.</summary>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(1);
-
-    /// <summary>
-    /// Longest a committed batch's writers wait for the commit listeners (the delivery of rollup rows) before they are
-    /// acknowledged anyway; only reached when a silo holding a rollup grain is failing.
-    /// </summary>
-    public TimeSpan AcknowledgeWait { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest a PostgreSQL connection attempt waits when the connection string does not say (Npgsql's own is 15 s).</summary>
     public static readonly TimeSpan PostgresConnectTimeout = TimeSpan.FromSeconds(5);

@@ -17,7 +17,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => Database.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<Migrator>();
         services.AddSingleton(sp => new GroupCommitter(sp.GetRequiredService<Database>(),
-            sp.GetRequiredService<ILogger<GroupCommitter>>(), sp.GetService<ShardLease>()));
+            sp.GetRequiredService<ILogger<GroupCommitter>>(), sp.GetService<ShardLease>(), sp.GetService<ActivityRules>()));
         services.AddHostedService<MigrationService>();
         return services;
     }

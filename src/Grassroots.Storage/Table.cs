@@ -1,18 +1,20 @@
 namespace Grassroots.Storage;
 
 /// <summary>
-/// A table the group committer writes to: key columns, value columns, and whether rows carry a
-/// <c>version</c> column checked on every write. Declared once per table by the code that owns it.
+/// A table the group committer writes to: key columns, value columns, and whether rows carry a <c>version</c> column
+/// checked on every write. A table with a <paramref name="shardColumn"/> is a rollup table: each writer shard keeps
+/// rows of its own, so the committer fills that column with the shard of the lane that writes the batch, and the
+/// writes name only the rest of the key. Declared once per table by the code that owns it.
 /// </summary>
-public sealed class Table(string name, string[] key, string[] values, bool versioned = false, string? seqColumn = null)
+public sealed class Table(string name, string[] key, string[] values, bool versioned = false, string? shardColumn = null)
 {
     public string Name { get; } = name;
     public string[] Key { get; } = key;
     public string[] Values { get; } = values;
     public bool Versioned { get; } = versioned;
 
-    /// <summary>A column stamped with the batch's sequence number on every upsert or increment.</summary>
-    public string? SeqColumn { get; } = seqColumn;
+    /// <summary>The first key column of a rollup table, holding the writer shard; not part of <see cref="Key"/>.</summary>
+    public string? ShardColumn { get; } = shardColumn;
 
     /// <summary>Key columns, then value columns: the order in which readers of whole rows expect them.</summary>
     public string ColumnList => string.Join(", ", Key.Concat(Values));
@@ -24,12 +26,13 @@ public sealed class Table(string name, string[] key, string[] values, bool versi
 public abstract record RowWrite(Table Table);
 
 /// <summary>
-/// Creates or replaces a versioned row. Succeeds only when the stored version equals
-/// <paramref name="ExpectedVersion"/> (0: no row yet); the row is written with version + 1.
+/// Creates or replaces a versioned row. Succeeds only when the stored version equals <paramref name="ExpectedVersion"/>:
+/// 0 inserts the row if it is absent (nothing is read first), more updates the row at that version. The row is written
+/// with version + 1. A unit's versioned put is its owner: when it fails, nothing else of the unit is written.
 /// </summary>
 public sealed record VersionedPut(Table Table, object?[] Key, object?[] Values, long ExpectedVersion) : RowWrite(Table);
 
-/// <summary>Adds <paramref name="Deltas"/> to the row's value columns, creating it at zero first.</summary>
+/// <summary>Adds <paramref name="Deltas"/> to the row's value columns, creating it at zero first. Summed per batch.</summary>
 public sealed record Increment(Table Table, object?[] Key, long[] Deltas) : RowWrite(Table);
 
 /// <summary>Creates or overwrites a row without a version check.</summary>
@@ -41,11 +44,33 @@ public sealed record Append(Table Table, object?[] Values) : RowWrite(Table);
 /// <summary>Deletes a row by key if it exists.</summary>
 public sealed record Remove(Table Table, object?[] Key) : RowWrite(Table);
 
-/// <summary>Writes that commit together or not at all: a version mismatch in any put fails the whole unit.</summary>
-public sealed record WriteUnit(IReadOnlyList<RowWrite> Writes);
+/// <summary>
+/// A record of a branch starts (+1) or stops (−1) counting in a campaign on a day, in a county. The committer keeps each
+/// branch's earliest counting record per campaign (<see cref="ActivityRules"/>) and turns the moves of that earliest
+/// day into active-branch increments, exactly, whichever silos write the branch's records at once.
+/// </summary>
+public sealed record ActivityChange(string BranchId, string CampaignId, DateOnly Day, string County, int Delta)
+    : RowWrite(ActivityRules.Activity);
 
-/// <summary>The new absolute values of a row an <see cref="Increment"/> touched, as committed.</summary>
-public sealed record IncrementedRow(Table Table, object?[] Key, long[] Values, long Seq);
+/// <summary>
+/// Writes that commit together or not at all. At most one of them is a <see cref="VersionedPut"/>, the unit's owner:
+/// when it finds another version (or, inserting, a row already there) the unit fails with
+/// <see cref="VersionConflictException"/> and none of its writes is made; its batch-mates are unaffected.
+/// </summary>
+public sealed record WriteUnit
+{
+    public WriteUnit(IReadOnlyList<RowWrite> writes)
+    {
+        Writes = writes;
+        foreach (var write in writes)
+        {
+            if (write is not VersionedPut put) continue;
+            if (Owner is not null) throw new ArgumentException("A unit has at most one versioned put.", nameof(writes));
+            Owner = put;
+        }
+    }
 
-/// <summary>What a committed unit's caller learns: the batch it rode in.</summary>
-public sealed record CommitReceipt(long Seq, int BatchSize);
+    public IReadOnlyList<RowWrite> Writes { get; }
+
+    public VersionedPut? Owner { get; }
+}

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 
+using Grassroots.Silo.FunctionalTests.Security;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
@@ -156,5 +157,42 @@ public sealed class HonoreesApiTests
         await client.AssertNotFoundAsync("/api/honorees/nobody");
         Assert.Equal(["campaignId"], await (await client.GetAsync("/api/honorees/h-li?campaignId=nope")).ErrorFieldsAsync());
         Assert.Equal(["honoreeId"], await (await client.GetAsync("/api/honorees/h*li")).ErrorFieldsAsync());
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [PostgresData]
+    public async Task HonoreesAreFoundByPartOfTheirNameAndProvinceAPageAtATime(StorageProvider provider)
+    {
+        await using var app = await GrassrootsApp.StartAsync(provider);
+        var client = app.CreateClient();
+        foreach (var (id, name, province) in new[]
+                 {
+                     ("h-li", "李绍杰", "630000"), ("h-li2", "李绍明", "440000"), ("h-wang", "王启民", "230000"), ("h-pct", "百分_之%", "630000"),
+                 })
+            Assert.Equal(HttpStatusCode.Created, (await client.PutAsJsonAsync($"/api/honorees/{id}", new { name, title = "other", provinceCode = province })).StatusCode);
+        var branchKey = await app.IssueAsync(Grassroots.Silo.Security.Roles.Branch, "any-branch");
+
+        async Task<string[]> FindAsync(HttpClient c, string query)
+        {
+            var page = await (await c.GetAsync($"/api/honorees?{query}")).JsonAsync();
+            return [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)];
+        }
+
+        Assert.Equal(["h-li2", "h-li"], (await FindAsync(client, "name=" + Uri.EscapeDataString("李绍"))).Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(["h-li"], await FindAsync(client, $"name={Uri.EscapeDataString("李绍")}&provinceCode=630000"));
+        Assert.Equal(["h-pct"], await FindAsync(client, "name=" + Uri.EscapeDataString("_之%")));
+        Assert.Empty(await FindAsync(client, "name=" + Uri.EscapeDataString("%之")));
+        Assert.Equal(4, (await FindAsync(client, "")).Length);
+        var paged = await (await client.GetAsync("/api/honorees?pageSize=3&page=2")).JsonAsync();
+        Assert.Equal((4L, 1), (paged.GetProperty("total").GetInt64(), paged.GetProperty("items").GetArrayLength()));
+        var first = (await (await client.GetAsync("/api/honorees?name=" + Uri.EscapeDataString("王"))).JsonAsync()).GetProperty("items")[0];
+        Assert.Equal(("王启民", "other", "230000", "黑龙江省"), (first.GetProperty("name").GetString(), first.GetProperty("title").GetString(),
+            first.GetProperty("provinceCode").GetString(), first.GetProperty("provinceName").GetString()));
+
+        Assert.Equal(["provinceCode"], await (await client.GetAsync("/api/honorees?provinceCode=630100")).ErrorFieldsAsync());
+        Assert.Equal(["pageSize"], await (await client.GetAsync("/api/honorees?pageSize=501")).ErrorFieldsAsync());
+        Assert.Equal(["name"], await (await client.GetAsync("/api/honorees?name=%E2%80%AE")).ErrorFieldsAsync());
+        Assert.Equal(HttpStatusCode.OK, (await app.ClientWith(branchKey).GetAsync("/api/honorees?name=x")).StatusCode);
     }
 }

@@ -100,11 +100,13 @@ public sealed class RecordsTests
         var corrected = await (await client.PutAsync(path, Talk(250, "h2"))).ReadAsync<HonoreeTalkResponse>(HttpStatusCode.OK);
         Assert.Equal(2, corrected.Version);
         Assert.Equal<string>(["h2"], corrected.HonoreeIds);
+        await app.SettleAsync();
         Assert.Equal((0L, 0L, 0L, 0), Figures(await app.Service<IGrainFactory>().GetGrain<IHonoreeGrain>("h1").GetFiguresAsync("c1")));
         Assert.Equal((1L, 250L, 1000L, 1), Figures(await honoree.GetFiguresAsync("c1")));
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{path}?reason=wrong%20branch")).StatusCode);
         Assert.True((await (await client.GetAsync(path)).ReadAsync<HonoreeTalkResponse>(HttpStatusCode.OK)).Voided);
+        await app.SettleAsync();
         Assert.Equal((0L, 0L, 0L, 0), Figures(await honoree.GetFiguresAsync("c1")));
         Assert.Equal(0, (await client.RollupAsync("CN")).Totals.HonoreeTalks);
         await (await client.PutAsync(path, Talk(300))).AssertProblemAsync(HttpStatusCode.Conflict);

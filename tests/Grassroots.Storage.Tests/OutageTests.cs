@@ -9,20 +9,18 @@ namespace Grassroots.Storage.Tests;
 public sealed class OutageTests
 {
     [PostgresFact]
-    public async Task WriteAfterTheServerDroppedTheConnectionFailsAndTheNextOneReconnects()
+    public async Task WritesAfterTheServerDroppedTheConnectionsAreWrittenOnNewOnes()
     {
         await using var store = await TestStore.CreateAsync(StorageProvider.Postgres);
-        await store.CommitAsync(Rows.State("before"));
-        // A read through the pool leaves an idle pooled connection behind, as a serving silo always has.
-        Assert.Equal(1, await store.CountAsync("SELECT count(*) FROM test_state"));
+        // The lanes that wrote keep their connections, as a serving silo's lanes do.
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => store.CommitAsync(Rows.State($"before-{i}"))));
 
         await TerminateBackendsAsync(store.Test.Name!);
 
-        var failed = store.CommitAsync(Rows.State("during"));
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => failed);
-        await store.CommitAsync(Rows.State("after"));
+        // Nothing of a batch was stored when its connection turned out to be gone before its commit: it is written again.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => store.CommitAsync(Rows.State($"after-{i}"))));
 
-        Assert.Equal(["after", "before"], await KeysAsync(store.Test.Options.ConnectionString!));
+        Assert.Equal(220, (await KeysAsync(store.Test.Options.ConnectionString!)).Count);
     }
 
     [Fact]
@@ -49,8 +47,8 @@ public sealed class OutageTests
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", admin))
         {
             kill.Parameters.Add(new NpgsqlParameter { Value = databaseName });
-            // The committer's connection and the idle pooled one the read left behind.
-            Assert.True((long)(await kill.ExecuteScalarAsync())! >= 2);
+            // At least the connection of the lane that wrote.
+            Assert.True((long)(await kill.ExecuteScalarAsync())! >= 1);
         }
         // pg_terminate_backend only signals; wait until the backends are gone so the next write meets a dead connection.
         var deadline = DateTime.UtcNow + TestStore.Guard;

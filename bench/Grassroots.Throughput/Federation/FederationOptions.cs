@@ -16,7 +16,7 @@ public sealed record FederationOptions(string Verb, Dictionary<string, string> V
     {
         ["generate"] = ["branches", "records", "honorees", "seed"],
         ["load"] = ["via", "configuration"],
-        ["scale"] = ["connections", "baseline-connections", "seconds", "warmup", "touch", "phases", "configuration"],
+        ["scale"] = ["connections", "baseline-connections", "seconds", "warmup", "touch", "phases", "configuration", "load"],
     };
 
     public static FederationOptions? Parse(string verb, string[] args)
@@ -30,6 +30,7 @@ public sealed record FederationOptions(string Verb, Dictionary<string, string> V
             values[name] = args[i + 1];
         }
         if (values.TryGetValue("via", out var via) && via is not ("direct" or "import")) return null;
+        if (values.TryGetValue("load", out var load) && !Enum.TryParse<LoadGenerator>(load, ignoreCase: true, out _)) return null;
         return required.All(values.ContainsKey) ? new FederationOptions(verb, values) : null;
     }
 
@@ -57,7 +58,8 @@ public sealed record FederationOptions(string Verb, Dictionary<string, string> V
             default:
                 await FederationScale.RunAsync(o.Values["postgres"], o.Values["data"], o.Values["database"],
                     [.. o.Text("connections", "8,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
-                    o.Int("baseline-connections", 2), o.Int("seconds", 20), o.Int("warmup", 10), o.Int("touch", 100_000), o.Text("phases", "rcm"), configuration);
+                    o.Int("baseline-connections", 2), o.Int("seconds", 20), o.Int("warmup", 10), o.Int("touch", 100_000), o.Text("phases", "rcm"), configuration,
+                    o.Values.TryGetValue("load", out var load) ? Enum.Parse<LoadGenerator>(load, ignoreCase: true) : new IngestBenchOptions("").Load);
                 return 0;
         }
     }

@@ -32,7 +32,7 @@ public static class FederationScale
         """;
 
     public static async Task RunAsync(string admin, string data, string database, int[] readConnections, int baselineConnections,
-        int seconds, int warmup, int touch, string phases, string configuration)
+        int seconds, int warmup, int touch, string phases, string configuration, LoadGenerator load)
     {
         var manifest = FederationManifest.Read(data);
         var key = (await File.ReadAllTextAsync(Path.Combine(data, $"{database}.hq-key"))).Trim();
@@ -98,7 +98,7 @@ public static class FederationScale
             }
         }
 
-        if (phases.Contains('c')) lines.AddRange(await ColdIngestAsync(http, connectionString, data, silo.Id, readConnections.Max(), seconds, warmup));
+        if (phases.Contains('c')) lines.AddRange(await ColdIngestAsync(http, silo.Url, key, connectionString, data, silo.Id, readConnections.Max(), seconds, warmup, load));
         if (phases.Contains('m') && touch > 0) lines.Add(await MemoryPerBranchAsync(http, source, silo.Id, touch));
 
         Console.WriteLine();
@@ -110,16 +110,21 @@ public static class FederationScale
 
     /// <summary>
     /// The evening peak's shape: new study sessions PUT to branches in a shuffled order, each branch once, so nearly every
-    /// PUT meets a branch grain that is not active yet and must read its profile and its records first. Beside it the
-    /// raw single-row INSERT baseline on the same server; the baseline's table is dropped afterwards.
+    /// PUT meets a branch grain that is not active yet and must read its profile and its records first (through wrk: a
+    /// file of the shuffled branches, dealt to its threads; or HttpClient). Beside it the baselines on the same server,
+    /// pgbench's and Npgsql's single-row INSERTs; their table is dropped afterwards. The silo's CPU, allocations and GC,
+    /// PostgreSQL's and the load generator's CPU, per record.
     /// </summary>
-    private static async Task<string[]> ColdIngestAsync(HttpClient http, string connectionString, string data, int siloPid, int connections,
-        int seconds, int warmup)
+    private static async Task<string[]> ColdIngestAsync(HttpClient http, Uri url, string key, string connectionString, string data, int siloPid,
+        int connections, int seconds, int warmup, LoadGenerator load)
     {
         var branches = File.ReadLines(Path.Combine(data, "branches.csv")).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).ToArray();
         new Random(7).Shuffle(branches);
         var options = new IngestBenchOptions(connectionString, Connections: connections, Seconds: seconds, WarmupSeconds: Math.Min(warmup, 5));
-        var baseline = await IngestBench.BaselineAsync(connectionString, options);
+        var postgres = await ProcessCpu.PostgresServerPidAsync(connectionString);
+        var pgbench = PgBench.Path is null ? null : await RawInsert.WithTableAsync(connectionString, _ => PgBench.RunAsync(connectionString,
+            options.BaselineConnections, 2_000, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds)));
+        var baseline = await RawInsert.PostgresAsync(connectionString, options);
         await IngestBench.AdminAsync(connectionString, "DROP TABLE bench_sessions");
         // A campaign of its own, so the data set's campaign keeps the generator's figures for the next run.
         IngestBench.Ensure(await http.PutAsync("/api/campaigns/evening", IngestBench.Json("""{"title":"晚间集中学习","startsOn":"2021-01-01"}""")),
@@ -132,47 +137,66 @@ public static class FederationScale
             IngestBench.Ensure(await http.GetAsync($"/api/rollups/{region.Code}?campaignId=evening"), HttpStatusCode.OK));
         Console.WriteLine($"== the rollup grains of all {regions.Count:N0} regions loaded in {warming.Elapsed.TotalSeconds:F0} s");
         var run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
-        var roots = new Dictionary<string, int>
+        await using var counters = RuntimeCounters.Start(siloPid);
+        var meter = new CostMeter(new Dictionary<string, int>
         {
-            ["silo"] = siloPid, ["postgres"] = await PostmasterAsync(connectionString), ["bench"] = Environment.ProcessId,
-        };
-        var (before, started, cpu, cpuSeconds) = (new Dictionary<string, double>(), 0L, new Dictionary<string, double>(), 0.0);
-        var next = -1L;
-        var refused = 0L;
-        var cold = await TimedRun.RunAsync($"HTTP PUT of new study sessions to cold branches, {connections} connections", connections,
-            _ => Task.FromResult<Func<Task<int>>>(async () =>
+            [PhaseCosts.SiloGroup] = siloPid, [PhaseCosts.PostgresGroup] = postgres, [PhaseCosts.LoadGroup] = Environment.ProcessId,
+        }, counters, new PostgresActivity(connectionString));
+        var name = $"HTTP PUT of new study sessions to cold branches, {connections} connections";
+        RunResult cold;
+        if (load == LoadGenerator.Wrk)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"grassroots-cold-branches-{Environment.ProcessId}.txt");
+            await File.WriteAllLinesAsync(file, branches);
+            try
             {
-                var n = Interlocked.Increment(ref next);
-                using var response = await http.PutAsync($"/api/branches/{branches[n % branches.Length]}/study-sessions/e{run}-{n}", IngestBench.Json(
-                    $$$"""{"campaignId":"evening","title":"晚间集中学习","heldOn":"2021-03-01","format":"offline","attendees":{"total":{{{20 + n % 80}}}}}"""));
-                if (response.StatusCode == HttpStatusCode.Created) return 1;
-                Interlocked.Increment(ref refused);
-                return 0;
-            }), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds),
-            () => (before, started) = (ProcessCpu.Sample(roots), Stopwatch.GetTimestamp()),
-            () => (cpu, cpuSeconds) = (ProcessCpu.Difference(before, ProcessCpu.Sample(roots)), Stopwatch.GetElapsedTime(started).TotalSeconds));
-        if (refused > 0) Console.WriteLine($"  {refused:N0} PUTs were not answered 201");
-        Console.WriteLine($"== {next + 1:N0} cold branches written to (they stay in the database: the ingest is part of the data set from now on)");
-        var perRecord = string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value * 1000 / cold.Operations:F2} ms"));
-        Console.WriteLine($"== CPU during the measured {cpuSeconds:F0} s: " +
-            string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value:F1} s ({c.Value / cpuSeconds:P0} of a core)")) + $"; per record: {perRecord}");
+                var script = Wrk.PutScript(key, new Wrk.Branches.FromFile(file), 2,
+                    """{"campaignId":"evening","title":"晚间集中学习","heldOn":"%s","format":"offline","attendees":{"total":%d}}""", [new DateOnly(2021, 3, 1)]);
+                cold = await Wrk.RunAsync(name, url, script, $"e{run}", 2, connections, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds),
+                    meter.Start, meter.Stop);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+        else
+        {
+            var next = -1L;
+            var refused = 0L;
+            cold = await TimedRun.RunAsync(name, connections,
+                _ => Task.FromResult<Func<Task<int>>>(async () =>
+                {
+                    var n = Interlocked.Increment(ref next);
+                    using var response = await http.PutAsync($"/api/branches/{branches[n % branches.Length]}/study-sessions/e{run}-{n}", IngestBench.Json(
+                        $$$"""{"campaignId":"evening","title":"晚间集中学习","heldOn":"2021-03-01","format":"offline","attendees":{"total":{{{20 + n % 80}}}}}"""));
+                    if (response.StatusCode == HttpStatusCode.Created) return 1;
+                    Interlocked.Increment(ref refused);
+                    return 0;
+                }), TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), meter.Start, meter.Stop);
+            if (refused > 0) throw new InvalidOperationException($"[{name}] FAILED: {refused:N0} PUTs were not answered 201. The run's figures are not valid.");
+            Console.WriteLine($"== {next + 1:N0} cold branches written to");
+        }
+        Console.WriteLine("   (they stay in the database: the ingest is part of the data set from now on)");
+        var costs = await meter.CostsAsync();
+        var perRecord = string.Join(", ", new[] { PhaseCosts.SiloGroup, PhaseCosts.PostgresGroup, PhaseCosts.LoadGroup, PhaseCosts.MachineGroup }
+            .Select(g => $"{g} {costs.CpuMicrosPerOperation(g, cold.Operations):N0} µs"));
+        var silo = costs.Silo;
+        Console.WriteLine($"== CPU per record over the measured {costs.Seconds:F0} s: {perRecord}");
         return
         [
-            $"| single-record PUT ingest to cold branches (each branch once), {connections} connections | {cold.PerSecond:N0}/s, " +
-            $"p50 {cold.P50Ms:F1} ms, p99 {cold.P99Ms:F1} ms | raw single-row INSERT, {options.BaselineConnections} connections: {baseline.PerSecond:N0}/s, " +
-            $"p99 {baseline.P99Ms:F1} ms | {cold.PerSecond / baseline.PerSecond:F2}× |",
+            $"| single-record PUT ingest to cold branches (each branch once), {connections} connections ({cold.Generator}) | {cold.PerSecond:N0}/s, " +
+            $"p50 {cold.P50Ms:F1} ms, p99 {cold.P99Ms:F1} ms | " +
+            (pgbench is null ? "" : $"pgbench single-row autocommit INSERT, {pgbench.Name.Split(", ")[^1]}: {pgbench.PerSecond:N0}/s, p99 {pgbench.P99Ms:F1} ms; ") +
+            $"Npgsql single-row INSERT tx, {options.BaselineConnections} connections: {baseline.PerSecond:N0}/s, p99 {baseline.P99Ms:F1} ms | " +
+            (pgbench is null ? "" : $"{cold.PerSecond / pgbench.PerSecond:F2}× pgbench, ") + $"{cold.PerSecond / baseline.PerSecond:F2}× Npgsql |",
             $"| CPU per record in that ingest | {perRecord} | | |",
+            $"| PostgreSQL per record in that ingest | {costs.DatabasePerOperation(PostgresActivity.Scans, cold.Operations):F2} table scans (index or " +
+            $"sequential, foreign-key checks included), {costs.DatabasePerOperation(PostgresActivity.BlocksRead, cold.Operations):F2} blocks read from " +
+            $"outside shared buffers, {costs.DatabasePerOperation(PostgresActivity.Commits, cold.Operations):F3} commits | | goal: at most one read per cold record |",
+            $"| silo allocations and GC in that ingest | {costs.AllocatedBytesPerOperation(cold.Operations) / 1024:N1} KB allocated per record, " +
+            $"{silo?.Collections("gen0"):F1}/{silo?.Collections("gen1"):F1}/{silo?.Collections("gen2"):F2} GCs/s (gen0/1/2), GC pause {silo?.PauseFraction:P1} | | |",
         ];
-    }
-
-    /// <summary>The PostgreSQL server's main process: the parent of the backend serving this connection.</summary>
-    private static async Task<int> PostmasterAsync(string connectionString)
-    {
-        await using var source = NpgsqlDataSource.Create(connectionString);
-        await using var command = source.CreateCommand("SELECT pg_backend_pid()");
-        var backend = (int)(await command.ExecuteScalarAsync())!;
-        var stat = await File.ReadAllTextAsync($"/proc/{backend}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Resident memory before and after <paramref name="touch"/> active branches' grains are activated by a read.</summary>

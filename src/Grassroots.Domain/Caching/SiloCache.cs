@@ -12,12 +12,14 @@ public interface ISiloCache
 }
 
 /// <summary>
-/// What one silo holds of grains that every request asks (campaign definitions, API keys), so that a hot grain is not
-/// called on every request. An entry (absence included) is kept until the owning grain, after it changes, has every
-/// silo forget it (<see cref="SiloCaches.ForgetEverywhereAsync"/>), and at most <see cref="MaxAge"/> in any case, which
-/// bounds staleness on a silo that could not be told. A load that began before a forget is not stored.
+/// What one silo holds of what every request asks (campaign definitions, API keys, branches), so that a hot grain or row
+/// is not read on every request. An entry is kept until its owner, after it changes, has every silo forget it
+/// (<see cref="SiloCaches.ForgetEverywhereAsync"/>), and at most <see cref="MaxAge"/> in any case, which bounds staleness
+/// on a silo that could not be told. A load that began before a forget is not stored. Absence is kept too, unless
+/// <paramref name="keepAbsence"/> is false: then something created without telling every silo (a branch registered in
+/// bulk) is seen at once.
 /// </summary>
-public sealed class SiloCache<T>(string kind, TimeProvider clock) : ISiloCache where T : class
+public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsence = true) : ISiloCache where T : class
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
@@ -38,12 +40,48 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock) : ISiloCache w
         if (_entries.TryGetValue(id, out var held) && now - held.LoadedAt < MaxAge) return held.Value;
         var generation = Interlocked.Read(ref _generation);
         var value = await load();
-        if (_forgotten.GetValueOrDefault(id) <= generation)
+        if ((value is not null || keepAbsence) && _forgotten.GetValueOrDefault(id) <= generation)
         {
             if (_entries.Count >= MaxEntries) _entries.Clear();
             _entries[id] = new Entry(value, now);
         }
         return value;
+    }
+
+    /// <summary>
+    /// Many entries at once: those held are answered from memory, the rest by one call of <paramref name="loadMany"/>
+    /// (which answers every id it is given, null for absent ones), as <see cref="GetAsync"/> would keep them.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, T?>> GetManyAsync(IEnumerable<string> ids,
+        Func<IReadOnlyList<string>, Task<IReadOnlyDictionary<string, T?>>> loadMany)
+    {
+        var now = clock.GetUtcNow();
+        var found = new Dictionary<string, T?>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var id in ids)
+        {
+            if (found.ContainsKey(id)) continue;
+            if (_entries.TryGetValue(id, out var held) && now - held.LoadedAt < MaxAge) found[id] = held.Value;
+            else
+            {
+                found[id] = null;
+                missing.Add(id);
+            }
+        }
+        if (missing.Count == 0) return found;
+        var generation = Interlocked.Read(ref _generation);
+        var loaded = await loadMany(missing);
+        foreach (var id in missing)
+        {
+            var value = loaded.GetValueOrDefault(id);
+            found[id] = value;
+            if ((value is not null || keepAbsence) && _forgotten.GetValueOrDefault(id) <= generation)
+            {
+                if (_entries.Count >= MaxEntries) _entries.Clear();
+                _entries[id] = new Entry(value, now);
+            }
+        }
+        return found;
     }
 
     public void Forget(string id)

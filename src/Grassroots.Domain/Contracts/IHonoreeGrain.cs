@@ -15,11 +15,11 @@ public interface IHonoreeGrain : IGrainWithStringKey
     [ReadOnly, Alias("figures")]
     Task<HonoreeFigures> GetFiguresAsync(string? campaignId);
 
-    /// <summary>Rows of honoree_rollups a silo just committed for this honoree.</summary>
+    /// <summary>What a silo's batches added to this honoree's figures.</summary>
     [AlwaysInterleave, Alias("apply")]
-    Task ApplyAsync(RollupDelivery<HonoreeRow> delivery);
+    Task ApplyAsync(RollupDelivery<HonoreeProvince> delivery);
 
-    /// <summary>Reloads one shard's rows: its silo died, so rows it committed may never have been delivered.</summary>
-    [AlwaysInterleave, Alias("resync")]
-    Task ResyncShardAsync(string shard);
+    /// <summary>Loads the figures again from the database: a batch may have been committed and never sent (a silo died).</summary>
+    [AlwaysInterleave, Alias("reload")]
+    Task ReloadAsync();
 }

@@ -4,7 +4,8 @@ namespace Grassroots.Domain.Contracts;
 
 /// <summary>
 /// One region's figures (county, city, province or national CN) and its direct children's, for every campaign, held
-/// in memory with one activation cluster-wide. Silos deliver the rows they commit; a read never touches the facts.
+/// in memory with one activation cluster-wide. Silos' aggregators send what their batches add; a read never touches
+/// the database.
 /// </summary>
 [Alias("region-rollup-grain")]
 public interface IRegionRollupGrain : IGrainWithStringKey
@@ -21,11 +22,15 @@ public interface IRegionRollupGrain : IGrainWithStringKey
     [ReadOnly, Alias("series")]
     Task<IReadOnlyList<SeriesPoint>> GetSeriesAsync(string campaignId, SeriesInterval interval, DateOnly from, DateOnly to);
 
-    /// <summary>Rows of region_rollups a silo just committed, for this region or one of its children.</summary>
+    /// <summary>What a silo's batches added to this region or its children (per child, or the region itself for a county).</summary>
     [AlwaysInterleave, Alias("apply")]
-    Task ApplyAsync(RollupDelivery<RegionRow> delivery);
+    Task ApplyAsync(RollupDelivery<RegionChange> delivery);
 
-    /// <summary>Reloads one shard's rows: its silo died, so rows it committed may never have been delivered.</summary>
-    [AlwaysInterleave, Alias("resync")]
-    Task ResyncShardAsync(string shard);
+    /// <summary>Loads the figures again from the database: a batch may have been committed and never sent (a silo died).</summary>
+    [AlwaysInterleave, Alias("reload")]
+    Task ReloadAsync();
 }
+
+/// <summary>One change to a region grain's figures: a day's figures or registered branches of one of its nodes.</summary>
+[GenerateSerializer, Immutable, Alias("region-change")]
+public sealed record RegionChange([property: Id(0)] CountyDay? Day, [property: Id(1)] CountyCount? Registered);

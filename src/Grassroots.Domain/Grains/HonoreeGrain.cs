@@ -10,13 +10,13 @@ namespace Grassroots.Domain.Grains;
 
 /// <summary>
 /// An honoree's profile (a fact row) and the figures of the talks that name them: honoree_rollups rows per campaign and
-/// province, summed over shards, held in memory and kept current by the rows silos deliver as they commit them.
+/// province, summed over shards, held in memory and kept current by what silos' aggregators send as batches commit.
 /// </summary>
 [GrainType(Constants.GrainTypes.Honoree)]
-public sealed class HonoreeGrain(Database database, GroupCommitter committer, TimeProvider clock, RegionDirectory regions, LocalRollupHolders holders)
+public sealed class HonoreeGrain(Database database, FactCommitter committer, TimeProvider clock, RegionDirectory regions, LocalRollupHolders holders)
     : ProfileGrain<HonoreeProfile>(database, committer, clock), IHonoreeGrain
 {
-    private readonly ShardedRows<(string Campaign, string Province)> _rows = new();
+    private HeldFigures<Dictionary<(string Campaign, string Province), TalkFigures>>? _figures;
 
     protected override Table Table => Tables.Honorees;
     protected override string Entity => "honoree";
@@ -36,9 +36,10 @@ public sealed class HonoreeGrain(Database database, GroupCommitter committer, Ti
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        await LoadFiguresAsync(shard: null);
+        _figures = new(LoadFiguresAsync);
+        await _figures.LoadAsync();
         var self = this.AsReference<IHonoreeGrain>();
-        holders.Add(this.GetGrainId(), self.ResyncShardAsync);
+        holders.Add(this.GetGrainId(), self.ReloadAsync);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -49,35 +50,30 @@ public sealed class HonoreeGrain(Database database, GroupCommitter committer, Ti
 
     public Task<HonoreeFigures> GetFiguresAsync(string? campaignId)
     {
-        var byProvince = new Dictionary<string, long[]>();
-        foreach (var (campaign, province) in _rows.Keys)
+        var byProvince = new Dictionary<string, TalkFigures>();
+        foreach (var ((campaign, province), figures) in _figures!.State)
         {
             if (campaignId is not null && campaign != campaignId) continue;
-            if (!byProvince.TryGetValue(province, out var sum)) byProvince[province] = sum = new long[3];
-            _rows.AddTo((campaign, province), sum);
+            byProvince[province] = byProvince.GetValueOrDefault(province) + figures;
         }
-        return Task.FromResult(new HonoreeFigures(byProvince.Values.Sum(v => v[0]), byProvince.Values.Sum(v => v[1]),
-            byProvince.Values.Sum(v => v[2]), byProvince.Values.Count(v => v[0] > 0)));
+        var all = byProvince.Values.Aggregate(default(TalkFigures), (a, b) => a + b);
+        return Task.FromResult(new HonoreeFigures(all.Talks, all.Audience, all.OnlineViews, byProvince.Values.Count(v => v.Talks > 0)));
     }
 
-    public async Task ApplyAsync(RollupDelivery<HonoreeRow> delivery)
-    {
-        if (delivery.After is not { } after || after > _rows.Newest(delivery.Shard)) await LoadFiguresAsync(delivery.Shard);
-        foreach (var row in delivery.Rows) _rows.Apply(delivery.Shard, (row.CampaignId, row.ProvinceCode), row.Values, row.Seq);
-        _rows.HeldUpTo(delivery.Shard, delivery.Seq);
-    }
+    public Task ApplyAsync(RollupDelivery<HonoreeProvince> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
+        figures[(change.CampaignId, change.Province)] = figures.GetValueOrDefault((change.CampaignId, change.Province)) + change.Figures);
 
-    public Task ResyncShardAsync(string shard) => LoadFiguresAsync(shard);
+    public Task ReloadAsync() => _figures!.LoadAsync();
 
-    private async Task LoadFiguresAsync(string? shard)
-    {
-        var rows = await Database.QueryAsync(
-            "SELECT shard, campaign_id, province_code, talks, audience, online_views, seq FROM honoree_rollups WHERE honoree_id = $1" +
-            (shard is null ? "" : " AND shard = $2"),
-            shard is null ? [Key] : [Key, shard],
-            r => (Shard: r.GetString(0), Row: new HonoreeRow(r.GetString(1), r.GetString(2), [r.Long(3), r.Long(4), r.Long(5)], r.Long(6))))
-            .Translated();
-        foreach (var (rowShard, row) in rows) _rows.Apply(rowShard, (row.CampaignId, row.ProvinceCode), row.Values, row.Seq);
-        if (shard is not null) _rows.HeldUpTo(shard, rows.Count == 0 ? -1 : rows.Max(r => r.Row.Seq));
-    }
+    private Task<(Dictionary<(string, string), TalkFigures>, IReadOnlyDictionary<string, long>)> LoadFiguresAsync() =>
+        Database.InSnapshotAsync(async snapshot =>
+        {
+            var figures = (await snapshot.QueryAsync(
+                    "SELECT campaign_id, province_code, SUM(talks), SUM(audience), SUM(online_views) FROM honoree_rollups " +
+                    "WHERE honoree_id = $1 GROUP BY campaign_id, province_code",
+                    [Key], r => (Key: (r.GetString(0), r.GetString(1)), Figures: new TalkFigures(r.Long(2), r.Long(3), r.Long(4)))))
+                .ToDictionary(x => x.Key, x => x.Figures);
+            var seqs = (await snapshot.QueryAsync("SELECT shard, seq FROM shards", [], r => (r.GetString(0), r.Long(1)))).ToDictionary();
+            return (figures, (IReadOnlyDictionary<string, long>)seqs);
+        });
 }

@@ -1,26 +1,29 @@
 using System.Data.Common;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Rollups;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// An entity kept as one versioned fact row (branch, honoree): loaded when the grain activates, PUT creates or
-/// corrects it, the same PUT twice changes nothing, every change is logged, and a version conflict (the grain briefly
-/// active on two silos) reloads the row and decides again.
+/// An entity kept as one versioned fact row (branch, honoree), owned by its grain and read when the grain activates:
+/// PUT creates or corrects it, the same PUT twice changes nothing, a correction is logged with its before and after (a
+/// creation is its own row, with who and when). Creating is an insert if absent; only when the row was there after all
+/// (registered in bulk since the grain read it, or the grain briefly active on two silos) is it read again and the PUT
+/// decided again. A read never trusts "no such row" it read earlier.
 /// </summary>
-public abstract class ProfileGrain<T>(Database database, GroupCommitter committer, TimeProvider clock) : Grain where T : class
+public abstract class ProfileGrain<T>(Database database, FactCommitter committer, TimeProvider clock) : Grain where T : class
 {
-    private bool _stale = true;
+    private bool _stale;
 
     protected abstract Table Table { get; }
     protected abstract string Entity { get; }
 
-    /// <summary>The value columns of <see cref="Table"/> before created_at and updated_at.</summary>
+    /// <summary>The value columns of <see cref="Table"/> before created_at, updated_at and created_by.</summary>
     protected abstract object?[] Columns(T value);
 
-    /// <summary>Reads the value from a row selected as key, value columns, created_at, updated_at, version.</summary>
+    /// <summary>Reads the value from a row selected as key, value columns, created_at, updated_at, created_by, version.</summary>
     protected abstract T Read(DbDataReader reader);
 
     /// <summary>Checks references; throws <see cref="FieldValidationException"/>.</summary>
@@ -29,9 +32,11 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
     /// <summary>Further writes that must commit with the change (e.g. registered-branch counts).</summary>
     protected virtual IEnumerable<RowWrite> ExtraWrites(Versioned<T>? before, Versioned<T> after) => [];
 
+    /// <summary>Runs once a change has committed, before it is acknowledged.</summary>
+    protected virtual Task OnCommittedAsync(Versioned<T>? before, Versioned<T> after) => Task.CompletedTask;
+
     protected string Key => this.GetPrimaryKeyString();
     protected Versioned<T>? Current { get; private set; }
-    protected GroupCommitter Committer => committer;
     protected Database Database => database;
     protected TimeProvider Clock => clock;
 
@@ -39,7 +44,7 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
 
     public async Task<Versioned<T>?> GetAsync()
     {
-        if (_stale) await LoadAsync();
+        if (Current is null) await LoadAsync();
         return Current;
     }
 
@@ -52,26 +57,27 @@ public abstract class ProfileGrain<T>(Database database, GroupCommitter committe
         if (before is not null && before.Value.Equals(value)) return new Saved<T>(PutResult.Unchanged, before);
         Check(value);
         var now = clock.Now();
-        var after = new Versioned<T>(value, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
+        var after = new Versioned<T>(value, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now, before?.CreatedBy ?? actor);
         List<RowWrite> writes =
         [
-            new VersionedPut(Table, [Key], [.. Columns(value), after.CreatedAt, after.UpdatedAt], before?.Version ?? 0),
-            ChangeLog.Entry(now, actor, Entity, Key, before is null ? "create" : "update", before?.Value, value),
+            new VersionedPut(Table, [Key], [.. Columns(value), after.CreatedAt, after.UpdatedAt, after.CreatedBy], before?.Version ?? 0),
             .. ExtraWrites(before, after),
         ];
-        await committer.CommitAsync(new WriteUnit(writes)).Translated();
+        if (before is not null) writes.Add(ChangeLog.Entry(now, actor, Entity, Key, "update", before.Value, value));
+        await committer.CommitAsync(new WriteUnit(writes));
         Current = after;
+        await OnCommittedAsync(before, after);
         return new Saved<T>(before is null ? PutResult.Created : PutResult.Updated, after);
     }
 
-    protected virtual async Task LoadAsync()
+    private async Task LoadAsync()
     {
         var rows = await database.QueryAsync(
             $"SELECT {Table.ColumnList}, version FROM {Table.Name} WHERE {Table.Key[0]} = $1",
             [Key], r =>
             {
                 var n = Table.Values.Length;
-                return new Versioned<T>(Read(r), r.Long(n + 1), r.Timestamp(n - 1), r.Timestamp(n));
+                return new Versioned<T>(Read(r), r.Long(n + 1), r.Timestamp(n - 2), r.Timestamp(n - 1), r.GetString(n));
             }).Translated();
         Current = rows.FirstOrDefault();
         _stale = false;

@@ -8,26 +8,29 @@ using Grassroots.Storage;
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// The rollup rows of a region and of its direct children, for every campaign and shard, in memory: one call answers
-/// a region with its children. Loaded when the grain activates; afterwards kept current by the rows each silo delivers
-/// as it commits them. A read sums at most days × shards rows per region and never touches the facts.
+/// The figures of a region and of its direct children, for every campaign and day, in memory: one call answers a
+/// region with its children. The database keeps figures per county only; this grain sums its counties as it loads them
+/// (from one snapshot, when it activates) and as silos' aggregators send what their batches add. A read sums at most
+/// the days of one campaign and never touches the database.
 /// </summary>
 [GrainType(Constants.GrainTypes.RegionRollup)]
 public sealed class RegionRollupGrain(Database database, RegionDirectory regions, TimeProvider clock, LocalRollupHolders holders)
     : Grain, IRegionRollupGrain
 {
-    private readonly ShardedRows<(string Region, string Campaign, DateOnly Day)> _rows = new();
-    private readonly Dictionary<(string Region, string Campaign), SortedSet<DateOnly>> _days = [];
+    private HeldFigures<RegionFigures>? _figures;
     private IReadOnlyList<string> _children = [];
 
     private string Code => this.GetPrimaryKeyString();
 
+    private RegionFigures Held => _figures!.State;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _children = [.. regions.Children(Code).Select(c => c.Code)];
-        await LoadAsync(shard: null);
+        _figures = new HeldFigures<RegionFigures>(LoadAsync);
+        await _figures.LoadAsync();
         var self = this.AsReference<IRegionRollupGrain>();
-        holders.Add(this.GetGrainId(), self.ResyncShardAsync);
+        holders.Add(this.GetGrainId(), self.ReloadAsync);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -37,126 +40,98 @@ public sealed class RegionRollupGrain(Database database, RegionDirectory regions
     }
 
     public Task<RollupView> GetRollupAsync(string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(new RollupView(
-        Totals.From(Sum(Code, campaignId, from, to)),
-        [.. _children.Select(c => new ChildTotals(c, Totals.From(Sum(c, campaignId, from, to))))]));
+        Sum(Code, campaignId, from, to), [.. _children.Select(c => new ChildTotals(c, Sum(c, campaignId, from, to)))]));
 
-    public Task<Totals> GetTotalsAsync(string campaignId, DateOnly? from, DateOnly? to) =>
-        Task.FromResult(Totals.From(Sum(Code, campaignId, from, to)));
+    public Task<Totals> GetTotalsAsync(string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(Sum(Code, campaignId, from, to));
 
     public Task<IReadOnlyList<SeriesPoint>> GetSeriesAsync(string campaignId, SeriesInterval interval, DateOnly from, DateOnly to)
     {
         // One pass over the days in order: each day adds to the active count of every later bucket, and its counted
         // figures to the bucket it falls in.
-        var days = DaysOf(Code, campaignId);
-        var registered = Registered(Code);
+        var days = Held.Days(Code, campaignId);
+        var registered = Held.Registered(Code);
         var points = new List<SeriesPoint>();
         long active = 0;
         using var day = days.GetEnumerator();
         var pending = day.MoveNext();
-        var cell = new long[Totals.Count];
         for (var start = BucketStart(from, interval); start <= to; start = Next(start, interval))
         {
             var first = start < from ? from : start;
             var end = Next(start, interval).AddDays(-1);
             var last = end > to ? to : end;
-            var sum = new long[Totals.Count];
-            for (; pending && day.Current <= last; pending = day.MoveNext())
+            var sum = Figures.Zero;
+            for (; pending && day.Current.Key <= last; pending = day.MoveNext())
             {
-                Array.Clear(cell);
-                _rows.AddTo((Code, campaignId, day.Current), cell);
-                active += cell[Totals.ActiveBranchesAt];
-                if (day.Current >= first) AddCounted(sum, cell);
+                active += day.Current.Value.ActiveBranches;
+                if (day.Current.Key >= first) sum += day.Current.Value.Counted;
             }
-            sum[Totals.ActiveBranchesAt] = active;
-            sum[Totals.RegisteredBranchesAt] = registered;
-            points.Add(new SeriesPoint(start, Totals.From(sum)));
+            points.Add(new SeriesPoint(start, (sum with { ActiveBranches = active }).WithRegistered(registered)));
         }
         return Task.FromResult<IReadOnlyList<SeriesPoint>>(points);
     }
 
-    public async Task ApplyAsync(RollupDelivery<RegionRow> delivery)
+    public Task ApplyAsync(RollupDelivery<RegionChange> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
     {
-        if (delivery.After is not { } after || after > _rows.Newest(delivery.Shard)) await LoadAsync(delivery.Shard);
-        foreach (var row in delivery.Rows) Take(delivery.Shard, row);
-        _rows.HeldUpTo(delivery.Shard, delivery.Seq);
-    }
+        if (change.Day is { } day) figures.Add(day.Code, day.CampaignId, day.Day, day.Figures);
+        if (change.Registered is { } registered) figures.AddRegistered(registered.Code, registered.Delta);
+    });
 
-    public Task ResyncShardAsync(string shard) => LoadAsync(shard);
+    public Task ReloadAsync() => _figures!.LoadAsync();
 
     /// <summary>
-    /// Figures of one region over records dated from..to. Without a range the campaign-total row answers, active
-    /// branches included; with one, the day rows do, and a branch counts as active when its earliest record is dated
-    /// on or before to (or today).
+    /// Figures of one region over records dated from..to. Without a range the campaign's running total answers; with
+    /// one, the days do, and a branch counts as active when its earliest record is dated on or before to (or today).
     /// </summary>
-    private long[] Sum(string region, string campaignId, DateOnly? from, DateOnly? to)
+    private Totals Sum(string node, string campaignId, DateOnly? from, DateOnly? to)
     {
-        var sum = new long[Totals.Count];
-        if (from is null && to is null)
+        var registered = Held.Registered(node);
+        if (from is null && to is null) return Held.Total(node, campaignId).WithRegistered(registered);
+        var (first, last, asOf) = (from ?? DateOnly.MinValue, to ?? DateOnly.MaxValue, to ?? clock.Today());
+        var sum = Figures.Zero;
+        long active = 0;
+        foreach (var (day, figures) in Held.Days(node, campaignId))
         {
-            _rows.AddTo((region, campaignId, RollupDeltas.TotalDay), sum);
+            if (day > asOf && day > last) break;
+            if (day <= asOf) active += figures.ActiveBranches;
+            if (day >= first && day <= last) sum += figures.Counted;
         }
-        else
+        return (sum with { ActiveBranches = active }).WithRegistered(registered);
+    }
+
+    /// <summary>The figures of this region's counties, each added to the child it lies under and to the region, as of one snapshot.</summary>
+    private Task<(RegionFigures, IReadOnlyDictionary<string, long>)> LoadAsync() => database.InSnapshotAsync(async snapshot =>
+    {
+        var figures = new RegionFigures(Code);
+        var (filter, args) = CountyFilter();
+        var sums = string.Join(", ", Figures.Columns.Select(c => $"SUM({c})"));
+        foreach (var (county, campaign, day, f) in await snapshot.QueryAsync(
+            $"SELECT county_code, campaign_id, day, {sums} FROM {Tables.CountyDays.Name}{filter} GROUP BY county_code, campaign_id, day", args,
+            r => (r.GetString(0), r.GetString(1), r.Date(2), Figures.FromColumns([.. Enumerable.Range(3, Figures.Columns.Length).Select(r.Long)]))))
         {
-            var (first, last, asOf) = (from ?? DateOnly.MinValue, to ?? DateOnly.MaxValue, to ?? clock.Today());
-            var cell = new long[Totals.Count];
-            long active = 0;
-            foreach (var day in DaysOf(region, campaignId))
-            {
-                if (day > asOf && day > last) break;
-                Array.Clear(cell);
-                _rows.AddTo((region, campaignId, day), cell);
-                if (day <= asOf) active += cell[Totals.ActiveBranchesAt];
-                if (day >= first && day <= last) AddCounted(sum, cell);
-            }
-            sum[Totals.ActiveBranchesAt] = active;
+            if (regions.NodeIn(county, Code) is { } node) figures.Add(node, campaign, day, f);
         }
-        sum[Totals.RegisteredBranchesAt] = Registered(region);
-        return sum;
-    }
-
-    private long Registered(string region)
-    {
-        var sum = new long[Totals.Count];
-        _rows.AddTo((region, RollupDeltas.AllCampaigns, RollupDeltas.TotalDay), sum);
-        return sum[Totals.RegisteredBranchesAt];
-    }
-
-    private IEnumerable<DateOnly> DaysOf(string region, string campaignId) =>
-        _days.TryGetValue((region, campaignId), out var days) ? days : [];
-
-    private static void AddCounted(long[] sum, long[] cell)
-    {
-        for (var i = 0; i < Totals.ActiveBranchesAt; i++) sum[i] += cell[i];
-    }
-
-    private void Take(string shard, RegionRow row)
-    {
-        if (!_rows.Apply(shard, (row.RegionCode, row.CampaignId, row.Day), row.Values, row.Seq) || row.Day == RollupDeltas.TotalDay) return;
-        if (!_days.TryGetValue((row.RegionCode, row.CampaignId), out var days)) _days[(row.RegionCode, row.CampaignId)] = days = [];
-        days.Add(row.Day);
-    }
-
-    /// <summary>Reads the rows of this region and its children, of one shard or of all.</summary>
-    private async Task LoadAsync(string? shard)
-    {
-        var codes = new List<string>(_children.Count + 1) { Code };
-        codes.AddRange(_children);
-        var t = Tables.RegionRollups;
-        var args = new List<object?>(codes);
-        var sql = $"SELECT {t.ColumnList}, {t.SeqColumn} FROM {t.Name} WHERE region_code IN ({string.Join(", ", codes.Select((_, i) => $"${i + 1}"))})";
-        if (shard is not null)
+        foreach (var (county, count) in await snapshot.QueryAsync(
+            $"SELECT county_code, SUM(registered) FROM {Tables.CountyBranches.Name}{filter} GROUP BY county_code", args, r => (r.GetString(0), r.Long(1))))
         {
-            args.Add(shard);
-            sql += $" AND shard = ${args.Count}";
+            if (regions.NodeIn(county, Code) is { } node) figures.AddRegistered(node, count);
         }
-        var rows = await database.QueryAsync(sql, args, r =>
+        var seqs = (await snapshot.QueryAsync("SELECT shard, seq FROM shards", [], r => (r.GetString(0), r.Long(1)))).ToDictionary();
+        return (figures, (IReadOnlyDictionary<string, long>)seqs);
+    });
+
+    /// <summary>The counties under this region (every row, for CN) as a WHERE clause.</summary>
+    private (string Sql, IReadOnlyList<object?> Args) CountyFilter()
+    {
+        if (Code == Constants.National) return ("", []);
+        var counties = new List<object?>();
+        void Collect(string code)
         {
-            var values = new long[Totals.Count];
-            for (var i = 0; i < values.Length; i++) values[i] = r.Long(4 + i);
-            return (Shard: r.GetString(0), Row: new RegionRow(r.GetString(1), r.GetString(2), r.Date(3), values, r.Long(4 + values.Length)));
-        }).Translated();
-        foreach (var (rowShard, row) in rows) Take(rowShard, row);
-        if (shard is not null) _rows.HeldUpTo(shard, rows.Count == 0 ? -1 : rows.Max(r => r.Row.Seq));
+            var children = regions.Children(code);
+            if (children.Count == 0) counties.Add(code);
+            foreach (var child in children) Collect(child.Code);
+        }
+        Collect(Code);
+        return ($" WHERE county_code IN ({string.Join(", ", counties.Select((_, i) => $"${i + 1}"))})", counties);
     }
 
     private static DateOnly BucketStart(DateOnly day, SeriesInterval interval) => interval switch

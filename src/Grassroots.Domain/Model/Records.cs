@@ -75,7 +75,7 @@ public sealed record PublicityItem(
     public override DateOnly Day => PublishedOn;
 }
 
-/// <summary>A record a branch logged, as stored: the county it counts under, and whether it was voided.</summary>
+/// <summary>A record a branch logged, as stored: the county it counts under, whether it was voided, and who created it.</summary>
 [GenerateSerializer, Immutable, Alias("logged-record")]
 public sealed record LoggedRecord(
     [property: Id(0)] string BranchId,
@@ -86,7 +86,8 @@ public sealed record LoggedRecord(
     [property: Id(5)] string? VoidReason,
     [property: Id(6)] long Version,
     [property: Id(7)] DateTimeOffset CreatedAt,
-    [property: Id(8)] DateTimeOffset UpdatedAt)
+    [property: Id(8)] DateTimeOffset UpdatedAt,
+    [property: Id(9)] string CreatedBy)
 {
     /// <summary>Where the record counts, or null when it does not count (voided).</summary>
     public Placement? Placement => Voided ? null : new Placement(Data.CampaignId, Data.Day, RegionCode);

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Model;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Persistence;
@@ -9,35 +10,36 @@ public static class Tables
         ["title", "starts_on", "ends_on", "description", "created_at", "updated_at"], versioned: true);
 
     public static readonly Table Branches = new("branches", ["branch_id"],
-        ["name", "region_code", "sector", "member_count", "kind", "created_at", "updated_at"], versioned: true);
+        ["name", "region_code", "sector", "member_count", "kind", "created_at", "updated_at", "created_by"], versioned: true);
 
     public static readonly Table Honorees = new("honorees", ["honoree_id"],
-        ["name", "gender", "ethnicity", "title", "honored_year", "employer", "province_code", "created_at", "updated_at"], versioned: true);
+        ["name", "gender", "ethnicity", "title", "honored_year", "employer", "province_code", "created_at", "updated_at", "created_by"],
+        versioned: true);
 
     public static readonly Table StudySessions = new("study_sessions", ["branch_id", "session_id"],
         ["campaign_id", "region_code", "title", "held_on", "format", "kind", "attendees", "frontline", "youth", "women",
-         "online_views", "notes", "voided", "void_reason", "created_at", "updated_at"], versioned: true);
+         "online_views", "notes", "voided", "void_reason", "created_at", "updated_at", "created_by"], versioned: true);
 
     public static readonly Table HonoreeTalks = new("honoree_talks", ["branch_id", "talk_id"],
         ["campaign_id", "region_code", "title", "held_on", "venue", "format", "audience", "online_views",
-         "voided", "void_reason", "created_at", "updated_at"], versioned: true);
+         "voided", "void_reason", "created_at", "updated_at", "created_by"], versioned: true);
 
     public static readonly Table TalkHonorees = new("talk_honorees", ["branch_id", "talk_id", "honoree_id"], []);
 
     public static readonly Table PublicityItems = new("publicity_items", ["branch_id", "item_id"],
         ["campaign_id", "region_code", "channel", "outlet", "title", "url", "published_on", "reach",
-         "voided", "void_reason", "created_at", "updated_at"], versioned: true);
+         "voided", "void_reason", "created_at", "updated_at", "created_by"], versioned: true);
 
     public static readonly Table ChangeLog = new("change_log", [],
         ["changed_at", "actor", "entity", "entity_key", "action", "before_json", "after_json"]);
 
-    public static readonly Table BranchActivity = new("branch_activity", ["branch_id", "campaign_id"],
-        ["first_on", "region_code"], versioned: true);
+    /// <summary>Figures per writer shard, county, campaign and day (DESIGN.md §3); regions above a county sum them.</summary>
+    public static readonly Table CountyDays = new("county_days", ["county_code", "campaign_id", "day"], Figures.Columns, shardColumn: "shard");
 
-    public static readonly Table RegionRollups = new("region_rollups", ["shard", "region_code", "campaign_id", "day"],
-        ["study_sessions", "attendance", "frontline", "youth", "women", "honoree_talks", "talk_audience", "online_views",
-         "publicity_items", "publicity_reach", "active_branches", "registered_branches"], seqColumn: "seq");
+    /// <summary>Registered branches per writer shard and county.</summary>
+    public static readonly Table CountyBranches = new("county_branches", ["county_code"], ["registered"], shardColumn: "shard");
 
-    public static readonly Table HonoreeRollups = new("honoree_rollups", ["shard", "honoree_id", "campaign_id", "province_code"],
-        ["talks", "audience", "online_views"], seqColumn: "seq");
+    /// <summary>Honoree figures per writer shard, honoree, campaign and the province where the talk was held.</summary>
+    public static readonly Table HonoreeRollups = new("honoree_rollups", ["honoree_id", "campaign_id", "province_code"],
+        TalkFigures.Columns, shardColumn: "shard");
 }

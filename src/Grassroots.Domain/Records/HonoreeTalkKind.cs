@@ -1,7 +1,9 @@
 using System.Data.Common;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
 using Grassroots.Storage;
 
@@ -17,8 +19,7 @@ public sealed class HonoreeTalkKind : RecordKind<HonoreeTalk>
 
     public override IReadOnlyList<string> FigureColumns { get; } = ["0", "0", "0", "0", "0", "1", "audience", "COALESCE(online_views, 0)", "0", "0"];
 
-    protected override long[] Figures(HonoreeTalk d) =>
-        Counted((Totals.HonoreeTalksAt, 1), (Totals.TalkAudienceAt, d.Audience), (Totals.OnlineViewsAt, d.OnlineViews ?? 0));
+    protected override Figures Figures(HonoreeTalk d) => new() { HonoreeTalks = 1, TalkAudience = d.Audience, OnlineViews = d.OnlineViews ?? 0 };
 
     protected override object?[] Values(HonoreeTalk d) => [d.Title, d.HeldOn, d.Venue, d.Format, d.Audience, d.OnlineViews];
 
@@ -26,7 +27,7 @@ public sealed class HonoreeTalkKind : RecordKind<HonoreeTalk>
     public override LoggedRecord Read(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(3),
         new HonoreeTalk(r.GetString(2), [], r.Text(4), r.Date(5), r.GetString(6), r.GetString(7), r.Int(8), r.NullableInt(9)),
-        r.Bool(10), r.Text(11), r.Long(14), r.Timestamp(12), r.Timestamp(13));
+        r.Bool(10), r.Text(11), r.Long(15), r.Timestamp(12), r.Timestamp(13), r.GetString(14));
 
     public override async Task<LoggedRecord> CompleteAsync(LoggedRecord record, Database database)
     {
@@ -35,34 +36,26 @@ public sealed class HonoreeTalkKind : RecordKind<HonoreeTalk>
         return record with { Data = (HonoreeTalk)record.Data with { HonoreeIds = [.. ids.Order(StringComparer.Ordinal)] } };
     }
 
-    public override async Task<IReadOnlyList<LoggedRecord>> CompleteAllAsync(string branchId, IReadOnlyList<LoggedRecord> records, Database database)
+    public override async Task<IReadOnlyList<LoggedRecord>> CompleteAllAsync(IReadOnlyList<LoggedRecord> records, Database database)
     {
-        var ids = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var chunk in records.Chunk(500))
-        {
-            var rows = await database.QueryAsync(
-                $"SELECT talk_id, honoree_id FROM talk_honorees WHERE branch_id = $1 AND talk_id IN ({string.Join(", ", chunk.Select((_, i) => $"${i + 2}"))})",
-                [branchId, .. chunk.Select(r => r.RecordId)], r => (Talk: r.GetString(0), Honoree: r.GetString(1)));
-            foreach (var (talk, honoree) in rows)
-            {
-                if (!ids.TryGetValue(talk, out var list)) ids[talk] = list = [];
-                list.Add(honoree);
-            }
-        }
+        if (records.Count == 0) return records;
+        var ids = (await database.QueryAsync(
+                $"SELECT branch_id, talk_id, honoree_id FROM talk_honorees WHERE (branch_id, talk_id) " +
+                database.InPairs([.. records.Select(r => (r.BranchId, r.RecordId))], out var args), args,
+                r => (Talk: (r.GetString(0), r.GetString(1)), Honoree: r.GetString(2))))
+            .ToLookup(x => x.Talk, x => x.Honoree);
         return [.. records.Select(r => r with { Data = (HonoreeTalk)r.Data with
-            { HonoreeIds = [.. (ids.GetValueOrDefault(r.RecordId) ?? []).Order(StringComparer.Ordinal)] } })];
+            { HonoreeIds = [.. ids[(r.BranchId, r.RecordId)].Order(StringComparer.Ordinal)] } })];
     }
 
-    protected override async Task CheckReferencesAsync(HonoreeTalk data, IGrainFactory grains)
+    protected override async Task CheckReferencesAsync(HonoreeTalk data, HonoreeDirectory honorees)
     {
-        for (var i = 0; i < data.HonoreeIds.Count; i++)
-        {
-            if (await grains.GetGrain<IHonoreeGrain>(data.HonoreeIds[i]).GetAsync() is null)
-                throw new FieldValidationException($"honoreeIds[{i}]", $"No honoree has the id '{data.HonoreeIds[i]}'.");
-        }
+        if (await honorees.MissingAsync(data.HonoreeIds) is [var missing, ..])
+            throw new FieldValidationException($"honoreeIds[{data.HonoreeIds.ToList().IndexOf(missing)}]", $"No honoree has the id '{missing}'.");
     }
 
-    public override IEnumerable<RowWrite> ExtraWrites(LoggedRecord? before, LoggedRecord after, RollupDeltas rollups)
+    /// <summary>The talk's honorees as rows of talk_honorees, and each honoree's figures in the province of the talk.</summary>
+    public override IEnumerable<RowWrite> ExtraWrites(LoggedRecord? before, LoggedRecord after, RegionDirectory regions)
     {
         var key = new[] { after.BranchId, after.RecordId };
         var previous = before is null ? [] : ((HonoreeTalk)before.Data).HonoreeIds;
@@ -72,10 +65,10 @@ public sealed class HonoreeTalkKind : RecordKind<HonoreeTalk>
         foreach (var added in now.HonoreeIds.Except(previous))
             yield return new Upsert(Tables.TalkHonorees, [.. key, added], []);
         if (before is { Voided: false, Data: HonoreeTalk was })
-            foreach (var id in was.HonoreeIds)
-                yield return rollups.Honoree(id, was.CampaignId, before.RegionCode, -1, -was.Audience, -(was.OnlineViews ?? 0));
+            foreach (var id in was.HonoreeIds) yield return RollupWrites.Honoree(id, was.CampaignId, regions.ProvinceOf(before.RegionCode), -Talk(was));
         if (!after.Voided)
-            foreach (var id in now.HonoreeIds)
-                yield return rollups.Honoree(id, now.CampaignId, after.RegionCode, 1, now.Audience, now.OnlineViews ?? 0);
+            foreach (var id in now.HonoreeIds) yield return RollupWrites.Honoree(id, now.CampaignId, regions.ProvinceOf(after.RegionCode), Talk(now));
     }
+
+    private static TalkFigures Talk(HonoreeTalk talk) => new(1, talk.Audience, talk.OnlineViews ?? 0);
 }

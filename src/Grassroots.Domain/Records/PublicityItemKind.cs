@@ -14,12 +14,12 @@ public sealed class PublicityItemKind : RecordKind<PublicityItem>
 
     public override IReadOnlyList<string> FigureColumns { get; } = ["0", "0", "0", "0", "0", "0", "0", "0", "1", "COALESCE(reach, 0)"];
 
-    protected override long[] Figures(PublicityItem d) => Counted((Totals.PublicityItemsAt, 1), (Totals.PublicityReachAt, d.Reach ?? 0));
+    protected override Figures Figures(PublicityItem d) => new() { PublicityItems = 1, PublicityReach = d.Reach ?? 0 };
 
     protected override object?[] Values(PublicityItem d) => [d.Channel, d.Outlet, d.Title, d.Url, d.PublishedOn, d.Reach];
 
     public override LoggedRecord Read(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(3),
         new PublicityItem(r.GetString(2), r.GetString(4), r.GetString(5), r.GetString(6), r.Text(7), r.Date(8), r.NullableInt(9)),
-        r.Bool(10), r.Text(11), r.Long(14), r.Timestamp(12), r.Timestamp(13));
+        r.Bool(10), r.Text(11), r.Long(15), r.Timestamp(12), r.Timestamp(13), r.GetString(14));
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Model;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Regions;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Records;
@@ -26,13 +27,13 @@ public abstract class RecordKind
     public abstract string DateField { get; }
 
     /// <summary>
-    /// SQL expressions, per row of <see cref="Table"/>, of the counted figures in <see cref="Totals"/> order (the ten
-    /// before active and registered branches): the same numbers <see cref="Figures"/> computes from a record.
+    /// SQL expressions, per row of <see cref="Table"/>, of the counted figures in <see cref="Model.Figures.Columns"/> order
+    /// (all but active branches): the same numbers <see cref="Figures"/> computes from a record.
     /// </summary>
     public abstract IReadOnlyList<string> FigureColumns { get; }
 
-    /// <summary>The record's figures in <see cref="Totals"/> order (active and registered branches zero).</summary>
-    public abstract long[] Figures(RecordData data);
+    /// <summary>What the record counts (active branches zero: that is the branch's, not the record's).</summary>
+    public abstract Figures Figures(RecordData data);
 
     /// <summary>The value columns of <see cref="Table"/>, in order.</summary>
     public abstract object?[] Columns(LoggedRecord record);
@@ -41,42 +42,46 @@ public abstract class RecordKind
     public abstract LoggedRecord Read(DbDataReader reader);
 
     /// <summary>Checks references beyond campaign and branch (e.g. honorees); throws <see cref="FieldValidationException"/>.</summary>
-    public virtual Task CheckReferencesAsync(RecordData data, IGrainFactory grains) => Task.CompletedTask;
+    public virtual Task CheckReferencesAsync(RecordData data, HonoreeDirectory honorees) => Task.CompletedTask;
 
-    /// <summary>Writes besides the record row and region rollups (e.g. talk honorees and their figures).</summary>
-    public virtual IEnumerable<RowWrite> ExtraWrites(LoggedRecord? before, LoggedRecord after, RollupDeltas rollups) => [];
+    /// <summary>Writes besides the record row and its county's figures (e.g. talk honorees and their figures).</summary>
+    public virtual IEnumerable<RowWrite> ExtraWrites(LoggedRecord? before, LoggedRecord after, RegionDirectory regions) => [];
 
     /// <summary>Adds what the record's row does not hold (a talk's honorees) after <see cref="Read"/>.</summary>
     public virtual Task<LoggedRecord> CompleteAsync(LoggedRecord record, Database database) => Task.FromResult(record);
 
-    /// <summary>As <see cref="CompleteAsync"/> for many records of one branch at once (an import).</summary>
-    public virtual Task<IReadOnlyList<LoggedRecord>> CompleteAllAsync(string branchId, IReadOnlyList<LoggedRecord> records, Database database) =>
+    /// <summary>As <see cref="CompleteAsync"/> for many records at once (an import).</summary>
+    public virtual Task<IReadOnlyList<LoggedRecord>> CompleteAllAsync(IReadOnlyList<LoggedRecord> records, Database database) =>
         Task.FromResult(records);
 
-    protected static long[] Counted(params (int At, long Value)[] figures)
+    /// <summary>The stored records of these (branch, id) keys, read in one statement; absent keys are left out.</summary>
+    public async Task<IReadOnlyList<LoggedRecord>> ReadManyAsync(IReadOnlyList<(string BranchId, string RecordId)> keys, Database database)
     {
-        var values = new long[Totals.Count];
-        foreach (var (at, value) in figures) values[at] = value;
-        return values;
+        if (keys.Count == 0) return [];
+        var rows = await database.QueryAsync(
+            $"SELECT {Table.ColumnList}, version FROM {Table.Name} WHERE ({Table.Key[0]}, {Table.Key[1]}) {database.InPairs(keys, out var args)}",
+            args, Read);
+        return await CompleteAllAsync(rows, database);
     }
 }
 
 /// <summary>A kind bound to its data type, so each kind's code handles its own record type only.</summary>
 public abstract class RecordKind<T> : RecordKind where T : RecordData
 {
-    public sealed override long[] Figures(RecordData data) => Figures((T)data);
+    public sealed override Figures Figures(RecordData data) => Figures((T)data);
 
     public sealed override object?[] Columns(LoggedRecord record) =>
-        [record.Data.CampaignId, record.RegionCode, .. Values((T)record.Data), record.Voided, record.VoidReason, record.CreatedAt, record.UpdatedAt];
+        [record.Data.CampaignId, record.RegionCode, .. Values((T)record.Data), record.Voided, record.VoidReason, record.CreatedAt,
+         record.UpdatedAt, record.CreatedBy];
 
-    public sealed override Task CheckReferencesAsync(RecordData data, IGrainFactory grains) => CheckReferencesAsync((T)data, grains);
+    public sealed override Task CheckReferencesAsync(RecordData data, HonoreeDirectory honorees) => CheckReferencesAsync((T)data, honorees);
 
-    protected abstract long[] Figures(T data);
+    protected abstract Figures Figures(T data);
 
     /// <summary>The columns of <see cref="RecordKind.Table"/> between region_code and voided.</summary>
     protected abstract object?[] Values(T data);
 
-    protected virtual Task CheckReferencesAsync(T data, IGrainFactory grains) => Task.CompletedTask;
+    protected virtual Task CheckReferencesAsync(T data, HonoreeDirectory honorees) => Task.CompletedTask;
 }
 
 /// <summary>The three kinds, and the kind of a record.</summary>

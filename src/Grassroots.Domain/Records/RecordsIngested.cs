@@ -4,7 +4,7 @@ using Grassroots.Storage;
 namespace Grassroots.Domain.Records;
 
 /// <summary>grassroots.records.ingested: records committed, by kind and change (create, update, void).</summary>
-internal static class RecordsIngested
+public static class RecordsIngested
 {
     private static readonly Counter<long> Counter = GrassrootsTelemetry.Meter.CreateCounter<long>(
         "grassroots.records.ingested", "{record}", "Records committed: created, corrected or voided");

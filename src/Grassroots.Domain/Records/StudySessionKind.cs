@@ -15,9 +15,11 @@ public sealed class StudySessionKind : RecordKind<StudySession>
     public override IReadOnlyList<string> FigureColumns { get; } =
         ["1", "attendees", "COALESCE(frontline, 0)", "COALESCE(youth, 0)", "COALESCE(women, 0)", "0", "0", "COALESCE(online_views, 0)", "0", "0"];
 
-    protected override long[] Figures(StudySession d) => Counted(
-        (Totals.StudySessionsAt, 1), (Totals.AttendanceAt, d.Attendees.Total), (Totals.FrontlineAt, d.Attendees.Frontline ?? 0),
-        (Totals.YouthAt, d.Attendees.Youth ?? 0), (Totals.WomenAt, d.Attendees.Women ?? 0), (Totals.OnlineViewsAt, d.OnlineViews ?? 0));
+    protected override Figures Figures(StudySession d) => new()
+    {
+        StudySessions = 1, Attendance = d.Attendees.Total, Frontline = d.Attendees.Frontline ?? 0, Youth = d.Attendees.Youth ?? 0,
+        Women = d.Attendees.Women ?? 0, OnlineViews = d.OnlineViews ?? 0,
+    };
 
     protected override object?[] Values(StudySession d) =>
         [d.Title, d.HeldOn, d.Format, d.Kind, d.Attendees.Total, d.Attendees.Frontline, d.Attendees.Youth, d.Attendees.Women, d.OnlineViews, d.Notes];
@@ -26,5 +28,5 @@ public sealed class StudySessionKind : RecordKind<StudySession>
         r.GetString(0), r.GetString(1), r.GetString(3),
         new StudySession(r.GetString(2), r.GetString(4), r.Date(5), r.GetString(6), r.Text(7),
             new Attendance(r.Int(8), r.NullableInt(9), r.NullableInt(10), r.NullableInt(11)), r.NullableInt(12), r.Text(13)),
-        r.Bool(14), r.Text(15), r.Long(18), r.Timestamp(16), r.Timestamp(17));
+        r.Bool(14), r.Text(15), r.Long(19), r.Timestamp(16), r.Timestamp(17), r.GetString(18));
 }

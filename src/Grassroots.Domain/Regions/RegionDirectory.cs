@@ -13,6 +13,7 @@ public sealed class RegionDirectory
 
     private FrozenDictionary<string, Region> _regions = FrozenDictionary<string, Region>.Empty;
     private FrozenDictionary<string, Region[]> _children = FrozenDictionary<string, Region[]>.Empty;
+    private FrozenDictionary<string, string[]> _chains = FrozenDictionary<string, string[]>.Empty;
 
     public bool IsLoaded => _regions.Count > 0;
 
@@ -22,6 +23,7 @@ public sealed class RegionDirectory
         _children = _regions.Values.Where(r => r.ParentCode is not null)
             .GroupBy(r => r.ParentCode!)
             .ToFrozenDictionary(g => g.Key, g => g.OrderBy(r => r.Code, StringComparer.Ordinal).ToArray());
+        _chains = _regions.Keys.ToFrozenDictionary(c => c, ChainFrom);
     }
 
     public Region? Find(string code) => _regions.GetValueOrDefault(code);
@@ -32,12 +34,26 @@ public sealed class RegionDirectory
     public bool IsLeaf(string code) => _regions.TryGetValue(code, out var r)
         && (r.Level == RegionLevel.County || (r.Level == RegionLevel.City && Children(code).Count == 0));
 
-    /// <summary>The region and every region above it, up to CN.</summary>
-    public IReadOnlyList<string> Chain(string code)
+    /// <summary>The region and every region above it, up to CN (empty for an unknown code).</summary>
+    public IReadOnlyList<string> Chain(string code) => _chains.GetValueOrDefault(code) ?? [];
+
+    /// <summary>
+    /// Where a region's figures count in the grain of <paramref name="holder"/>, a region above it or itself: the child
+    /// of the holder it lies under, or the holder itself. Null when it does not lie within the holder.
+    /// </summary>
+    public string? NodeIn(string code, string holder)
+    {
+        var chain = Chain(code);
+        for (var i = 0; i < chain.Count; i++)
+            if (chain[i] == holder) return i == 0 ? holder : chain[i - 1];
+        return null;
+    }
+
+    private string[] ChainFrom(string code)
     {
         var chain = new List<string>(4);
         for (var r = Find(code); r is not null; r = r.ParentCode is null ? null : Find(r.ParentCode)) chain.Add(r.Code);
-        return chain;
+        return [.. chain];
     }
 
     /// <summary>The province a region lies in (itself for a province); null for CN or unknown codes.</summary>

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Grassroots.Domain.Rollups;
 
 /// <summary>
-/// When the cluster declares a silo dead, asks this silo's rollup grains to reload the rows of that silo's shard (a
-/// silo's name is its shard): it may have committed a batch and died before delivering it. Grains that were on the
-/// dead silo reactivate elsewhere and load everything anyway.
+/// When the cluster declares a silo dead, has this silo's rollup grains load their figures again: the dead silo may have
+/// committed batches and died before its aggregator sent them. Grains that were on the dead silo reactivate elsewhere
+/// and load everything anyway.
 /// </summary>
 public sealed class DeadSiloResync(IClusterMembershipService membership, LocalRollupHolders holders, ILogger<DeadSiloResync> logger)
     : BackgroundService
@@ -21,15 +21,15 @@ public sealed class DeadSiloResync(IClusterMembershipService membership, LocalRo
                 foreach (var member in snapshot.Members.Values)
                 {
                     if (member.Status != SiloStatus.Dead || !dead.Add(member.SiloAddress)) continue;
-                    logger.LogInformation("Silo {Silo} ({Shard}) is dead; {Count} local rollup grains reload its shard",
+                    logger.LogInformation("Silo {Silo} ({Shard}) is dead; {Count} local rollup grains load their figures again",
                         member.SiloAddress, member.Name, holders.Count);
                     try
                     {
-                        await holders.ResyncAsync(member.Name);
+                        await holders.ReloadAllAsync();
                     }
                     catch (Exception error)
                     {
-                        logger.LogWarning(error, "Reloading shard {Shard} after its silo died failed", member.Name);
+                        logger.LogWarning(error, "Loading rollup figures again after silo {Shard} died failed", member.Name);
                     }
                 }
             }

@@ -1,22 +1,34 @@
 using System.Collections.Concurrent;
+using Grassroots.Domain.Caching;
+using Microsoft.Extensions.Logging;
 
 namespace Grassroots.Domain.Rollups;
 
 /// <summary>
-/// The grains active in this silo that hold rollup rows in memory (regions, honorees), each with the grain call that
-/// makes it reload one shard's rows. Lets this silo ask them to catch up when another silo dies: rows that silo
-/// committed just before dying may never have been delivered. Only this silo's own activations are listed here.
+/// The grains active in this silo that hold rollup figures in memory (regions, honorees), each with the grain call that
+/// makes it load them again. Lets this silo have them catch up when batches of some shard may never reach them: another
+/// silo died, or a lane could not tell whether a batch committed. Only this silo's own activations are listed here; the
+/// cluster reaches every silo's through <see cref="SiloCaches"/>, as a cache to forget.
 /// </summary>
-public sealed class LocalRollupHolders
+public sealed class LocalRollupHolders(ILogger<LocalRollupHolders> logger) : ISiloCache
 {
-    private readonly ConcurrentDictionary<GrainId, Func<string, Task>> _holders = new();
+    public const string CacheKind = "rollup-holders";
 
-    public void Add(GrainId grain, Func<string, Task> resync) => _holders[grain] = resync;
+    private readonly ConcurrentDictionary<GrainId, Func<Task>> _holders = new();
+
+    public string Kind => CacheKind;
+
+    public void Add(GrainId grain, Func<Task> reload) => _holders[grain] = reload;
 
     public void Remove(GrainId grain) => _holders.TryRemove(grain, out _);
 
     public int Count => _holders.Count;
 
-    /// <summary>Asks every listed grain to reload the rows of <paramref name="shard"/>.</summary>
-    public Task ResyncAsync(string shard) => Task.WhenAll(_holders.Values.Select(resync => resync(shard)));
+    /// <summary>Has every listed grain load its figures again.</summary>
+    public Task ReloadAllAsync() => Task.WhenAll(_holders.Values.Select(reload => reload()));
+
+    /// <summary>Batches of <paramref name="shard"/> may be missing: every listed grain loads again (in the background).</summary>
+    public void Forget(string shard) => _ = ReloadAllAsync().ContinueWith(
+        t => logger.LogWarning(t.Exception, "Loading rollup figures again after a gap on shard {Shard} failed", shard),
+        CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 }

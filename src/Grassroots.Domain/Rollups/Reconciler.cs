@@ -14,9 +14,10 @@ public sealed record RollupDifference(string Table, string Key, long[] Stored, l
 }
 
 /// <summary>
-/// Recomputes every rollup from the fact tables — figures per region/campaign/day and campaign total,
-/// active branches from each branch's earliest non-voided record, registered branches, honoree figures —
-/// and compares with what the shards hold. The answer must always be no difference.
+/// Recounts every kind of rollup row from the fact tables and compares each kind on its own — county figures per
+/// campaign and day (active branches from each branch's earliest non-voided record), registered branches per county,
+/// honoree figures per campaign and province, and each branch's earliest record as kept for later writes. The answer
+/// must always be no difference.
 /// </summary>
 public sealed class Reconciler(Database database, RegionDirectory regions)
 {
@@ -24,66 +25,50 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
     public Task<IReadOnlyList<RollupDifference>> CompareAsync(CancellationToken cancellationToken = default) =>
         database.InSnapshotAsync(snapshot => CompareAsync(snapshot, cancellationToken), cancellationToken);
 
+    private static readonly string CountedRecords = string.Join(" UNION ALL ", RecordKinds.All.Select(k =>
+        $"SELECT region_code, campaign_id, {k.DateColumn} AS day, {string.Join(", ", k.FigureColumns.Select((f, i) => $"{f} AS f{i}"))} " +
+        $"FROM {k.Table.Name} WHERE NOT voided"));
+
+    private static readonly string Placements = string.Join(" UNION ALL ", RecordKinds.All.Select(k =>
+        $"SELECT branch_id, campaign_id, {k.DateColumn} AS day, region_code FROM {k.Table.Name} WHERE NOT voided"));
+
+    /// <summary>Each branch's earliest non-voided record per campaign, the county breaking a tie (as the committer does).</summary>
+    private static readonly string Earliest =
+        $"WITH r AS ({Placements}), f AS (SELECT branch_id, campaign_id, MIN(day) AS day FROM r GROUP BY branch_id, campaign_id) " +
+        "SELECT f.branch_id, f.campaign_id, f.day, MIN(r.region_code) AS region_code FROM f " +
+        "JOIN r ON r.branch_id = f.branch_id AND r.campaign_id = f.campaign_id AND r.day = f.day GROUP BY f.branch_id, f.campaign_id, f.day";
+
     private async Task<IReadOnlyList<RollupDifference>> CompareAsync(Snapshot snapshot, CancellationToken cancellationToken)
     {
-        var expected = new Dictionary<(string Region, string Campaign, DateOnly Day), long[]>();
-        void Add(string county, string campaign, DateOnly day, long[] values)
-        {
-            foreach (var code in regions.Chain(county))
-            foreach (var d in new[] { day, RollupDeltas.TotalDay })
-            {
-                if (!expected.TryGetValue((code, campaign, d), out var sum)) expected[(code, campaign, d)] = sum = new long[Totals.Count];
-                for (var i = 0; i < sum.Length; i++) sum[i] += values[i];
-            }
-        }
+        var counted = RecordKinds.All[0].FigureColumns.Count;
+        var expected = new Dictionary<(string County, string Campaign, DateOnly Day), Figures>();
+        foreach (var row in await snapshot.QueryAsync(
+            $"SELECT region_code, campaign_id, day, {string.Join(", ", Enumerable.Range(0, counted).Select(i => $"SUM(f{i})"))} " +
+            $"FROM ({CountedRecords}) r GROUP BY region_code, campaign_id, day",
+            [], r => (Key: (r.GetString(0), r.GetString(1), r.Date(2)), Figures: Figures.FromColumns([.. Enumerable.Range(3, counted).Select(r.Long), 0])),
+            cancellationToken).ConfigureAwait(false))
+            expected[row.Key] = row.Figures;
+        foreach (var (key, count) in await snapshot.QueryAsync(
+            $"SELECT region_code, campaign_id, day, COUNT(*) FROM ({Earliest}) e GROUP BY region_code, campaign_id, day",
+            [], r => ((r.GetString(0), r.GetString(1), r.Date(2)), r.Long(3)), cancellationToken).ConfigureAwait(false))
+            expected[key] = expected.GetValueOrDefault(key) with { ActiveBranches = count };
+        var storedDays = (await snapshot.QueryAsync(
+            $"SELECT county_code, campaign_id, day, {string.Join(", ", Figures.Columns.Select(c => $"SUM({c})"))} FROM {Tables.CountyDays.Name} " +
+            "GROUP BY county_code, campaign_id, day",
+            [], r => (Key: (r.GetString(0), r.GetString(1), r.Date(2)), Figures: Figures.FromColumns([.. Enumerable.Range(3, Figures.Columns.Length).Select(r.Long)])),
+            cancellationToken).ConfigureAwait(false)).ToDictionary(x => x.Key, x => x.Figures);
+        var differences = Compare(Tables.CountyDays.Name, expected.ToDictionary(e => e.Key, e => e.Value.ToColumns()),
+            storedDays.ToDictionary(e => e.Key, e => e.Value.ToColumns()), k => $"{k.Item1}/{k.Item2}/{k.Item3:yyyy-MM-dd}");
 
-        foreach (var kind in RecordKinds.All)
-        {
-            var (table, day) = (kind.Table.Name, kind.DateColumn);
-            var rows = await snapshot.QueryAsync(
-                $"SELECT region_code, campaign_id, {day}, {string.Join(", ", kind.FigureColumns.Select(f => $"SUM({f})"))} " +
-                $"FROM {table} WHERE NOT voided GROUP BY region_code, campaign_id, {day}",
-                [], r => (Region: r.GetString(0), Campaign: r.GetString(1), Day: r.Date(2),
-                    Values: Enumerable.Range(3, kind.FigureColumns.Count).Select(r.Long).Concat([0L, 0L]).ToArray()), cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows) Add(row.Region, row.Campaign, row.Day, row.Values);
-        }
+        var registered = (await snapshot.QueryAsync("SELECT region_code, COUNT(*) FROM branches GROUP BY region_code", [],
+            r => (r.GetString(0), new[] { r.Long(1) }), cancellationToken).ConfigureAwait(false)).ToDictionary();
+        var storedRegistered = (await snapshot.QueryAsync(
+            $"SELECT county_code, SUM(registered) FROM {Tables.CountyBranches.Name} GROUP BY county_code", [],
+            r => (r.GetString(0), new[] { r.Long(1) }), cancellationToken).ConfigureAwait(false)).ToDictionary();
+        differences.AddRange(Compare(Tables.CountyBranches.Name, registered, storedRegistered, k => k));
 
-        // Each branch's earliest non-voided record per campaign (the county breaks a tie, as the branch grain does),
-        // counted per (county, campaign, day) by the database: the facts never come into memory one by one.
-        var records = string.Join(" UNION ALL ", RecordKinds.All.Select(k =>
-            $"SELECT branch_id, campaign_id, {k.DateColumn} AS day, region_code FROM {k.Table.Name} WHERE NOT voided"));
-        var firsts = await snapshot.QueryAsync(
-            $"WITH r AS ({records}), f AS (SELECT branch_id, campaign_id, MIN(day) AS day FROM r GROUP BY branch_id, campaign_id) " +
-            "SELECT x.region_code, x.campaign_id, x.day, COUNT(*) FROM (" +
-            "SELECT f.branch_id, f.campaign_id, f.day, MIN(r.region_code) AS region_code FROM f " +
-            "JOIN r ON r.branch_id = f.branch_id AND r.campaign_id = f.campaign_id AND r.day = f.day " +
-            "GROUP BY f.branch_id, f.campaign_id, f.day) x GROUP BY x.region_code, x.campaign_id, x.day",
-            [], r => (Region: r.GetString(0), Campaign: r.GetString(1), Day: r.Date(2), Count: r.Long(3)), cancellationToken).ConfigureAwait(false);
-        foreach (var first in firsts)
-        {
-            var active = new long[Totals.Count];
-            active[Totals.ActiveBranchesAt] = first.Count;
-            Add(first.Region, first.Campaign, first.Day, active);
-        }
-
-        var branches = await snapshot.QueryAsync("SELECT region_code, COUNT(*) FROM branches GROUP BY region_code", [],
-            r => (Region: r.GetString(0), Count: r.Long(1)), cancellationToken).ConfigureAwait(false);
-        foreach (var (region, count) in branches)
-        foreach (var code in regions.Chain(region))
-        {
-            var key = (code, RollupDeltas.AllCampaigns, RollupDeltas.TotalDay);
-            if (!expected.TryGetValue(key, out var sum)) expected[key] = sum = new long[Totals.Count];
-            sum[Totals.RegisteredBranchesAt] += count;
-        }
-
-        var t = Tables.RegionRollups;
-        var stored = (await snapshot.QueryAsync(
-            $"SELECT region_code, campaign_id, day, {string.Join(", ", t.Values.Select(v => $"SUM({v})"))} FROM {t.Name} GROUP BY region_code, campaign_id, day",
-            [], r => (Key: (r.GetString(0), r.GetString(1), r.Date(2)), Values: Enumerable.Range(3, Totals.Count).Select(r.Long).ToArray()),
-            cancellationToken).ConfigureAwait(false)).ToDictionary(x => x.Key, x => x.Values);
-
-        var differences = Compare("region_rollups", expected, stored, k => $"{k.Item1}/{k.Item2}/{k.Item3:yyyy-MM-dd}");
         differences.AddRange(await CompareHonoreesAsync(snapshot, cancellationToken).ConfigureAwait(false));
+        differences.AddRange(await CompareActivityAsync(snapshot, cancellationToken).ConfigureAwait(false));
         return differences;
     }
 
@@ -93,21 +78,33 @@ public sealed class Reconciler(Database database, RegionDirectory regions)
             "SELECT h.honoree_id, t.campaign_id, t.region_code, COUNT(*), SUM(t.audience), SUM(COALESCE(t.online_views, 0)) " +
             "FROM talk_honorees h JOIN honoree_talks t ON t.branch_id = h.branch_id AND t.talk_id = h.talk_id " +
             "WHERE NOT t.voided GROUP BY h.honoree_id, t.campaign_id, t.region_code",
-            [], r => (Honoree: r.GetString(0), Campaign: r.GetString(1), Region: r.GetString(2), Values: new[] { r.Long(3), r.Long(4), r.Long(5) }),
+            [], r => (Honoree: r.GetString(0), Campaign: r.GetString(1), Region: r.GetString(2), Figures: new TalkFigures(r.Long(3), r.Long(4), r.Long(5))),
             cancellationToken).ConfigureAwait(false);
         var expected = new Dictionary<(string, string, string), long[]>();
         foreach (var talk in talks)
         {
             var key = (talk.Honoree, talk.Campaign, regions.ProvinceOf(talk.Region) ?? RegionDirectory.National);
-            if (!expected.TryGetValue(key, out var sum)) expected[key] = sum = new long[3];
-            for (var i = 0; i < 3; i++) sum[i] += talk.Values[i];
+            expected[key] = (TalkFigures.FromColumns(expected.GetValueOrDefault(key) ?? new long[3]) + talk.Figures).ToColumns();
         }
         var stored = (await snapshot.QueryAsync(
             "SELECT honoree_id, campaign_id, province_code, SUM(talks), SUM(audience), SUM(online_views) FROM honoree_rollups " +
             "GROUP BY honoree_id, campaign_id, province_code",
             [], r => (Key: (r.GetString(0), r.GetString(1), r.GetString(2)), Values: new[] { r.Long(3), r.Long(4), r.Long(5) }),
             cancellationToken).ConfigureAwait(false)).ToDictionary(x => x.Key, x => x.Values);
-        return Compare("honoree_rollups", expected, stored, k => $"{k.Item1}/{k.Item2}/{k.Item3}");
+        return Compare(Tables.HonoreeRollups.Name, expected, stored, k => $"{k.Item1}/{k.Item2}/{k.Item3}");
+    }
+
+    /// <summary>Each branch's earliest record as kept in branch_activity, as [day number, county] against the recount.</summary>
+    private static async Task<List<RollupDifference>> CompareActivityAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        static long[] Of(DateOnly day, string county) => [day.DayNumber, long.TryParse(county, out var code) ? code : -1];
+        var expected = (await snapshot.QueryAsync(Earliest, [], r => (Key: (r.GetString(0), r.GetString(1)), Value: Of(r.Date(2), r.GetString(3))),
+            cancellationToken).ConfigureAwait(false)).ToDictionary(x => x.Key, x => x.Value);
+        var stored = (await snapshot.QueryAsync(
+            $"SELECT branch_id, campaign_id, first_on, region_code FROM {ActivityRules.Activity.Name} WHERE first_on IS NOT NULL", [],
+            r => (Key: (r.GetString(0), r.GetString(1)), Value: Of(r.Date(2), r.GetString(3))), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(x => x.Key, x => x.Value);
+        return Compare(ActivityRules.Activity.Name, expected, stored, k => $"{k.Item1}/{k.Item2}");
     }
 
     private static List<RollupDifference> Compare<TKey>(string table, Dictionary<TKey, long[]> expected, Dictionary<TKey, long[]> stored,

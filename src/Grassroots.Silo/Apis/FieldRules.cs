@@ -44,6 +44,9 @@ public sealed record FieldShape(string Type)
     public int? MaxItems { get; init; }
     public FieldShape? Items { get; init; }
     public string? Description { get; init; }
+
+    /// <summary>A sibling property this number may not exceed; JSON Schema cannot compare fields, so the document says it as x-not-above.</summary>
+    public string? NotAbove { get; init; }
 }
 
 /// <summary>An id (DESIGN.md §7): 1–64 characters of A–Z a–z 0–9 . _ : -</summary>
@@ -109,11 +112,31 @@ public sealed class OneOfAttribute(Type owner, string member) : FieldRuleAttribu
     public override FieldShape Shape => new("string") { Enum = [.. Allowed] };
 }
 
-/// <summary>A count: a whole number from 0 to <see cref="Validator.MaxCount"/>.</summary>
+/// <summary>
+/// A count: a whole number from 0 to <see cref="Validator.MaxCount"/>; with <see cref="NotAbove"/>, not above another
+/// count of the same object (a part of the attendance, e.g. women, not above its total).
+/// </summary>
 public sealed class CountAttribute : FieldRuleAttribute
 {
-    public override void Check(Validator v, string field, object value, Context context) => v.Count(field, (int)value);
-    public override FieldShape Shape => new("integer") { Format = "int32", Minimum = 0, Maximum = Validator.MaxCount };
+    /// <summary>The property of the same object this count may not exceed.</summary>
+    public string? NotAbove { get; set; }
+
+    public override void Check(Validator v, string field, object value, Context context)
+    {
+        v.Count(field, (int)value);
+        if (NotAbove is not null && context.Owner?.GetType().GetProperty(NotAbove)?.GetValue(context.Owner) is int most && (int)value > most)
+            v.Fail(field, $"Must not exceed {Sibling(field, NotAbove)} ({most}).");
+    }
+
+    public override FieldShape Shape => new("integer")
+    {
+        Format = "int32", Minimum = 0, Maximum = Validator.MaxCount, NotAbove = NotAbove is null ? null : JsonNamingPolicy.CamelCase.ConvertName(NotAbove),
+        Description = NotAbove is null ? null : $"Not above {JsonNamingPolicy.CamelCase.ConvertName(NotAbove)}.",
+    };
+
+    /// <summary>"attendees.women" and Total → "attendees.total": the other field as the client named it.</summary>
+    private static string Sibling(string field, string property) =>
+        field[..(field.LastIndexOf('.') + 1)] + JsonNamingPolicy.CamelCase.ConvertName(property);
 }
 
 /// <summary>A whole number in a range; in a query string, written in decimal digits.</summary>
@@ -147,26 +170,41 @@ public sealed class YearAttribute(int first) : FieldRuleAttribute
 
 /// <summary>
 /// A date written YYYY-MM-DD (a JSON date field is parsed by the serializer, a query value here); with
-/// <see cref="NotBefore"/>, not before another date property of the same body (e.g. a campaign's end and start).
+/// <see cref="NotBefore"/>, not before another date property of the same body (e.g. a campaign's end and start); with
+/// <see cref="CampaignDay"/>, a day a campaign or a record falls on, which is not before <see cref="FirstDay"/>.
 /// </summary>
 public sealed class DateAttribute : FieldRuleAttribute
 {
+    /// <summary>
+    /// The first day a campaign or record may fall on. Earlier days are slips (0001-01-01, Excel's 1900-01-00), never a
+    /// campaign this service counts, and on PostgreSQL the earliest ones meet the dates storage reserves.
+    /// </summary>
+    public static readonly DateOnly FirstDay = new(2000, 1, 1);
+
     public string? NotBefore { get; set; }
+
+    public bool CampaignDay { get; set; }
 
     public override void Check(Validator v, string field, object value, Context context)
     {
         if (value is string s && !DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             v.Fail(field, "Must be a date written YYYY-MM-DD.");
+        if (CampaignDay && value is DateOnly date && date < FirstDay)
+            v.Fail(field, $"Must not be before {FirstDay:yyyy-MM-dd}.");
         if (NotBefore is not null && value is DateOnly day
             && context.Owner?.GetType().GetProperty(NotBefore)?.GetValue(context.Owner) is DateOnly earliest && day < earliest)
             v.Fail(field, $"Must not be before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.");
     }
 
-    public override FieldShape Shape => new("string")
+    public override FieldShape Shape
     {
-        Format = "date",
-        Description = NotBefore is null ? null : $"Not before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.",
-    };
+        get
+        {
+            var first = CampaignDay ? $"Not before {FirstDay:yyyy-MM-dd}." : null;
+            var other = NotBefore is null ? null : $"Not before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.";
+            return new("string") { Format = "date", Description = first is null ? other : other is null ? first : $"{first} {other}" };
+        }
+    }
 }
 
 /// <summary>A query flag: true or false.</summary>

@@ -19,7 +19,7 @@ public static class HealthApi
     {
         if (draining.IsDraining) return TypedResults.Problem(statusCode: 503, title: "The silo is shutting down.");
         if (silo.CurrentStatus != SiloStatus.Active) return TypedResults.Problem(statusCode: 503, title: $"The silo is {silo.CurrentStatus}, not active.");
-        if (!lease.IsHeld) return TypedResults.Problem(statusCode: 503, title: "The silo does not hold its writer shard (database away?).");
+        if (!lease.HoldsAll) return TypedResults.Problem(statusCode: 503, title: "The silo does not hold its writer shard (database away?).");
         try
         {
             return await migrator.IsCurrentAsync(cancellationToken)

@@ -2,9 +2,11 @@ using Grassroots.Domain;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
 
 using Grassroots.Silo.Security;
+using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -12,7 +14,7 @@ namespace Grassroots.Silo.Apis;
 /// <summary>Honorees (劳模、先进工作者、工匠) who give talks; their figures come from the talks that name them.</summary>
 public static class HonoreesApi
 {
-    public const int MaxName = 200, MaxEthnicity = 50, MaxEmployer = 200, FirstHonoredYear = 1900;
+    public const int MaxName = 200, MaxEthnicity = 50, MaxEmployer = 200, FirstHonoredYear = 1900, MaxPageSize = 500, DefaultPageSize = 50;
     public static readonly string[] Genders = ["female", "male"];
     public static readonly string[] Titles =
         ["national-model-worker", "national-advanced-worker", "may-day-medal", "great-craftsman", "provincial-model-worker", "other"];
@@ -20,6 +22,8 @@ public static class HonoreesApi
     public static RouteGroupBuilder MapHonoreesApi(this RouteGroupBuilder api)
     {
         var honorees = api.MapGroup("honorees").WithTags("Honorees");
+        honorees.MapGet("", FindHonoreesAsync).WithName("FindHonorees")
+            .WithSummary("Honorees whose name contains the given text (optionally of one province), by name, a page at a time.");
         honorees.MapGet("{honoreeId}", GetHonoreeAsync).WithName("GetHonoree")
             .WithSummary("An honoree with talks given, audience, online views and provinces reached (optionally one campaign).");
         honorees.MapPut("{honoreeId}", PutHonoreeAsync).WithName("PutHonoree")
@@ -38,6 +42,41 @@ public static class HonoreesApi
         var honoree = grains.GetGrain<IHonoreeGrain>(honoreeId);
         if (await honoree.GetAsync() is not { } profile) return TypedResults.NotFound();
         return TypedResults.Ok(profile.AsDto(honoreeId, regions, await honoree.GetFiguresAsync(campaignId)));
+    }
+
+    /// <summary>
+    /// A search by name, so a branch officer can pick the honorees of a talk without knowing their ids. Read from the
+    /// honorees table (as the campaign list is): no grain knows every honoree.
+    /// </summary>
+    public static async Task<Results<Ok<HonoreePage>, ValidationProblem>> FindHonoreesAsync([Text(MaxName)] string? name,
+        [RegionCode(Level = RegionCodeLevel.Province)] string? provinceCode, [Whole(1, int.MaxValue)] string? page,
+        [Whole(1, MaxPageSize)] string? pageSize, Database database, RegionDirectory regions, CancellationToken cancellationToken)
+    {
+        var pageNumber = page.AsNumber() ?? 1;
+        var size = pageSize.AsNumber() ?? DefaultPageSize;
+        var conditions = new List<string>();
+        var args = new List<object?>();
+        if (name.Given() is { } text)
+        {
+            // LIKE with its wildcards escaped: the text is matched as written, on both databases.
+            args.Add("%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+                .Replace("_", @"\_", StringComparison.Ordinal) + "%");
+            conditions.Add($"name LIKE ${args.Count} ESCAPE '\\'");
+        }
+        if (provinceCode.Given() is { } province)
+        {
+            args.Add(province);
+            conditions.Add($"province_code = ${args.Count}");
+        }
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        var total = (await database.QueryAsync($"SELECT COUNT(*) FROM honorees{where}", args, r => r.Long(0), cancellationToken))[0];
+        var items = await database.QueryAsync(
+            $"SELECT honoree_id, name, title, province_code, employer FROM honorees{where} ORDER BY name, honoree_id " +
+            $"LIMIT ${args.Count + 1} OFFSET ${args.Count + 2}",
+            [.. args, size, (long)(pageNumber - 1) * size],
+            r => new HonoreeListItem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), regions.Find(r.GetString(3))?.Name,
+                r.Text(4)), cancellationToken);
+        return TypedResults.Ok(new HonoreePage(pageNumber, size, total, items));
     }
 
     public static async Task<Results<Created<HonoreeDto>, Ok<HonoreeDto>, ValidationProblem, ProblemHttpResult>> PutHonoreeAsync(

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Grassroots.Domain.Regions;
 using Grassroots.Silo.Imports;
 using Grassroots.Silo.Security;
@@ -27,8 +28,9 @@ public static class ImportsApi
                 "branchId and id, each branch row the body of PUT /api/branches/{branchId} plus id; a body's branches are stored " +
                 "before its records, wherever their list stands. " +
                 "CSV (text/csv, one kind per file, ?type=): a header naming the fields by their API names (attendees.total) or in " +
-                "Chinese (参与人次), UTF-8 with or without BOM or GB18030. Rows go through the same checks as single PUTs; the answer " +
-                "counts imported, updated, unchanged and rejected rows and lists why rows were rejected, by CSV line or JSON index " +
+                "Chinese (参与人次), UTF-8 with or without BOM or GB18030, one of them throughout (else 400 naming the line and " +
+                "byte of the first bad byte; a charset in the Content-Type is held to strictly). Rows go through the same checks " +
+                "as single PUTs; the answer counts imported, updated, unchanged and rejected rows and lists why rows were rejected, by CSV line or JSON index " +
                 "and field. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
             .Accepts<ImportBody>("application/json", "text/csv")
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -36,6 +38,7 @@ public static class ImportsApi
                 // The CSV body is text, whatever the JSON rows look like.
                 if (operation.RequestBody?.Content is { } content && content.ContainsKey("text/csv"))
                     content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                (operation.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-csv-columns"] = new JsonNodeExtension(CsvColumns());
                 return Task.CompletedTask;
             })
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -111,6 +114,16 @@ public static class ImportsApi
                 && regions.IsWithin(region, admin.Scope),
             _ => false,
         };
+
+    /// <summary>
+    /// The CSV columns of each ?type=, as the reader takes them: the field, the headers that name it (API name first, then
+    /// Chinese) and whether it is required; the dashboard makes its template files from this.
+    /// </summary>
+    private static JsonObject CsvColumns() => new(ImportKinds.All.Select(kind => KeyValuePair.Create(kind.Type, (JsonNode?)new JsonArray(
+        [.. kind.Columns.Select(c => (JsonNode?)new JsonObject
+        {
+            ["field"] = c.Field, ["headers"] = new JsonArray([.. c.Headers.Select(h => (JsonNode?)h)]), ["required"] = c.Required,
+        })]))));
 
     private static ValidationProblem Invalid(ImportFormatException e) => new Validator().Fail(e.Field, e.Message).AsValidationProblem();
 }

@@ -8,14 +8,14 @@ namespace Grassroots.Silo.Apis;
 
 public sealed record AttendeesRequest(
     [property: Count(Required = true)] int? Total,
-    [property: Count] int? Frontline,
-    [property: Count] int? Youth,
-    [property: Count] int? Women);
+    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Frontline,
+    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Youth,
+    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Women);
 
 public record StudySessionRequest(
     [property: Id(Required = true)] string? CampaignId,
     [property: Text(StudySessionsApi.MaxTitle, Required = true)] string? Title,
-    [property: Date(Required = true)] DateOnly? HeldOn,
+    [property: Date(Required = true, CampaignDay = true)] DateOnly? HeldOn,
     [property: OneOf(typeof(StudySessionsApi), nameof(StudySessionsApi.Formats), Required = true)] string? Format,
     [property: OneOf(typeof(StudySessionsApi), nameof(StudySessionsApi.Kinds))] string? Kind,
     [property: Nested(Required = true)] AttendeesRequest? Attendees,
@@ -26,7 +26,7 @@ public record HonoreeTalkRequest(
     [property: Id(Required = true)] string? CampaignId,
     [property: IdList(HonoreeTalksApi.MaxHonorees, Required = true)] IReadOnlyList<string?>? HonoreeIds,
     [property: Text(HonoreeTalksApi.MaxTitle)] string? Title,
-    [property: Date(Required = true)] DateOnly? HeldOn,
+    [property: Date(Required = true, CampaignDay = true)] DateOnly? HeldOn,
     [property: OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Venues), Required = true)] string? Venue,
     [property: OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Formats), Required = true)] string? Format,
     [property: Count(Required = true)] int? Audience,
@@ -38,7 +38,7 @@ public record PublicityRequest(
     [property: Text(PublicityApi.MaxOutlet, Required = true)] string? Outlet,
     [property: Text(PublicityApi.MaxTitle, Required = true)] string? Title,
     [property: Url(PublicityApi.MaxUrl)] string? Url,
-    [property: Date(Required = true)] DateOnly? PublishedOn,
+    [property: Date(Required = true, CampaignDay = true)] DateOnly? PublishedOn,
     [property: Count] int? Reach);
 
 public sealed record AttendeesResponse(int Total, int? Frontline, int? Youth, int? Women);

@@ -14,8 +14,8 @@ public sealed record RegionChildDto(string Code, string Name);
 
 public sealed record CampaignRequest(
     [property: Text(CampaignsApi.MaxTitle, Required = true)] string? Title,
-    [property: Date(Required = true)] DateOnly? StartsOn,
-    [property: Date(NotBefore = nameof(CampaignRequest.StartsOn))] DateOnly? EndsOn,
+    [property: Date(Required = true, CampaignDay = true)] DateOnly? StartsOn,
+    [property: Date(CampaignDay = true, NotBefore = nameof(CampaignRequest.StartsOn))] DateOnly? EndsOn,
     [property: Text(CampaignsApi.MaxDescription, MultiLine = true)] string? Description);
 
 public sealed record CampaignDto(string Id, string Title, DateOnly StartsOn, DateOnly? EndsOn, string? Description,
@@ -57,6 +57,11 @@ public sealed record HonoreeDto(string Id, string Name, string? Gender, string? 
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Audience = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? OnlineViews = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ProvincesReached = null);
+
+/// <summary>One honoree of a name search: enough to tell namesakes apart (title, province, employer).</summary>
+public sealed record HonoreeListItem(string Id, string Name, string Title, string ProvinceCode, string? ProvinceName, string? Employer);
+
+public sealed record HonoreePage(int Page, int PageSize, long Total, IReadOnlyList<HonoreeListItem> Items);
 
 public static class ReferenceMapping
 {

@@ -109,9 +109,8 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
 
         await using var file = File.OpenRead(options.File);
         var kindOfFile = ImportKinds.Named(options.Type);
-        Encoding encoding;
-        await using (var probe = File.OpenRead(options.File))
-            encoding = await ImportShape.EncodingOfAsync(probe, CancellationToken.None);
+        // Decided as the service decides (CsvDecoding): the chunks are re-encoded as UTF-8, so a file that is neither is refused here.
+        var encoding = await CsvDecoding.DecideAsync(() => File.OpenRead(options.File), null, CancellationToken.None);
         await using var csv = CsvReader.Create(file, new CsvReaderOptions { Encoding = encoding, TrimWhitespace = true, DetectSeparatorHint = true },
             leaveOpen: true);
         await csv.ReadHeaderAsync();

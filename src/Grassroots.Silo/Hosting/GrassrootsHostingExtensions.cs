@@ -47,7 +47,7 @@ public static class GrassrootsHostingExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimits>();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(StaticFileCaching.Options());
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrassrootsOpenApi();

@@ -11,8 +11,9 @@ public sealed class ImportFormatException(string field, string message) : Except
 
 /// <summary>
 /// What an import body is: JSON, or CSV of one kind of record in UTF-8 (with or without a byte order mark) or GB18030,
-/// which is what Excel on a Chinese Windows saves as "CSV". A charset in the Content-Type is taken at its word; without
-/// one, a CSV body that is not valid UTF-8 throughout is read as GB18030.
+/// which is what Excel on a Chinese Windows saves as "CSV". Which of the two a CSV body is, is decided by
+/// <see cref="CsvDecoding"/> before anything is stored; both encodings here are strict, so that a byte that is not what
+/// they say is an error and never a replacement character.
 /// </summary>
 public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encoding)
 {
@@ -24,12 +25,14 @@ public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encodi
 
     public static readonly string[] CsvMediaTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
 
+    public static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static readonly Encoding Gb18030;
 
     static ImportFormat()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        Gb18030 = Encoding.GetEncoding("GB18030");
+        Gb18030 = Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
 
     /// <summary>The format a request declares; null when its Content-Type is neither JSON nor CSV (415).</summary>
@@ -44,7 +47,7 @@ public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encodi
         return new ImportFormat(true, kind, media.Charset.HasValue ? EncodingNamed(media.Charset.Value!) : null);
     }
 
-    /// <summary>The same format with its CSV encoding decided (see <see cref="ImportShape"/>).</summary>
+    /// <summary>The same format with its CSV encoding decided (see <see cref="CsvDecoding"/>).</summary>
     public ImportFormat WithEncoding(Encoding encoding) => this with { Encoding = encoding };
 
     /// <summary>As stored with an import job: "json", "json:branches-later", or "csv:type:encoding".</summary>
@@ -59,7 +62,7 @@ public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encodi
 
     private static Encoding EncodingNamed(string charset) => charset.Trim('"').ToLowerInvariant() switch
     {
-        "utf-8" or "utf8" => new UTF8Encoding(false),
+        "utf-8" or "utf8" => Utf8,
         "gb18030" or "gbk" or "gb2312" => Gb18030,
         var other => throw new ImportFormatException("Content-Type", $"charset={other} is not supported; send UTF-8 or GB18030."),
     };

@@ -126,7 +126,7 @@ public static class ImportKinds
             ["attendees.youth"] = ["青年职工人次", "青年职工"],
             ["attendees.women"] = ["女职工人次", "女职工"],
             ["notes"] = ["备注"],
-        }), StudySessionsApi.Check, StudySessionsApi.ToRecord);
+        }), (_, _) => { }, StudySessionsApi.ToRecord);
 
     public static readonly ImportKind HonoreeTalks = new ImportKind<HonoreeTalkImportRow, HonoreeTalkRequest, HonoreeTalk, IHonoreeTalkGrain>(
         "honoree-talks", "honoreeTalks", With(new()

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Grassroots.Silo.Imports;
@@ -77,11 +76,7 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
     public static async Task<ImportShape> CheckAsync(Func<Stream> open, ImportFormat format, JsonSerializerOptions json,
         CancellationToken cancellationToken)
     {
-        if (format.IsCsv && format.Encoding is null)
-        {
-            await using var stream = open();
-            format = format.WithEncoding(await EncodingOfAsync(stream, cancellationToken));
-        }
+        if (format.IsCsv) format = format.WithEncoding(await CsvDecoding.DecideAsync(open, format.Encoding, cancellationToken));
         long rows = 0;
         var (records, branchesLater) = (false, false);
         await foreach (var row in ReadRows(open, format, json, parse: false, cancellationToken))
@@ -116,28 +111,6 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
             await using var body = open();
             await foreach (var row in new JsonImportReader(body, json).ReadAsync(parse, pass, cancellationToken))
                 yield return row with { Ordinal = ordinal++ };
-        }
-    }
-
-    /// <summary>UTF-8 when the whole stream is (a byte order mark is UTF-8 too); GB18030 otherwise.</summary>
-    public static async Task<Encoding> EncodingOfAsync(Stream stream, CancellationToken cancellationToken) =>
-        await IsUtf8Async(stream, cancellationToken) ? new UTF8Encoding(false) : ImportFormat.Gb18030;
-
-    private static async Task<bool> IsUtf8Async(Stream stream, CancellationToken cancellationToken)
-    {
-        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
-        var buffer = new byte[64 << 10];
-        var chars = new char[buffer.Length + 4];
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0) decoder.GetChars(buffer, 0, read, chars, 0, flush: false);
-            decoder.GetChars([], 0, 0, chars, 0, flush: true);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
         }
     }
 }

@@ -1,9 +1,14 @@
 using System.Security.Claims;
 using Grassroots.Domain;
-using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Records;
+using Grassroots.Domain.Regions;
+using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Security;
+using Grassroots.Storage;
 
 namespace Grassroots.Silo.Imports;
 
@@ -20,78 +25,90 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 }
 
 /// <summary>
-/// Imports rows as single PUTs would store them: each row is checked by the same field rules and endpoint checks, and the
-/// caller's key must be allowed to act for its branch. Checked rows are gathered per branch and handed to the branch grain
-/// <see cref="ChunkRows"/> at a time (<see cref="IBranchGrain.ImportRecordsAsync"/>), which checks them as their record
-/// grains would and commits the new ones as one unit; rows that change an existing record are stored through its record
-/// grain, as a PUT is. Several branches' chunks are in flight at once, and a chunk waits for an earlier one of its branch
-/// only when they share a record, so rows of one record are stored in the order they appear. A rejected row stores
-/// nothing and is reported by line (CSV) or index (JSON) and field. Branch rows are stored through their branch grains as
-/// <c>PUT /api/branches/{branchId}</c> stores them, <see cref="MaxBranchGrainCalls"/> at a time, and all of them are done
-/// before the first record row that follows is looked at, so a body can register branches and log their records.
+/// Imports rows as single PUTs would store them, a chunk of <see cref="ChunkRows"/> at a time and with no grain per row
+/// (docs/architecture.md, "The path of an import"): each row is checked by the same field rules, endpoint checks and
+/// key scope as its PUT; what the rows name (branches, campaigns, honorees) is looked up once per chunk; every new
+/// record or branch of the chunk is then committed as one batch of its own — its row inserted if absent, with the
+/// rollup and activity changes its PUT would make. A row whose record or branch was there already is compared with
+/// what is stored: unchanged, or refused when voided, or — when it changes it — stored through its grain, exactly as its
+/// PUT. Rows of one record or branch are applied in the order they appear. All branch rows are done before the first
+/// record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
-public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services)
+public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, FactCommitter committer, Database database,
+    BranchDirectory branches, HonoreeDirectory honorees, CampaignDirectory campaigns, RegionDirectory regions, TimeProvider clock)
 {
-    public const int ChunkRows = 500;
-
-    /// <summary>Chunks in flight at once, over all branches.</summary>
-    public const int MaxChunksInFlight = 8;
-
-    /// <summary>Rows waiting for their branch's chunk to fill before every branch's rows are sent as they are.</summary>
-    public const int MaxWaitingRows = 4_000;
+    public const int ChunkRows = 5_000;
 
     /// <summary>Rows between checkpoints of a job.</summary>
     public const int CheckpointEvery = 5_000;
 
-    /// <summary>Rows stored through their record grains at once (existing records that change).</summary>
-    public const int MaxRecordGrainCalls = 64;
+    /// <summary>Chunks committing at once: one per writer lane is enough to keep both busy while the next is read.</summary>
+    public const int MaxChunksInFlight = 2;
 
-    /// <summary>Branch rows stored through their branch grains at once.</summary>
-    public const int MaxBranchGrainCalls = 64;
+    /// <summary>Rows stored through their grains at once (existing records or branches that change).</summary>
+    public const int MaxGrainCalls = 64;
 
     public async Task<ImportResult> RunAsync(IAsyncEnumerable<ReadRow> rows, ImportRun run, CancellationToken cancellationToken)
     {
         var tally = run.Resumed is { } resumed ? new ImportTally(resumed) : new ImportTally();
-        var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var chunks = new Chunks(this, run, tally);
-        var branches = new BranchPuts(this, run, tally);
+        var chunks = new InFlight();
+        var records = new List<(ReadRow Row, RecordData Data)>();
+        var branchRows = new List<(ReadRow Row, BranchProfile Profile)>();
         var sinceCheckpoint = 0;
+
+        async Task SendRecordsAsync()
+        {
+            if (records.Count == 0) return;
+            var chunk = records;
+            records = [];
+            await chunks.AddAsync(chunk.Select(r => RecordKey(r.Row)), () => ImportRecordsAsync(chunk, run, tally));
+        }
+
+        async Task SendBranchesAsync()
+        {
+            if (branchRows.Count == 0) return;
+            var chunk = branchRows;
+            branchRows = [];
+            await chunks.AddAsync(chunk.Select(r => "branch/" + r.Row.Row!.Id), () => ImportBranchesAsync(chunk, run, tally));
+        }
+
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             if (row.Ordinal < run.Skip) continue;
             tally.Read();
             if (row.Kind is BranchImportKind)
             {
-                if (Check(row, tally)) await branches.AddAsync(row, BranchImportKind.ToProfile(row.Row!));
+                if (Check(row, tally)) branchRows.Add((row, BranchImportKind.ToProfile(row.Row!)));
+                if (branchRows.Count >= ChunkRows) await SendBranchesAsync();
             }
             else
             {
                 // Branches come before records (ImportShape.ReadRows): once they are stored, who may act for a branch
-                // is settled for the rest of the run, and the allowed cache below holds.
-                await branches.DrainAsync();
-                if (Check(row, tally))
+                // and where its records count are settled for the rest of the run.
+                if (branchRows.Count > 0 || chunks.HasBranches)
                 {
-                    var data = KindOf(row).ToRecord(row.Row!);
-                    var branchId = row.Row!.BranchId!;
-                    if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
-                    if (may) await chunks.AddAsync(row, data);
-                    else tally.Reject(row, "branchId", Access.RefusedTitle);
+                    await SendBranchesAsync();
+                    await chunks.DrainAsync();
                 }
+                if (Check(row, tally)) records.Add((row, ((RecordImportKind)row.Kind).ToRecord(row.Row!)));
+                if (records.Count >= ChunkRows) await SendRecordsAsync();
             }
             if (++sinceCheckpoint >= CheckpointEvery)
             {
-                await branches.DrainAsync();
+                await SendBranchesAsync();
+                await SendRecordsAsync();
                 await chunks.DrainAsync();
                 sinceCheckpoint = 0;
                 if (run.Checkpoint is { } checkpoint) await checkpoint(tally.Result(run.DryRun));
             }
         }
-        await branches.DrainAsync();
+        await SendBranchesAsync();
+        await SendRecordsAsync();
         await chunks.DrainAsync();
         return tally.Result(run.DryRun);
     }
 
-    /// <summary>Whether the row passes every check a PUT makes before calling a grain; else rejects it.</summary>
+    /// <summary>Whether the row passes every check a PUT makes before it reaches a grain; else rejects it.</summary>
     private bool Check(ReadRow row, ImportTally tally)
     {
         if (row.Problems.Count > 0 || row.Row is null)
@@ -110,75 +127,195 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         return true;
     }
 
-    private static string RecordKey(ReadRow row) => $"{row.Kind.Type}/{row.Row!.Id}";
+    private static string RecordKey(ReadRow row) => $"{row.Kind.Type}/{row.Row!.BranchId}/{row.Row.Id}";
 
     private static RecordImportKind KindOf(ReadRow row) => (RecordImportKind)row.Kind;
 
-    /// <summary>Sends one branch's chunk and counts what became of each row.</summary>
-    private async Task SendAsync(string branchId, List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally)
+    /// <summary>
+    /// One chunk of record rows: the checks their record grains would make, with each branch, campaign and honoree looked
+    /// up once; the new records committed as one batch; the rest compared with what is stored.
+    /// </summary>
+    private async Task ImportRecordsAsync(List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally)
     {
-        var outcomes = await grains.GetGrain<IBranchGrain>(branchId).ImportRecordsAsync(
-            new RecordImport([.. rows.Select(r => new ImportedRecord(r.Row.Row!.Id!, r.Data))], run.Actor, run.DryRun));
-        var throughRecordGrains = new List<(ReadRow Row, RecordData Data)>();
-        for (var i = 0; i < rows.Count; i++)
+        var counties = await branches.CountiesOfAsync(rows.Select(r => r.Row.Row!.BranchId!));
+        await honorees.MissingAsync([.. rows.Select(r => r.Data).OfType<HonoreeTalk>().SelectMany(t => t.HonoreeIds).Distinct()]);
+        var campaignsById = new Dictionary<string, Campaign?>(StringComparer.Ordinal);
+        var today = clock.Today();
+        var now = clock.Now();
+        var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var created = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>();
+        var later = new List<(ReadRow Row, RecordData Data)>(); // a record's second row in the chunk: a correction of its first
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (row, data) in rows)
         {
-            var (row, data) = rows[i];
-            switch (outcomes[i].Kind)
+            var branchId = row.Row!.BranchId!;
+            if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
+            if (!may)
             {
-                case ImportOutcomeKind.Created: tally.Count(PutResult.Created); break;
-                case ImportOutcomeKind.Updated: tally.Count(PutResult.Updated); break;
-                case ImportOutcomeKind.Unchanged: tally.Count(PutResult.Unchanged); break;
-                case ImportOutcomeKind.Rejected: tally.Reject(row, KindOf(row).Field(row.Row!, data, outcomes[i].Field!), outcomes[i].Message!); break;
-                default: throughRecordGrains.Add(rows[i]); break;
+                tally.Reject(row, "branchId", Access.RefusedTitle);
+                continue;
+            }
+            if (counties.GetValueOrDefault(branchId) is not { } county)
+            {
+                tally.Reject(row, "branchId", $"No branch has the id '{branchId}'.");
+                continue;
+            }
+            var kind = RecordKinds.Of(data);
+            if (!campaignsById.TryGetValue(data.CampaignId, out var campaign))
+                campaignsById[data.CampaignId] = campaign = (await campaigns.GetAsync(data.CampaignId))?.Value;
+            try
+            {
+                await RecordChecks.CheckAsync(kind, data, campaign, today, honorees);
+            }
+            catch (FieldValidationException e)
+            {
+                tally.Reject(row, KindOf(row).Field(row.Row, data, e.Field), e.Message);
+                continue;
+            }
+            if (!seen.Add(RecordKey(row))) later.Add((row, data));
+            else created.Add((row, data, kind, new LoggedRecord(branchId, row.Row.Id!, county, data, false, null, 1, now, now, run.Actor)));
+        }
+
+        var existing = new List<(ReadRow Row, RecordData Data, RecordKind Kind)>();
+        if (run.DryRun) existing.AddRange(created.Select(c => (c.Row, c.Data, c.Kind)));
+        else
+        {
+            var errors = await committer.CommitAllAsync([.. created.Select(c =>
+                new WriteUnit(RecordWrites.Of(c.Kind, null, c.After, run.Actor, "create", regions)))]);
+            for (var i = 0; i < created.Count; i++)
+            {
+                var (row, data, kind, _) = created[i];
+                switch (errors[i])
+                {
+                    case null:
+                        tally.Count(PutResult.Created);
+                        RecordsIngested.Add(kind, "create");
+                        break;
+                    case WriteConflictException:
+                        existing.Add((row, data, kind));
+                        break;
+                    case var error:
+                        tally.Reject(row, "row", error.Message);
+                        break;
+                }
             }
         }
-        // One record's rows in order; different records side by side.
-        await Parallel.ForEachAsync(throughRecordGrains.GroupBy(r => RecordKey(r.Row)),
-            new ParallelOptions { MaxDegreeOfParallelism = MaxRecordGrainCalls }, async (record, _) =>
+
+        var changed = new List<(ReadRow Row, RecordData Data)>();
+        foreach (var kind in existing.GroupBy(e => e.Kind))
+        {
+            var stored = (await kind.Key.ReadManyAsync([.. kind.Select(e => (e.Row.Row!.BranchId!, e.Row.Row.Id!))], database))
+                .ToDictionary(r => (r.BranchId, r.RecordId));
+            foreach (var (row, data, _) in kind)
             {
-                foreach (var (row, data) in record) await PutAsync(row, data, run.Actor, tally);
-            });
+                switch (stored.GetValueOrDefault((row.Row!.BranchId!, row.Row.Id!)))
+                {
+                    case null: tally.Count(PutResult.Created); break; // a dry run's new record
+                    case { Voided: true }: tally.Reject(row, "id", $"The {kind.Key.Name} '{row.Row.Id}' was voided and cannot be changed."); break;
+                    case var before when before.Data.Equals(data): tally.Count(PutResult.Unchanged); break;
+                    default: changed.Add((row, data)); break;
+                }
+            }
+        }
+        if (run.DryRun)
+        {
+            foreach (var _ in changed.Concat(later)) tally.Count(PutResult.Updated);
+            return;
+        }
+        await ThroughGrainsAsync(changed.Concat(later), r => RecordKey(r.Row), r => PutRecordAsync(r.Row, r.Data, run.Actor, tally));
     }
 
+    /// <summary>
+    /// One chunk of branch rows, as their PUTs: the same access rule (refused rows name the region when it is outside a
+    /// region-admin's subtree, else the id) and region rule; new branches registered as one batch, the rest compared with
+    /// what is stored and, where they change it, stored through their grains.
+    /// </summary>
+    private async Task ImportBranchesAsync(List<(ReadRow Row, BranchProfile Profile)> rows, ImportRun run, ImportTally tally)
+    {
+        var counties = await branches.CountiesOfAsync(rows.Select(r => r.Row.Row!.Id!));
+        var now = clock.Now();
+        var fresh = new List<(ReadRow Row, BranchProfile Profile)>();
+        var known = new List<(ReadRow Row, BranchProfile Profile)>();
+        var later = new List<(ReadRow Row, BranchProfile Profile)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (row, profile) in rows)
+        {
+            var branchId = row.Row!.Id!;
+            if (!await access.CanManageBranchAsync(run.User, branchId, profile.RegionCode))
+            {
+                var outside = KeyHolder.From(run.User)?.Role == Roles.RegionAdmin && !access.CanReadRegion(run.User, profile.RegionCode);
+                tally.Reject(row, outside ? "regionCode" : "id", Access.RefusedTitle);
+                continue;
+            }
+            try
+            {
+                BranchRows.Check(profile, regions);
+            }
+            catch (FieldValidationException e)
+            {
+                tally.Reject(row, e.Field, e.Message);
+                continue;
+            }
+            if (!seen.Add(branchId)) later.Add((row, profile));
+            else if (counties.GetValueOrDefault(branchId) is null && !run.DryRun) fresh.Add((row, profile));
+            else known.Add((row, profile));
+        }
+
+        var errors = await committer.CommitAllAsync([.. fresh.Select(f => BranchRows.Registration(f.Row.Row!.Id!, f.Profile, now, run.Actor))]);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            switch (errors[i])
+            {
+                case null: tally.Count(PutResult.Created); break;
+                case WriteConflictException: known.Add(fresh[i]); break;
+                case var error: tally.Reject(fresh[i].Row, "row", error.Message); break;
+            }
+        }
+
+        var stored = await BranchRows.ReadManyAsync([.. known.Select(k => k.Row.Row!.Id!)], database);
+        var changed = new List<(ReadRow Row, BranchProfile Profile)>();
+        foreach (var (row, profile) in known)
+        {
+            switch (stored.GetValueOrDefault(row.Row!.Id!))
+            {
+                case null: tally.Count(PutResult.Created); break; // a dry run's new branch
+                case var before when before.Equals(profile): tally.Count(PutResult.Unchanged); break;
+                default: changed.Add((row, profile)); break;
+            }
+        }
+        if (run.DryRun)
+        {
+            foreach (var _ in changed.Concat(later)) tally.Count(PutResult.Updated);
+            return;
+        }
+        await ThroughGrainsAsync(changed.Concat(later), r => r.Row.Row!.Id!, async r =>
+        {
+            try
+            {
+                tally.Count((await grains.GetGrain<Domain.Contracts.IBranchGrain>(r.Row.Row!.Id!).PutAsync(r.Profile, run.Actor)).Result);
+            }
+            catch (Exception error) when (Explain(error, field => field) is var (field, message))
+            {
+                tally.Reject(r.Row, field, message);
+            }
+        });
+    }
+
+    /// <summary>Rows through their grains, <see cref="MaxGrainCalls"/> at once; rows of one key in order.</summary>
+    private static Task ThroughGrainsAsync<T>(IEnumerable<T> rows, Func<T, string> key, Func<T, Task> put) =>
+        Parallel.ForEachAsync(rows.GroupBy(key), new ParallelOptions { MaxDegreeOfParallelism = MaxGrainCalls }, async (group, _) =>
+        {
+            foreach (var row in group) await put(row);
+        });
+
     /// <summary>One row through its record grain, exactly as its PUT.</summary>
-    private async Task PutAsync(ReadRow row, RecordData data, string actor, ImportTally tally)
+    private async Task PutRecordAsync(ReadRow row, RecordData data, string actor, ImportTally tally)
     {
         try
         {
             tally.Count((await KindOf(row).PutAsync(grains, row.Row!.BranchId!, row.Row.Id!, data, actor)).Result);
         }
         catch (Exception error) when (Explain(error, field => KindOf(row).Field(row.Row!, data, field)) is var (field, message))
-        {
-            tally.Reject(row, field, message);
-        }
-    }
-
-    /// <summary>
-    /// One branch row exactly as its PUT: the same access rule (refused rows name the region when it is outside a
-    /// region-admin's subtree, else the id), then the branch grain. A dry run asks the grain what it holds and compares.
-    /// </summary>
-    private async Task PutBranchAsync(ReadRow row, BranchProfile profile, ImportRun run, ImportTally tally)
-    {
-        var branchId = row.Row!.Id!;
-        if (!await access.CanManageBranchAsync(run.User, branchId, profile.RegionCode))
-        {
-            var outside = KeyHolder.From(run.User)?.Role == Roles.RegionAdmin && !access.CanReadRegion(run.User, profile.RegionCode);
-            tally.Reject(row, outside ? "regionCode" : "id", Access.RefusedTitle);
-            return;
-        }
-        try
-        {
-            var branch = grains.GetGrain<IBranchGrain>(branchId);
-            tally.Count(run.DryRun
-                ? await branch.GetAsync() switch
-                {
-                    null => PutResult.Created,
-                    var now when now.Value.Equals(profile) => PutResult.Unchanged,
-                    _ => PutResult.Updated,
-                }
-                : (await branch.PutAsync(profile, run.Actor)).Result);
-        }
-        catch (Exception error) when (Explain(error, field => field) is var (field, message))
         {
             tally.Reject(row, field, message);
         }
@@ -194,102 +331,38 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     };
 
     /// <summary>
-    /// Branch rows in flight, at most <see cref="MaxBranchGrainCalls"/>; a row waits for an earlier row of the same branch,
-    /// so that the last row of a branch is the one stored, as PUTs sent in order would leave it.
+    /// Chunks committing, at most <see cref="MaxChunksInFlight"/>: a chunk that shares a record or branch with one still
+    /// running waits for it, so rows of one record are applied in the order they appear.
     /// </summary>
-    private sealed class BranchPuts(Importer importer, ImportRun run, ImportTally tally)
+    private sealed class InFlight
     {
-        private readonly Dictionary<string, Task> _last = new(StringComparer.Ordinal);
-        private readonly List<Task> _all = [];
-        private readonly SemaphoreSlim _slots = new(MaxBranchGrainCalls);
+        private readonly List<(Task Task, HashSet<string> Keys, bool Branches)> _running = [];
 
-        public async Task AddAsync(ReadRow row, BranchProfile profile)
+        public bool HasBranches => _running.Any(r => r.Branches);
+
+        public async Task AddAsync(IEnumerable<string> keys, Func<Task> run)
         {
-            var branchId = row.Row!.Id!;
-            await _slots.WaitAsync();
-            var task = RunAsync(row, profile, _last.GetValueOrDefault(branchId));
-            _last[branchId] = task;
-            _all.Add(task);
+            var held = keys.ToHashSet(StringComparer.Ordinal);
+            _running.RemoveAll(r => r.Task.IsCompletedSuccessfully);
+            while (_running.Count >= MaxChunksInFlight) await Task.WhenAny(_running.Select(r => r.Task)).ContinueWith(_ => Prune());
+            var before = _running.Where(r => r.Keys.Overlaps(held)).Select(r => r.Task).ToList();
+            var task = before.Count == 0 ? run() : Task.WhenAll(before).ContinueWith(_ => run(), TaskScheduler.Default).Unwrap();
+            _running.Add((task, held, held.Any(k => k.StartsWith("branch/", StringComparison.Ordinal))));
         }
 
-        /// <summary>Waits for every branch row sent; a row's failure (the database away) ends the import.</summary>
+        /// <summary>Waits for every chunk; a chunk's failure (the database away) ends the import.</summary>
         public async Task DrainAsync()
         {
-            if (_all.Count == 0) return;
-            await Task.WhenAll(_all);
-            _all.Clear();
-            _last.Clear();
-        }
-
-        private async Task RunAsync(ReadRow row, BranchProfile profile, Task? before)
-        {
-            try
-            {
-                // An earlier row's failure stops the import; DrainAsync reports it.
-                if (before is not null) await before.ContinueWith(_ => { }, TaskScheduler.Default);
-                await importer.PutBranchAsync(row, profile, run, tally);
-            }
-            finally
-            {
-                _slots.Release();
-            }
-        }
-    }
-
-    /// <summary>Checked rows waiting per branch, and the chunks in flight.</summary>
-    private sealed class Chunks(Importer importer, ImportRun run, ImportTally tally)
-    {
-        private readonly Dictionary<string, List<(ReadRow Row, RecordData Data)>> _waiting = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<(Task Task, HashSet<string> Records)>> _running = new(StringComparer.Ordinal);
-        private readonly List<Task> _all = [];
-        private readonly SemaphoreSlim _slots = new(MaxChunksInFlight);
-        private int _waitingRows;
-
-        public async Task AddAsync(ReadRow row, RecordData data)
-        {
-            var branchId = row.Row!.BranchId!;
-            if (!_waiting.TryGetValue(branchId, out var rows)) _waiting[branchId] = rows = [];
-            rows.Add((row, data));
-            _waitingRows++;
-            if (rows.Count >= ChunkRows) await SendAsync(branchId);
-            else if (_waitingRows >= MaxWaitingRows) foreach (var waiting in _waiting.Keys.ToList()) await SendAsync(waiting);
-        }
-
-        /// <summary>Sends what waits and waits for every chunk; a chunk's failure (the database away) ends the import.</summary>
-        public async Task DrainAsync()
-        {
-            foreach (var branchId in _waiting.Keys.ToList()) await SendAsync(branchId);
-            await Task.WhenAll(_all);
-            _all.Clear();
+            var all = _running.Select(r => r.Task).ToList();
             _running.Clear();
+            await Task.WhenAll(all);
         }
 
-        private async Task SendAsync(string branchId)
+        private void Prune()
         {
-            var rows = _waiting[branchId];
-            _waiting.Remove(branchId);
-            _waitingRows -= rows.Count;
-            var records = rows.Select(r => RecordKey(r.Row)).ToHashSet(StringComparer.Ordinal);
-            if (!_running.TryGetValue(branchId, out var running)) _running[branchId] = running = [];
-            running.RemoveAll(r => r.Task.IsCompletedSuccessfully);
-            var before = running.Where(r => r.Records.Overlaps(records)).Select(r => r.Task).ToList();
-            await _slots.WaitAsync();
-            var task = RunAsync(branchId, rows, before);
-            running.Add((task, records));
-            _all.Add(task);
-        }
-
-        private async Task RunAsync(string branchId, List<(ReadRow Row, RecordData Data)> rows, List<Task> before)
-        {
-            try
-            {
-                await Task.WhenAll(before);
-                await importer.SendAsync(branchId, rows, run, tally);
-            }
-            finally
-            {
-                _slots.Release();
-            }
+            var failed = _running.FirstOrDefault(r => r.Task.IsFaulted);
+            if (failed.Task is not null) failed.Task.GetAwaiter().GetResult();
+            _running.RemoveAll(r => r.Task.IsCompleted);
         }
     }
 }

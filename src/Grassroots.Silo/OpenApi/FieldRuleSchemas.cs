@@ -63,6 +63,8 @@ internal static class FieldRuleSchemas
         schema.MinItems = shape.MinItems;
         schema.MaxItems = shape.MaxItems;
         if (shape.Description is not null) schema.Description = shape.Description;
+        if (shape.NotAbove is not null)
+            (schema.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-not-above"] = new JsonNodeExtension(JsonValue.Create(shape.NotAbove));
         if (shape.Enum is not null)
             schema.Enum = [.. shape.Enum.Select(v => (JsonNode)JsonValue.Create(v)), .. nullable ? new JsonNode[] { null! } : []];
         if (shape.Items is not null)

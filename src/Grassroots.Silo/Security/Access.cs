@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
@@ -12,7 +13,7 @@ namespace Grassroots.Silo.Security;
 /// place in the hierarchy cannot be established (an unknown branch, an unknown region) is outside every scope
 /// but hq's: refusal is the default.
 /// </summary>
-public sealed class Access(RegionDirectory regions, IGrainFactory grains)
+public sealed class Access(RegionDirectory regions, IGrainFactory grains, BranchDirectory branches)
 {
     public const string RefusedTitle = "This is outside the scope of the API key.";
 
@@ -56,7 +57,7 @@ public sealed class Access(RegionDirectory regions, IGrainFactory grains)
     {
         { Role: Roles.Hq } => true,
         { Role: Roles.RegionAdmin } admin => regions.IsWithin(regionCode, admin.Scope)
-            && (await grains.GetGrain<IBranchGrain>(branchId).GetAsync() is not { } now || regions.IsWithin(now.Value.RegionCode, admin.Scope)),
+            && (await branches.CountyOfAsync(branchId) is not { } now || regions.IsWithin(now, admin.Scope)),
         _ => false,
     };
 
@@ -102,6 +103,5 @@ public sealed class Access(RegionDirectory regions, IGrainFactory grains)
         _ => false,
     };
 
-    private async Task<string?> RegionOfBranchAsync(string branchId) =>
-        (await grains.GetGrain<IBranchGrain>(branchId).GetAsync())?.Value.RegionCode;
+    private Task<string?> RegionOfBranchAsync(string branchId) => branches.CountyOfAsync(branchId);
 }

@@ -3,116 +3,143 @@ using System.Data.Common;
 namespace Grassroots.Storage.Batching;
 
 /// <summary>
-/// Writes many units inside one open transaction with one multi-row statement per table and kind of write.
-/// First optimistically, each versioned put checking its own version as it writes (one round trip); when that
-/// fails, by a locking read of every expected version, leaving out and reporting the units that do not match.
+/// Writes many units inside one open transaction, in three round trips at most, each of few multi-row statements:
+/// <list type="number">
+/// <item>the lane's fence (its shard still held at its epoch, the batch's sequence number) and the owners — inserts that
+/// add only absent rows and updates only at the expected version, each returning the keys it wrote, so a unit whose
+/// owner did not hold fails alone and nothing else of it is written (many new rows of a table first go to a staging
+/// table by binary COPY, <see cref="StagedInserts"/>);</item>
+/// <item>if the surviving units move branch activity, the activity rows' locks and what they hold
+/// (<see cref="ActivityWriter"/>);</item>
+/// <item>every other write of the surviving units, with their increments summed per row and the activity moves.</item>
+/// </list>
 /// </summary>
-internal sealed class BatchWriter(Database database)
+internal sealed class BatchWriter(Database database, ActivityRules? activity)
 {
+    private const string FenceTag = "#fence";
+
     private readonly ColumnTypes? _columns = database.Dialect == "Postgres" ? new ColumnTypes() : null;
+    private readonly ActivityWriter? _activity = activity is null ? null : new ActivityWriter(database, activity);
+    private readonly StagedInserts _staged = new();
 
-    public sealed record Outcome(Exception?[] Errors, List<IncrementedRow> Increments);
+    public sealed record Outcome(Exception?[] Errors, List<Increment> Increments);
 
-    public async Task<Outcome> WriteAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<WriteUnit> units,
-        long seq, IReadOnlyList<RowWrite> always, CancellationToken cancellationToken)
+    /// <summary>Where a batch goes: a lane's shard, the epoch at which the lane holds it, and the batch's sequence number.</summary>
+    public readonly record struct Fence(string Shard, long Epoch, long Seq);
+
+    /// <summary>Writes <paramref name="units"/> behind <paramref name="fence"/> (null: the caller has fenced the transaction).</summary>
+    public async Task<Outcome> WriteAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<WriteUnit> units, Fence? fence,
+        string shard, CancellationToken cancellationToken)
     {
         var errors = new Exception?[units.Count];
-        var versions = await ReadVersionsAsync(connection, tx, units, cancellationToken).ConfigureAwait(false);
-        var accepted = new List<RowWrite>(always);
+        var owners = units.Select(u => u.Owner).OfType<VersionedPut>().ToList();
+        var arrays = await ArraysAsync(connection, tx, units.SelectMany(u => u.Writes), cancellationToken).ConfigureAwait(false);
+
+        var statements = new List<Statement>();
+        if (fence is { } f) statements.Add(FenceStatement(f));
+        var direct = owners;
+        if (connection is Npgsql.NpgsqlConnection npgsql && arrays is not null)
+        {
+            foreach (var many in owners.Where(o => o.ExpectedVersion == 0).GroupBy(o => o.Table).Where(g => g.Count() >= StagedInserts.Threshold).ToList())
+            {
+                statements.Add(await _staged.CopyAsync(npgsql, many.Key, [.. many], arrays, cancellationToken).ConfigureAwait(false));
+                direct = [.. direct.Where(o => o.Table != many.Key || o.ExpectedVersion != 0)];
+            }
+        }
+        statements.AddRange(StatementBuilder.Owners(direct, database.MaxParameters, arrays));
+        var tables = owners.Select(o => o.Table).Distinct().ToDictionary(t => t.Name);
+        var written = new HashSet<RowKey>();
+        var fenced = false;
+        await RunAsync(connection, tx, statements, r =>
+        {
+            var tag = r.GetString(0);
+            if (tag == FenceTag) fenced = true;
+            else
+            {
+                var table = tables[tag];
+                var key = new object?[table.Key.Length];
+                for (var k = 0; k < key.Length; k++) key[k] = r.GetValue(1 + k);
+                written.Add(RowKey.Of(table, key));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (fence is { } held && !fenced) throw new ShardLostException(held.Shard, held.Epoch);
+
+        var dependents = new List<RowWrite>();
+        var changes = new List<ActivityChange>();
         for (var i = 0; i < units.Count; i++)
         {
-            var puts = units[i].Writes.OfType<VersionedPut>().ToList();
-            var stale = puts.FirstOrDefault(p => versions.GetValueOrDefault(RowKey.Of(p.Table, p.Key)) != p.ExpectedVersion);
-            if (stale is not null)
+            if (units[i].Owner is { } owner && !written.Contains(RowKey.Of(owner.Table, owner.Key)))
             {
-                errors[i] = new VersionConflictException(
-                    $"{stale.Table} row ({string.Join(", ", stale.Key)}) is at version {versions.GetValueOrDefault(RowKey.Of(stale.Table, stale.Key))}, not {stale.ExpectedVersion}.");
+                errors[i] = new VersionConflictException(owner.ExpectedVersion == 0
+                    ? $"{owner.Table} row ({string.Join(", ", owner.Key)}) exists already."
+                    : $"{owner.Table} row ({string.Join(", ", owner.Key)}) is not at version {owner.ExpectedVersion}.");
                 continue;
             }
-            foreach (var put in puts) versions[RowKey.Of(put.Table, put.Key)] = put.ExpectedVersion + 1;
-            accepted.AddRange(units[i].Writes);
+            foreach (var write in units[i].Writes)
+            {
+                if (write is ActivityChange change) changes.Add(change);
+                else if (write is not VersionedPut) dependents.Add(write);
+            }
         }
 
-        var statements = StatementBuilder.Build(accepted, seq, database.MaxParameters,
-            arrays: await ArraysAsync(connection, tx, accepted, cancellationToken).ConfigureAwait(false));
-        var (increments, _) = await ExecuteAsync(connection, tx, statements, seq, cancellationToken).ConfigureAwait(false);
+        if (changes.Count > 0)
+        {
+            var step = (_activity ?? throw new InvalidOperationException("The committer was given activity changes but no ActivityRules.")).Plan(changes);
+            await RunAsync(connection, tx, step.Statements, r => step.Read(r), cancellationToken).ConfigureAwait(false);
+            dependents.AddRange(step.Moves());
+        }
+
+        var increments = Sum(dependents.OfType<Increment>());
+        List<RowWrite> rest = [.. dependents.Where(w => w is not Increment), .. increments];
+        if (rest.Count > 0)
+        {
+            arrays = await ArraysAsync(connection, tx, rest, cancellationToken).ConfigureAwait(false);
+            await RunAsync(connection, tx, StatementBuilder.Dependents(rest, shard, database.MaxParameters, arrays), null, cancellationToken)
+                .ConfigureAwait(false);
+        }
         return new Outcome(errors, increments);
     }
 
-    /// <summary>
-    /// The common case in one round trip: every unit written at once, each versioned put checking its own version
-    /// in the statement that writes it. Returns null when some put found another version (or a row appears twice in
-    /// the batch, where a statement could not tell a stale write from a fresh one): the caller rolls back and takes
-    /// the locking path of <see cref="WriteAsync"/>, which tells each unit its own outcome.
-    /// </summary>
-    public async Task<List<IncrementedRow>?> TryWriteOptimisticAsync(DbConnection connection, DbTransaction tx,
-        IReadOnlyList<WriteUnit> units, long seq, IReadOnlyList<RowWrite> always, CancellationToken cancellationToken)
+    /// <summary>Sets the shard's sequence number only at the epoch the lane holds; a row back says it did.</summary>
+    public Statement FenceStatement(Fence fence) => database.Dialect == "Postgres"
+        ? new Statement(returns: true).Sql("SELECT grassroots_fence(").Param(fence.Shard).Sql(", ").Param(fence.Epoch).Sql(", ").Param(fence.Seq).Sql(")")
+        : new Statement(returns: true).Sql("UPDATE shards SET seq = ").Param(fence.Seq).Sql(" WHERE shard = ").Param(fence.Shard)
+            .Sql(" AND epoch = ").Param(fence.Epoch).Sql($" RETURNING '{FenceTag}'");
+
+    /// <summary>Runs just the fence (before a batch is written unit by unit); throws <see cref="ShardLostException"/>.</summary>
+    public async Task FenceAsync(DbConnection connection, DbTransaction tx, Fence fence, CancellationToken cancellationToken)
     {
-        var puts = units.SelectMany(u => u.Writes.OfType<VersionedPut>()).ToList();
-        if (puts.DistinctBy(p => RowKey.Of(p.Table, p.Key)).Count() != puts.Count) return null;
-        List<RowWrite> writes = [.. always, .. units.SelectMany(u => u.Writes)];
-        var statements = StatementBuilder.Build(writes, seq, database.MaxParameters, guarded: true,
-            arrays: await ArraysAsync(connection, tx, writes, cancellationToken).ConfigureAwait(false));
-        var (increments, guards) = await ExecuteAsync(connection, tx, statements, seq, cancellationToken).ConfigureAwait(false);
-        return guards == puts.Count ? increments : null;
+        var fenced = false;
+        await RunAsync(connection, tx, [FenceStatement(fence)], r => fenced |= r.GetString(0) == FenceTag, cancellationToken).ConfigureAwait(false);
+        if (!fenced) throw new ShardLostException(fence.Shard, fence.Epoch);
+    }
+
+    /// <summary>Increments of one row added up: what the batch applies, and what it reports to its writers.</summary>
+    private static List<Increment> Sum(IEnumerable<Increment> increments)
+    {
+        var sums = new Dictionary<RowKey, Increment>();
+        foreach (var increment in increments)
+        {
+            var key = RowKey.Of(increment.Table, increment.Key);
+            if (!sums.TryGetValue(key, out var sum)) sums[key] = sum = increment with { Deltas = new long[increment.Deltas.Length] };
+            for (var i = 0; i < sum.Deltas.Length; i++) sum.Deltas[i] += increment.Deltas[i];
+        }
+        return [.. sums.Values.Where(s => s.Deltas.Any(d => d != 0))];
     }
 
     private async Task<Func<Table, string, string>?> ArraysAsync(DbConnection connection, DbTransaction tx, IEnumerable<RowWrite> writes,
         CancellationToken cancellationToken) =>
         _columns is null ? null : await _columns.ForAsync(connection, tx, writes, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Reads (and on PostgreSQL row-locks) the current version of every row a unit expects.</summary>
-    private async Task<Dictionary<RowKey, long>> ReadVersionsAsync(DbConnection connection, DbTransaction tx,
-        IReadOnlyList<WriteUnit> units, CancellationToken cancellationToken)
-    {
-        var versions = new Dictionary<RowKey, long>();
-        var byTable = units.SelectMany(u => u.Writes.OfType<VersionedPut>())
-            .GroupBy(p => p.Table)
-            .Select(g => (Table: g.Key, Keys: g.DistinctBy(p => RowKey.Of(p.Table, p.Key))
-                .OrderBy(p => RowKey.Of(p.Table, p.Key).Text, StringComparer.Ordinal).Select(p => p.Key).ToList()));
-        foreach (var (table, keys) in byTable)
-        {
-            var perStatement = Math.Max(1, Math.Min(1000, database.MaxParameters / (table.Key.Length + 1)));
-            foreach (var chunk in keys.Chunk(perStatement))
-            {
-                // One index lookup per wanted key whatever the table's size or statistics, each row locked in the keys'
-                // sorted order so that two writers locking the same rows cannot deadlock. PostgreSQL plans a row IN list,
-                // "(key) IN ((…), (…))", in time quadratic in its length (~85 ms for 512 keys against ~5 ms this way),
-                // and may answer a join with a VALUES list by scanning the whole table.
-                var match = string.Join(" AND ", table.Key.Select((c, k) => $"{table.Name}.{c} = wanted.column{k + 2}"));
-                var statement = new Statement()
-                    .Sql($"SELECT wanted.column1, (SELECT version FROM {table.Name} WHERE {match}{database.ForUpdate}) FROM (VALUES ");
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    if (i > 0) statement.Sql(", ");
-                    statement.Tuple([i, .. chunk[i]]);
-                }
-                statement.Sql(") AS wanted");
-                await using var command = connection.CreateCommand();
-                command.Transaction = tx;
-                statement.Bind(command);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (reader.IsDBNull(1)) continue;
-                    versions[RowKey.Of(table, chunk[Convert.ToInt32(reader.GetValue(0))])] = Convert.ToInt64(reader.GetValue(1));
-                }
-            }
-        }
-        return versions;
-    }
-
     /// <summary>
-    /// Runs the statements, in one round trip where the driver batches. Incrementing statements return
-    /// their table's name first in every row (guarded puts <see cref="StatementBuilder.GuardMark"/>), so rows are
-    /// matched however the driver walks results. Returns the incremented rows and how many guarded rows were written.
+    /// Runs the statements, in one round trip where the driver batches, and hands every row they return to
+    /// <paramref name="read"/>. Rows carry a tag in their first column, so they are told apart however the driver walks
+    /// the results of statements that return none.
     /// </summary>
-    private static async Task<(List<IncrementedRow> Increments, int Guards)> ExecuteAsync(DbConnection connection, DbTransaction tx,
-        List<Statement> statements, long seq, CancellationToken cancellationToken)
+    private static async Task RunAsync(DbConnection connection, DbTransaction tx, List<Statement> statements, Action<DbDataReader>? read,
+        CancellationToken cancellationToken)
     {
-        var increments = new List<IncrementedRow>();
-        var guards = 0;
-        var tables = statements.Where(s => s.Returns is not null).Select(s => s.Returns!).Distinct().ToDictionary(t => t.Name);
+        if (statements.Count == 0) return;
         if (connection.CanCreateBatch)
         {
             await using var batch = connection.CreateBatch();
@@ -124,9 +151,9 @@ internal sealed class BatchWriter(Database database)
                 batch.BatchCommands.Add(command);
             }
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            do guards += await ReadIncrementsAsync(reader, tables, seq, increments, cancellationToken).ConfigureAwait(false);
+            do await ReadAllAsync(reader, read, cancellationToken).ConfigureAwait(false);
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-            return (increments, guards);
+            return;
         }
 
         foreach (var statement in statements)
@@ -135,32 +162,13 @@ internal sealed class BatchWriter(Database database)
             command.Transaction = tx;
             statement.Bind(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            guards += await ReadIncrementsAsync(reader, tables, seq, increments, cancellationToken).ConfigureAwait(false);
+            await ReadAllAsync(reader, read, cancellationToken).ConfigureAwait(false);
         }
-        return (increments, guards);
     }
 
-    /// <summary>Collects incremented rows; returns the number of guard marks seen.</summary>
-    private static async Task<int> ReadIncrementsAsync(DbDataReader reader, Dictionary<string, Table> tables, long seq,
-        List<IncrementedRow> into, CancellationToken cancellationToken)
+    private static async Task ReadAllAsync(DbDataReader reader, Action<DbDataReader>? read, CancellationToken cancellationToken)
     {
-        var guards = 0;
-        if (reader.FieldCount == 0) return 0;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var name = reader.GetString(0);
-            if (name == StatementBuilder.GuardMark)
-            {
-                guards++;
-                continue;
-            }
-            var table = tables[name];
-            var key = new object?[table.Key.Length];
-            for (var k = 0; k < key.Length; k++) key[k] = reader.GetValue(1 + k);
-            var values = new long[table.Values.Length];
-            for (var v = 0; v < values.Length; v++) values[v] = Convert.ToInt64(reader.GetValue(1 + key.Length + v));
-            into.Add(new IncrementedRow(table, key, values, seq));
-        }
-        return guards;
+        if (reader.FieldCount == 0) return;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) read?.Invoke(reader);
     }
 }

@@ -6,13 +6,13 @@ using Npgsql;
 namespace Grassroots.Storage.Batching;
 
 /// <summary>One SQL statement of a batch with its positional parameters ($1, $2, … in both dialects).</summary>
-internal sealed class Statement(Table? returns = null)
+internal sealed class Statement(bool returns = false)
 {
     private readonly StringBuilder _sql = new();
     public List<object?> Parameters { get; } = [];
 
-    /// <summary>Set when the statement returns incremented rows to report.</summary>
-    public Table? Returns { get; } = returns;
+    /// <summary>True when the statement returns rows to read (tagged with what they are in their first column).</summary>
+    public bool Returns { get; } = returns;
 
     public Statement Sql(string text)
     {

@@ -17,6 +17,8 @@ public sealed class Api : IDisposable
 
     public async Task PutAsync(string path, object body) => await CheckAsync(await _http.PutAsJsonAsync(path, body), "PUT", path);
 
+    public async Task DeleteAsync(string path) => await CheckAsync(await _http.DeleteAsync(path), "DELETE", path);
+
     public async Task<JsonElement> GetAsync(string path) =>
         await (await CheckAsync(await _http.GetAsync(path), "GET", path)).Content.ReadFromJsonAsync<JsonElement>();
 
@@ -25,6 +27,25 @@ public sealed class Api : IDisposable
     {
         var response = await CheckAsync(await _http.PostAsJsonAsync("/api/keys", new { role, scope, label }), "POST", "/api/keys");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+    }
+
+    /// <summary>The answer's status without failing on an error status, e.g. 404 for a record that must not exist.</summary>
+    public async Task<int> StatusAsync(string path) => (int)(await _http.GetAsync(path)).StatusCode;
+
+    /// <summary>
+    /// Polls <paramref name="path"/> until <paramref name="done"/> holds (figures follow a write by a moment, so a
+    /// test waits for them rather than reading once), failing after <paramref name="seconds"/> with the last answer.
+    /// </summary>
+    public async Task<JsonElement> EventuallyAsync(string path, Func<JsonElement, bool> done, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var answer = await GetAsync(path);
+            if (done(answer)) return answer;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}: not within {seconds} s. Last answer of {path}: {answer}");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>The rollup of a region for the known campaign.</summary>

@@ -49,6 +49,21 @@ public sealed class DashboardFixture : IAsyncLifetime
         return await DashboardPage.OpenAsync(context, Silo.BaseAddress);
     }
 
+    /// <summary>
+    /// A browser of its own over a profile folder that outlives it: closing the page closes that browser, and opening
+    /// the same folder again is the phone's browser started anew, with its IndexedDB and service worker kept.
+    /// </summary>
+    public async Task<DashboardPage> OpenProfileAsync(string userDataDirectory, int width = 360, int height = 740)
+    {
+        var context = await _playwright!.Chromium.LaunchPersistentContextAsync(userDataDirectory, new()
+        {
+            ExecutablePath = Chromium.Path, Headless = true, Args = Chromium.Args,
+            ViewportSize = new() { Width = width, Height = height }, Locale = "zh-CN", TimezoneId = "Asia/Shanghai",
+            IsMobile = true, HasTouch = true,
+        });
+        return await DashboardPage.OpenAsync(context, Silo.BaseAddress);
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser is not null) await _browser.CloseAsync();

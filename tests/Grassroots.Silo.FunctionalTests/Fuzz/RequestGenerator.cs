@@ -24,9 +24,10 @@ public sealed record FuzzRequest(ApiOperation Operation, string Url, string? Bod
 /// Requests for one operation, made from its schemas in the service's own OpenAPI document: valid ones (every required
 /// field, optional ones or not, values inside every pattern, length, range and enum, drawn from the seeded world where a
 /// field names something) and broken ones (one thing made invalid: a required field dropped, a wrong type, a number out
-/// of range, text too long or holding a forbidden character, an unknown enum value, a malformed date or id, a duplicate
-/// key, an empty, null or non-JSON body, a wrong content type, a body over 1 MiB, a URL over 8 KiB, a missing or malformed
-/// parameter); some sent with no key, an unknown one or a narrower one.
+/// of range, text too long or holding a forbidden character, an unknown enum value, a malformed date or id, a day before
+/// the first a campaign or record may fall on, a duplicate key, an empty, null or non-JSON body, a wrong content type, a
+/// body over 1 MiB, a URL over 8 KiB, a missing or malformed parameter); some sent with no key, an unknown one or a
+/// narrower one.
 /// </summary>
 public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string> revocableKeyIds)
 {
@@ -42,6 +43,8 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
         ["\u0000", "\u0001", "\u001F", "\u007F", "\u0085", "\uFFFF", "\uFFFE", "\uFDD0", "\u202E", "\u202A", "\u2066", "\U0001FFFE", "\U0010FFFF"];
     private static readonly string[] BadIds = ["x\n", "x\r\n", "a/b", "a b", "ü", "x\u202E", new('i', 65), "%", "a?b", "a#b"];
     private static readonly string[] BadDates = ["2020-13-01", "2020-02-30", "04/12/2020", "2020-1-1", "20201204", "", "2020-12-04T00:00:00", "２０２０-１２-０４"];
+    private static readonly string[] EarlyDates = ["0001-01-01", "1899-12-30", "1999-12-31"];
+    private static readonly string EarliestDayNote = $"Not before {DateAttribute.FirstDay:yyyy-MM-dd}.";
     private static readonly string[] TextAlphabet = ["学", "习", "劳", "模", "精", "神", "工", "会", "a", "Z", "0", " ", "-", "·", "é", "𠮷", "🎉", "\u200F", "ئ"];
     private static int _fresh;
 
@@ -164,7 +167,11 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
         }
         if (schema.TryGetProperty("enum", out _)) ways.Add(Pick<(JsonNode?, string)>(("Offline", "enum in wrong case"), ("unknown", "unknown enum"), ("", "empty enum")));
         if (schema.TryGetProperty("format", out var format) && format.GetString() == "date")
+        {
             ways.Add(from bad in Pick(BadDates) select ((JsonNode?)bad, $"bad date {bad}"));
+            if (schema.TryGetProperty("description", out var note) && note.GetString()!.Contains(EarliestDayNote, StringComparison.Ordinal))
+                ways.Add(from bad in Pick(EarlyDates) select ((JsonNode?)bad, $"date before {DateAttribute.FirstDay:yyyy-MM-dd}"));
+        }
         if (schema.TryGetProperty("items", out var items))
             ways.Add(from bad in BadValue(name + "[]", schemas.Resolve(items)) select ((JsonNode?)new JsonArray(bad.Value?.DeepClone()), $"item: {bad.Why}"));
         if (schema.TryGetProperty("properties", out _))

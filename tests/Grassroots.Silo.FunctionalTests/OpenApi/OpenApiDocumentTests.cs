@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
 using Grassroots.Storage;
 
 namespace Grassroots.Silo.FunctionalTests.OpenApi;
@@ -38,7 +39,10 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(("integer", 0, Validator.MaxCount), (total.GetProperty("type").GetString(), total.GetProperty("minimum").GetInt32(),
             total.GetProperty("maximum").GetInt32()));
         Assert.Equal(["total"], Strings(schemas.GetProperty("AttendeesRequest").GetProperty("required")));
-        Assert.Equal("date", properties.GetProperty("heldOn").GetProperty("format").GetString());
+        Assert.Equal(("date", "Not before 2000-01-01."), (properties.GetProperty("heldOn").GetProperty("format").GetString(),
+            properties.GetProperty("heldOn").GetProperty("description").GetString()));
+        Assert.Equal("Not before 2000-01-01. Not before startsOn.",
+            schemas.GetProperty("CampaignRequest").GetProperty("properties").GetProperty("endsOn").GetProperty("description").GetString());
 
         // Integers are integers (not "integer or string"), in requests and answers alike.
         Assert.DoesNotContain("\"string\",\"integer\"", root.GetRawText().Replace(" ", "").Replace("\n", ""));
@@ -60,6 +64,32 @@ public sealed class OpenApiDocumentTests
         var interval = Operation(root, "/api/rollups/{regionCode}/series", "get").GetProperty("parameters")
             .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "interval");
         Assert.Equal(RollupsApi.IntervalNames, Strings(interval.GetProperty("schema").GetProperty("enum")));
+    }
+
+    [Fact]
+    public async Task TheDocumentCarriesTheRulesAndColumnsJsonSchemaCannotSay()
+    {
+        await using var app = await GrassrootsApp.StartAsync(StorageProvider.Sqlite);
+        using var document = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"));
+        var root = document.RootElement;
+
+        // A part of the attendance is not above its total: said once, on the field rule, for the validator and the document.
+        var attendees = root.GetProperty("components").GetProperty("schemas").GetProperty("AttendeesRequest").GetProperty("properties");
+        foreach (var part in new[] { "frontline", "youth", "women" })
+            Assert.Equal("total", attendees.GetProperty(part).GetProperty("x-not-above").GetString());
+        Assert.False(attendees.GetProperty("total").TryGetProperty("x-not-above", out _));
+
+        // The CSV columns each import type reads, with the Chinese headers the reader accepts (the dashboard's templates).
+        var columns = Operation(root, "/api/imports", "post").GetProperty("x-csv-columns");
+        foreach (var kind in ImportKinds.All)
+        {
+            var listed = columns.GetProperty(kind.Type).EnumerateArray().ToArray();
+            Assert.Equal(kind.Columns.Select(c => c.Field), listed.Select(c => c.GetProperty("field").GetString()));
+            Assert.Equal(kind.Columns.Select(c => c.Headers), listed.Select(c => (IReadOnlyList<string>)Strings(c.GetProperty("headers"))));
+            Assert.Equal(kind.Columns.Select(c => c.Required), listed.Select(c => c.GetProperty("required").GetBoolean()));
+        }
+        var sessionHeaders = columns.GetProperty("study-sessions").EnumerateArray().Select(c => c.GetProperty("headers")[1].GetString());
+        Assert.Contains("参与人次", sessionHeaders);
     }
 
     [Fact]

@@ -67,6 +67,7 @@ internal static class AccessMatrix
         new("GET", "/api/branches/{branchId}", (Ok, Refused), (Ok, Refused), Everyone, (_, t, _) => Done(new() { ["branchId"] = t.Branch })),
         new("PUT", "/api/branches/{branchId}", (Refused, Refused), (Created, Refused), (Created, Created),
             (_, t, n) => Done(new() { ["branchId"] = $"nb{n}" }, body: new { name = "新工会", regionCode = t.County, memberCount = 10 })),
+        new("GET", "/api/honorees", Everyone, Everyone, Everyone, (_, _, _) => Done([], "name=h")),
         new("GET", "/api/honorees/{honoreeId}", Everyone, Everyone, Everyone, (_, _, _) => Done(new() { ["honoreeId"] = "h2" })),
         new("PUT", "/api/honorees/{honoreeId}", (Refused, Refused), (Created, Refused), (Created, Created),
             (_, t, n) => Done(new() { ["honoreeId"] = $"nh{n}" }, body: new { name = "劳模", title = "other", provinceCode = t.Province })),

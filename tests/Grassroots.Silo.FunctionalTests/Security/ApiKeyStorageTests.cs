@@ -74,15 +74,19 @@ public sealed class ApiKeyStorageTests
     }
 
     [Fact]
-    public async Task ChangesAreLoggedAsTheKeyThatMadeThem()
+    public async Task RecordsSayWhichKeyCreatedThemAndTheChangeLogWhichKeyChangedThem()
     {
         await using var app = await GrassrootsApp.StartAsync(StorageProvider.Sqlite);
         await SeedAsync(app);
         var key = await app.IssueAsync(Roles.Branch, "b1");
 
         Assert.Equal(HttpStatusCode.Created, (await app.ClientWith(key).PutAsync("/api/branches/b1/study-sessions/s1", Session())).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.CreateClient().DeleteAsync("/api/branches/b1/study-sessions/s1?reason=twice")).StatusCode);
 
-        Assert.StartsWith($"key:{Keys.KeyIdOf(key)} create ", Assert.Single(await app.ChangesAsync("study-session", "b1/s1")));
+        // A creation is its own row, with who made it; the log keeps what changed a record afterwards.
+        Assert.Equal([$"key:{Keys.KeyIdOf(key)}"],
+            await app.Service<Database>().QueryAsync("SELECT created_by FROM study_sessions WHERE session_id = 's1'", [], r => r.GetString(0)));
+        Assert.StartsWith($"key:{Keys.KeyIdOf(app.HqKey)} void ", Assert.Single(await app.ChangesAsync("study-session", "b1/s1")));
     }
 
     [Fact]

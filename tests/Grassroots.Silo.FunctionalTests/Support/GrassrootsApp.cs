@@ -14,6 +14,12 @@ namespace Grassroots.Silo.FunctionalTests.Support;
 /// without demo data. One per test: <c>await using var app = await GrassrootsApp.StartAsync(provider);</c>
 /// <see cref="WebApplicationFactory{T}.CreateClient()"/> sends an hq key (issued at start) so tests about other
 /// things need not think about keys; <see cref="ClientWith"/> sends any other key, or none.
+/// <para>
+/// The service answers a write once its batch has committed; the rollup grains have its figures a flush of the silo's
+/// aggregator later (≤ 50 ms). So that a test reads what it has just written without guessing a wait, the clients of
+/// this class have the aggregator send what it holds before each GET (<see cref="SettleAsync"/>). Tests of that delay
+/// itself read through <see cref="RawClient"/>.
+/// </para>
 /// </summary>
 public sealed class GrassrootsApp : WebApplicationFactory<Program>
 {
@@ -91,6 +97,15 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>Has this silo's aggregator send the rollup grains everything it holds, and waits until they have it.</summary>
+    public Task SettleAsync() => Service<IGrainFactory>().GetGrain<Domain.Contracts.IRollupAggregatorGrain>(0).FlushAsync();
+
+    /// <summary>A client with the hq key whose reads settle the rollups first (see the class summary).</summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new Settling(this));
+
+    /// <summary>A client with the hq key whose reads do not wait for the aggregator: what an outside client sees.</summary>
+    public HttpClient RawClient() => CreateDefaultClient();
+
     /// <summary>A client that sends <paramref name="key"/> as its bearer key, or no Authorization header when null.</summary>
     public HttpClient ClientWith(string? key)
     {
@@ -103,6 +118,16 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
     {
         base.ConfigureClient(client);
         if (HqKey.Length > 0) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HqKey);
+    }
+
+    /// <summary>Before a GET, the aggregator sends what it holds (see the class summary).</summary>
+    private sealed class Settling(GrassrootsApp app) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get) await app.SettleAsync();
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

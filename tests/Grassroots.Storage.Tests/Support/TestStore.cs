@@ -12,12 +12,15 @@ public sealed class TestStore : IAsyncDisposable
     {
         Test = test;
         Database = database;
-        Committer = new GroupCommitter(database, NullLogger<GroupCommitter>.Instance);
+        Committer = NewCommitter(database);
     }
 
     public TestDatabase Test { get; }
     public Database Database { get; }
     public GroupCommitter Committer { get; private set; }
+
+    public static GroupCommitter NewCommitter(Database database) =>
+        new(database, NullLogger<GroupCommitter>.Instance, activity: Rows.Activity);
 
     public static async Task<TestStore> CreateAsync(StorageProvider provider, Action<StorageOptions>? configure = null)
     {
@@ -33,13 +36,19 @@ public sealed class TestStore : IAsyncDisposable
     public async Task RestartCommitterAsync()
     {
         await Committer.DisposeAsync();
-        Committer = new GroupCommitter(Database, NullLogger<GroupCommitter>.Instance);
+        Committer = NewCommitter(Database);
     }
 
-    public Task<CommitReceipt> CommitAsync(params RowWrite[] writes) => Committer.CommitAsync(new WriteUnit(writes)).WaitAsync(Guard);
+    public Task<CommittedBatch> CommitAsync(params RowWrite[] writes) => Committer.CommitAsync(new WriteUnit(writes)).WaitAsync(Guard);
 
     public async Task<long> CountAsync(string sql, params object?[] args) =>
         (await Database.QueryAsync(sql, args, r => Convert.ToInt64(r.GetValue(0)))).Single();
+
+    /// <summary>Active branches counted per day of December 2020 in <paramref name="county"/>, summed over shards (days with 0 left out).</summary>
+    public async Task<Dictionary<int, long>> ActiveByDayAsync(string county = Rows.County) =>
+        (await Database.QueryAsync(
+            "SELECT day, SUM(active_branches) FROM county_days WHERE county_code = $1 GROUP BY day", [county],
+            r => (Day: r.Date(0).Day, Active: r.Long(1)))).Where(x => x.Active != 0).ToDictionary(x => x.Day, x => x.Active);
 
     public async ValueTask DisposeAsync()
     {

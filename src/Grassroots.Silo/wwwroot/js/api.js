@@ -28,16 +28,34 @@ export function url(path, query = {}) {
   return u;
 }
 
-async function send(path, query) {
+/**
+ * One request with `key`. Every request asks for Chinese (`Accept-Language: zh-CN`): the service answers problem
+ * details in English today, and the pages translate them (problems.js) until it answers in Chinese when asked.
+ * `body` is sent as JSON, or as it is when it is a Blob or ArrayBuffer (with `contentType`).
+ */
+export async function request(key, path, { method = 'GET', query, body, contentType } = {}) {
+  // The browser knows it has no network: fail as fetch would, without a request the console reports as failed.
+  if (navigator.onLine === false) throw new TypeError('offline');
+  const headers = { Authorization: `Bearer ${key}`, Accept: 'application/json, text/csv', 'Accept-Language': 'zh-CN' };
+  const raw = body instanceof Blob || body instanceof ArrayBuffer;
+  if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
   const response = await fetch(url(path, query), {
-    headers: { Authorization: `Bearer ${session.key}`, Accept: 'application/json, text/csv' },
+    method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
   });
   if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
   return response;
 }
 
+const send = (path, query) => request(session.key, path, { query });
+
 export async function getJson(path, query) {
   return (await send(path, query)).json();
+}
+
+/** A write with the session's key; answers the parsed JSON, or null for an answer without a body (204). */
+export async function sendJson(method, path, { query, body, contentType } = {}) {
+  const response = await request(session.key, path, { method, query, body, contentType });
+  return response.status === 204 ? null : response.json();
 }
 
 /**
@@ -57,12 +75,15 @@ export function saveBlob(blob, fileName) {
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
 
-/** The OpenAPI document (served without a key) tells which optional endpoints this service has. */
-export async function openApiPaths() {
+/** The OpenAPI document (served without a key): which optional endpoints this service has, and its rules. */
+export async function openApiDocument() {
+  if (navigator.onLine === false) return {};
   try {
-    const response = await fetch('/openapi/v1.json');
-    return response.ok ? (await response.json()).paths ?? {} : {};
+    const response = await fetch('/openapi/v1.json', { headers: { 'Accept-Language': 'zh-CN' } });
+    return response.ok ? await response.json() : {};
   } catch {
     return {};
   }
 }
+
+export const openApiPaths = async () => (await openApiDocument()).paths ?? {};

@@ -29,6 +29,31 @@ export const honoreeTitles = {
 
 export const recordKinds = { 'study-session': '学习', 'honoree-talk': '劳模宣讲', 'publicity-item': '宣传报道' };
 
+/**
+ * Chinese names of the values the API's enums take, by field (GLOSSARY.md). Which values there are comes from the
+ * OpenAPI document; this only says how each reads. A value without a name here is shown as it is.
+ */
+export const valueNames = {
+  'study-sessions': {
+    format: { offline: '线下', online: '线上', hybrid: '线上线下结合' },
+    kind: { 'group-study': '集中学习', symposium: '座谈会', lecture: '专题讲座', 'team-study': '班组学习', contest: '知识竞赛', other: '其他' },
+  },
+  'honoree-talks': {
+    venue: { enterprise: '进企业', school: '进校园', agency: '进机关', community: '进社区', workshop: '进班组（车间）', media: '媒体', other: '其他' },
+    format: { onsite: '现场宣讲', livestream: '网络直播', broadcast: '电视广播' },
+  },
+  publicity: {
+    channel: {
+      newspaper: '报纸', tv: '电视台', website: '网站', wechat: '微信公众号', xuexi: '学习强国', 'short-video': '短视频',
+      exhibition: '展板', other: '其他',
+    },
+  },
+  branches: { kind: branchKinds },
+};
+
+/** The kinds of import (?type=), by the names the service uses. */
+export const importTypes = { branches: '基层工会名册', 'study-sessions': '学习会', 'honoree-talks': '劳模宣讲', publicity: '宣传报道' };
+
 /** A record's figures as one short line, e.g. "参与 45 人次（一线 30，青年 12，女职工 20）". */
 export function recordFigures(kind, f) {
   const parts = [];

@@ -2,6 +2,8 @@
 // a branch key: its branch), follow the address for drill-down and filters, and refresh the figures every 5 s.
 import { ApiError, getJson, openApiPaths, session } from './api.js';
 import { drawBranch, forgetBranch, loadBranch } from './branch-view.js';
+import { openImport, leaveImport } from './import-view.js';
+import { closeSheet, openKeys } from './keys-view.js';
 import { $, el, show } from './dom.js';
 import { clock, measures } from './format.js';
 import { region } from './regions.js';
@@ -57,6 +59,7 @@ async function start() {
   show($('signIn'), false);
   show($('app'), true);
   show($('signOut'), true);
+  show($('tools'), me.role !== 'branch');
   $('who').textContent = await describe(me);
   $('campaign').replaceChildren(...campaigns.map(c => el('option', { value: c.id }, c.title)));
   $('measure').replaceChildren(...Object.entries(measures).map(([value, m]) => el('option', { value }, m.label)));
@@ -96,12 +99,40 @@ async function findReports() {
 }
 
 function refresh() {
-  if (!me || busy || document.hidden) return;
+  if (!me || busy || document.hidden || tool()) return;
   render({ quiet: true });
+}
+
+/** The admin page the address asks for (导入, 基层工会密钥), or '' for the figures. */
+const tool = () => (me && me.role !== 'branch' && ['import', 'keys'].includes(readState().tool) ? readState().tool : '');
+
+/** Shows 导入 or 基层工会密钥 instead of the figures; a key sheet left open goes (its keys with it). */
+async function renderTool(name) {
+  for (const link of document.querySelectorAll('#tools a')) {
+    if (link.dataset.tool === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  closeSheet();
+  if (name !== 'import') leaveImport();
+  show($('figuresView'), !name);
+  show($('importView'), name === 'import');
+  show($('keysView'), name === 'keys');
+  if (!name) return false;
+  lastView = '';
+  document.title = `${name === 'import' ? '导入' : '基层工会密钥'} · ${TITLE}`;
+  try {
+    if (name === 'import') await openImport();
+    else await openKeys(me);
+  } catch (error) {
+    failed(error, false);
+    show($('figuresView'), true);
+  }
+  return true;
 }
 
 /** Draws what the address asks for. A newer render (navigation) makes an older one's answer moot. */
 async function render({ quiet = false } = {}) {
+  if (!quiet && await renderTool(tool())) return;
   const mine = ++generation;
   busy = true;
   const state = readState();

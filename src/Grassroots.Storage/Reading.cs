@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 
-namespace Grassroots.Domain.Persistence;
+namespace Grassroots.Storage;
 
 /// <summary>Reads values whose driver type differs between SQLite (text, integers) and PostgreSQL.</summary>
 public static class Reading

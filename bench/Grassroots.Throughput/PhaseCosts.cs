@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace Grassroots.Throughput;
+
+/// <summary>
+/// What one measured window cost: CPU seconds per group of processes (utime+stime from /proc: the silo, PostgreSQL,
+/// the load generator, the whole machine) and, for the silo, the rates of its runtime counters (bytes allocated,
+/// collections, GC pause) over the same window. Per operation = the window's total over the operations the phase
+/// counted in it (records created, reads answered, rows inserted).
+/// </summary>
+public sealed record PhaseCosts(double Seconds, IReadOnlyDictionary<string, double> CpuSeconds, RuntimeRates? Silo,
+    IReadOnlyDictionary<string, double>? Database = null)
+{
+    /// <summary>A PostgreSQL statistic per operation (see <see cref="PostgresActivity"/>), or NaN when not measured.</summary>
+    public double DatabasePerOperation(string statistic, long operations) =>
+        Database is not null && Database.TryGetValue(statistic, out var count) && operations > 0 ? count / operations : double.NaN;
+
+    public const string SiloGroup = "silo", PostgresGroup = "postgres", LoadGroup = "load generator", MachineGroup = "all";
+
+    /// <summary>CPU µs per operation of a group, or NaN when the group was not measured.</summary>
+    public double CpuMicrosPerOperation(string group, long operations) =>
+        CpuSeconds.TryGetValue(group, out var seconds) && operations > 0 ? seconds * 1e6 / operations : double.NaN;
+
+    /// <summary>The silo's bytes allocated per operation: its allocation rate over the operations' rate in the window.</summary>
+    public double AllocatedBytesPerOperation(long operations) =>
+        Silo is null || operations == 0 ? double.NaN : Silo.AllocatedBytes / (operations / Seconds);
+}
+
+/// <summary>Frames a measured window: starts and stops the CPU sampling (and the silo's runtime counters are read over it).</summary>
+public sealed class CostMeter(IReadOnlyDictionary<string, int> roots, RuntimeCounters? silo, PostgresActivity? database = null)
+{
+    private Dictionary<string, double> _before = [];
+    private Dictionary<string, double>? _databaseBefore;
+    private long _started;
+    private DateTime _fromUtc;
+    private (double Seconds, Dictionary<string, double> Cpu, DateTime ToUtc)? _window;
+    private Dictionary<string, double>? _databaseAfter;
+
+    public void Start()
+    {
+        _window = null;
+        _databaseBefore = database?.Sample();
+        _before = ProcessCpu.Sample(roots);
+        _fromUtc = DateTime.UtcNow;
+        _started = Stopwatch.GetTimestamp();
+    }
+
+    public void Stop()
+    {
+        _window = (Stopwatch.GetElapsedTime(_started).TotalSeconds, ProcessCpu.Difference(_before, ProcessCpu.Sample(roots)), DateTime.UtcNow);
+        _databaseAfter = database?.Sample();
+    }
+
+    /// <summary>The window's costs, once the silo's counters have reported past its end.</summary>
+    public async Task<PhaseCosts> CostsAsync()
+    {
+        var (seconds, cpu, toUtc) = _window ?? throw new InvalidOperationException("The window was not measured.");
+        RuntimeRates? rates = null;
+        if (silo is not null)
+        {
+            await silo.WaitPastAsync(toUtc);
+            rates = silo.Over(_fromUtc, toUtc);
+        }
+        return new PhaseCosts(seconds, cpu, rates,
+            _databaseBefore is null || _databaseAfter is null ? null : ProcessCpu.Difference(_databaseBefore, _databaseAfter));
+    }
+}

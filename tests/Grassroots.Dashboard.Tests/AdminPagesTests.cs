@@ -1,0 +1,210 @@
+using System.Text;
+using System.Text.Json;
+using Grassroots.Dashboard.Tests.Support;
+using Microsoft.Playwright;
+using static Grassroots.Dashboard.Tests.Support.KnownData;
+using static Microsoft.Playwright.Assertions;
+
+namespace Grassroots.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard's pages for region admins (and hq): 导入 — a dry run listing each line's problems, then an import job
+/// with its progress, landing in the rollups — and 基层工会密钥 — a county's branch keys on a sheet of QR sign-in codes.
+/// Driven on a 360 px phone, since county federations use phones too.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class AdminPagesTests(DashboardFixture fixture)
+{
+    private const int Phone = 360, PhoneHeight = 740;
+
+    static AdminPagesTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    [BrowserFact]
+    public async Task ARegionAdminsDryRunListsEachLinesProblemsThenTheImportRunsWithProgressAndLandsInTheRollups()
+    {
+        var key = await fixture.Hq.IssueKeyAsync("region-admin", Guangdong, "广东省总工会");
+        using var admin = new Api(fixture.Silo.BaseAddress, key);
+        await using var page = await fixture.OpenAsync(Phone, PhoneHeight);
+        await page.SignInAsync(key);
+        await page.Page.GetByRole(AriaRole.Link, new() { Name = "导入" }).ClickAsync();
+        await Expect(page.Page.GetByLabel("导入什么")).ToBeVisibleAsync();
+        var problems = (await page.SeriousAccessibilityViolationsAsync()).Select(v => $"import: {v}").ToList();
+        await page.AssertNoHorizontalScrollAsync();
+        var columns = (await fixture.Hq.GetAsync("/openapi/v1.json")).GetProperty("paths").GetProperty("/api/imports")
+            .GetProperty("post").GetProperty("x-csv-columns");
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        string[] ids = [$"imp-{suffix}-1", $"imp-{suffix}-2"];
+
+        // Branches first, from the template the page offers, saved as Excel on a Chinese Windows saves it (GB18030).
+        await page.Page.GetByLabel("导入什么").SelectOptionAsync("branches");
+        var branchHeader = await TemplateHeaderAsync(page);
+        Assert.Equal(ChineseHeaders(columns.GetProperty("branches")), branchHeader);
+        var branchRows = ids.Select((id, i) => Row(columns.GetProperty("branches"), new()
+        {
+            ["id"] = id, ["name"] = $"导入测试工会{i + 1}", ["regionCode"] = Tianhe, ["memberCount"] = "50", ["kind"] = "enterprise",
+        }));
+        await ChooseFileAsync(page, "基层工会.csv", Csv(branchHeader, branchRows), Encoding.GetEncoding("GB18030"));
+        await Expect(page.Page.Locator("#fileInfo")).ToContainTextAsync("GB18030");
+        await Expect(Count(page, "imported")).ToHaveTextAsync("2");
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "导入 2 行" }).ClickAsync();
+        await Expect(page.Page.Locator("#importProgress")).ToHaveAttributeAsync("data-state", "done");
+        foreach (var id in ids) await admin.GetAsync($"/api/branches/{id}");
+
+        // Then their study sessions, in UTF-8: one line has more women than attendees.
+        var before = (await admin.RollupAsync(Tianhe)).GetProperty("totals");
+        await page.Page.GetByLabel("导入什么").SelectOptionAsync("study-sessions");
+        var header = await TemplateHeaderAsync(page);
+        Assert.Equal(ChineseHeaders(columns.GetProperty("study-sessions")), header);
+        string[] lines =
+        [
+            Row(columns.GetProperty("study-sessions"), Session(ids[0], "s1", "2021-03-10", 40, 18)),
+            Row(columns.GetProperty("study-sessions"), Session(ids[1], "s1", "2021-03-11", 10, 11)),
+            Row(columns.GetProperty("study-sessions"), Session(ids[1], "s2", "2021-03-12", 25, 5)),
+        ];
+        await ChooseFileAsync(page, "学习会.csv", Csv(header, lines), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        await Expect(page.Page.Locator("#fileInfo")).ToContainTextAsync("UTF-8");
+        await Expect(Count(page, "rejected")).ToHaveTextAsync("1");
+        var conflict = page.Page.Locator("#conflicts tbody tr[data-line='3']");
+        await Expect(conflict).ToContainTextAsync("女职工人次");
+        await Expect(conflict).ToContainTextAsync("不能超过参与人次（10）");
+        await Expect(conflict.Locator("td.line")).ToHaveTextAsync(lines[1]);
+        await page.AssertNoHorizontalScrollAsync();
+        problems.AddRange((await page.SeriousAccessibilityViolationsAsync()).Select(v => $"dry run: {v}"));
+        await page.ScreenshotAsync("import-dry-run");
+        Assert.Equal(before.GetProperty("attendance").GetInt64(), (await admin.RollupAsync(Tianhe)).GetProperty("totals").GetProperty("attendance").GetInt64());
+
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "导入 2 行" }).ClickAsync();
+        var progress = page.Page.Locator("#importProgress");
+        await Expect(progress).ToHaveAttributeAsync("data-state", "done");
+        await Expect(progress).ToHaveAttributeAsync("max", "3");
+        Assert.Equal(3, await progress.EvaluateAsync<int>("p => p.value"));
+        await Expect(page.Page.Locator("#progressLabel")).ToHaveTextAsync("导入完成：已处理 3 / 3 行");
+        await Expect(Count(page, "imported")).ToHaveTextAsync("2");
+        await Expect(page.Page.Locator("#conflicts tbody tr[data-line='3']")).ToContainTextAsync("不能超过参与人次（10）");
+        problems.AddRange((await page.SeriousAccessibilityViolationsAsync()).Select(v => $"import done: {v}"));
+        await page.ScreenshotAsync("import-done");
+
+        var expected = before.GetProperty("attendance").GetInt64() + 40 + 25;
+        await admin.EventuallyAsync($"/api/rollups/{Tianhe}?campaignId={Campaign}",
+            r => r.GetProperty("totals").GetProperty("attendance").GetInt64() == expected, "天河区's rollup counts the imported sessions");
+        await page.GotoAsync($"?region={Tianhe}");
+        await Expect(page.Total("attendance")).ToHaveTextAsync(Figures.Number(expected));
+        Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
+        page.AssertNoConsoleErrors();
+    }
+
+    [BrowserFact]
+    public async Task AKeySheetHoldsOneQrCodePerBranchOfTheCountyAndEachSignsItsBranchIn()
+    {
+        var key = await fixture.Hq.IssueKeyAsync("region-admin", Guangdong, "广东省总工会");
+        using var admin = new Api(fixture.Silo.BaseAddress, key);
+        await using var page = await fixture.OpenAsync(Phone, PhoneHeight);
+        await page.SignInAsync(key);
+        await page.Page.GetByRole(AriaRole.Link, new() { Name = "基层工会密钥" }).ClickAsync();
+        await page.Page.Locator("#pick-0").SelectOptionAsync(Guangzhou);
+        await page.Page.Locator("#pick-1").SelectOptionAsync(Tianhe);
+        var branches = (await admin.GetAsync($"/api/regions/{Tianhe}/branches?pageSize=500")).GetProperty("items").EnumerateArray()
+            .ToDictionary(b => b.GetProperty("id").GetString()!, b => b.GetProperty("name").GetString()!);
+        await Expect(page.Page.Locator("#countyInfo")).ToContainTextAsync($"已登记 {branches.Count} 个基层工会");
+        var problems = (await page.SeriousAccessibilityViolationsAsync()).Select(v => $"keys: {v}").ToList();
+        await page.ScreenshotAsync("keys-county");
+
+        await page.Page.Locator("#issueKeys").ClickAsync();
+        var cards = page.Page.Locator("#sheetCards li");
+        await Expect(cards).ToHaveCountAsync(branches.Count);
+        await Expect(page.Page.Locator("#sheetCards li svg[role=img]")).ToHaveCountAsync(branches.Count);
+        await page.AssertNoHorizontalScrollAsync();
+        problems.AddRange((await page.SeriousAccessibilityViolationsAsync()).Select(v => $"key sheet: {v}"));
+        await page.ScreenshotAsync("key-sheet");
+
+        // Every code reads back as the sign-in link of its own branch, holding the key printed beside it.
+        await page.AddVendorScriptAsync("jsQR.js");
+        var read = await page.Page.EvaluateAsync<JsonElement>(ReadEveryCode);
+        var links = new Dictionary<string, string>();
+        foreach (var card in read.EnumerateArray())
+        {
+            var branch = card.GetProperty("branch").GetString()!;
+            var link = card.GetProperty("link").GetString();
+            Assert.True(branches.ContainsKey(branch), $"{branch} is not a branch of 天河区.");
+            Assert.Equal(branches[branch], card.GetProperty("name").GetString());
+            Assert.Equal($"{new Uri(fixture.Silo.BaseAddress, "/branch/")}#key={card.GetProperty("key").GetString()}", link);
+            links[branch] = link!;
+        }
+        Assert.Equal(branches.Keys.Order(), links.Keys.Order());
+
+        // One of them, opened on an officer's phone.
+        await using (var officer = new BranchPage(await fixture.OpenAsync(Phone, PhoneHeight)))
+        {
+            await officer.Page.GotoAsync(links[SilentBranch]);
+            await Expect(officer.Page.Locator("#who")).ToContainTextAsync(SilentBranchName);
+            Assert.Equal(new Uri(fixture.Silo.BaseAddress, "/branch/").ToString(), officer.Page.Url);
+            officer.Tab.AssertNoConsoleErrors();
+        }
+
+        var shownKey = await page.Page.Locator("#sheetCards li code").First.TextContentAsync();
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "关闭登录单" }).ClickAsync();
+        await Expect(page.Page.Locator("#keySheet")).ToBeHiddenAsync();
+        Assert.DoesNotContain(shownKey!, await page.Page.ContentAsync());
+        Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
+        page.AssertNoConsoleErrors();
+    }
+
+    /// <summary>Each card's branch, name and printed key, and what its QR code reads as (jsQR over the SVG drawn on a canvas).</summary>
+    private const string ReadEveryCode = """
+        async () => {
+          const cards = [];
+          for (const card of document.querySelectorAll('#sheetCards li')) {
+            const svg = card.querySelector('svg');
+            const image = new Image();
+            image.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+            await image.decode();
+            const canvas = Object.assign(document.createElement('canvas'), { width: 400, height: 400 });
+            const context = canvas.getContext('2d');
+            context.imageSmoothingEnabled = false;
+            context.drawImage(image, 0, 0, 400, 400);
+            const code = jsQR(context.getImageData(0, 0, 400, 400).data, 400, 400);
+            cards.push({ branch: card.dataset.branch, name: card.querySelector('h3').textContent,
+              key: card.querySelector('code').textContent, link: code ? code.data : null });
+          }
+          return cards;
+        }
+        """;
+
+    private static ILocator Count(DashboardPage page, string field) => page.Page.Locator($"#importCounts [data-count='{field}'] .value");
+
+    /// <summary>Downloads the chosen type's template through the page and answers its header.</summary>
+    private static async Task<string[]> TemplateHeaderAsync(DashboardPage page)
+    {
+        var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.GetByRole(AriaRole.Button, new() { Name = "下载模板（CSV）" }).ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename);
+        var text = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.StartsWith("\uFEFF", text);
+        return text.TrimStart('\uFEFF').Split("\r\n")[0].Split(',');
+    }
+
+    /// <summary>The first Chinese header of each column, as the service lists them.</summary>
+    private static string[] ChineseHeaders(JsonElement columns) => [.. columns.EnumerateArray().Select(c =>
+    {
+        var headers = c.GetProperty("headers");
+        return (headers.GetArrayLength() > 1 ? headers[1] : headers[0]).GetString()!;
+    })];
+
+    /// <summary>A CSV line with each column's value by its API field name (empty when not given).</summary>
+    private static string Row(JsonElement columns, Dictionary<string, string> values) =>
+        string.Join(',', columns.EnumerateArray().Select(c => values.GetValueOrDefault(c.GetProperty("field").GetString()!, "")));
+
+    private static Dictionary<string, string> Session(string branch, string id, string day, int total, int women) => new()
+    {
+        ["branchId"] = branch, ["id"] = id, ["campaignId"] = Campaign, ["title"] = "导入的学习会", ["heldOn"] = day, ["format"] = "offline",
+        ["kind"] = "group-study", ["attendees.total"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["attendees.women"] = women.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static string Csv(string[] header, IEnumerable<string> lines) => string.Join("\r\n", [string.Join(',', header), .. lines]) + "\r\n";
+
+    private static async Task ChooseFileAsync(DashboardPage page, string name, string text, Encoding encoding)
+    {
+        var bytes = encoding.GetPreamble().Concat(encoding.GetBytes(text)).ToArray();
+        await page.Page.Locator("#importFile").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "text/csv", Buffer = bytes });
+    }
+}
