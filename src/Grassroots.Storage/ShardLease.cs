@@ -2,7 +2,6 @@ using Medallion.Threading.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Grassroots.Storage;
 
@@ -25,6 +24,12 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
     private readonly StorageOptions options = database.Options;
 
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a starting silo waits for its shards: a silo restarted right after it was killed finds its old locks held
+    /// until PostgreSQL notices the old connections are gone (within a second or two).
+    /// </summary>
+    public static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<string, Held> _held = [];
     private readonly Lock _gate = new();
@@ -55,11 +60,17 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
         if (options.Provider != StorageProvider.Postgres && !TryLockFile())
             throw new InvalidOperationException(
                 $"Another process already serves the SQLite database {DatabaseFile()}. Stop it, or use another Storage:DataDirectory.");
+        var deadline = DateTime.UtcNow + StartPatience;
         foreach (var shard in options.LaneShards())
         {
-            if (!await TryTakeAsync(shard, cancellationToken).ConfigureAwait(false))
-                throw new InvalidOperationException(
-                    $"Another running silo already writes as shard '{shard}'. Give every silo its own Storage:Shard.");
+            while (!await TryTakeAsync(shard, cancellationToken).ConfigureAwait(false))
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new InvalidOperationException(
+                        $"Another running silo already writes as shard '{shard}'. Give every silo its own Storage:Shard.");
+                logger.LogInformation("Writer shard {Shard} is held by another process; waiting for it", shard);
+                await Task.Delay(RetryInterval / 4, cancellationToken).ConfigureAwait(false);
+            }
         }
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -122,14 +133,13 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
     }
 
     /// <summary>
-    /// The lock's connection. While it holds the lock it runs a long pg_sleep (DistributedLock watching for the lock's
-    /// loss), and a server busy with a query does not notice that its client is gone: a killed silo's shard stayed locked
-    /// until the sleep ended, about a minute, and the silo started again in its place refused to start. Checking the
-    /// client every second (PostgreSQL 14 and later) ends that session, and frees the lock, within a second.
+    /// The lock's connection runs a long sleep to notice when it is lost (that is how the library watches a held lock).
+    /// A server busy with a query does not look at its client's socket, so after a kill -9 it would hold the lock until
+    /// the sleep ends; checking the socket every second frees the shard for the silo's restart at once.
     /// </summary>
     private string LockConnectionString()
     {
-        var builder = new NpgsqlConnectionStringBuilder(options.ResolveConnectionString());
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(options.ResolveConnectionString());
         builder.Options = $"{builder.Options} -c client_connection_check_interval=1000".Trim();
         return builder.ConnectionString;
     }

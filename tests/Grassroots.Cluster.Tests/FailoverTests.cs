@@ -71,7 +71,10 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         using var readiness = new CancellationTokenSource();
-        var answers = Drill.WatchReadinessAsync(cluster.Silo(stopping), readiness.Token);
+        var seen = new List<string>();
+        var answers = Drill.WatchReadinessAsync(cluster.Silo(stopping), seen, readiness.Token);
+        // The signal goes only once the watch has seen the silo ready, whatever the machine's load.
+        await Wait.UntilAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), TimeSpan.FromSeconds(60), $"silo-{stopping} to answer /readyz 200");
         var pid = cluster.ProcessId(stopping);
         var stoppedAt = clock.Elapsed;
         await cluster.ScriptAsync("signal-silo", stopping.ToString(), "TERM");

@@ -81,29 +81,40 @@ public sealed class Drill(ITestCluster cluster, ITestOutputHelper output)
         return clock.Elapsed;
     }
 
-    /// <summary>What /readyz answers, polled until cancelled: "200", "503", "refused" (nothing listens) or "timeout".</summary>
-    public static async Task<List<string>> WatchReadinessAsync(Uri silo, CancellationToken stop)
+    /// <summary>
+    /// Asks /readyz every 50 ms until stopped, adding each answer to <paramref name="answers"/> as it comes ("200", "503",
+    /// "refused" when nothing listens, "timeout"); returns them all. Read them meanwhile with <see cref="Snapshot"/>.
+    /// </summary>
+    public static async Task<List<string>> WatchReadinessAsync(Uri silo, List<string> answers, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = silo, Timeout = TimeSpan.FromSeconds(5) };
-        var answers = new List<string>();
+        void Add(string answer)
+        {
+            lock (answers) answers.Add(answer);
+        }
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 using var response = await http.GetAsync("/readyz", CancellationToken.None);
-                answers.Add(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                Add(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
             }
             catch (HttpRequestException)
             {
-                answers.Add("refused");
+                Add("refused");
             }
             catch (TaskCanceledException)
             {
-                answers.Add("timeout");
+                Add("timeout");
             }
             await Task.Delay(50, CancellationToken.None);
         }
-        return answers;
+        return Snapshot(answers);
+    }
+
+    public static List<string> Snapshot(List<string> answers)
+    {
+        lock (answers) return [.. answers];
     }
 
     public static string Describe(IEnumerable<Writers.Failure> failures) =>

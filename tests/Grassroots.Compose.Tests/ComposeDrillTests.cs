@@ -178,7 +178,10 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         await Wait.UntilAsync(() => Task.FromResult(writers.Acknowledged.Count >= 40), Generous, "writes to flow through nginx");
 
         using var readiness = new CancellationTokenSource();
-        var answers = Drill.WatchReadinessAsync(compose.Silo(stopping), readiness.Token);
+        var seen = new List<string>();
+        var answers = Drill.WatchReadinessAsync(compose.Silo(stopping), seen, readiness.Token);
+        // The stop goes only once the watch has seen the silo ready, whatever the machine's load.
+        await Wait.UntilAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), Generous, $"silo-{stopping} to answer /readyz 200");
         var stoppedAt = clock.Elapsed;
         await compose.ComposeAsync("stop", $"silo-{stopping}");
         var exitedAfter = clock.Elapsed - stoppedAt;
@@ -219,7 +222,9 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         await using var writers = new Writers(compose, scenario.Campaign, scenario.Branches, targets, 2, clock);
         await Wait.UntilAsync(() => Task.FromResult(writers.Acknowledged.Count >= 40), Generous, "writes to flow");
         using var readiness = new CancellationTokenSource();
-        var answers = Drill.WatchReadinessAsync(compose.Silo(1), readiness.Token);
+        var seen = new List<string>();
+        var answers = Drill.WatchReadinessAsync(compose.Silo(1), seen, readiness.Token);
+        await Wait.UntilAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), Generous, "silo-1 to answer /readyz 200");
 
         var restartAt = clock.Elapsed;
         await compose.ComposeAsync("restart", "postgres");

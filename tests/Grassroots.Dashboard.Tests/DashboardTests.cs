@@ -1,3 +1,4 @@
+using Grassroots.TestSupport;
 using System.Text.Json;
 using Grassroots.Dashboard.Tests.Support;
 using Microsoft.Playwright;
@@ -138,8 +139,10 @@ public sealed class DashboardTests(DashboardFixture fixture)
 
         await LogSessionAsync(fixture.Hq, "b-650000", $"live-{Guid.NewGuid():N}", 77, new DateOnly(2021, 4, 1));
 
-        var after = await fixture.Hq.RollupAsync("CN");
-        Assert.Equal(before.GetProperty("attendance").GetInt64() + 77, after.GetProperty("totals").GetProperty("attendance").GetInt64());
+        // The rollups follow an acknowledged write within a flush of the silo's aggregator.
+        var after = await Eventually.ReadAsync(() => fixture.Hq.RollupAsync("CN"),
+            r => r.GetProperty("totals").GetProperty("attendance").GetInt64() == before.GetProperty("attendance").GetInt64() + 77,
+            "the national attendance with the new session");
         await Expect(page.Total("attendance")).ToHaveTextAsync(after.GetProperty("totals").Number("attendance"));
         await AssertChildRowAsync(page, after.GetProperty("children").EnumerateArray().Single(c => c.Code() == "650000"));
         Assert.True(await page.Page.EvaluateAsync<bool>("() => window.loadedOnce === true"), "The page was reloaded.");

@@ -9,9 +9,9 @@ namespace Grassroots.Domain.Grains;
 
 /// <summary>
 /// The figures of a region and of its direct children, for every campaign and day, in memory: one call answers a
-/// region with its children. The database keeps figures per county only; this grain sums its counties as it loads them
-/// (from one snapshot, when it activates) and as silos' aggregators send what their batches add. A read sums at most
-/// the days of one campaign and never touches the database.
+/// region with its children, or one of its children that has none (a county). The database keeps figures per county
+/// only; this grain sums its counties as it loads them (from one snapshot, when it activates) and as silos' aggregators
+/// send what their batches add. A read sums at most the days of one campaign and never touches the database.
 /// </summary>
 [GrainType(Constants.GrainTypes.RegionRollup)]
 public sealed class RegionRollupGrain(Database database, RegionDirectory regions, TimeProvider clock, LocalRollupHolders holders)
@@ -39,17 +39,17 @@ public sealed class RegionRollupGrain(Database database, RegionDirectory regions
         return Task.CompletedTask;
     }
 
-    public Task<RollupView> GetRollupAsync(string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(new RollupView(
-        Sum(Code, campaignId, from, to), [.. _children.Select(c => new ChildTotals(c, Sum(c, campaignId, from, to)))]));
+    public Task<RollupView> GetRollupAsync(string code, string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(new RollupView(
+        Sum(code, campaignId, from, to), code == Code ? [.. _children.Select(c => new ChildTotals(c, Sum(c, campaignId, from, to)))] : []));
 
-    public Task<Totals> GetTotalsAsync(string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(Sum(Code, campaignId, from, to));
+    public Task<Totals> GetTotalsAsync(string code, string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(Sum(code, campaignId, from, to));
 
-    public Task<IReadOnlyList<SeriesPoint>> GetSeriesAsync(string campaignId, SeriesInterval interval, DateOnly from, DateOnly to)
+    public Task<IReadOnlyList<SeriesPoint>> GetSeriesAsync(string code, string campaignId, SeriesInterval interval, DateOnly from, DateOnly to)
     {
         // One pass over the days in order: each day adds to the active count of every later bucket, and its counted
         // figures to the bucket it falls in.
-        var days = Held.Days(Code, campaignId);
-        var registered = Held.Registered(Code);
+        var days = Held.Days(code, campaignId);
+        var registered = Held.Registered(code);
         var points = new List<SeriesPoint>();
         long active = 0;
         using var day = days.GetEnumerator();
@@ -70,7 +70,7 @@ public sealed class RegionRollupGrain(Database database, RegionDirectory regions
         return Task.FromResult<IReadOnlyList<SeriesPoint>>(points);
     }
 
-    public Task ApplyAsync(RollupDelivery<RegionChange> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
+    public Task<long> ApplyAsync(RollupDelivery<RegionChange> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
     {
         if (change.Day is { } day) figures.Add(day.Code, day.CampaignId, day.Day, day.Figures);
         if (change.Registered is { } registered) figures.AddRegistered(registered.Code, registered.Delta);
