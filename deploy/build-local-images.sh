@@ -114,7 +114,8 @@ step "grassroots-silo:local: deploy/Dockerfile on grassroots-sdk:local and grass
 # The Dockerfile's steps and what restore and publish say; every line goes to the log.
 docker-compose -f docker-compose.yml -f deploy/compose.local-images.yml build --force-rm silo-1 2>&1 \
   | tee "$cache/silo-build.log" \
-  | { grep --line-buffered -E '^Step [0-9]+/|Restored |Grassroots\.[A-Za-z]+ ->|Successfully (built|tagged)|error|warn' >&2 || true; }
+  | { grep --line-buffered -E '^Step [0-9]+/|Restored |Grassroots\.[A-Za-z]+ ->|Successfully (built|tagged)|error|warn' >&2 || true; } \
+  || { echo "The silo image did not build; the whole output is in $cache/silo-build.log" >&2; exit 1; }
 echo "   $(grep -c 'Using cache' "$cache/silo-build.log") of $(grep -c '^Step ' "$cache/silo-build.log") steps came from Docker's cache" >&2
 done_step "silo image"
 
