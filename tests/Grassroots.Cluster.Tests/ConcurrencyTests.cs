@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grassroots.Cluster.Tests.Support;
+using Grassroots.ClusterDrills;
 using Orleans;
 using Orleans.Runtime;
 using Xunit.Abstractions;
@@ -114,7 +115,7 @@ public sealed class ConcurrencyTests(LocalCluster cluster, ITestOutputHelper out
         var earliest = new DateOnly(2020, 12, plan.Where(r => !r.Voided).Min(r => r.Day));
         foreach (var silo in new[] { 1, 2, 3 })
         {
-            await LocalCluster.WaitUntilAsync(async () => await ActiveAsync(silo, scenario.Campaign, earliest) == 1, TimeSpan.FromSeconds(60),
+            await Wait.UntilAsync(async () => await ActiveAsync(silo, scenario.Campaign, earliest) == 1, TimeSpan.FromSeconds(60),
                 $"silo-{silo} to count the branch active from {earliest:yyyy-MM-dd}");
             Assert.Equal(0, await ActiveAsync(silo, scenario.Campaign, earliest.AddDays(-1)));
         }
