@@ -7,7 +7,7 @@ namespace Grassroots.Throughput;
 /// </summary>
 public sealed record GcMode(string Name, string Description, IReadOnlyDictionary<string, string> Environment)
 {
-    public static readonly GcMode Build = new("build", "as built (runtimeconfig: Server GC; DATAS by default)", new Dictionary<string, string>());
+    public static readonly GcMode Build = new("build", "as built (runtimeconfig: Server GC without DATAS)", new Dictionary<string, string>());
 
     public static readonly IReadOnlyList<GcMode> All =
     [
