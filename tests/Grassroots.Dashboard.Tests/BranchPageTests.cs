@@ -195,6 +195,7 @@ public sealed class BranchPageTests(DashboardFixture fixture)
 
         // The first answer is lost on the way back (the service stored the entry; the phone never heard), as on a weak network.
         var puts = 0;
+        var firstStored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await page.Page.RouteAsync("**/api/branches/*/study-sessions/*", async route =>
         {
             if (route.Request.Method != "PUT")
@@ -203,7 +204,11 @@ public sealed class BranchPageTests(DashboardFixture fixture)
                 return;
             }
             var answer = await route.FetchAsync();
-            if (Interlocked.Increment(ref puts) == 1) await route.AbortAsync("connectionreset");
+            if (Interlocked.Increment(ref puts) == 1)
+            {
+                firstStored.TrySetResult(); // the service has answered: the entry is stored
+                await route.AbortAsync("connectionreset");
+            }
             else await route.FulfillAsync(new() { Response = answer });
         });
         const string title = "回音丢失的学习会";
@@ -212,6 +217,8 @@ public sealed class BranchPageTests(DashboardFixture fixture)
         await page.ShowAsync("records");
         await Expect(page.State(title)).ToHaveTextAsync("待同步");
         var (kind, id) = await page.KeyOfAsync(title);
+        // The page shows 待同步 as soon as the entry is saved, before its PUT has reached the service.
+        await firstStored.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, (await fixture.Hq.GetAsync(branch.RecordPath(kind, id))).GetProperty("version").GetInt64());
 
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "立即同步" }).ClickAsync();
