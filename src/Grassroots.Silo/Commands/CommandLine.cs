@@ -1,4 +1,5 @@
 using Grassroots.Domain;
+using Grassroots.Silo.Apis;
 using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Hosting;
 using Grassroots.Silo.Security;
@@ -57,7 +58,7 @@ public static class CommandLine
         }
     }
 
-    private static void UsingData(HostApplicationBuilder builder) => builder.Services.AddGrassrootsData().AddSingleton<ApiKeyProjection>();
+    private static void UsingData(HostApplicationBuilder builder) => builder.Services.AddGrassrootsData().AddSingleton<ApiKeyProjection>().AddFieldValidation();
 
     private static void UsingClient(HostApplicationBuilder builder)
     {

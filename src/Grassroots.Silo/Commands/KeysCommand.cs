@@ -26,10 +26,11 @@ public sealed class KeysCommand(IServiceProvider services, TextWriter output, Te
     {
         if (Options(args) is not { } options) return CommandLine.Usage(error);
         var request = new KeyRequest(options.GetValueOrDefault("role"), options.GetValueOrDefault("scope"), options.GetValueOrDefault("label"));
-        var check = await KeysApi.CheckAsync(request, services.GetRequiredService<Access>());
-        if (!check.IsValid)
+        var problems = await FieldChecks.ValidateAsync(request, services);
+        if (problems.Count == 0 && await KeysApi.CheckScopeAsync(request, services.GetRequiredService<Access>()) is { } scope) problems = [("scope", scope)];
+        if (problems.Count > 0)
         {
-            foreach (var message in check.Messages) error.WriteLine(message);
+            foreach (var (field, message) in problems) error.WriteLine($"{field}: {message}");
             return 1;
         }
         var issued = await services.GetRequiredService<ApiKeyStore>().CreateAsync(request.Role!, request.Scope!, request.Label!, Actor);

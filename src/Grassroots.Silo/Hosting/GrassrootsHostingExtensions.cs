@@ -18,11 +18,16 @@ public static class GrassrootsHostingExtensions
         builder.AddGrassrootsSilo();
         builder.AddGrassrootsSecurity();
         services.AddGrassrootsImports();
-        services.AddHostedService<DemoDataLoader>();
+        services.AddSingleton<DemoDataLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoDataLoader>());
         services.AddSingleton<Draining>();
         services.AddHostedService(sp => sp.GetRequiredService<Draining>());
 
-        services.AddProblemDetails();
+        // Field rules are DataAnnotations, checked before each endpoint runs; every problem answer names fields as clients
+        // do and speaks Chinese to a request that asks (Accept-Language: zh-CN).
+        services.AddFieldValidation();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemLanguage.Customize);
+        services.AddRequestLocalization(o => o.SetDefaultCulture("en").AddSupportedUICultures("en", "zh-CN", "zh"));
         services.AddExceptionHandler<ApiProblems>();
         // Malformed JSON reaches ApiProblems as an exception, so it is answered with the field it broke.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -43,9 +48,11 @@ public static class GrassrootsHostingExtensions
     public static WebApplication MapGrassroots(this WebApplication app)
     {
         app.UseGrassrootsTelemetry();
+        app.UseRequestLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimits>();
+        app.UseMiddleware<StrictRequests>();
         app.UseDefaultFiles();
         app.UseStaticFiles(StaticFileCaching.Options());
         app.UseAuthentication();
