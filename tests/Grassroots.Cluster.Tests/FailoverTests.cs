@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Grassroots.Cluster.Tests.Support;
+using Grassroots.TestSupport;
 using Orleans;
 using Orleans.Runtime;
 using Xunit.Abstractions;
@@ -29,8 +30,7 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         var probeBranch = await BranchActiveOnAsync(scenario, victim);
         var clock = Stopwatch.StartNew();
         await using var writers = new Writers(cluster, scenario.Campaign, scenario.Branches, [cluster.Nginx], 8, clock);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.NotEmpty(writers.Acknowledged);
+        await WritesFlowAsync(writers, TimeSpan.Zero, "before the kill");
 
         var killedAt = clock.Elapsed;
         await cluster.ScriptAsync("signal-silo", victim.ToString(), "KILL");
@@ -39,7 +39,7 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         var declaredDead = WaitForMembershipAsync($"silo-{victim}", SiloStatus.Dead, clock);
         var (probeRecord, servedAt) = await probe;
         var deadAt = await declaredDead;
-        await Task.Delay(TimeSpan.FromSeconds(5)); // writes go on after the failover
+        await WritesFlowAsync(writers, servedAt, "after the failover");
         await writers.StopAsync();
 
         var failover = servedAt - killedAt;
@@ -65,16 +65,16 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         var scenario = await Scenario.CreateAsync(cluster, "sigterm", 12);
         var clock = Stopwatch.StartNew();
         await using var writers = new Writers(cluster, scenario.Campaign, scenario.Branches, [cluster.Nginx], 8, clock);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await WritesFlowAsync(writers, TimeSpan.Zero, "before the SIGTERM");
 
         using var readiness = new CancellationTokenSource();
         var answers = WatchReadinessAsync(cluster.Silo(stopping), readiness.Token);
         var pid = cluster.ProcessId(stopping);
         var stoppedAt = clock.Elapsed;
         await cluster.ScriptAsync("signal-silo", stopping.ToString(), "TERM");
-        await LocalCluster.WaitUntilAsync(() => Task.FromResult(!cluster.IsRunning(stopping)), TimeSpan.FromSeconds(60), $"silo-{stopping} (pid {pid}) to exit");
+        await Eventually.TrueAsync(() => Task.FromResult(!cluster.IsRunning(stopping)), $"silo-{stopping} (pid {pid}) to exit", TimeSpan.FromSeconds(60));
         var exitedAfter = clock.Elapsed - stoppedAt;
-        await Task.Delay(TimeSpan.FromSeconds(3)); // and the survivors go on
+        await WritesFlowAsync(writers, stoppedAt + exitedAfter, "on the survivors after the silo exited");
         await readiness.CancelAsync();
         await writers.StopAsync();
 
@@ -103,15 +103,18 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         var clock = Stopwatch.StartNew();
         var targets = new[] { cluster.Nginx, cluster.Silo(1), cluster.Silo(2), cluster.Silo(3) };
         await using var writers = new Writers(cluster, scenario.Campaign, scenario.Branches, targets, 2, clock);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await WritesFlowAsync(writers, TimeSpan.Zero, "before PostgreSQL stops");
 
         var stoppedAt = clock.Elapsed;
         await cluster.ScriptAsync("stop-postgres");
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // Down until every target has refused a write: the outage is seen by each silo and through nginx.
+        await Eventually.TrueAsync(() => Task.FromResult(targets.All(t => writers.Failures.Any(f => f.At > stoppedAt
+            && f.Target == t.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)))), "every target to refuse a write while PostgreSQL is down",
+            TimeSpan.FromSeconds(90));
         await cluster.ScriptAsync("start-postgres");
         var restartedAt = clock.Elapsed;
-        await LocalCluster.WaitUntilAsync(() => Task.FromResult(writers.AcknowledgedAfter(restartedAt) >= 40), TimeSpan.FromSeconds(90),
-            "writes to be acknowledged again after PostgreSQL came back");
+        await Eventually.TrueAsync(() => Task.FromResult(writers.AcknowledgedAfter(restartedAt) >= 40),
+            "writes to be acknowledged again after PostgreSQL came back", TimeSpan.FromSeconds(90));
         var recoveredAt = clock.Elapsed;
         await writers.StopAsync();
 
@@ -188,8 +191,8 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
 
     private async Task<TimeSpan> WaitForMembershipAsync(string silo, SiloStatus status, Stopwatch clock)
     {
-        await LocalCluster.WaitUntilAsync(async () => (await cluster.MembershipAsync()).Single(m => m.Silo == silo).Status == status,
-            FailoverBound, $"{silo} to be {status} in the membership table");
+        await Eventually.ThroughErrorsAsync(async () => (await cluster.MembershipAsync()).Single(m => m.Silo == silo).Status == status,
+            $"{silo} to be {status} in the membership table", FailoverBound);
         return clock.Elapsed;
     }
 
@@ -217,6 +220,10 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         }
         return answers;
     }
+
+    /// <summary>Waits until the writers have had 20 records acknowledged since <paramref name="since"/>: writes flow.</summary>
+    private static Task WritesFlowAsync(Writers writers, TimeSpan since, string when) =>
+        Eventually.TrueAsync(() => Task.FromResult(writers.AcknowledgedAfter(since) >= 20), $"20 writes acknowledged {when}", TimeSpan.FromSeconds(90));
 
     private static string Describe(IEnumerable<Writers.Failure> failures) =>
         string.Join("\n", failures.OrderBy(f => f.At).Take(20).Select(f => $"{f.At.TotalSeconds:0.00}s via {f.Target}: {f.What}"));

@@ -133,7 +133,7 @@ public sealed class OneOfAttribute(Type owner, string member) : ValidationAttrib
         ?? throw new ArgumentException($"{owner.Name}.{member} is not a public static {nameof(Choices)}.");
 
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
-        value is not string s || s.Length == 0 || Allowed.Contains(s) ? ValidationResult.Success : new($"Must be one of: {string.Join(", ", Allowed)}.");
+        value is not string s || Allowed.Contains(s) ? ValidationResult.Success : new($"Must be one of: {string.Join(", ", Allowed)}.");
 
     public void Describe(OpenApiSchema schema)
     {

@@ -102,9 +102,11 @@ public static partial class ProblemLanguage
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        if (problem is HttpValidationProblemDetails validation)
+        // The framework's validation names fields by their C# members ("Attendees.Total"); what a client sent ("Name" in a
+        // JSON body, reported with the exception that found it) or a header (Content-Type) is named as it was sent.
+        if (problem is HttpValidationProblemDetails validation && context.Exception is null)
         {
-            var fields = validation.Errors.GroupBy(e => FieldChecks.FieldName(e.Key)).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray());
+            var fields = validation.Errors.GroupBy(e => CSharpPath().IsMatch(e.Key) ? FieldChecks.FieldName(e.Key) : e.Key).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray());
             validation.Errors.Clear();
             foreach (var (field, messages) in fields) validation.Errors[field] = messages;
             if (problem.Title is null or "One or more validation errors occurred.") problem.Title = FieldChecks.Title;
@@ -137,4 +139,8 @@ public static partial class ProblemLanguage
 
     [GeneratedRegex(@"\{(\w+)\}")]
     private static partial Regex Hole();
+
+    /// <summary>A member path as the framework's validation writes it: Attendees.Total, HonoreeIds[1].</summary>
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?)*$")]
+    private static partial Regex CSharpPath();
 }

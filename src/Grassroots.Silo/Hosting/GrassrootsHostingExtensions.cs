@@ -20,6 +20,8 @@ public static class GrassrootsHostingExtensions
         services.AddGrassrootsImports();
         services.AddSingleton<DemoDataLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoDataLoader>());
+        services.AddSiloFailover();
+        services.AddResilienceEnricher(); // Polly's retries in the metrics, with the request's and the error's details
         services.AddSingleton<Draining>();
         services.AddHostedService(sp => sp.GetRequiredService<Draining>());
 
@@ -61,5 +63,23 @@ public static class GrassrootsHostingExtensions
         app.MapHealthApi();
         app.MapGrassrootsApis();
         return app;
+    }
+
+    /// <summary>
+    /// Serves until stopped; 0 then. A service that cannot start (its port or its SQLite database taken by another, the
+    /// database away) says why on standard error and exits 1; the log above it has the details.
+    /// </summary>
+    public static async Task<int> RunUntilStoppedAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception error) when (error is IOException or InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine($"The service could not start: {error.Message}");
+            return 1;
+        }
     }
 }

@@ -8,6 +8,7 @@ namespace Grassroots.Silo.Hosting;
 /// case-insensitively, so "put" would be run as PUT) → 501; an /api path with a trailing slash (routing drops it, so
 /// ".../study-sessions/x/" would store x) → 404; a query parameter given twice (binding joins them: "a,b") and a query
 /// value whose percent-escapes are not UTF-8 (decoding leaves them as they are: "%C0%AF" would be stored) → 400 naming it.
+/// A blank query value is dropped, so that it counts as absent.
 /// </summary>
 public sealed class StrictRequests(RequestDelegate next)
 {
@@ -26,6 +27,9 @@ public sealed class StrictRequests(RequestDelegate next)
             return InvalidAsync(context, repeated, "Each query parameter may be given once.");
         if (BadlyEncoded(request.QueryString.Value) is { } badly)
             return InvalidAsync(context, badly, "Must be valid UTF-8 once percent-decoded.");
+        // A blank value, as an HTML form sends for "any", is no value: the endpoint sees the parameter as absent.
+        if (request.Query.Any(q => string.IsNullOrEmpty(q.Value)))
+            request.QueryString = QueryString.Create(request.Query.Where(q => !string.IsNullOrEmpty(q.Value)));
         return next(context);
     }
 

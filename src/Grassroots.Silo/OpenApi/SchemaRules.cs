@@ -15,7 +15,7 @@ internal static class SchemaRules
     public static Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         // A request type's required fields are those its rules require: the generator would list every constructor parameter.
-        if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Properties.Any(p => Rules(p).Any()))
+        if (context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object && context.JsonTypeInfo.Properties.Any(p => Rules(p).Any()))
             schema.Required = new HashSet<string>(context.JsonTypeInfo.Properties
                 .Where(p => Rules(p).Any(r => r is System.ComponentModel.DataAnnotations.RequiredAttribute)).Select(p => p.Name), StringComparer.Ordinal);
         if (context.JsonPropertyInfo?.AttributeProvider is not PropertyInfo property) return Task.CompletedTask;

@@ -17,8 +17,8 @@ public static class TelemetryExtensions
     /// <summary>The sources a trace of this service is made of.</summary>
     public static readonly string[] Sources = [GrassrootsTelemetry.Name, "Microsoft.Orleans.Application", "Microsoft.AspNetCore"];
 
-    /// <summary>The meters: the service's own, Orleans' and ASP.NET Core's.</summary>
-    public static readonly string[] Meters = [GrassrootsTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting"];
+    /// <summary>The meters: the service's own, Orleans', ASP.NET Core's and Polly's (retries of the resilience pipelines).</summary>
+    public static readonly string[] Meters = [GrassrootsTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Polly"];
 
     public static WebApplicationBuilder AddGrassrootsTelemetry(this WebApplicationBuilder builder)
     {

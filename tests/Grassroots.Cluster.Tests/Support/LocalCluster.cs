@@ -124,8 +124,8 @@ public sealed class LocalCluster : IAsyncLifetime
         for (var i = 1; i <= Silos; i++)
             if (!IsRunning(i)) await ScriptAsync("start-silo", i.ToString(CultureInfo.InvariantCulture));
         await ScriptAsync("wait-ready");
-        await WaitUntilAsync(async () => (await MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == Silos,
-            TimeSpan.FromSeconds(60), "every silo active in the membership table");
+        await Eventually.ThroughErrorsAsync(async () => (await MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == Silos,
+            "every silo active in the membership table", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>The rows of the Orleans membership table for this cluster, newest generation of each silo first.</summary>
@@ -149,13 +149,13 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>Runs `reconcile` against the cluster's database, as an operator would; returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> ReconcileAsync()
     {
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string?>
         {
-            ["Storage__Provider"] = "Postgres",
-            ["Storage__ConnectionString"] = ConnectionString,
-            ["Logging__LogLevel__Default"] = "Warning",
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = ConnectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
         };
-        var result = await Shell.RunAsync("dotnet", [Metadata("SiloAssembly"), "reconcile"], environment, ScriptLimit);
+        var result = await ServiceProcess.RunAsync(Metadata("SiloAssembly"), ["reconcile"], environment, ScriptLimit);
         return (result.ExitCode, result.Output + result.Error);
     }
 
@@ -170,24 +170,6 @@ public sealed class LocalCluster : IAsyncLifetime
         var rows = new List<T>();
         while (await reader.ReadAsync()) rows.Add(map(reader));
         return rows;
-    }
-
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                // not yet: a silo or the database may be on its way back
-            }
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"Waited {limit.TotalSeconds:0} s for {what}.");
-            await Task.Delay(100);
-        }
     }
 
     public async Task DisposeAsync()

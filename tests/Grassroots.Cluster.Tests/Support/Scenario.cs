@@ -1,3 +1,4 @@
+using Grassroots.TestSupport;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -41,22 +42,13 @@ public sealed class Scenario(LocalCluster cluster, string campaign, IReadOnlyLis
     public async Task<TimeSpan> WaitForNationalFiguresAsync(IEnumerable<int> silos, long sessions, long attendance)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var last = "";
         foreach (var silo in silos)
         {
-            try
+            await Eventually.ThroughErrorsAsync(async () =>
             {
-                await LocalCluster.WaitUntilAsync(async () =>
-                {
-                    var totals = await NationalAsync(cluster.Silo(silo));
-                    last = $"silo-{silo}: {totals}";
-                    return totals.GetProperty("studySessions").GetInt64() == sessions && totals.GetProperty("attendance").GetInt64() == attendance;
-                }, TimeSpan.FromSeconds(60), $"silo-{silo} to report {sessions} sessions and {attendance} attendance");
-            }
-            catch (TimeoutException error)
-            {
-                throw new TimeoutException($"{error.Message} Last answer: {last}", error);
-            }
+                var totals = await NationalAsync(cluster.Silo(silo));
+                return totals.GetProperty("studySessions").GetInt64() == sessions && totals.GetProperty("attendance").GetInt64() == attendance;
+            }, $"silo-{silo} to report {sessions} sessions and {attendance} attendance", TimeSpan.FromSeconds(60));
         }
         return started.Elapsed;
     }
