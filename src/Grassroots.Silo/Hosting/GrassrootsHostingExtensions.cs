@@ -44,12 +44,14 @@ public static class GrassrootsHostingExtensions
         services.AddGrassrootsOpenApi();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestLineSize = RequestLimits.ServerRequestLineLimit);
         builder.AddGrassrootsTelemetry();
+        builder.AddManagementPort();
         return builder;
     }
 
     public static WebApplication MapGrassroots(this WebApplication app)
     {
         app.UseGrassrootsTelemetry();
+        app.MapManagementPort();
         app.UseRequestLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

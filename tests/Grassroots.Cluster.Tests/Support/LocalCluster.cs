@@ -40,6 +40,12 @@ public sealed class LocalCluster : IAsyncLifetime
 
     public Uri Silo(int i) => new($"http://127.0.0.1:{_httpPort + i}");
 
+    /// <summary>Silo i's management port: /metrics and the Orleans Dashboard, never routed by nginx.</summary>
+    public Uri Management(int i) => new($"http://127.0.0.1:{int.Parse(_environment["GRASSROOTS_CLUSTER_MANAGEMENT_PORT"], CultureInfo.InvariantCulture) + i}");
+
+    /// <summary>What `local-cluster.sh start` printed, standard error (its progress) first.</summary>
+    public string StartOutput { get; private set; } = "";
+
     public int SiloPort(int i) => int.Parse(_environment["GRASSROOTS_CLUSTER_SILO_PORT"], CultureInfo.InvariantCulture) + i;
 
     public string HqKey { get; private set; } = "";
@@ -58,17 +64,20 @@ public sealed class LocalCluster : IAsyncLifetime
         if (ClusterFactAttribute.SkipReason is not null) return;
         var dll = Metadata("SiloAssembly");
         if (!File.Exists(dll)) throw new InvalidOperationException($"The service is not built at {dll}; build the solution first.");
-        var ports = FreePorts.Blocks(4, Silos + 1);
+        var ports = FreePorts.Blocks(5, Silos + 1);
         (_httpPort, _pgPort) = (ports[0], ports[1]);
         _environment["GRASSROOTS_CLUSTER_DIR"] = _directory;
         _environment["GRASSROOTS_CLUSTER_PORT"] = ports[0].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_CLUSTER_PG_PORT"] = ports[1].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_CLUSTER_SILO_PORT"] = ports[2].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_CLUSTER_GATEWAY_PORT"] = ports[3].ToString(CultureInfo.InvariantCulture);
+        _environment["GRASSROOTS_CLUSTER_MANAGEMENT_PORT"] = ports[4].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_SILO_DLL"] = dll;
         try
         {
-            await ScriptAsync("start", Silos.ToString(CultureInfo.InvariantCulture));
+            var started = await Shell.RunAsync("bash", [Script, "start", Silos.ToString(CultureInfo.InvariantCulture)], _environment, ScriptLimit);
+            StartOutput = started.Error + started.Output;
+            if (started.ExitCode != 0) throw new InvalidOperationException($"local-cluster.sh start exited with {started.ExitCode}:\n{StartOutput}");
         }
         catch
         {

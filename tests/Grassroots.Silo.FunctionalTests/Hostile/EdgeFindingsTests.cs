@@ -5,6 +5,7 @@ using System.Text.Json;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
+using Grassroots.TestSupport;
 
 namespace Grassroots.Silo.FunctionalTests.Hostile;
 
@@ -159,6 +160,29 @@ public sealed class EdgeFindingsTests
         var format = document.RootElement.GetProperty("paths").GetProperty("/api/imports").GetProperty("post").GetProperty("x-csv-columns")
             .GetProperty("study-sessions").EnumerateArray().Single(c => c.GetProperty("field").GetString() == "format");
         Assert.Contains(format.GetProperty("values").EnumerateArray(), v => v.GetProperty("value").GetString() == "offline" && v.GetProperty("label").GetString() == "线下");
+    }
+
+    [Fact]
+    public async Task ReadyzWaitsForTheDemoDataAndSaysSoInChinese()
+    {
+        await using var app = await GrassrootsApp.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string?> { ["Demo:Load"] = "true" });
+        var client = app.RawClient();
+        var answers = new List<string>();
+
+        await Eventually.TrueAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/readyz");
+            request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue("zh-CN"));
+            using var response = await client.SendAsync(request);
+            answers.Add(response.IsSuccessStatusCode ? "ready" : JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("title").GetString()!);
+            return response.IsSuccessStatusCode;
+        }, "the service to be ready with its demo data", TimeSpan.FromMinutes(3));
+
+        // Loading takes seconds, the first question came at once: it was answered that the data was loading, never ready before.
+        Assert.Equal("演示数据加载中。", answers[0]);
+        Assert.Equal(["演示数据加载中。", "ready"], answers.Distinct());
+        Assert.True(app.Service<Grassroots.Silo.Hosting.DemoDataLoader>().IsDone);
+        await (await app.CreateClient().GetAsync("/api/campaigns/2020-model-workers")).ReadAsync<CampaignDto>(HttpStatusCode.OK);
     }
 
     private static StringContent JsonContent(object body) =>
