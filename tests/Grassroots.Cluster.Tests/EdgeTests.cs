@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Grassroots.Cluster.Tests.Support;
+using Grassroots.ClusterDrills;
 using Grassroots.TestSupport;
 
 namespace Grassroots.Cluster.Tests;

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Rollups;
 using Grassroots.Domain.Caching;
 using System.Globalization;
 using CsvHelper;
@@ -40,7 +41,7 @@ public static class ReportsApi
     }
 
     private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesCsvAsync(
-        [AsParameters] CampaignFiguresQuery query, IGrainFactory grains, CampaignDirectory campaigns,
+        [AsParameters] CampaignFiguresQuery query, RegionRollups rollups, CampaignDirectory campaigns,
         RegionDirectory regions, Access access, HttpContext context)
     {
         var campaignId = query.campaignId;
@@ -48,7 +49,7 @@ public static class ReportsApi
         if ((QueryValues.PeriodProblem(first, last) ?? await campaigns.CampaignProblemAsync(campaignId)) is { } invalid) return invalid;
         if (!access.CanReadRegion(context.User, RegionDirectory.National)) return Access.Refused();
 
-        var view = await grains.GetGrain<IRegionRollupGrain>(RegionDirectory.National).GetRollupAsync(campaignId!, first, last);
+        var view = await rollups.GetRollupAsync(RegionDirectory.National, campaignId!, first, last);
         var names = regions.Children(RegionDirectory.National).ToDictionary(c => c.Code, c => c.Name);
         return Csv($"provinces-{campaignId}.csv", ["省份代码", "省份", .. FigureHeaders],
             [.. view.Children.Select(c => Figures(c.Code, names[c.Code], c.Totals)), Figures(RegionDirectory.National, "全国合计", view.Totals)]);

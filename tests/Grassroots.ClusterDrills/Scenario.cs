@@ -1,11 +1,11 @@
-using Grassroots.TestSupport;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Grassroots.TestSupport;
 
-namespace Grassroots.Cluster.Tests.Support;
+namespace Grassroots.ClusterDrills;
 
 /// <summary>What each cluster test stands on: a campaign and branches of its own, so tests never see each other's figures.</summary>
-public sealed class Scenario(LocalCluster cluster, string campaign, IReadOnlyList<string> branches)
+public sealed class Scenario(ITestCluster cluster, string campaign, IReadOnlyList<string> branches)
 {
     /// <summary>County codes in six provinces: national figures then sum over several region grains.</summary>
     private static readonly string[] Counties = ["630102", "440106", "110101", "310101", "510104", "420102"];
@@ -13,7 +13,7 @@ public sealed class Scenario(LocalCluster cluster, string campaign, IReadOnlyLis
     public string Campaign => campaign;
     public IReadOnlyList<string> Branches => branches;
 
-    public static async Task<Scenario> CreateAsync(LocalCluster cluster, string name, int branchCount)
+    public static async Task<Scenario> CreateAsync(ITestCluster cluster, string name, int branchCount)
     {
         var id = $"{name}-{Guid.NewGuid().ToString("N")[..6]}";
         using var http = cluster.Client(cluster.Nginx);
@@ -42,13 +42,22 @@ public sealed class Scenario(LocalCluster cluster, string campaign, IReadOnlyLis
     public async Task<TimeSpan> WaitForNationalFiguresAsync(IEnumerable<int> silos, long sessions, long attendance)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
+        var last = "";
         foreach (var silo in silos)
         {
-            await Eventually.ThroughErrorsAsync(async () =>
+            try
             {
-                var totals = await NationalAsync(cluster.Silo(silo));
-                return totals.GetProperty("studySessions").GetInt64() == sessions && totals.GetProperty("attendance").GetInt64() == attendance;
-            }, $"silo-{silo} to report {sessions} sessions and {attendance} attendance", TimeSpan.FromSeconds(60));
+                await Eventually.ThroughErrorsAsync(async () =>
+                {
+                    var totals = await NationalAsync(cluster.Silo(silo));
+                    last = $"silo-{silo}: {totals}";
+                    return totals.GetProperty("studySessions").GetInt64() == sessions && totals.GetProperty("attendance").GetInt64() == attendance;
+                }, $"silo-{silo} to report {sessions} sessions and {attendance} attendance", TimeSpan.FromSeconds(60));
+            }
+            catch (Xunit.Sdk.XunitException error)
+            {
+                throw new Xunit.Sdk.XunitException($"{error.Message} Last answer: {last}");
+            }
         }
         return started.Elapsed;
     }
