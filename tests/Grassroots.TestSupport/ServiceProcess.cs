@@ -71,10 +71,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the service's command line to its end (a command, or --help): exit code and what it printed.</summary>
-    public static async Task<ProcessResult> RunAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? settings = null,
-        TimeSpan? limit = null)
+    public static Task<ProcessResult> RunAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? settings = null,
+        TimeSpan? limit = null) =>
+        RunToEndAsync(StartInfo(dll, args, settings ?? new Dictionary<string, string?>()), limit ?? StartPatience);
+
+    /// <summary>
+    /// Runs any program to its end with nothing on its standard input (the service's commands, the cluster's scripts, a
+    /// linter); kills it when it takes longer than <paramref name="limit"/>, saying what it printed.
+    /// </summary>
+    public static async Task<ProcessResult> RunToEndAsync(ProcessStartInfo start, TimeSpan limit)
     {
-        using var process = new Process { StartInfo = StartInfo(dll, args, settings ?? new Dictionary<string, string?>()) };
+        (start.RedirectStandardOutput, start.RedirectStandardError, start.RedirectStandardInput, start.UseShellExecute) = (true, true, true, false);
+        using var process = new Process { StartInfo = start };
         var (output, error) = (new StringBuilder(), new StringBuilder());
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (error) error.AppendLine(e.Data); };
@@ -84,12 +92,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await process.WaitForExitAsync().WaitAsync(limit ?? StartPatience);
+            await process.WaitForExitAsync().WaitAsync(limit);
         }
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{string.Join(' ', process.StartInfo.ArgumentList)}` did not finish within {limit ?? StartPatience}:\n{error}\n{output}");
+            throw new TimeoutException($"`{start.FileName} {string.Join(' ', start.ArgumentList)}` did not finish within {limit}:\n{error}\n{output}");
         }
         process.WaitForExit(); // drains the output events
         lock (output) lock (error) return new ProcessResult(process.ExitCode, output.ToString(), error.ToString());
