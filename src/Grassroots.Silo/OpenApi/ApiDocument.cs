@@ -41,7 +41,9 @@ public static class ApiDocument
                 "`Accept-Language: zh-CN`. Text fields refuse control characters (multi-line fields allow tab and line breaks), " +
                 "Unicode noncharacters and bidirectional controls; lengths count characters. " +
                 "JSON is strict: a field sent twice is refused, numbers are JSON numbers. A query parameter is given once.";
-            document.Info.License = new OpenApiLicense { Name = "Proprietary: all rights reserved (UNLICENSED)" };
+            // Not an open licence: SPDX has no identifier for "all rights reserved", so a LicenseRef of our own (an OpenAPI
+            // 3.1 licence names an identifier or a URL; Redocly's recommended rules ask for one).
+            document.Info.License = new OpenApiLicense { Name = "Proprietary: all rights reserved (UNLICENSED)", Identifier = "LicenseRef-Proprietary" };
             // Relative to wherever the document was fetched: a server URL made from the request's Host header would let
             // any client write the address readers of the document are sent to.
             document.Servers = [new OpenApiServer { Url = "/", Description = "The service that served this document." }];
