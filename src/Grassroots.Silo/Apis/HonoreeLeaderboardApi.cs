@@ -20,7 +20,9 @@ public static class HonoreeLeaderboardApi
     public static RouteGroupBuilder MapHonoreeLeaderboardApi(this RouteGroupBuilder api)
     {
         api.MapGet("reports/honorees", GetLeaderboardAsync).WithTags("Reports").WithName("GetHonoreeLeaderboard")
-            .WithSummary("Honorees ranked by talks, then audience (optionally one campaign; CN or the talks held in one province).");
+            .WithSummary("Honorees ranked by talks, then audience (optionally one campaign; CN or the talks held in one province).")
+            .WithDescription("A joint talk (several honorees at one talk) counts once for each of its honorees, with its whole audience " +
+                "and views, while the rollups count it once: the talks of all honorees can add up to more than a region's honoreeTalks.");
         return api;
     }
 
