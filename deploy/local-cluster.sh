@@ -4,6 +4,7 @@
 # (tests/Grassroots.Cluster.Tests) use it. Local development only: the database password is not a secret.
 #
 #   deploy/local-cluster.sh start [N]     start PostgreSQL, N silos (default 3) and nginx; wait until all are ready
+#                                         (silo 1 loads the demo data, campaign 2020-model-workers, on the first start)
 #   deploy/local-cluster.sh stop          stop nginx, the silos (SIGTERM, as an orchestrator would) and PostgreSQL
 #   deploy/local-cluster.sh status        what runs, each silo's /readyz, and the Orleans membership table
 # For drills and the tests:
@@ -15,6 +16,8 @@
 #   GRASSROOTS_CLUSTER_PG_PORT    PostgreSQL                          default 15440
 #   GRASSROOTS_CLUSTER_SILO_PORT  silo I's Orleans port is this + I   default 11300
 #   GRASSROOTS_CLUSTER_GATEWAY_PORT  and its gateway port this + I    default 12300
+#   GRASSROOTS_CLUSTER_MANAGEMENT_PORT  silo I's management port (/metrics, /dashboard) this + I   default 9300
+#   GRASSROOTS_CLUSTER_DEMO       load the demo data on silo 1 (1) or not (0)   default 1
 # Keep every port below the kernel's ephemeral range (32768 and up here): PostgreSQL restarted in a drill cannot
 # listen on a port that an outgoing connection happens to be using.
 #   GRASSROOTS_SILO_DLL           a built Grassroots.Silo.dll to run; default: `dotnet publish` into the cluster folder
@@ -29,12 +32,16 @@ load_settings() {
   if [ -f "$settings" ]; then
     # shellcheck disable=SC1090
     . "$settings"
+    management_port="${management_port:-${GRASSROOTS_CLUSTER_MANAGEMENT_PORT:-9300}}" # folders made before these settings
+    demo="${demo:-${GRASSROOTS_CLUSTER_DEMO:-1}}"
   else
     count=3
     http_port="${GRASSROOTS_CLUSTER_PORT:-5300}"
     pg_port="${GRASSROOTS_CLUSTER_PG_PORT:-15440}"
     silo_port="${GRASSROOTS_CLUSTER_SILO_PORT:-11300}"
     gateway_port="${GRASSROOTS_CLUSTER_GATEWAY_PORT:-12300}"
+    management_port="${GRASSROOTS_CLUSTER_MANAGEMENT_PORT:-9300}"
+    demo="${GRASSROOTS_CLUSTER_DEMO:-1}"
     dll="${GRASSROOTS_SILO_DLL:-}"
   fi
   connection="Host=127.0.0.1;Port=$pg_port;Username=grassroots;Password=$password;Database=grassroots"
@@ -47,6 +54,8 @@ http_port=$http_port
 pg_port=$pg_port
 silo_port=$silo_port
 gateway_port=$gateway_port
+management_port=$management_port
+demo=$demo
 dll='$dll'
 EOF
 }
@@ -63,7 +72,9 @@ silo_env() {
   echo "ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 Storage__Provider=Postgres Storage__ConnectionString=$connection" \
     "Storage__Shard=silo-$i Cluster__ClusterId=grassroots-local Cluster__ServiceId=grassroots" \
     "Cluster__SiloPort=$((silo_port + i)) Cluster__GatewayPort=$((gateway_port + i)) Cluster__AdvertisedAddress=127.0.0.1" \
-    "Cluster__DrainDelay=00:00:02 Demo__Load=false Telemetry__Prometheus=true Logging__Console__FormatterOptions__IncludeScopes=true"
+    "Cluster__DrainDelay=00:00:02 Demo__Load=$([ "$i" = 1 ] && [ "$demo" = 1 ] && echo true || echo false)" \
+    "Telemetry__Prometheus=true Management__Url=http://127.0.0.1:$((management_port + i))" \
+    "Logging__Console__FormatterOptions__IncludeScopes=true"
 }
 
 content_root() { # a published app carries its wwwroot; a build output serves the project's
@@ -82,7 +93,9 @@ ensure_app() {
 
 start_postgres() {
   log "PostgreSQL on 127.0.0.1:$pg_port"
-  "$repo/deploy/postgres-throwaway.sh" "$pg_port" "$dir/pg" >/dev/null
+  # Its setup (initdb's, pg_ctl's) is in a log of its own, not on the screen.
+  "$repo/deploy/postgres-throwaway.sh" "$pg_port" "$dir/pg" >/dev/null 2>>"$dir/postgres-setup.log" \
+    || { echo "PostgreSQL did not start; see $dir/postgres-setup.log:" >&2; tail -n 20 "$dir/postgres-setup.log" >&2; exit 1; }
   export PGPASSWORD=$password
   if [ -z "$(psql -h 127.0.0.1 -p "$pg_port" -U grassroots -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'grassroots'")" ]; then
     psql -h 127.0.0.1 -p "$pg_port" -U grassroots -d postgres -qc "CREATE DATABASE grassroots" >&2
@@ -91,7 +104,7 @@ start_postgres() {
 
 stop_postgres() {
   log "stopping PostgreSQL"
-  "$repo/deploy/postgres-throwaway.sh" stop "$dir/pg"
+  "$repo/deploy/postgres-throwaway.sh" stop "$dir/pg" 2>>"$dir/postgres-setup.log"
 }
 
 start_silo() {
@@ -178,10 +191,12 @@ stop_silo() {
 
 first_key() {
   [ -s "$dir/hq-key.txt" ] && return
-  log "creating the first hq key (saved to $dir/hq-key.txt)"
+  log "creating the first hq key: KEY=\"\$(cat $dir/hq-key.txt)\""
   local key
+  # The command says on standard error that the key follows on standard output, which goes to the file; its words are
+  # kept in the key's log rather than shown without the key they announce.
   # shellcheck disable=SC2046
-  key=$(env $(silo_env 1) dotnet "$dll" keys create --role hq --scope CN --label local-cluster)
+  key=$(env $(silo_env 1) dotnet "$dll" keys create --role hq --scope CN --label local-cluster 2>>"$dir/hq-key.log")
   (umask 077; echo "$key" > "$dir/hq-key.txt")
 }
 
@@ -192,9 +207,9 @@ status() {
   for i in $(seq 1 "$count"); do
     local code
     code=$(readyz $((http_port + i)))
-    echo "silo-$i:     http://127.0.0.1:$((http_port + i))  pid $(pid_of "silo-$i") $(running "silo-$i" && echo running || echo stopped), /readyz $code"
+    echo "silo-$i:     http://127.0.0.1:$((http_port + i))  pid $(pid_of "silo-$i") $(running "silo-$i" && echo running || echo stopped), /readyz $code, management http://127.0.0.1:$((management_port + i))/dashboard"
   done
-  echo "PostgreSQL: 127.0.0.1:$pg_port"
+  echo "PostgreSQL: 127.0.0.1:$pg_port  $("$repo/deploy/postgres-throwaway.sh" status "$dir/pg" || true)"
   PGPASSWORD=$password psql -h 127.0.0.1 -p "$pg_port" -U grassroots -d grassroots -c \
     "SELECT silo_name AS silo, address, port, CASE status WHEN 2 THEN 'joining' WHEN 3 THEN 'active' WHEN 4 THEN 'shutting down'
        WHEN 5 THEN 'stopping' WHEN 6 THEN 'dead' ELSE status::text END AS status, start_time, i_am_alive_time
@@ -217,7 +232,7 @@ case "$cmd" in
     start_nginx
     first_key
     status
-    echo "Open http://127.0.0.1:$http_port/ with the hq key in $dir/hq-key.txt"
+    echo "Open http://127.0.0.1:$http_port/ with the hq key in $dir/hq-key.txt; the demo campaign is 2020-model-workers."
     ;;
   stop)
     load_settings

@@ -2,13 +2,28 @@
 # Starts a throw-away PostgreSQL server on 127.0.0.1 for tests and local clusters, installing it from
 # Debian packages when missing. Prints the connection string on stdout; everything else goes to stderr.
 # Local development only: the role and password below are not secrets and must never reach production.
-#   usage: deploy/postgres-throwaway.sh [port] [data-dir]      stop: deploy/postgres-throwaway.sh stop [data-dir]
+#   usage: deploy/postgres-throwaway.sh [port] [data-dir]
+#          deploy/postgres-throwaway.sh stop [data-dir]      stops it (the data stays; `rm -rf` the folder to drop it)
+#          deploy/postgres-throwaway.sh status [data-dir]    prints running or stopped (exit 0 or 3)
 set -euo pipefail
+
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+
+run_pg() { # initdb and pg_ctl refuse to run as root
+  if [ "$(id -u)" = "0" ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi
+}
 
 if [ "${1:-}" = "stop" ]; then
   dir="${2:-/tmp/grassroots-pg}"
-  [ -d "$dir" ] && su postgres -s /bin/sh -c "pg_ctl -D '$dir' -m fast stop" >&2 || true
+  if [ -n "$bin" ] && [ -s "$dir/PG_VERSION" ]; then run_pg "'$bin/pg_ctl' -D '$dir' -m fast stop" >&2 || true; fi
   exit 0
+fi
+
+if [ "${1:-}" = "status" ]; then
+  dir="${2:-/tmp/grassroots-pg}"
+  if [ -n "$bin" ] && [ -s "$dir/PG_VERSION" ] && run_pg "'$bin/pg_ctl' -D '$dir' status" >/dev/null 2>&1; then echo running; exit 0; fi
+  echo stopped
+  exit 3
 fi
 
 port="${1:-55432}"
@@ -16,7 +31,6 @@ dir="${2:-/tmp/grassroots-pg}"
 user="grassroots"
 password="grassroots-dev-only"
 
-bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$bin" ]; then
   echo "PostgreSQL is not installed; installing it from Debian packages…" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -24,10 +38,6 @@ if [ -z "$bin" ]; then
   apt-get install -y -qq postgresql >&2
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
-
-run_pg() { # initdb and pg_ctl refuse to run as root
-  if [ "$(id -u)" = "0" ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi
-}
 
 if [ ! -s "$dir/PG_VERSION" ]; then
   mkdir -p "$dir"

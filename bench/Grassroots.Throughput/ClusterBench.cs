@@ -29,7 +29,7 @@ public static class ClusterBench
 
     public static async Task RunAsync(ClusterBenchOptions options)
     {
-        var dll = SiloProcess.Dll(options.Configuration);
+        var dll = ServiceBuild.Dll(options.Configuration);
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first: dotnet build -c {options.Configuration} src/Grassroots.Silo", dll);
         if (Directory.Exists(Dir))
         {
@@ -83,7 +83,7 @@ public static class ClusterBench
             }
 
             Console.WriteLine("== reconcile");
-            Console.WriteLine(await SiloProcess.RunCommandAsync(dll, new Dictionary<string, string>
+            Console.WriteLine(await ServiceBuild.RunCommandAsync(dll, new Dictionary<string, string>
             {
                 ["Storage:Provider"] = "Postgres",
                 ["Storage:ConnectionString"] = ConnectionString,
@@ -203,7 +203,7 @@ public static class ClusterBench
     private static async Task ScriptAsync(string dll, params string[] args)
     {
         // Not redirected: the script's output goes to the console, and the daemons it starts hold no pipe of ours.
-        var info = new ProcessStartInfo(Path.Combine(SiloProcess.RepositoryRoot(), "deploy", "local-cluster.sh")) { UseShellExecute = false };
+        var info = new ProcessStartInfo(Path.Combine(ServiceBuild.RepositoryRoot(), "deploy", "local-cluster.sh")) { UseShellExecute = false };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["GRASSROOTS_CLUSTER_DIR"] = Dir;
         info.Environment["GRASSROOTS_CLUSTER_PORT"] = HttpPort.ToString(CultureInfo.InvariantCulture);

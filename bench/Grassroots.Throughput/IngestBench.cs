@@ -1,3 +1,4 @@
+using Grassroots.TestSupport;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -20,7 +21,7 @@ public static class IngestBench
 
     public static async Task RunAsync(IngestBenchOptions options)
     {
-        var dll = SiloProcess.Dll(options.Configuration);
+        var dll = ServiceBuild.Dll(options.Configuration);
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first: dotnet build -c {options.Configuration} src/Grassroots.Silo", dll);
         var report = new IngestReport(options);
         report.Start();
@@ -90,8 +91,8 @@ public static class IngestBench
         {
             ["Storage:Shard"] = shard,
             ["Cluster:ClusterId"] = clusterId,
-            ["Cluster:SiloPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:SiloPort"] = FreePorts.Take().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePorts.Take().ToString(CultureInfo.InvariantCulture),
             ["Cluster:AdvertisedAddress"] = "127.0.0.1",
             ["Demo:Load"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -106,7 +107,7 @@ public static class IngestBench
         int? postgresPid, PostgresActivity? database, Func<IngestBenchOptions, CostMeter, Task<List<RunResult>>> baselines)
     {
         Console.WriteLine("== the first hq key");
-        var key = await SiloProcess.RunCommandAsync(dll, settings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "bench");
+        var key = await ServiceBuild.RunCommandAsync(dll, settings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "bench");
         var run = "r" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var baseRoots = new Dictionary<string, int> { [PhaseCosts.LoadGroup] = Environment.ProcessId };
         if (postgresPid is { } server) baseRoots[PhaseCosts.PostgresGroup] = server;
@@ -118,12 +119,12 @@ public static class IngestBench
             var environment = new Dictionary<string, string>(settings);
             foreach (var (name, value) in mode.Environment) environment[name] = value;
             if (options.Perf is not null) foreach (var (name, value) in SiloPerf.SiloEnvironment) environment[name] = value;
-            await using var silo = await SiloProcess.StartAsync(dll, environment);
+            await using var silo = await ServiceBuild.StartAsync(dll, environment);
             await using var counters = RuntimeCounters.Start(silo.Id);
             var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id }, counters, database);
-            Console.WriteLine($"== service pid {silo.Id} at {silo.Url}; GC {mode.Name}: {mode.Description}");
-            using var http = Client(silo.Url, key, Math.Max(options.Connections, options.ReadConnections));
-            var target = new SiloTarget(silo.Url, key, http);
+            Console.WriteLine($"== service pid {silo.Id} at {silo.Address}; GC {mode.Name}: {mode.Description}");
+            using var http = Client(silo.Address, key, Math.Max(options.Connections, options.ReadConnections));
+            var target = new SiloTarget(silo.Address, key, http);
             if (m == 0) await SeedAsync(http, options.Branches);
             var label = options.GcModes.Count > 1 ? $"[GC {mode.Name}] " : "";
 
@@ -164,7 +165,7 @@ public static class IngestBench
             }
         }
         Console.WriteLine("== reconcile");
-        report.Reconcile = await SiloProcess.RunCommandAsync(dll, settings, "reconcile");
+        report.Reconcile = await ServiceBuild.RunCommandAsync(dll, settings, "reconcile");
         Console.WriteLine(report.Reconcile);
     }
 

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Grains;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
@@ -37,6 +38,7 @@ public static class DomainServiceCollectionExtensions
     public static IServiceCollection AddGrassrootsGrainServices(this IServiceCollection services)
     {
         services.AddGrassrootsData();
+        services.AddContention();
         services.AddSingleton<ShardLease>();
         services.AddHostedService(sp => sp.GetRequiredService<ShardLease>());
         services.AddHostedService<CommitterDrain>();

@@ -1,13 +1,16 @@
 using Grassroots.Silo.Commands;
 using Grassroots.Silo.Hosting;
 
-if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args);
+// Without a command: serve. With one (reconcile, keys, import) or --help: run it and exit (Commands/CommandLine.cs).
+return await CommandLine.RunAsync(args, serve: ServeAsync);
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddGrassroots();
-var app = builder.Build();
-app.MapGrassroots();
-await app.RunAsync();
-return 0;
+static async Task<int> ServeAsync(string[] args)
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddGrassroots();
+    var app = builder.Build();
+    app.MapGrassroots();
+    return await app.RunUntilStoppedAsync();
+}
 
 public partial class Program;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Grassroots.Cluster.Tests.Support;
 using Grassroots.ClusterDrills;
+using Grassroots.TestSupport;
 using Orleans;
 using Orleans.Runtime;
 using Xunit.Abstractions;
@@ -115,8 +116,8 @@ public sealed class ConcurrencyTests(LocalCluster cluster, ITestOutputHelper out
         var earliest = new DateOnly(2020, 12, plan.Where(r => !r.Voided).Min(r => r.Day));
         foreach (var silo in new[] { 1, 2, 3 })
         {
-            await Wait.UntilAsync(async () => await ActiveAsync(silo, scenario.Campaign, earliest) == 1, TimeSpan.FromSeconds(60),
-                $"silo-{silo} to count the branch active from {earliest:yyyy-MM-dd}");
+            await Eventually.ThroughErrorsAsync(async () => await ActiveAsync(silo, scenario.Campaign, earliest) == 1, $"silo-{silo} to count the branch active from {earliest:yyyy-MM-dd}",
+                TimeSpan.FromSeconds(60));
             Assert.Equal(0, await ActiveAsync(silo, scenario.Campaign, earliest.AddDays(-1)));
         }
         foreach (var client in silos) client.Dispose();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Grassroots.Cluster.Tests.Support;
 using Grassroots.ClusterDrills;
+using Grassroots.TestSupport;
 using Orleans;
 using Orleans.Runtime;
 using Xunit.Abstractions;
@@ -32,8 +33,7 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         var probeBranch = await _drill.BranchActiveOnAsync(scenario, victim);
         var clock = Stopwatch.StartNew();
         await using var writers = new Writers(cluster, scenario.Campaign, scenario.Branches, [cluster.Nginx], 8, clock);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.NotEmpty(writers.Acknowledged);
+        await WritesFlowAsync(writers, TimeSpan.Zero, "before the kill");
 
         var killedAt = clock.Elapsed;
         await cluster.ScriptAsync("signal-silo", victim.ToString(), "KILL");
@@ -42,7 +42,7 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         var declaredDead = _drill.WaitForMembershipAsync($"silo-{victim}", SiloStatus.Dead, clock, FailoverBound);
         var (probeRecord, servedAt) = await probe;
         var deadAt = await declaredDead;
-        await Task.Delay(TimeSpan.FromSeconds(5)); // writes go on after the failover
+        await WritesFlowAsync(writers, servedAt, "after the failover");
         await writers.StopAsync();
 
         var failover = servedAt - killedAt;
@@ -68,19 +68,19 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         var scenario = await Scenario.CreateAsync(cluster, "sigterm", 12);
         var clock = Stopwatch.StartNew();
         await using var writers = new Writers(cluster, scenario.Campaign, scenario.Branches, [cluster.Nginx], 8, clock);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await WritesFlowAsync(writers, TimeSpan.Zero, "before the SIGTERM");
 
         using var readiness = new CancellationTokenSource();
         var seen = new List<string>();
         var answers = Drill.WatchReadinessAsync(cluster.Silo(stopping), seen, readiness.Token);
         // The signal goes only once the watch has seen the silo ready, whatever the machine's load.
-        await Wait.UntilAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), TimeSpan.FromSeconds(60), $"silo-{stopping} to answer /readyz 200");
+        await Eventually.TrueAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), $"silo-{stopping} to answer /readyz 200", TimeSpan.FromSeconds(60));
         var pid = cluster.ProcessId(stopping);
         var stoppedAt = clock.Elapsed;
         await cluster.ScriptAsync("signal-silo", stopping.ToString(), "TERM");
-        await Wait.UntilAsync(() => Task.FromResult(!cluster.IsRunning(stopping)), TimeSpan.FromSeconds(60), $"silo-{stopping} (pid {pid}) to exit");
+        await Eventually.TrueAsync(() => Task.FromResult(!cluster.IsRunning(stopping)), $"silo-{stopping} (pid {pid}) to exit", TimeSpan.FromSeconds(60));
         var exitedAfter = clock.Elapsed - stoppedAt;
-        await Task.Delay(TimeSpan.FromSeconds(3)); // and the survivors go on
+        await WritesFlowAsync(writers, stoppedAt + exitedAfter, "on the survivors after the silo exited");
         await readiness.CancelAsync();
         await writers.StopAsync();
 
@@ -109,15 +109,18 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         var clock = Stopwatch.StartNew();
         var targets = new[] { cluster.Nginx, cluster.Silo(1), cluster.Silo(2), cluster.Silo(3) };
         await using var writers = new Writers(cluster, scenario.Campaign, scenario.Branches, targets, 2, clock);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await WritesFlowAsync(writers, TimeSpan.Zero, "before PostgreSQL stops");
 
         var stoppedAt = clock.Elapsed;
         await cluster.ScriptAsync("stop-postgres");
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // Down until every target has refused a write: the outage is seen by each silo and through nginx.
+        await Eventually.TrueAsync(() => Task.FromResult(targets.All(t => writers.Failures.Any(f => f.At > stoppedAt
+            && f.Target == t.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)))), "every target to refuse a write while PostgreSQL is down",
+            TimeSpan.FromSeconds(90));
         await cluster.ScriptAsync("start-postgres");
         var restartedAt = clock.Elapsed;
-        await Wait.UntilAsync(() => Task.FromResult(writers.AcknowledgedAfter(restartedAt) >= 40), TimeSpan.FromSeconds(90),
-            "writes to be acknowledged again after PostgreSQL came back");
+        await Eventually.TrueAsync(() => Task.FromResult(writers.AcknowledgedAfter(restartedAt) >= 40),
+            "writes to be acknowledged again after PostgreSQL came back", TimeSpan.FromSeconds(90));
         var recoveredAt = clock.Elapsed;
         await writers.StopAsync();
 
@@ -135,4 +138,8 @@ public sealed class FailoverTests(LocalCluster cluster, ITestOutputHelper output
         await cluster.ScriptAsync("wait-ready");
         await _drill.AssertNothingLostAsync(scenario, writers.Acknowledged, survivors: [1, 2, 3]);
     }
+
+    /// <summary>Waits until the writers have had 20 records acknowledged since <paramref name="since"/>: writes flow.</summary>
+    private static Task WritesFlowAsync(Writers writers, TimeSpan since, string when) =>
+        Eventually.TrueAsync(() => Task.FromResult(writers.AcknowledgedAfter(since) >= 20), $"20 writes acknowledged {when}", TimeSpan.FromSeconds(90));
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using Grassroots.TestSupport;
 using Orleans;
 using Orleans.Runtime;
 using Xunit.Abstractions;
@@ -76,8 +77,8 @@ public sealed class Drill(ITestCluster cluster, ITestOutputHelper output)
     /// <summary>Waits until the membership table gives <paramref name="silo"/> <paramref name="status"/>; returns when, on <paramref name="clock"/>.</summary>
     public async Task<TimeSpan> WaitForMembershipAsync(string silo, SiloStatus status, Stopwatch clock, TimeSpan limit)
     {
-        await Wait.UntilAsync(async () => (await cluster.MembershipAsync()).Single(m => m.Silo == silo).Status == status,
-            limit, $"{silo} to be {status} in the membership table");
+        await Eventually.ThroughErrorsAsync(async () => (await cluster.MembershipAsync()).Single(m => m.Silo == silo).Status == status,
+            $"{silo} to be {status} in the membership table", limit);
         return clock.Elapsed;
     }
 

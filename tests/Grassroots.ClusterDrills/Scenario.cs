@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Grassroots.TestSupport;
 
 namespace Grassroots.ClusterDrills;
 
@@ -46,16 +47,16 @@ public sealed class Scenario(ITestCluster cluster, string campaign, IReadOnlyLis
         {
             try
             {
-                await Wait.UntilAsync(async () =>
+                await Eventually.ThroughErrorsAsync(async () =>
                 {
                     var totals = await NationalAsync(cluster.Silo(silo));
                     last = $"silo-{silo}: {totals}";
                     return totals.GetProperty("studySessions").GetInt64() == sessions && totals.GetProperty("attendance").GetInt64() == attendance;
-                }, TimeSpan.FromSeconds(60), $"silo-{silo} to report {sessions} sessions and {attendance} attendance");
+                }, $"silo-{silo} to report {sessions} sessions and {attendance} attendance", TimeSpan.FromSeconds(60));
             }
-            catch (TimeoutException error)
+            catch (Xunit.Sdk.XunitException error)
             {
-                throw new TimeoutException($"{error.Message} Last answer: {last}", error);
+                throw new Xunit.Sdk.XunitException($"{error.Message} Last answer: {last}");
             }
         }
         return started.Elapsed;

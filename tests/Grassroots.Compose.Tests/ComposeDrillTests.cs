@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Grassroots.ClusterDrills;
 using Grassroots.Compose.Tests.Support;
 using Grassroots.Dashboard.Tests.Support;
+using Grassroots.TestSupport;
 using Microsoft.Playwright;
 using Orleans.Runtime;
 using Xunit.Abstractions;
@@ -128,7 +129,7 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         await using var writers = new Writers(compose, scenario.Campaign, scenario.Branches, [compose.Nginx], 8, clock);
         await using var readers = new Readers(compose, scenario, [compose.Nginx, compose.Silo(1), compose.Silo(3)], clock);
-        await Wait.UntilAsync(() => Task.FromResult(writers.Acknowledged.Count >= 40), Generous, "writes to flow through nginx");
+        await Eventually.TrueAsync(() => Task.FromResult(writers.Acknowledged.Count >= 40), "writes to flow through nginx", Generous);
 
         var killedAt = clock.Elapsed;
         await ComposeCluster.DockerAsync("kill", "-s", "KILL", await compose.ContainerAsync($"silo-{victim}"));
@@ -136,8 +137,8 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         var declaredDead = drill.WaitForMembershipAsync($"silo-{victim}", SiloStatus.Dead, clock, FailoverBound);
         var (probeRecord, servedAt) = await probe;
         var deadAt = await declaredDead;
-        await Wait.UntilAsync(() => Task.FromResult(writers.AcknowledgedAfter(servedAt) >= 40 && readers.SucceededAfter(servedAt) >= 20), Generous,
-            "writes and reads to go on after the failover");
+        await Eventually.TrueAsync(() => Task.FromResult(writers.AcknowledgedAfter(servedAt) >= 40 && readers.SucceededAfter(servedAt) >= 20), "writes and reads to go on after the failover",
+            Generous);
         await writers.StopAsync();
         await readers.StopAsync();
 
@@ -175,18 +176,18 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         var scenario = await Scenario.CreateAsync(compose, "stop", 12);
         var clock = Stopwatch.StartNew();
         await using var writers = new Writers(compose, scenario.Campaign, scenario.Branches, [compose.Nginx], 8, clock);
-        await Wait.UntilAsync(() => Task.FromResult(writers.Acknowledged.Count >= 40), Generous, "writes to flow through nginx");
+        await Eventually.TrueAsync(() => Task.FromResult(writers.Acknowledged.Count >= 40), "writes to flow through nginx", Generous);
 
         using var readiness = new CancellationTokenSource();
         var seen = new List<string>();
         var answers = Drill.WatchReadinessAsync(compose.Silo(stopping), seen, readiness.Token);
         // The stop goes only once the watch has seen the silo ready, whatever the machine's load.
-        await Wait.UntilAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), Generous, $"silo-{stopping} to answer /readyz 200");
+        await Eventually.TrueAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), $"silo-{stopping} to answer /readyz 200", Generous);
         var stoppedAt = clock.Elapsed;
         await compose.ComposeAsync("stop", $"silo-{stopping}");
         var exitedAfter = clock.Elapsed - stoppedAt;
-        await Wait.UntilAsync(() => Task.FromResult(writers.AcknowledgedAfter(stoppedAt + exitedAfter) >= 40), Generous,
-            "writes to go on after the stop");
+        await Eventually.TrueAsync(() => Task.FromResult(writers.AcknowledgedAfter(stoppedAt + exitedAfter) >= 40), "writes to go on after the stop",
+            Generous);
         await readiness.CancelAsync();
         await writers.StopAsync();
 
@@ -220,17 +221,17 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var targets = new[] { compose.Nginx, compose.Silo(1), compose.Silo(2), compose.Silo(3) };
         await using var writers = new Writers(compose, scenario.Campaign, scenario.Branches, targets, 2, clock);
-        await Wait.UntilAsync(() => Task.FromResult(writers.Acknowledged.Count >= 40), Generous, "writes to flow");
+        await Eventually.TrueAsync(() => Task.FromResult(writers.Acknowledged.Count >= 40), "writes to flow", Generous);
         using var readiness = new CancellationTokenSource();
         var seen = new List<string>();
         var answers = Drill.WatchReadinessAsync(compose.Silo(1), seen, readiness.Token);
-        await Wait.UntilAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), Generous, "silo-1 to answer /readyz 200");
+        await Eventually.TrueAsync(() => Task.FromResult(Drill.Snapshot(seen).Contains("200")), "silo-1 to answer /readyz 200", Generous);
 
         var restartAt = clock.Elapsed;
         await compose.ComposeAsync("restart", "postgres");
         var restartedAt = clock.Elapsed;
-        await Wait.UntilAsync(() => Task.FromResult(writers.AcknowledgedAfter(restartedAt) >= 40), Generous,
-            "writes to be acknowledged again after PostgreSQL came back");
+        await Eventually.TrueAsync(() => Task.FromResult(writers.AcknowledgedAfter(restartedAt) >= 40), "writes to be acknowledged again after PostgreSQL came back",
+            Generous);
         var recoveredAt = clock.Elapsed;
         await readiness.CancelAsync();
         await writers.StopAsync();
@@ -262,8 +263,8 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         await compose.WaitHealthyAsync(Generous, $"silo-{silo}");
         // At its first attempt: a silo that finds its writer shard still held exits, and Docker would start it again.
         Assert.Equal(0, (await compose.StateAsync($"silo-{silo}")).RestartCount);
-        await Wait.UntilAsync(async () => (await compose.MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == ComposeCluster.Silos,
-            Generous, "every silo active in the membership table");
+        await Eventually.ThroughErrorsAsync(async () => (await compose.MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == ComposeCluster.Silos,
+            "every silo active in the membership table", Generous);
         output.WriteLine($"MEASURED: docker-compose start silo-{silo} → healthy and active again in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 }

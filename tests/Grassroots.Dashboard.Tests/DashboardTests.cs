@@ -150,6 +150,28 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [BrowserFact]
+    public async Task TheLeaderboardSaysWhyItsTalksAddUpToMoreThanTheNationalCount()
+    {
+        // KnownData's joint talk of two honorees: once in the national figures, once on each honoree's line.
+        var (national, talksOnTheBoard) = await Eventually.ReadAsync(async () =>
+        {
+            var totals = (await fixture.Hq.RollupAsync("CN")).GetProperty("totals");
+            var board = await fixture.Hq.GetAsync($"/api/reports/honorees?campaignId={Campaign}&top=100");
+            return (totals, board.GetProperty("items").EnumerateArray().Sum(h => h.GetProperty("talks").GetInt64()));
+        }, read => read.Item2 - read.totals.GetProperty("honoreeTalks").GetInt64() == 1, "the board's talks to be the national count and one");
+
+        await using var page = await fixture.OpenAsync();
+        await page.SignInAsync(fixture.Silo.HqKey);
+
+        await Expect(page.Total("honoreeTalks")).ToHaveTextAsync(national.Number("honoreeTalks"));
+        var shown = await page.Page.Locator("#leaderboard tbody tr td:nth-child(5)").AllTextContentsAsync();
+        Assert.Equal(talksOnTheBoard, shown.Sum(t => long.Parse(t, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture)));
+        await Expect(page.Page.Locator("#leaderboardNote")).ToContainTextAsync("联合宣讲在每位劳模名下各计一场");
+        await Expect(page.Page.Locator("#leaderboardNote")).ToContainTextAsync("榜上场次之和可以大于上方的劳模宣讲场次");
+        page.AssertNoConsoleErrors();
+    }
+
+    [BrowserFact]
     public async Task RegionAdminKeyOpensOnItsOwnProvince()
     {
         var key = await fixture.Hq.IssueKeyAsync("region-admin", Guangdong, "广东省总工会");

@@ -117,11 +117,3 @@ public sealed class GrainContractTests
         Assert.Equal("regionCode", badRegion.Field);
     }
 }
-
-/// <summary>Supplies <see cref="StorageProvider.Postgres"/> with a silo count to a theory, skipped where PostgreSQL is not configured.</summary>
-public sealed class PostgresDataAttribute(int silos) : Xunit.Sdk.DataAttribute
-{
-    public override string? Skip => TestDatabase.PostgresSkipReason;
-
-    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [[StorageProvider.Postgres, silos]];
-}

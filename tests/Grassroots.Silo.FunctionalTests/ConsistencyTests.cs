@@ -164,7 +164,7 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
         var (campaign, starts, ends) = Campaigns[random.Next(Campaigns.Length)];
         var day = starts.AddDays(random.Next(ends.DayNumber - starts.DayNumber + 1));
         int? Maybe(int max) => random.Next(4) == 0 ? null : random.Next(max + 1);
-        T Pick<T>(T[] values) => values[random.Next(values.Length)];
+        T Pick<T>(IReadOnlyList<T> values) => values[random.Next(values.Count)];
         switch (kind)
         {
             case 0:

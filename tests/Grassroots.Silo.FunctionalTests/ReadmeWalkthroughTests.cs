@@ -27,7 +27,7 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output)
         Assert.Contains("src/Grassroots.Silo/data/hq-key.txt", script);
 
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var service = await ServiceProcess.StartAsync(database, demoData: true);
+        await using var service = await ServiceOnDatabase.StartAsync(database, demoData: true);
         var keyFile = Path.Combine(service.Directory, "walkthrough-hq-key.txt");
         await File.WriteAllTextAsync(keyFile, service.HqKey);
         script = script.Replace("http://127.0.0.1:5080", service.Address.ToString().TrimEnd('/'), StringComparison.Ordinal)
@@ -51,7 +51,7 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output)
         Assert.True(county.GetProperty("totals").GetProperty("studySessions").GetInt64() >= 1);
 
         // And every rollup equals a recount of the facts, as the README says next.
-        var (reconciled, report) = await service.CommandAsync("reconcile");
+        var (reconciled, report, _) = await service.CommandAsync("reconcile");
         Assert.True(reconciled == 0, report);
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
@@ -58,17 +59,38 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public async Task PrometheusScrapesTheGrassrootsMeterWhenConfigured()
+    public async Task PrometheusScrapesTheGrassrootsMeterOnTheManagementPortOnly()
     {
-        await using var app = await GrassrootsApp.StartAsync(StorageProvider.Sqlite,
-            settings: new Dictionary<string, string?> { ["Telemetry:Prometheus"] = "true" });
-        await SeedAsync(app);
-        var client = app.CreateClient();
-        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(SessionPath + "s1", Session())).StatusCode);
+        await using var database = await Grassroots.TestSupport.TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var directory = Directory.CreateTempSubdirectory("grassroots-management-").FullName;
+        var management = new Uri($"http://127.0.0.1:{Grassroots.TestSupport.FreePorts.Take()}");
+        var settings = new Dictionary<string, string?>(Grassroots.TestSupport.FreePorts.ClusterSettings())
+        {
+            ["Storage:Provider"] = "Sqlite", ["Storage:ConnectionString"] = database.Options.ConnectionString,
+            ["Storage:DataDirectory"] = directory, ["Demo:Load"] = "false",
+            ["Telemetry:Prometheus"] = "true", ["Management:Url"] = management.ToString(),
+        };
+        await using var service = await Grassroots.TestSupport.ServiceProcess.StartAsync(Grassroots.TestSupport.ServiceProcess.BesideTests, settings);
+        using var client = new HttpClient { BaseAddress = service.Address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", (await File.ReadAllTextAsync(Path.Combine(directory, "hq-key.txt"))).Trim());
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsJsonAsync("/api/campaigns/c1", new { title = "活动", startsOn = "2020-11-24" })).StatusCode);
+        using var operators = new HttpClient { BaseAddress = management };
 
-        var scraped = await client.GetStringAsync("/metrics");
-        Assert.Contains("grassroots_records_ingested_total{", scraped);
-        Assert.Contains("grassroots_storage_batch_size", scraped);
+        var scraped = await Grassroots.TestSupport.Eventually.ReadAsync(() => operators.GetStringAsync("/metrics"),
+            text => text.Contains("grassroots_requests_rejected_total", StringComparison.Ordinal) || text.Contains("http_server_request_duration", StringComparison.Ordinal),
+            "the scrape to hold the service's instruments");
+        Assert.Contains("# TYPE", scraped);
+        Assert.Equal(HttpStatusCode.OK, (await operators.GetAsync("/dashboard")).StatusCode);
+
+        // The public port serves neither, however the path is written or whatever Host the client claims; the management
+        // port serves nothing else.
+        foreach (var path in new[] { "/metrics", "/METRICS", "/Metrics", "/metrics/", "/dashboard" })
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path)).StatusCode);
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        spoofed.Headers.Host = $"127.0.0.1:{management.Port}";
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(spoofed)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await operators.GetAsync("/api/campaigns")).StatusCode);
+        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]

@@ -29,4 +29,32 @@ public static class Eventually
     /// <summary>Waits until <paramref name="read"/> answers <paramref name="expected"/>, then returns it.</summary>
     public static Task<T> EqualAsync<T>(T expected, Func<Task<T>> read, string? what = null, TimeSpan? patience = null) =>
         ReadAsync(read, value => EqualityComparer<T>.Default.Equals(value, expected), what ?? $"{expected}", patience);
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, counting an exception as "not yet" (a silo or the database on its
+    /// way back); fails with the last error when it never does.
+    /// </summary>
+    public static async Task ThroughErrorsAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null)
+    {
+        Exception? last = null;
+        try
+        {
+            await TrueAsync(async () =>
+            {
+                try
+                {
+                    return await condition();
+                }
+                catch (Exception error) when (error is not Xunit.Sdk.XunitException)
+                {
+                    last = error;
+                    return false;
+                }
+            }, what, patience);
+        }
+        catch (Xunit.Sdk.XunitException timeout) when (last is not null)
+        {
+            throw new Xunit.Sdk.XunitException($"{timeout.Message}; last error: {last.GetType().Name}: {last.Message}");
+        }
+    }
 }

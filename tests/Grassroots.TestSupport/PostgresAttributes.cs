@@ -17,12 +17,13 @@ public sealed class PostgresTheoryAttribute : TheoryAttribute
 }
 
 /// <summary>
-/// Supplies <see cref="StorageProvider.Postgres"/> to a theory that runs on both databases, next to
-/// <c>[InlineData(StorageProvider.Sqlite)]</c>; only this row is skipped when PostgreSQL is not configured.
+/// Supplies <see cref="StorageProvider.Postgres"/> (and the theory's other arguments, if it has any) to a theory that runs
+/// on both databases, next to <c>[InlineData(StorageProvider.Sqlite)]</c>; only this row is skipped when PostgreSQL is not
+/// configured, and the skip says why.
 /// </summary>
-public sealed class PostgresDataAttribute : DataAttribute
+public sealed class PostgresDataAttribute(params object[] more) : DataAttribute
 {
-    public PostgresDataAttribute() => Skip = TestDatabase.PostgresSkipReason;
+    public override string? Skip => TestDatabase.PostgresSkipReason;
 
-    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [[StorageProvider.Postgres]];
+    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [[StorageProvider.Postgres, .. more]];
 }

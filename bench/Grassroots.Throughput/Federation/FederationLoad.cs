@@ -29,22 +29,22 @@ public static class FederationLoad
         Console.WriteLine($"== {manifest.Branches:N0} branches and {manifest.Records:N0} records from {data} into database {database}, via {via}");
         await IngestBench.AdminAsync(admin, $"CREATE DATABASE \"{database}\"");
         var connectionString = ConnectionString(admin, database);
-        var dll = SiloProcess.Dll(configuration);
+        var dll = ServiceBuild.Dll(configuration);
         var settings = Settings(connectionString, database);
-        var key = await SiloProcess.RunCommandAsync(dll, settings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "federation-load");
+        var key = await ServiceBuild.RunCommandAsync(dll, settings, "keys", "create", "--role", "hq", "--scope", "CN", "--label", "federation-load");
         await File.WriteAllTextAsync(Path.Combine(data, $"{database}.hq-key"), key);
         var total = Stopwatch.StartNew();
-        await using (var silo = await SiloProcess.StartAsync(dll, settings))
+        await using (var silo = await ServiceBuild.StartAsync(dll, settings))
         {
-            await SetUpAsync(silo.Url, key, data);
+            await SetUpAsync(silo.Address, key, data);
             if (via == "import")
             {
                 foreach (var type in (string[])["branches", .. RecordFiles])
                 {
                     var watch = Stopwatch.StartNew();
                     Console.WriteLine($"== import {type}.csv");
-                    Console.WriteLine(await SiloProcess.RunCommandAsync(dll, settings, "import", Path.Combine(data, $"{type}.csv"),
-                        "--url", silo.Url.ToString(), "--key", key, "--type", type));
+                    Console.WriteLine(await ServiceBuild.RunCommandAsync(dll, settings, "import", Path.Combine(data, $"{type}.csv"),
+                        "--url", silo.Address.ToString(), "--key", key, "--type", type));
                     Console.WriteLine($"   {type}: {watch.Elapsed.TotalSeconds:F0} s");
                 }
             }
@@ -52,7 +52,7 @@ public static class FederationLoad
         if (via == "direct") await DirectAsync(connectionString, data);
         Console.WriteLine($"== loaded in {total.Elapsed.TotalMinutes:F1} min; reconcile (recounts every fact)");
         var watchReconcile = Stopwatch.StartNew();
-        Console.WriteLine(await SiloProcess.RunCommandAsync(dll, settings, "reconcile"));
+        Console.WriteLine(await ServiceBuild.RunCommandAsync(dll, settings, "reconcile"));
         Console.WriteLine($"   reconcile took {watchReconcile.Elapsed.TotalSeconds:F0} s; the hq key is in {data}/{database}.hq-key");
     }
 

@@ -46,7 +46,7 @@ public sealed record FederationOptions(string Verb, Dictionary<string, string> V
             case "generate":
                 var spec = new FederationSpec(o.Int("branches", 2_800_000), o.Values.TryGetValue("records", out var r) ? long.Parse(r, CultureInfo.InvariantCulture) : 10_000_000,
                     o.Int("honorees", 2_000), o.Int("seed", 20201124));
-                var regions = Region.Read(Path.Combine(SiloProcess.RepositoryRoot(), "seeds", "regions.csv"));
+                var regions = Region.Read(Path.Combine(ServiceBuild.RepositoryRoot(), "seeds", "regions.csv"));
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 var manifest = new FederationGenerator(spec, regions).Write(o.Values["data"], Console.WriteLine);
                 Console.WriteLine($"== wrote {manifest.Branches:N0} branches and {manifest.Records:N0} records ({manifest.StudySessions:N0} study sessions, " +

@@ -47,12 +47,12 @@ public static class FederationScale
         lines.Add($"| database size | {databaseBytes / 1e9:F2} GB, {databaseBytes / 1e6 / (manifest.Records / 1e6):N0} MB per million records " +
             $"(with {manifest.Branches / (manifest.Records / 1e6) / 1000:N0}k branches per million records, indexes and the change log) | | |");
 
-        var dll = SiloProcess.Dll(configuration);
+        var dll = ServiceBuild.Dll(configuration);
         var settings = FederationLoad.Settings(connectionString, database);
         var started = Stopwatch.StartNew();
-        await using var silo = await SiloProcess.StartAsync(dll, settings);
+        await using var silo = await ServiceBuild.StartAsync(dll, settings);
         var ready = started.Elapsed;
-        using var http = IngestBench.Client(silo.Url, key, readConnections.Max(), TimeSpan.FromMinutes(5));
+        using var http = IngestBench.Client(silo.Address, key, readConnections.Max(), TimeSpan.FromMinutes(5));
         var national = await GetTotalsAsync(http, $"/api/rollups/CN?campaignId={campaign}");
         var firstRead = started.Elapsed;
         Console.WriteLine($"== start-up: /readyz after {ready.TotalSeconds:F1} s, first national rollup answered after {firstRead.TotalSeconds:F1} s");
@@ -98,7 +98,7 @@ public static class FederationScale
             }
         }
 
-        if (phases.Contains('c')) lines.AddRange(await ColdIngestAsync(http, silo.Url, key, connectionString, data, silo.Id, readConnections.Max(), seconds, warmup, load));
+        if (phases.Contains('c')) lines.AddRange(await ColdIngestAsync(http, silo.Address, key, connectionString, data, silo.Id, readConnections.Max(), seconds, warmup, load));
         if (phases.Contains('m') && touch > 0) lines.Add(await MemoryPerBranchAsync(http, source, silo.Id, touch));
 
         Console.WriteLine();
@@ -132,7 +132,7 @@ public static class FederationScale
         // Every region's rollup grain loaded first, as an evening's dashboards would have: the first delta to a cold
         // county otherwise pays for loading that county's rows, which is not what this phase measures.
         var warming = Stopwatch.StartNew();
-        var regions = Region.Read(Path.Combine(SiloProcess.RepositoryRoot(), "seeds", "regions.csv"));
+        var regions = Region.Read(Path.Combine(ServiceBuild.RepositoryRoot(), "seeds", "regions.csv"));
         await Parallel.ForEachAsync(regions, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (region, _) =>
             IngestBench.Ensure(await http.GetAsync($"/api/rollups/{region.Code}?campaignId=evening"), HttpStatusCode.OK));
         Console.WriteLine($"== the rollup grains of all {regions.Count:N0} regions loaded in {warming.Elapsed.TotalSeconds:F0} s");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Grassroots.Domain.Caching;
 
@@ -13,38 +14,40 @@ public interface ISiloCache
 
 /// <summary>
 /// What one silo holds of what every request asks (campaign definitions, API keys, branches), so that a hot grain or row
-/// is not read on every request. An entry is kept until its owner, after it changes, has every silo forget it
-/// (<see cref="SiloCaches.ForgetEverywhereAsync"/>), and at most <see cref="MaxAge"/> in any case, which bounds staleness
-/// on a silo that could not be told. A load that began before a forget is not stored. Absence is kept too, unless
-/// <paramref name="keepAbsence"/> is false: then something created without telling every silo (a branch registered in
-/// bulk) is seen at once.
+/// is not read on every request. A bounded <see cref="MemoryCache"/>: an entry is kept until its owner, after it changes,
+/// has every silo forget it (<see cref="SiloCaches.ForgetEverywhereAsync"/>), and at most <see cref="MaxAge"/> in any
+/// case, which bounds staleness on a silo that could not be told; past <see cref="MaxEntries"/> the least recently used
+/// go, so ids made up by a caller cannot fill memory. A load that began before a forget is not stored (the generation
+/// guard). Absence is kept too, unless <paramref name="keepAbsence"/> is false: then something created without telling
+/// every silo (a branch registered in bulk) is seen at once.
 /// </summary>
 public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsence = true) : ISiloCache where T : class
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
-    /// <summary>Beyond this many entries the cache starts over, so ids made up by a caller cannot fill memory.</summary>
     public const int MaxEntries = 100_000;
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly MemoryCache _entries = new(new MemoryCacheOptions
+    {
+        SizeLimit = MaxEntries,
+        Clock = new Clock(clock),
+        ExpirationScanFrequency = MaxAge,
+    });
+
     private readonly ConcurrentDictionary<string, long> _forgotten = new(StringComparer.Ordinal);
     private long _generation;
 
-    private sealed record Entry(T? Value, DateTimeOffset LoadedAt);
+    /// <summary>A value or a kept absence (null), as loaded.</summary>
+    private sealed record Entry(T? Value);
 
     public string Kind => kind;
 
     public async Task<T?> GetAsync(string id, Func<Task<T?>> load)
     {
-        var now = clock.GetUtcNow();
-        if (_entries.TryGetValue(id, out var held) && now - held.LoadedAt < MaxAge) return held.Value;
+        if (_entries.TryGetValue(id, out Entry? held)) return held!.Value;
         var generation = Interlocked.Read(ref _generation);
         var value = await load();
-        if ((value is not null || keepAbsence) && _forgotten.GetValueOrDefault(id) <= generation)
-        {
-            if (_entries.Count >= MaxEntries) _entries.Clear();
-            _entries[id] = new Entry(value, now);
-        }
+        Keep(id, value, generation);
         return value;
     }
 
@@ -55,13 +58,12 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
     public async Task<IReadOnlyDictionary<string, T?>> GetManyAsync(IEnumerable<string> ids,
         Func<IReadOnlyList<string>, Task<IReadOnlyDictionary<string, T?>>> loadMany)
     {
-        var now = clock.GetUtcNow();
         var found = new Dictionary<string, T?>(StringComparer.Ordinal);
         var missing = new List<string>();
         foreach (var id in ids)
         {
             if (found.ContainsKey(id)) continue;
-            if (_entries.TryGetValue(id, out var held) && now - held.LoadedAt < MaxAge) found[id] = held.Value;
+            if (_entries.TryGetValue(id, out Entry? held)) found[id] = held!.Value;
             else
             {
                 found[id] = null;
@@ -75,11 +77,7 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
         {
             var value = loaded.GetValueOrDefault(id);
             found[id] = value;
-            if ((value is not null || keepAbsence) && _forgotten.GetValueOrDefault(id) <= generation)
-            {
-                if (_entries.Count >= MaxEntries) _entries.Clear();
-                _entries[id] = new Entry(value, now);
-            }
+            Keep(id, value, generation);
         }
         return found;
     }
@@ -87,6 +85,19 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
     public void Forget(string id)
     {
         _forgotten[id] = Interlocked.Increment(ref _generation);
-        _entries.TryRemove(id, out _);
+        _entries.Remove(id);
+    }
+
+    /// <summary>Keeps what was loaded, unless it is an absence not to keep or the id was forgotten since the load began.</summary>
+    private void Keep(string id, T? value, long loadedAt)
+    {
+        if ((value is not null || keepAbsence) && _forgotten.GetValueOrDefault(id) <= loadedAt)
+            _entries.Set(id, new Entry(value), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = MaxAge });
+    }
+
+    /// <summary>The cache's clock is the service's, so tests that move time move the cache's too.</summary>
+    private sealed class Clock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
     }
 }

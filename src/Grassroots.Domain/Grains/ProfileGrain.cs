@@ -48,7 +48,7 @@ public abstract class ProfileGrain<T>(Database database, FactCommitter committer
         return Current;
     }
 
-    public Task<Saved<T>> PutAsync(T value, string actor) => Contention.RetryAsync(() => TryPutAsync(value, actor), () => _stale = true);
+    public Task<Saved<T>> PutAsync(T value, string actor) => Contention.RetryAsync(ServiceProvider, () => TryPutAsync(value, actor), () => _stale = true);
 
     private async Task<Saved<T>> TryPutAsync(T value, string actor)
     {

@@ -30,10 +30,10 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, FactCom
 
     public async Task<LoggedRecord?> GetAsync() => _record ??= await ReadAsync();
 
-    public Task<RecordSaved> PutAsync(T data, string actor) => Contention.RetryAsync(() => TryPutAsync(data, actor), () => _record = null);
+    public Task<RecordSaved> PutAsync(T data, string actor) => Contention.RetryAsync(ServiceProvider, () => TryPutAsync(data, actor), () => _record = null);
 
     public async Task<LoggedRecord> VoidAsync(string reason, string actor) =>
-        (await Contention.RetryAsync(() => TryVoidAsync(reason, actor), () => _record = null)).Record;
+        (await Contention.RetryAsync(ServiceProvider, () => TryVoidAsync(reason, actor), () => _record = null)).Record;
 
     private async Task<RecordSaved> TryPutAsync(T data, string actor)
     {

@@ -35,15 +35,12 @@ public static class BranchRecordsApi
     }
 
     public static async Task<Results<Ok<BranchRecordPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchRecordsAsync(
-        [Id] string branchId, [Id] string? campaignId, [Whole(1, int.MaxValue)] string? page, [Whole(1, MaxPageSize)] string? pageSize,
-        CampaignDirectory campaigns, IGrainFactory grains, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
+        [Id] string branchId, [AsParameters] BranchRecordsQuery query, CampaignDirectory campaigns, IGrainFactory grains, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
     {
-        campaignId = campaignId.Given();
-        var v = new Validator();
-        var pageNumber = page.AsNumber() ?? 1;
-        var size = pageSize.AsNumber() ?? DefaultPageSize;
-        await v.CampaignAsync(campaigns, campaignId);
-        if (!v.IsValid) return v.AsValidationProblem();
+        var campaignId = query.campaignId.Given();
+        var pageNumber = query.page.AsNumber() ?? 1;
+        var size = query.pageSize.AsNumber() ?? DefaultPageSize;
+        if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         if (await grains.GetGrain<IBranchGrain>(branchId).GetAsync() is null) return TypedResults.NotFound();
 

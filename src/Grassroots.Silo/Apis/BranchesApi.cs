@@ -15,7 +15,7 @@ namespace Grassroots.Silo.Apis;
 public static class BranchesApi
 {
     public const int MaxName = 200, MaxSector = 200, MaxPageSize = 500, DefaultPageSize = 50;
-    public static readonly string[] Kinds = ["enterprise", "institution", "agency", "community", "other"];
+    public static readonly Choices Kinds = new(("enterprise", "企业"), ("institution", "事业单位"), ("agency", "机关"), ("community", "社区"), ("other", "其他"));
 
     public static RouteGroupBuilder MapBranchesApi(this RouteGroupBuilder api)
     {
@@ -30,15 +30,11 @@ public static class BranchesApi
     }
 
     public static async Task<Results<Ok<BranchDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetBranchAsync([Id] string branchId,
-        [Id] string? campaignId, [Date] string? from, [Date] string? to, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions, Access access,
-        HttpContext context)
+        [AsParameters] FiguresQuery query, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions, Access access, HttpContext context)
     {
-        campaignId = campaignId.Given();
-        var v = new Validator();
-        var (first, last) = (from.AsDate(), to.AsDate());
-        v.Period(first, last);
-        await v.CampaignAsync(campaigns, campaignId);
-        if (!v.IsValid) return v.AsValidationProblem();
+        var campaignId = query.campaignId.Given();
+        var (first, last) = (query.from.AsDate(), query.to.AsDate());
+        if ((QueryValues.PeriodProblem(first, last) ?? await campaigns.CampaignProblemAsync(campaignId)) is { } invalid) return invalid;
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
 
         var branch = grains.GetGrain<IBranchGrain>(branchId);
@@ -60,20 +56,16 @@ public static class BranchesApi
     }
 
     public static async Task<Results<Ok<BranchPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchesInRegionAsync(
-        [RegionCode(National = true)] string code, [Flag] string? active, [Id] string? campaignId, [Whole(1, int.MaxValue)] string? page,
-        [Whole(1, MaxPageSize)] string? pageSize,
-        CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
+        [RegionCode(National = true)] string code, [AsParameters] BranchListQuery query, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         if (regions.Find(code) is null) return TypedResults.NotFound();
         if (!access.CanReadRegion(context.User, code)) return Access.Refused();
-        campaignId = campaignId.Given();
-        var v = new Validator();
-        var onlyActive = active.Given() is { } flag ? flag == "true" : (bool?)null;
-        var pageNumber = page.AsNumber() ?? 1;
-        var size = pageSize.AsNumber() ?? DefaultPageSize;
-        if (onlyActive is not null && campaignId is null) v.Fail("campaignId", "Is required when filtering by active.");
-        await v.CampaignAsync(campaigns, campaignId);
-        if (!v.IsValid) return v.AsValidationProblem();
+        var campaignId = query.campaignId.Given();
+        var onlyActive = query.active.Given() is { } flag ? flag == "true" : (bool?)null;
+        var pageNumber = query.page.AsNumber() ?? 1;
+        var size = query.pageSize.AsNumber() ?? DefaultPageSize;
+        if (onlyActive is not null && campaignId is null) return FieldChecks.Invalid("campaignId", "Is required when filtering by active.");
+        if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
 
         return TypedResults.Ok(await PageAsync(database, regions, code, campaignId, onlyActive, pageNumber, size, cancellationToken));
     }

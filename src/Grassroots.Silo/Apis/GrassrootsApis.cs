@@ -5,9 +5,10 @@ public static class GrassrootsApis
     /// <summary>Every /api endpoint, one static class per resource.</summary>
     public static IEndpointRouteBuilder MapGrassrootsApis(this IEndpointRouteBuilder app)
     {
-        // Every /api endpoint needs a key (401 without a valid one); its field rules are checked next (400), then each
-        // handler checks the key's scope (403). An idempotent request whose grain's silo was just lost runs again.
-        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilterFactory(FieldValidation.Filter)
+        // Every /api endpoint needs a key (401 without a valid one); its field rules are checked next by the framework's
+        // validation (400), then each handler checks the key's scope (403). An idempotent request whose grain's silo was
+        // just lost runs again.
+        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilterFactory(FieldChecks.RequireBody)
             .AddEndpointFilter(Hosting.SiloFailover.Filter)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapReferenceApis();

@@ -7,23 +7,25 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "up" })).WithName("Healthz").WithTags("Health").WithSummary("The process is up.");
+        app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("up"))).WithName("Healthz").WithTags("Health").WithSummary("The process is up.");
         app.MapGet("/readyz", ReadyAsync).WithName("Readyz").WithTags("Health")
-            .WithSummary("The database is reachable, the schema current, the silo active in its cluster and not draining.")
+            .WithSummary("The database is reachable, the schema current, the silo active in its cluster, its demo data loaded and not draining.")
+            .Produces<HealthStatus>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     private static async Task<IResult> ReadyAsync(Migrator migrator, ISiloStatusOracle silo, Draining draining, ShardLease lease,
-        CancellationToken cancellationToken)
+        DemoDataLoader demo, CancellationToken cancellationToken)
     {
         if (draining.IsDraining) return TypedResults.Problem(statusCode: 503, title: "The silo is shutting down.");
         if (silo.CurrentStatus != SiloStatus.Active) return TypedResults.Problem(statusCode: 503, title: $"The silo is {silo.CurrentStatus}, not active.");
         if (!lease.HoldsAll) return TypedResults.Problem(statusCode: 503, title: "The silo does not hold its writer shard (database away?).");
+        if (!demo.IsDone) return TypedResults.Problem(statusCode: 503, title: "The demo data is still loading.");
         try
         {
             return await migrator.IsCurrentAsync(cancellationToken)
-                ? TypedResults.Ok(new { status = "ready" })
+                ? TypedResults.Ok(new HealthStatus("ready"))
                 : TypedResults.Problem(statusCode: 503, title: "Migrations are not applied yet.");
         }
         catch (Exception error) when (StorageFailures.IsUnavailable(error))
@@ -32,3 +34,6 @@ public static class HealthApi
         }
     }
 }
+
+/// <summary>How a silo is: "up" (/healthz) or "ready" (/readyz).</summary>
+public sealed record HealthStatus(string Status);

@@ -20,22 +20,22 @@ public static class HonoreeLeaderboardApi
     public static RouteGroupBuilder MapHonoreeLeaderboardApi(this RouteGroupBuilder api)
     {
         api.MapGet("reports/honorees", GetLeaderboardAsync).WithTags("Reports").WithName("GetHonoreeLeaderboard")
-            .WithSummary("Honorees ranked by talks, then audience (optionally one campaign; CN or the talks held in one province).");
+            .WithSummary("Honorees ranked by talks, then audience (optionally one campaign; CN or the talks held in one province).")
+            .WithDescription("A joint talk (several honorees at one talk) counts once for each of its honorees, with its whole audience " +
+                "and views, while the rollups count it once: the talks of all honorees can add up to more than a region's honoreeTalks.");
         return api;
     }
 
     public static async Task<Results<Ok<HonoreeLeaderboard>, ValidationProblem, ProblemHttpResult>> GetLeaderboardAsync(
-        [Id] string? campaignId, [RegionCode(National = true)] string? regionCode, [Whole(1, MaxTop)] string? top, CampaignDirectory campaigns, IGrainFactory grains,
+        [AsParameters] LeaderboardQuery query, CampaignDirectory campaigns, IGrainFactory grains,
         RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
     {
-        campaignId = campaignId.Given();
-        var region = regionCode.Given() ?? RegionDirectory.National;
-        var v = new Validator();
-        var count = top.AsNumber() ?? DefaultTop;
+        var campaignId = query.campaignId.Given();
+        var region = query.regionCode.Given() ?? RegionDirectory.National;
+        var count = query.top.AsNumber() ?? DefaultTop;
         if (region != RegionDirectory.National && regions.Find(region)?.Level != RegionLevel.Province)
-            v.Fail("regionCode", $"'{region}' is neither CN nor a provincial-level region code.");
-        await v.CampaignAsync(campaigns, campaignId);
-        if (!v.IsValid) return v.AsValidationProblem();
+            return FieldChecks.Invalid("regionCode", $"'{region}' is neither CN nor a provincial-level region code.");
+        if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
         if (!access.CanReadRegion(context.User, region)) return Access.Refused();
 
         var args = new List<object?>();

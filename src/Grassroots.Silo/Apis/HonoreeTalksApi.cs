@@ -12,8 +12,9 @@ namespace Grassroots.Silo.Apis;
 public static class HonoreeTalksApi
 {
     public const int MaxHonorees = 20, MaxTitle = 200;
-    public static readonly string[] Venues = ["enterprise", "school", "agency", "community", "workshop", "media", "other"];
-    public static readonly string[] Formats = ["onsite", "livestream", "broadcast"];
+    public static readonly Choices Venues = new(("enterprise", "进企业"), ("school", "进校园"), ("agency", "进机关"), ("community", "进社区"),
+        ("workshop", "进班组（车间）"), ("media", "媒体"), ("other", "其他"));
+    public static readonly Choices Formats = new(("onsite", "现场宣讲"), ("livestream", "网络直播"), ("broadcast", "电视广播"));
 
     private static readonly RecordResource<IHonoreeTalkGrain, HonoreeTalk, HonoreeTalkResponse> Resource =
         new("honoree talk", HonoreeTalkResponse.From);
@@ -66,8 +67,8 @@ public static class HonoreeTalksApi
         Resource.GetAsync(grains, access, branchId, talkId, context);
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidHonoreeTalkAsync(
-        [Id] string branchId, [Id] string talkId, [Text(RecordResource.MaxReasonLength, Required = true)] string? reason, IGrainFactory grains, Access access, HttpContext context) =>
-        Resource.VoidAsync(grains, access, branchId, talkId, reason, context);
+        [Id] string branchId, [Id] string talkId, [AsParameters] VoidQuery query, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.VoidAsync(grains, access, branchId, talkId, query.reason, context);
 
     private static int? ListIndex(string field) =>
         field.StartsWith("honoreeIds[", StringComparison.Ordinal) && field.EndsWith(']')

@@ -15,9 +15,9 @@ namespace Grassroots.Silo.Apis;
 public static class HonoreesApi
 {
     public const int MaxName = 200, MaxEthnicity = 50, MaxEmployer = 200, FirstHonoredYear = 1900, MaxPageSize = 500, DefaultPageSize = 50;
-    public static readonly string[] Genders = ["female", "male"];
-    public static readonly string[] Titles =
-        ["national-model-worker", "national-advanced-worker", "may-day-medal", "great-craftsman", "provincial-model-worker", "other"];
+    public static readonly Choices Genders = new(("female", "女"), ("male", "男"));
+    public static readonly Choices Titles = new(("national-model-worker", "全国劳动模范"), ("national-advanced-worker", "全国先进工作者"),
+        ("may-day-medal", "全国五一劳动奖章"), ("great-craftsman", "大国工匠"), ("provincial-model-worker", "省（部）级劳动模范"), ("other", "其他"));
 
     public static RouteGroupBuilder MapHonoreesApi(this RouteGroupBuilder api)
     {
@@ -32,12 +32,10 @@ public static class HonoreesApi
     }
 
     public static async Task<Results<Ok<HonoreeDto>, NotFound, ValidationProblem>> GetHonoreeAsync([Id] string honoreeId,
-        [Id] string? campaignId, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions)
+        [AsParameters] CampaignQuery query, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions)
     {
-        campaignId = campaignId.Given();
-        var v = new Validator();
-        await v.CampaignAsync(campaigns, campaignId);
-        if (!v.IsValid) return v.AsValidationProblem();
+        var campaignId = query.campaignId.Given();
+        if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
 
         var honoree = grains.GetGrain<IHonoreeGrain>(honoreeId);
         if (await honoree.GetAsync() is not { } profile) return TypedResults.NotFound();
@@ -48,12 +46,12 @@ public static class HonoreesApi
     /// A search by name, so a branch officer can pick the honorees of a talk without knowing their ids. Read from the
     /// honorees table (as the campaign list is): no grain knows every honoree.
     /// </summary>
-    public static async Task<Results<Ok<HonoreePage>, ValidationProblem>> FindHonoreesAsync([Text(MaxName)] string? name,
-        [RegionCode(Level = RegionCodeLevel.Province)] string? provinceCode, [Whole(1, int.MaxValue)] string? page,
-        [Whole(1, MaxPageSize)] string? pageSize, Database database, RegionDirectory regions, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<HonoreePage>, ValidationProblem>> FindHonoreesAsync([AsParameters] HonoreeSearchQuery query,
+        Database database, RegionDirectory regions, CancellationToken cancellationToken)
     {
-        var pageNumber = page.AsNumber() ?? 1;
-        var size = pageSize.AsNumber() ?? DefaultPageSize;
+        var (name, provinceCode) = (query.name, query.provinceCode);
+        var pageNumber = query.page.AsNumber() ?? 1;
+        var size = query.pageSize.AsNumber() ?? DefaultPageSize;
         var conditions = new List<string>();
         var args = new List<object?>();
         if (name.Given() is { } text)

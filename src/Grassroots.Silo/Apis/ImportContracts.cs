@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -12,39 +13,43 @@ public interface IImportRow
     string? Id { get; }
 }
 
+[ValidatableType]
 public sealed record StudySessionImportRow : StudySessionRequest, IImportRow
 {
     public StudySessionImportRow() : base(null, null, null, null, null, null, null, null) { }
 
-    [Id(Required = true)] public string? BranchId { get; init; }
-    [Id(Required = true)] public string? Id { get; init; }
+    [Required, Id] public string? BranchId { get; init; }
+    [Required, Id] public string? Id { get; init; }
 }
 
+[ValidatableType]
 public sealed record HonoreeTalkImportRow : HonoreeTalkRequest, IImportRow
 {
     public HonoreeTalkImportRow() : base(null, null, null, null, null, null, null, null) { }
 
-    [Id(Required = true)] public string? BranchId { get; init; }
-    [Id(Required = true)] public string? Id { get; init; }
+    [Required, Id] public string? BranchId { get; init; }
+    [Required, Id] public string? Id { get; init; }
 }
 
+[ValidatableType]
 public sealed record PublicityImportRow : PublicityRequest, IImportRow
 {
     public PublicityImportRow() : base(null, null, null, null, null, null, null) { }
 
-    [Id(Required = true)] public string? BranchId { get; init; }
-    [Id(Required = true)] public string? Id { get; init; }
+    [Required, Id] public string? BranchId { get; init; }
+    [Required, Id] public string? Id { get; init; }
 }
 
 /// <summary>
 /// A branch to register or correct: the body of <c>PUT /api/branches/{branchId}</c> plus the id its path carries. The
 /// branch is its own key, so <see cref="IImportRow.BranchId"/> is the id (and is not a field of its own).
 /// </summary>
+[ValidatableType]
 public sealed record BranchImportRow : BranchRequest, IImportRow
 {
     public BranchImportRow() : base(null, null, null, null, null) { }
 
-    [Id(Required = true)] public string? Id { get; init; }
+    [Required, Id] public string? Id { get; init; }
 
     string? IImportRow.BranchId => Id;
 }

@@ -49,14 +49,13 @@ public static class ImportsApi
     }
 
     private static async Task<Results<Ok<ImportResult>, Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> PostImportAsync(
-        [Flag] string? dryRun, [Flag] string? async, [OneOf(typeof(ImportKinds), nameof(ImportKinds.TypeNames))] string? type,
-        Importer importer, ImportUploads uploads, IGrainFactory grains, IOptions<JsonOptions> json, HttpContext context,
+        [AsParameters] ImportQuery query, Importer importer, ImportUploads uploads, IGrainFactory grains, IOptions<JsonOptions> json, HttpContext context,
         CancellationToken cancellationToken)
     {
         ImportFormat? format;
         try
         {
-            format = ImportFormat.From(context.Request.ContentType, type.Given());
+            format = ImportFormat.From(context.Request.ContentType, query.type.Given());
         }
         catch (ImportFormatException e)
         {
@@ -77,8 +76,8 @@ public static class ImportsApi
             return Invalid(e);
         }
 
-        var dry = dryRun == "true";
-        if (async == "true")
+        var dry = query.dryRun == "true";
+        if (query.async == "true")
         {
             var importId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
             await using (var body = upload.Open()) await uploads.StoreAsync(importId, body, cancellationToken);
@@ -117,13 +116,17 @@ public static class ImportsApi
 
     /// <summary>
     /// The CSV columns of each ?type=, as the reader takes them: the field, the headers that name it (API name first, then
-    /// Chinese) and whether it is required; the dashboard makes its template files from this.
+    /// Chinese), whether it is required and the values it takes with their Chinese labels (a cell may hold either); the
+    /// dashboard makes its template files from this.
     /// </summary>
     private static JsonObject CsvColumns() => new(ImportKinds.All.Select(kind => KeyValuePair.Create(kind.Type, (JsonNode?)new JsonArray(
         [.. kind.Columns.Select(c => (JsonNode?)new JsonObject
         {
             ["field"] = c.Field, ["headers"] = new JsonArray([.. c.Headers.Select(h => (JsonNode?)h)]), ["required"] = c.Required,
+            ["values"] = c.Values is { } values
+                ? new JsonArray([.. values.Select(v => (JsonNode?)new JsonObject { ["value"] = v, ["label"] = values.Label(v) })])
+                : null,
         })]))));
 
-    private static ValidationProblem Invalid(ImportFormatException e) => new Validator().Fail(e.Field, e.Message).AsValidationProblem();
+    private static ValidationProblem Invalid(ImportFormatException e) => FieldChecks.Invalid(e.Field, e.Message);
 }

@@ -27,8 +27,7 @@ public static class KeysApi
         [Body] KeyRequest request, ApiKeyStore keys, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Access.CanManageKeys(context.User)) return Access.Refused();
-        var v = await CheckAsync(request, access);
-        if (!v.IsValid) return v.AsValidationProblem();
+        if (await CheckScopeAsync(request, access) is { } problem) return FieldChecks.Invalid("scope", problem);
         if (!await access.CanManageKeyAsync(context.User, request.Role!, request.Scope!)) return Access.Refused();
 
         var issued = await keys.CreateAsync(request.Role!, request.Scope!, request.Label!, Caller.Actor(context));
@@ -57,29 +56,21 @@ public static class KeysApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>
-    /// The role, a scope that fits it (CN; a province, city or county; a registered branch) and a label. The field
-    /// rules are applied here too, for `keys create`; over HTTP they have already passed.
-    /// </summary>
-    public static async Task<Validator> CheckAsync(KeyRequest request, Access access)
-    {
-        var v = new Validator();
-        v.Fields(request, services: null);
-        if (!v.Failed("role") && !v.Failed("scope") && await access.ScopeRegionAsync(request.Role!, request.Scope!) is null)
-            v.Fail("scope", request.Role switch
-            {
-                Roles.Hq => "An hq key's scope is CN.",
-                Roles.RegionAdmin => $"'{request.Scope}' is not a province, city or county code.",
-                _ => $"No branch is registered with the id '{request.Scope}'.",
-            });
-        return v;
-    }
+    /// <summary>Why the scope of a request whose field rules passed does not fit its role (CN; a province, city or county; a registered branch); null when it does.</summary>
+    public static async Task<string?> CheckScopeAsync(KeyRequest request, Access access) =>
+        await access.ScopeRegionAsync(request.Role!, request.Scope!) is not null ? null : request.Role switch
+        {
+            Roles.Hq => "An hq key's scope is CN.",
+            Roles.RegionAdmin => $"'{request.Scope}' is not a province, city or county code.",
+            _ => $"No branch is registered with the id '{request.Scope}'.",
+        };
 }
 
+[Microsoft.Extensions.Validation.ValidatableType]
 public sealed record KeyRequest(
-    [property: OneOf(typeof(Roles), nameof(Roles.All), Required = true)] string? Role,
-    [property: Id(Required = true)] string? Scope,
-    [property: Text(KeysApi.MaxLabel, Required = true)] string? Label);
+    [property: Required, OneOf(typeof(Roles), nameof(Roles.All))] string? Role,
+    [property: Required, Id] string? Scope,
+    [property: Required, Text(KeysApi.MaxLabel)] string? Label);
 
 /// <summary>A key as listed: everything but the key itself, which is never shown again after it is issued.</summary>
 public sealed record KeyDto(string KeyId, string Role, string Scope, string Label, DateTimeOffset CreatedAt, string CreatedBy,

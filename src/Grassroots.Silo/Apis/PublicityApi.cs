@@ -10,7 +10,8 @@ namespace Grassroots.Silo.Apis;
 public static class PublicityApi
 {
     public const int MaxOutlet = 200, MaxTitle = 200, MaxUrl = 2048;
-    public static readonly string[] Channels = ["newspaper", "tv", "website", "wechat", "xuexi", "short-video", "exhibition", "other"];
+    public static readonly Choices Channels = new(("newspaper", "报纸"), ("tv", "电视台"), ("website", "网站"), ("wechat", "微信公众号"),
+        ("xuexi", "学习强国"), ("short-video", "短视频"), ("exhibition", "展板"), ("other", "其他"));
 
     private static readonly RecordResource<IPublicityItemGrain, PublicityItem, PublicityResponse> Resource =
         new("publicity item", PublicityResponse.From);
@@ -42,6 +43,6 @@ public static class PublicityApi
         Resource.GetAsync(grains, access, branchId, itemId, context);
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidPublicityItemAsync(
-        [Id] string branchId, [Id] string itemId, [Text(RecordResource.MaxReasonLength, Required = true)] string? reason, IGrainFactory grains, Access access, HttpContext context) =>
-        Resource.VoidAsync(grains, access, branchId, itemId, reason, context);
+        [Id] string branchId, [Id] string itemId, [AsParameters] VoidQuery query, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.VoidAsync(grains, access, branchId, itemId, query.reason, context);
 }

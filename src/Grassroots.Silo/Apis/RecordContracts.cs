@@ -1,44 +1,56 @@
+using System.ComponentModel.DataAnnotations;
 using Grassroots.Domain.Model;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
-// Wire shapes of the three kinds of record a branch logs. Request bodies are all-nullable so that a missing
-// field is reported by the validator with its name, not by the deserializer as an unreadable body; each field's
-// rule is stated on it (FieldRules.cs), for the validator and the OpenAPI document alike.
+// Wire shapes of the three kinds of record a branch logs. Request bodies are all-nullable so that a missing field is
+// reported by validation with its name, not by the deserializer as an unreadable body; each field's rule is stated on
+// it (FieldAttributes.cs), for validation and the OpenAPI document alike.
 
+[ValidatableType]
 public sealed record AttendeesRequest(
-    [property: Count(Required = true)] int? Total,
-    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Frontline,
-    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Youth,
-    [property: Count(NotAbove = nameof(AttendeesRequest.Total))] int? Women);
+    [property: Required, Count] int? Total,
+    [property: Count, NotAbove(nameof(AttendeesRequest.Total))] int? Frontline,
+    [property: Count, NotAbove(nameof(AttendeesRequest.Total))] int? Youth,
+    [property: Count, NotAbove(nameof(AttendeesRequest.Total))] int? Women) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => NotAboveAttribute.Check(this);
+}
 
+[ValidatableType]
 public record StudySessionRequest(
-    [property: Id(Required = true)] string? CampaignId,
-    [property: Text(StudySessionsApi.MaxTitle, Required = true)] string? Title,
-    [property: Date(Required = true, CampaignDay = true)] DateOnly? HeldOn,
-    [property: OneOf(typeof(StudySessionsApi), nameof(StudySessionsApi.Formats), Required = true)] string? Format,
+    [property: Required, Id] string? CampaignId,
+    [property: Required, Text(StudySessionsApi.MaxTitle)] string? Title,
+    [property: Required, Date(CampaignDay = true)] DateOnly? HeldOn,
+    [property: Required, OneOf(typeof(StudySessionsApi), nameof(StudySessionsApi.Formats))] string? Format,
     [property: OneOf(typeof(StudySessionsApi), nameof(StudySessionsApi.Kinds))] string? Kind,
-    [property: Nested(Required = true)] AttendeesRequest? Attendees,
+    [property: Required] AttendeesRequest? Attendees,
     [property: Count] int? OnlineViews,
     [property: Text(StudySessionsApi.MaxNotes, MultiLine = true)] string? Notes);
 
+[ValidatableType]
 public record HonoreeTalkRequest(
-    [property: Id(Required = true)] string? CampaignId,
-    [property: IdList(HonoreeTalksApi.MaxHonorees, Required = true)] IReadOnlyList<string?>? HonoreeIds,
+    [property: Required, Id] string? CampaignId,
+    [property: Required, IdList(HonoreeTalksApi.MaxHonorees)] IReadOnlyList<string?>? HonoreeIds,
     [property: Text(HonoreeTalksApi.MaxTitle)] string? Title,
-    [property: Date(Required = true, CampaignDay = true)] DateOnly? HeldOn,
-    [property: OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Venues), Required = true)] string? Venue,
-    [property: OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Formats), Required = true)] string? Format,
-    [property: Count(Required = true)] int? Audience,
-    [property: Count] int? OnlineViews);
+    [property: Required, Date(CampaignDay = true)] DateOnly? HeldOn,
+    [property: Required, OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Venues))] string? Venue,
+    [property: Required, OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Formats))] string? Format,
+    [property: Required, Count] int? Audience,
+    [property: Count] int? OnlineViews) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => IdListAttribute.Check(this);
+}
 
+[ValidatableType]
 public record PublicityRequest(
-    [property: Id(Required = true)] string? CampaignId,
-    [property: OneOf(typeof(PublicityApi), nameof(PublicityApi.Channels), Required = true)] string? Channel,
-    [property: Text(PublicityApi.MaxOutlet, Required = true)] string? Outlet,
-    [property: Text(PublicityApi.MaxTitle, Required = true)] string? Title,
-    [property: Url(PublicityApi.MaxUrl)] string? Url,
-    [property: Date(Required = true, CampaignDay = true)] DateOnly? PublishedOn,
+    [property: Required, Id] string? CampaignId,
+    [property: Required, OneOf(typeof(PublicityApi), nameof(PublicityApi.Channels))] string? Channel,
+    [property: Required, Text(PublicityApi.MaxOutlet)] string? Outlet,
+    [property: Required, Text(PublicityApi.MaxTitle)] string? Title,
+    [property: WebAddress(PublicityApi.MaxUrl)] string? Url,
+    [property: Required, Date(CampaignDay = true)] DateOnly? PublishedOn,
     [property: Count] int? Reach);
 
 public sealed record AttendeesResponse(int Total, int? Frontline, int? Youth, int? Women);

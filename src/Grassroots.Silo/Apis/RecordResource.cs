@@ -52,6 +52,4 @@ public static class RecordResource
 {
     public const int MaxReasonLength = 500;
 
-    /// <summary><see cref="Validator.Problem"/> is typed as IResult; it is always a validation problem, which typed results need.</summary>
-    public static ValidationProblem Invalid(Validator validator) => (ValidationProblem)validator.Problem();
 }

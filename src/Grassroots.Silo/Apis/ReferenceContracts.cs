@@ -1,20 +1,22 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Validation;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
 
 namespace Grassroots.Silo.Apis;
 
-// Wire shapes of the reference data. Request properties are all nullable so a missing field is reported
-// by the Validator as "Is required." under its own name instead of failing in the JSON binder; each field's
-// rule is stated on it (FieldRules.cs), for the validator and the OpenAPI document alike.
+// Wire shapes of the reference data. Request properties are all nullable so a missing field is reported by validation
+// as "Is required." under its own name instead of failing in the JSON binder; each field's rule is stated on it
+// (FieldAttributes.cs), for validation and the OpenAPI document alike.
 
 public sealed record RegionDto(string Code, string Name, string Level, string? ParentCode, IReadOnlyList<RegionChildDto> Children);
 
 public sealed record RegionChildDto(string Code, string Name);
 
+[ValidatableType]
 public sealed record CampaignRequest(
-    [property: Text(CampaignsApi.MaxTitle, Required = true)] string? Title,
-    [property: Date(Required = true, CampaignDay = true)] DateOnly? StartsOn,
+    [property: Required, Text(CampaignsApi.MaxTitle)] string? Title,
+    [property: Required, Date(CampaignDay = true)] DateOnly? StartsOn,
     [property: Date(CampaignDay = true, NotBefore = nameof(CampaignRequest.StartsOn))] DateOnly? EndsOn,
     [property: Text(CampaignsApi.MaxDescription, MultiLine = true)] string? Description);
 
@@ -24,11 +26,12 @@ public sealed record CampaignDto(string Id, string Title, DateOnly StartsOn, Dat
 public sealed record CampaignList(IReadOnlyList<CampaignDto> Items);
 
 /// <summary>A branch's PUT body; not sealed so that an import row can be this body plus the branch's id.</summary>
+[ValidatableType]
 public record BranchRequest(
-    [property: Text(BranchesApi.MaxName, Required = true)] string? Name,
-    [property: RegionCode(Level = RegionCodeLevel.County, Required = true)] string? RegionCode,
+    [property: Required, Text(BranchesApi.MaxName)] string? Name,
+    [property: Required, RegionCode(Level = RegionCodeLevel.County)] string? RegionCode,
     [property: Text(BranchesApi.MaxSector)] string? Sector,
-    [property: Count(Required = true)] int? MemberCount,
+    [property: Required, Count] int? MemberCount,
     [property: OneOf(typeof(BranchesApi), nameof(BranchesApi.Kinds))] string? Kind);
 
 /// <summary>A branch; <see cref="Totals"/> is only present on GET, where it is computed from the branch's records.</summary>
@@ -41,14 +44,15 @@ public sealed record BranchListItem(string Id, string Name, string RegionCode, i
 
 public sealed record BranchPage(int Page, int PageSize, long Total, IReadOnlyList<BranchListItem> Items);
 
+[ValidatableType]
 public sealed record HonoreeRequest(
-    [property: Text(HonoreesApi.MaxName, Required = true)] string? Name,
+    [property: Required, Text(HonoreesApi.MaxName)] string? Name,
     [property: OneOf(typeof(HonoreesApi), nameof(HonoreesApi.Genders))] string? Gender,
     [property: Text(HonoreesApi.MaxEthnicity)] string? Ethnicity,
-    [property: OneOf(typeof(HonoreesApi), nameof(HonoreesApi.Titles), Required = true)] string? Title,
+    [property: Required, OneOf(typeof(HonoreesApi), nameof(HonoreesApi.Titles))] string? Title,
     [property: Year(HonoreesApi.FirstHonoredYear)] int? HonoredYear,
     [property: Text(HonoreesApi.MaxEmployer)] string? Employer,
-    [property: RegionCode(Level = RegionCodeLevel.Province, Required = true)] string? ProvinceCode);
+    [property: Required, RegionCode(Level = RegionCodeLevel.Province)] string? ProvinceCode);
 
 /// <summary>An honoree; the figures (talks given, audience, online views, provinces reached) are only present on GET.</summary>
 public sealed record HonoreeDto(string Id, string Name, string? Gender, string? Ethnicity, string Title, int? HonoredYear,

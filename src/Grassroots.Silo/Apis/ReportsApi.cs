@@ -41,14 +41,12 @@ public static class ReportsApi
     }
 
     private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesCsvAsync(
-        [Id(Required = true)] string? campaignId, [Date] string? from, [Date] string? to, RegionRollups rollups, CampaignDirectory campaigns,
+        [AsParameters] CampaignFiguresQuery query, RegionRollups rollups, CampaignDirectory campaigns,
         RegionDirectory regions, Access access, HttpContext context)
     {
-        var v = new Validator();
-        var (first, last) = (from.AsDate(), to.AsDate());
-        v.Period(first, last);
-        await v.CampaignAsync(campaigns, campaignId);
-        if (!v.IsValid) return v.AsValidationProblem();
+        var campaignId = query.campaignId;
+        var (first, last) = (query.from.AsDate(), query.to.AsDate());
+        if ((QueryValues.PeriodProblem(first, last) ?? await campaigns.CampaignProblemAsync(campaignId)) is { } invalid) return invalid;
         if (!access.CanReadRegion(context.User, RegionDirectory.National)) return Access.Refused();
 
         var view = await rollups.GetRollupAsync(RegionDirectory.National, campaignId!, first, last);
@@ -58,11 +56,10 @@ public static class ReportsApi
     }
 
     private static async Task<Results<Ok<InactiveBranchesReport>, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesAsync(
-        [RegionCode(National = true)] string? regionCode, [Id(Required = true)] string? campaignId, [Whole(1, int.MaxValue)] string? page,
-        [Whole(1, BranchesApi.MaxPageSize)] string? pageSize, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
+        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
         HttpContext context, CancellationToken cancellationToken)
     {
-        var code = regionCode.Given() ?? RegionDirectory.National;
+        var (code, campaignId, page, pageSize) = (query.regionCode.Given() ?? RegionDirectory.National, query.campaignId, query.page, query.pageSize);
         switch (await CheckAsync(code, campaignId, campaigns, regions, access, context))
         {
             case NotFound n: return n;
@@ -76,11 +73,10 @@ public static class ReportsApi
     }
 
     private static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesCsvAsync(
-        [RegionCode(National = true)] string? regionCode, [Id(Required = true)] string? campaignId, [Whole(1, int.MaxValue)] string? page,
-        [Whole(1, BranchesApi.MaxPageSize)] string? pageSize, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
+        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
         HttpContext context)
     {
-        var code = regionCode.Given() ?? RegionDirectory.National;
+        var (code, campaignId, page, pageSize) = (query.regionCode.Given() ?? RegionDirectory.National, query.campaignId, query.page, query.pageSize);
         switch (await CheckAsync(code, campaignId, campaigns, regions, access, context))
         {
             case NotFound n: return n;
@@ -108,9 +104,7 @@ public static class ReportsApi
         Access access, HttpContext context)
     {
         if (regions.Find(code) is null) return TypedResults.NotFound();
-        var v = new Validator();
-        await v.CampaignAsync(campaigns, campaignId);
-        if (!v.IsValid) return v.AsValidationProblem();
+        if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
         return access.CanReadRegion(context.User, code) ? null : Access.Refused();
     }
 

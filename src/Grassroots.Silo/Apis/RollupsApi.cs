@@ -20,7 +20,7 @@ public static class RollupsApi
     public const int MaxPoints = 1_000;
 
     /// <summary>The intervals of a series, by the name a client sends.</summary>
-    public static IReadOnlyCollection<string> IntervalNames => Intervals.Keys;
+    public static Choices IntervalNames { get; } = Choices.Of("day", "week", "month");
 
     private static readonly Dictionary<string, SeriesInterval> Intervals = new(StringComparer.Ordinal)
     {
@@ -38,12 +38,12 @@ public static class RollupsApi
     }
 
     private static async Task<Results<Ok<RollupResponse>, ProblemHttpResult, ValidationProblem>> GetRollupAsync(
-        [RegionCode(National = true)] string regionCode, [Id(Required = true)] string? campaignId, [Date] string? from, [Date] string? to,
+        [RegionCode(National = true)] string regionCode, [AsParameters] CampaignFiguresQuery query,
         RegionDirectory regions, CampaignDirectory campaigns, RegionRollups rollups, TimeProvider clock, Access access, HttpContext context)
     {
-        var validator = new Validator();
-        var (first, last) = CheckPeriod(validator, from, to);
-        if (!validator.IsValid) return RecordResource.Invalid(validator);
+        var campaignId = query.campaignId;
+        var (first, last) = (query.from.AsDate(), query.to.AsDate());
+        if (QueryValues.PeriodProblem(first, last) is { } invalid) return invalid;
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
         if (await campaigns.GetAsync(campaignId!) is null) return UnknownCampaign(campaignId!);
@@ -57,13 +57,12 @@ public static class RollupsApi
     }
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
-        [RegionCode(National = true)] string regionCode, [Id(Required = true)] string? campaignId,
-        [OneOf(typeof(RollupsApi), nameof(IntervalNames), Required = true)] string? interval, [Date] string? from, [Date] string? to,
+        [RegionCode(National = true)] string regionCode, [AsParameters] SeriesQuery query,
         RegionDirectory regions, CampaignDirectory campaigns, RegionRollups rollups, TimeProvider clock, Access access, HttpContext context)
     {
-        var validator = new Validator();
-        var (first, last) = CheckPeriod(validator, from, to);
-        if (!validator.IsValid) return RecordResource.Invalid(validator);
+        var (campaignId, interval) = (query.campaignId, query.interval);
+        var (first, last) = (query.from.AsDate(), query.to.AsDate());
+        if (QueryValues.PeriodProblem(first, last) is { } invalid) return invalid;
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
         if (await campaigns.GetAsync(campaignId!) is not { } campaign) return UnknownCampaign(campaignId!);
@@ -74,21 +73,13 @@ public static class RollupsApi
         var end = last ?? (campaign.Value.EndsOn is { } ends && ends < today ? ends : today);
         var kind = Intervals[interval!];
         if (start <= end && PointCount(start, end, kind) is var count and > MaxPoints)
-            return RecordResource.Invalid(validator.Fail("interval",
-                $"{count:N0} points from {start:yyyy-MM-dd} to {end:yyyy-MM-dd}; at most {MaxPoints:N0}. Use a longer interval or a shorter range."));
+            return FieldChecks.Invalid("interval",
+                $"{count:N0} points from {start:yyyy-MM-dd} to {end:yyyy-MM-dd}; at most {MaxPoints:N0}. Use a longer interval or a shorter range.");
         var points = start <= end
             ? await rollups.GetSeriesAsync(region.Code, campaignId!, kind, start, end)
             : [];
         return TypedResults.Ok(new SeriesResponse(region.Code, campaignId!, interval!,
             [.. points.Select(p => new SeriesPointResponse(p.Start, TotalsDto.From(p.Totals)))]));
-    }
-
-    /// <summary>from and to, both optional and checked as dates by their rules, with from ≤ to.</summary>
-    private static (DateOnly? From, DateOnly? To) CheckPeriod(Validator validator, string? from, string? to)
-    {
-        var (first, last) = (from.AsDate(), to.AsDate());
-        validator.Period(first, last);
-        return (first, last);
     }
 
     private static int PointCount(DateOnly from, DateOnly to, SeriesInterval interval) => interval switch
@@ -104,5 +95,5 @@ public static class RollupsApi
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No region has the code '{code}'.");
 
     private static ValidationProblem UnknownCampaign(string campaignId) =>
-        RecordResource.Invalid(new Validator().Fail("campaignId", $"No campaign has the id '{campaignId}'."));
+        FieldChecks.Invalid("campaignId", $"No campaign has the id '{campaignId}'.");
 }

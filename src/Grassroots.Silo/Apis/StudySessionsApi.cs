@@ -10,8 +10,9 @@ namespace Grassroots.Silo.Apis;
 public static class StudySessionsApi
 {
     public const int MaxTitle = 200, MaxNotes = 2000;
-    public static readonly string[] Formats = ["offline", "online", "hybrid"];
-    public static readonly string[] Kinds = ["group-study", "symposium", "lecture", "team-study", "contest", "other"];
+    public static readonly Choices Formats = new(("offline", "线下"), ("online", "线上"), ("hybrid", "线上线下结合"));
+    public static readonly Choices Kinds = new(("group-study", "集中学习"), ("symposium", "座谈会"), ("lecture", "专题讲座"),
+        ("team-study", "班组学习"), ("contest", "知识竞赛"), ("other", "其他"));
 
     private static readonly RecordResource<IStudySessionGrain, StudySession, StudySessionResponse> Resource =
         new("study session", StudySessionResponse.From);
@@ -46,6 +47,6 @@ public static class StudySessionsApi
         Resource.GetAsync(grains, access, branchId, sessionId, context);
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidStudySessionAsync(
-        [Id] string branchId, [Id] string sessionId, [Text(RecordResource.MaxReasonLength, Required = true)] string? reason, IGrainFactory grains, Access access, HttpContext context) =>
-        Resource.VoidAsync(grains, access, branchId, sessionId, reason, context);
+        [Id] string branchId, [Id] string sessionId, [AsParameters] VoidQuery query, IGrainFactory grains, Access access, HttpContext context) =>
+        Resource.VoidAsync(grains, access, branchId, sessionId, query.reason, context);
 }

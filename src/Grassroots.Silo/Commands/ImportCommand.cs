@@ -6,6 +6,7 @@ using System.Text.Json;
 using CsvHelper;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Imports;
+using System.CommandLine;
 using Spectre.Console;
 
 namespace Grassroots.Silo.Commands;
@@ -13,7 +14,7 @@ namespace Grassroots.Silo.Commands;
 /// <summary>
 /// <c>import FILE --url URL --key KEY [--type branches|study-sessions|honoree-talks|publicity] [--dry-run]</c>: uploads a
 /// CSV or JSON file of any size to a running service, <see cref="ChunkRows"/> rows (at most <see cref="ChunkBytes"/>) per
-/// <c>POST /api/imports</c>, with a progress bar on standard error, and prints the summary on standard output, each
+/// <c>POST /api/imports</c>, with its progress on standard error (a bar, or a line per 10% where that is no terminal), and prints the summary on standard output, each
 /// rejected row named by its line (CSV) or index (JSON) in the file. A JSON file is read twice, its branches sent before
 /// any of its records, since a chunk can only log records of branches registered already. Exit status: 0 when every row was stored (or, dry,
 /// would be), 1 when rows were rejected, 2 for a usage error, 3 when the service refused a chunk or could not be reached.
@@ -24,36 +25,48 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
     public const int ChunkBytes = 8 << 20;
     private const int ListedConflicts = 20;
 
-    public async Task<int> RunAsync(string[] args)
+    /// <summary>The `import` command, parsed by <see cref="CommandLine"/>.</summary>
+    public static Command Define(TextWriter output, TextWriter error)
     {
-        if (Options.Parse(args) is not { } options)
+        var file = new Argument<string>("FILE") { Description = "A CSV file (one kind, named by --type) or a JSON file of any size." };
+        var url = new Option<string>("--url") { Description = "The running service, e.g. http://127.0.0.1:5080.", Required = true };
+        var key = new Option<string>("--key") { Description = "An API key whose scope covers the rows.", Required = true };
+        var type = new Option<string>("--type") { Description = "The kind of a CSV file's rows." }.AcceptOnlyFromAmong([.. ImportKinds.TypeNames]);
+        var dryRun = new Option<bool>("--dry-run") { Description = "Checks every row and stores nothing." };
+        var command = new Command("import",
+            "Uploads a file to a running service, 5,000 rows a request, and prints the summary. Exit 0: every row stored; 1: rows " +
+            "rejected; 2: usage; 3: the service refused a request or could not be reached (importing again is always safe).")
+        { file, url, key, type, dryRun };
+        command.Validators.Add(result =>
         {
-            error.WriteLine($"usage: Grassroots.Silo import FILE --url URL --key KEY [--type {string.Join('|', ImportKinds.TypeNames)}] [--dry-run]");
-            return 2;
-        }
+            if (result.GetValue(type) is null && result.GetValue(file)?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true)
+                result.AddError("A CSV file needs --type: " + string.Join(", ", ImportKinds.TypeNames) + ".");
+        });
+        command.SetAction(parsed => new ImportCommand(output, error).RunAsync(new Options(parsed.GetValue(file)!, parsed.GetValue(url)!,
+            parsed.GetValue(key)!, parsed.GetValue(type), parsed.GetValue(dryRun))));
+        return command;
+    }
+
+    public async Task<int> RunAsync(Options options)
+    {
         if (!File.Exists(options.File))
         {
             error.WriteLine($"No file {options.File}.");
-            return 2;
+            return CommandLine.UsageError;
         }
         using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
         var totals = new Totals();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
         try
         {
-            await console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
-                    new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
+            await ShowProgressAsync(Path.GetFileName(options.File), new FileInfo(options.File).Length, async advance =>
+            {
+                await foreach (var (chunk, locate, read) in Chunks(options))
                 {
-                    var task = progress.AddTask(Path.GetFileName(options.File), maxValue: new FileInfo(options.File).Length);
-                    await foreach (var (chunk, locate, read) in Chunks(options))
-                    {
-                        totals.Add(await SendAsync(http, chunk, options), locate);
-                        task.Value = read;
-                    }
-                    task.Value = task.MaxValue;
-                });
+                    totals.Add(await SendAsync(http, chunk, options), locate);
+                    advance(read, totals.Read);
+                }
+            });
         }
         catch (ImportFormatException e)
         {
@@ -74,6 +87,33 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         }
         Summarize(totals, options);
         return totals.Rejected > 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Progress on standard error: a bar on a terminal; elsewhere (a log, a pipe, CI) a line at each tenth of the file, which
+    /// a log keeps readable where a bar's redraws would not.
+    /// </summary>
+    private async Task ShowProgressAsync(string name, long length, Func<Action<long, long>, Task> work)
+    {
+        if (ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+            await console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                    new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask(name, maxValue: Math.Max(length, 1));
+                    await work((read, _) => task.Value = read);
+                    task.Value = task.MaxValue;
+                });
+            return;
+        }
+        var tenths = 0;
+        await work((read, rows) =>
+        {
+            var reached = length == 0 ? 10 : (int)Math.Min(10, read * 10 / length);
+            for (; tenths < reached; tenths++) error.WriteLine($"{name}: {(tenths + 1) * 10}% ({rows:N0} rows sent)");
+        });
     }
 
     /// <summary>The file as request bodies, each with where its rows are in the file, and how far into the file it reaches.</summary>
@@ -213,27 +253,5 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         }
     }
 
-    private sealed record Options(string File, string Url, string Key, string? Type, bool DryRun)
-    {
-        public static Options? Parse(string[] args)
-        {
-            if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)) return null;
-            string? url = null, key = null, type = null;
-            var dry = false;
-            for (var i = 1; i < args.Length; i++)
-            {
-                switch (args[i])
-                {
-                    case "--url" when i + 1 < args.Length: url = args[++i]; break;
-                    case "--key" when i + 1 < args.Length: key = args[++i]; break;
-                    case "--type" when i + 1 < args.Length: type = args[++i]; break;
-                    case "--dry-run": dry = true; break;
-                    default: return null;
-                }
-            }
-            if (type is not null && !ImportKinds.TypeNames.Contains(type)) return null;
-            if (type is null && args[0].EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return null; // CSV names its kind
-            return url is null || key is null ? null : new Options(args[0], url, key, type, dry);
-        }
-    }
+    public sealed record Options(string File, string Url, string Key, string? Type, bool DryRun);
 }

@@ -11,7 +11,8 @@ namespace Grassroots.Silo.Hosting;
 /// On first start with Demo:Load on, loads the campaign that began 2020-11-24, the honorees and headquarters
 /// sessions from the source documents, Qinghai's talks and publicity, and a generated spread of branches and
 /// records in every province (fixed random seed) so the figures are not empty. Goes through the grains like
-/// any client, so rollups and the change log are exactly as if the data had been logged over the API.
+/// any client, so rollups and the change log are exactly as if the data had been logged over the API. /readyz stays
+/// unready until it is done (<see cref="IsDone"/>), so a newcomer never watches the figures grow.
 /// </summary>
 public sealed class DemoDataLoader(IOptions<DemoOptions> options, IGrainFactory grains, RegionDirectory regions,
     ILogger<DemoDataLoader> logger) : BackgroundService
@@ -19,10 +20,20 @@ public sealed class DemoDataLoader(IOptions<DemoOptions> options, IGrainFactory 
     public const string CampaignId = "2020-model-workers";
     private const string Actor = "demo-loader";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private volatile bool _done = !options.Value.Load;
+
+    /// <summary>Whether the demo data is there (or not asked for): until then /readyz answers 503.</summary>
+    public bool IsDone => _done;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Load) return;
+        if (_done) return;
+        await LoadAsync(stoppingToken);
+        _done = true;
+    }
+
+    private async Task LoadAsync(CancellationToken stoppingToken)
+    {
         if (await grains.GetGrain<ICampaignGrain>(CampaignId).GetAsync() is not null) return;
         logger.LogInformation("Loading demo data (first start; switch off with Demo:Load=false)…");
 

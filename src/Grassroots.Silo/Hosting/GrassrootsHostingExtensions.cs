@@ -18,11 +18,18 @@ public static class GrassrootsHostingExtensions
         builder.AddGrassrootsSilo();
         builder.AddGrassrootsSecurity();
         services.AddGrassrootsImports();
-        services.AddHostedService<DemoDataLoader>();
+        services.AddSingleton<DemoDataLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoDataLoader>());
+        services.AddSiloFailover();
+        services.AddResilienceEnricher(); // Polly's retries in the metrics, with the request's and the error's details
         services.AddSingleton<Draining>();
         services.AddHostedService(sp => sp.GetRequiredService<Draining>());
 
-        services.AddProblemDetails();
+        // Field rules are DataAnnotations, checked before each endpoint runs; every problem answer names fields as clients
+        // do and speaks Chinese to a request that asks (Accept-Language: zh-CN).
+        services.AddFieldValidation();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemLanguage.Customize);
+        services.AddRequestLocalization(o => o.SetDefaultCulture("en").AddSupportedUICultures("en", "zh-CN", "zh"));
         services.AddExceptionHandler<ApiProblems>();
         // Malformed JSON reaches ApiProblems as an exception, so it is answered with the field it broke.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -37,15 +44,19 @@ public static class GrassrootsHostingExtensions
         services.AddGrassrootsOpenApi();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestLineSize = RequestLimits.ServerRequestLineLimit);
         builder.AddGrassrootsTelemetry();
+        builder.AddManagementPort();
         return builder;
     }
 
     public static WebApplication MapGrassroots(this WebApplication app)
     {
         app.UseGrassrootsTelemetry();
+        app.MapManagementPort();
+        app.UseRequestLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimits>();
+        app.UseMiddleware<StrictRequests>();
         app.UseDefaultFiles();
         app.UseStaticFiles(StaticFileCaching.Options());
         app.UseAuthentication();
@@ -54,5 +65,23 @@ public static class GrassrootsHostingExtensions
         app.MapHealthApi();
         app.MapGrassrootsApis();
         return app;
+    }
+
+    /// <summary>
+    /// Serves until stopped; 0 then. A service that cannot start (its port or its SQLite database taken by another, the
+    /// database away) says why on standard error and exits 1; the log above it has the details.
+    /// </summary>
+    public static async Task<int> RunUntilStoppedAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception error) when (error is IOException or InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine($"The service could not start: {error.Message}");
+            return 1;
+        }
     }
 }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Polly;
+using Polly.Registry;
+using Polly.Retry;
 
 namespace Grassroots.Silo.Hosting;
 
@@ -7,40 +10,57 @@ namespace Grassroots.Silo.Hosting;
 /// (SiloUnavailableException, OrleansMessageRejectionException); at their next call those grains come back on the
 /// survivors. So a request that may safely run twice is run again, for at most <see cref="RetryFor"/>, before it is
 /// answered 503: reads, and PUT and DELETE, which are idempotent by design (the client chooses the ids). POST is not.
+/// One Polly pipeline (<see cref="PipelineName"/>), so its retries show in Polly's metrics and logs.
 /// </summary>
 public static class SiloFailover
 {
+    public const string PipelineName = "silo-failover";
+
     /// <summary>Longer than the measured failover (a few seconds, docs/benchmarks.md), well short of any client's patience.</summary>
     public static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(10);
 
-    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100), LongestPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
+
+    private static readonly ResiliencePropertyKey<long> Started = new("grassroots.failover-started");
 
     public static bool IsSiloLost(Exception error) => error is SiloUnavailableException or OrleansMessageRejectionException
         || (error.InnerException is { } inner && IsSiloLost(inner));
 
-    /// <summary>Runs <paramref name="call"/> again while it fails because a silo was lost, for at most <see cref="RetryFor"/>.</summary>
-    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        for (var pause = FirstPause; ; pause = pause * 2 < LongestPause ? pause * 2 : LongestPause)
+    /// <summary>Pauses of 100 ms, doubling to at most 1 s, while the silo is lost and a pause more still fits in <see cref="RetryFor"/>.</summary>
+    public static IServiceCollection AddSiloFailover(this IServiceCollection services) =>
+        services.AddResiliencePipeline(PipelineName, builder => builder.AddRetry(new RetryStrategyOptions
         {
-            try
-            {
-                return await call();
-            }
-            catch (Exception error) when (IsSiloLost(error) && Stopwatch.GetElapsedTime(started) + pause < RetryFor)
-            {
-                await Task.Delay(pause, cancellationToken);
-            }
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } error && IsSiloLost(error)
+                && Stopwatch.GetElapsedTime(args.Context.Properties.GetValue(Started, 0)) + LongestPause < RetryFor),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = LongestPause,
+        }));
+
+    /// <summary>Runs <paramref name="call"/> again while it fails because a silo was lost, for at most <see cref="RetryFor"/>.</summary>
+    public static async Task<T> RetryAsync<T>(IServiceProvider services, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(Started, Stopwatch.GetTimestamp());
+        try
+        {
+            return await services.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PipelineName)
+                .ExecuteAsync(async _ => await call(), context);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
     /// <summary>The endpoint filter: the handler of an idempotent request runs again while a silo is being failed over.</summary>
     public static ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var method = context.HttpContext.Request.Method;
+        var http = context.HttpContext;
+        var method = http.Request.Method;
         return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)
-            ? new ValueTask<object?>(RetryAsync(() => next(context).AsTask(), context.HttpContext.RequestAborted))
+            ? new ValueTask<object?>(RetryAsync(http.RequestServices, () => next(context).AsTask(), http.RequestAborted))
             : next(context);
     }
 }

@@ -48,6 +48,8 @@ public sealed class CsvImportReader(Stream body, ImportKind kind, Encoding encod
                 if (index >= csv.FieldCount) continue;
                 var text = csv.GetString(index);
                 if (string.IsNullOrEmpty(text)) continue;
+                // A value may be written as its Chinese label (形式: 线下), as sheets kept by hand are.
+                if (column.Values?.ValueOf(text) is { } named) text = named;
                 if (Convert(text, column.ValueType) is { } value) column.Set(row, value);
                 else problems.Add((column.Field, Explain(text, column.ValueType)));
             }

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Text.Json;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Silo.Apis;
@@ -23,9 +25,6 @@ public abstract class ImportKind
 
     /// <summary>A new, empty row, filled from CSV cells by <see cref="ImportColumn.Set"/>.</summary>
     public abstract object NewRow();
-
-    /// <summary>What the PUT endpoint checks beyond single-field rules (e.g. no part of the attendance over its total).</summary>
-    public virtual void Check(object row, Validator validator) { }
 }
 
 /// <summary>A kind of record: how a checked row becomes its record and is stored through its record grain.</summary>
@@ -65,6 +64,9 @@ public sealed class ImportColumn(string field, IReadOnlyList<string> headers, Ty
     /// <summary>string, int, DateOnly, or a list of ids.</summary>
     public Type ValueType { get; } = valueType;
 
+    /// <summary>The values the field may take, each with its Chinese label, which a cell may hold instead; null for free values.</summary>
+    public Choices? Values { get; init; }
+
     public bool Required { get; init; }
 
     /// <summary>Sets the field of a row being read; an empty cell sets nothing, as a field left out of JSON.</summary>
@@ -76,7 +78,7 @@ public sealed class ImportColumn(string field, IReadOnlyList<string> headers, Ty
 
 internal sealed class ImportKind<TRow, TRequest, TData, TGrain>(
     string type, string jsonName, IReadOnlyDictionary<string, string[]> chineseHeaders,
-    Action<TRequest, Validator> check, Func<TRequest, TData> toRecord, Func<TRequest, TData, string, string?>? field = null) : RecordImportKind
+    Func<TRequest, TData> toRecord, Func<TRequest, TData, string, string?>? field = null) : RecordImportKind
     where TRow : TRequest, IImportRow, new() where TRequest : class where TData : RecordData where TGrain : IRecordGrain<TData>
 {
     public override string Type => type;
@@ -85,7 +87,6 @@ internal sealed class ImportKind<TRow, TRequest, TData, TGrain>(
     public override IReadOnlyList<ImportColumn> Columns { get; } = ImportColumns.Of(typeof(TRow), chineseHeaders);
     public override object NewRow() => new TRow();
 
-    public override void Check(object row, Validator validator) => check((TRequest)row, validator);
     public override RecordData ToRecord(object row) => toRecord((TRequest)row);
     public override string Field(object row, RecordData data, string name) => field?.Invoke((TRequest)row, (TData)data, name) ?? name;
 
@@ -126,7 +127,7 @@ public static class ImportKinds
             ["attendees.youth"] = ["青年职工人次", "青年职工"],
             ["attendees.women"] = ["女职工人次", "女职工"],
             ["notes"] = ["备注"],
-        }), (_, _) => { }, StudySessionsApi.ToRecord);
+        }), StudySessionsApi.ToRecord);
 
     public static readonly ImportKind HonoreeTalks = new ImportKind<HonoreeTalkImportRow, HonoreeTalkRequest, HonoreeTalk, IHonoreeTalkGrain>(
         "honoree-talks", "honoreeTalks", With(new()
@@ -137,7 +138,7 @@ public static class ImportKinds
             ["venue"] = ["场所", "宣讲场所"],
             ["format"] = ["形式"],
             ["audience"] = ["现场受众", "现场受众人次"],
-        }), (_, _) => { }, HonoreeTalksApi.ToRecord, HonoreeTalksApi.SentField);
+        }), HonoreeTalksApi.ToRecord, HonoreeTalksApi.SentField);
 
     public static readonly ImportKind Publicity = new ImportKind<PublicityImportRow, PublicityRequest, PublicityItem, IPublicityItemGrain>(
         "publicity", "publicity", With(new()
@@ -148,12 +149,12 @@ public static class ImportKinds
             ["url"] = ["链接", "网址"],
             ["publishedOn"] = ["日期", "发布日期"],
             ["reach"] = ["传播量", "阅读量"],
-        }), (_, _) => { }, PublicityApi.ToRecord);
+        }), PublicityApi.ToRecord);
 
     public static readonly IReadOnlyList<ImportKind> All = [Branches, StudySessions, HonoreeTalks, Publicity];
 
     /// <summary>The values of ?type=, for its rule.</summary>
-    public static IReadOnlyCollection<string> TypeNames { get; } = [.. All.Select(k => k.Type)];
+    public static Choices TypeNames { get; } = Choices.Of([.. All.Select(k => k.Type)]);
 
     public static ImportKind Named(string type) => All.Single(k => k.Type == type);
 
@@ -179,10 +180,10 @@ internal static class ImportColumns
     private static void Add(Type type, string prefix, Func<object, object> owner, List<ImportColumn> columns,
         IReadOnlyDictionary<string, string[]> chinese)
     {
-        foreach (var (property, name, rule) in FieldValidation.RulesOf(type))
+        foreach (var property in type.GetProperties().Where(p => p.IsDefined(typeof(System.ComponentModel.DataAnnotations.ValidationAttribute)) || IsNested(p.PropertyType)))
         {
-            var field = prefix + name;
-            if (rule is NestedAttribute)
+            var field = prefix + JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (IsNested(property.PropertyType))
             {
                 // Positional records' properties are init-only, which reflection may still set while the row is being built.
                 Add(property.PropertyType, field + ".", row =>
@@ -196,9 +197,16 @@ internal static class ImportColumns
             }
             var valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             columns.Add(new ImportColumn(field, [field, .. chinese.GetValueOrDefault(field) ?? []], valueType,
-                (row, value) => property.SetValue(owner(row), value)) { Required = rule.Required });
+                (row, value) => property.SetValue(owner(row), value))
+            {
+                Required = property.IsDefined(typeof(System.ComponentModel.DataAnnotations.RequiredAttribute)),
+                Values = property.GetCustomAttribute<OneOfAttribute>()?.Allowed,
+            });
         }
     }
+
+    /// <summary>A nested object of a row (a study session's attendees), whose own properties carry their rules.</summary>
+    private static bool IsNested(Type type) => type.IsDefined(typeof(Microsoft.Extensions.Validation.ValidatableTypeAttribute), inherit: false);
 
     private static object Empty(Type positional)
     {

@@ -78,7 +78,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             tally.Read();
             if (row.Kind is BranchImportKind)
             {
-                if (Check(row, tally)) branchRows.Add((row, BranchImportKind.ToProfile(row.Row!)));
+                if (await CheckAsync(row, tally)) branchRows.Add((row, BranchImportKind.ToProfile(row.Row!)));
                 if (branchRows.Count >= ChunkRows) await SendBranchesAsync();
             }
             else
@@ -90,7 +90,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
                     await SendBranchesAsync();
                     await chunks.DrainAsync();
                 }
-                if (Check(row, tally)) records.Add((row, ((RecordImportKind)row.Kind).ToRecord(row.Row!)));
+                if (await CheckAsync(row, tally)) records.Add((row, ((RecordImportKind)row.Kind).ToRecord(row.Row!)));
                 if (records.Count >= ChunkRows) await SendRecordsAsync();
             }
             if (++sinceCheckpoint >= CheckpointEvery)
@@ -109,22 +109,11 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     }
 
     /// <summary>Whether the row passes every check a PUT makes before it reaches a grain; else rejects it.</summary>
-    private bool Check(ReadRow row, ImportTally tally)
+    private async Task<bool> CheckAsync(ReadRow row, ImportTally tally)
     {
-        if (row.Problems.Count > 0 || row.Row is null)
-        {
-            foreach (var (field, message) in row.Problems) tally.Reject(row, field, message);
-            return false;
-        }
-        var validator = new Validator();
-        validator.Fields(row.Row, services);
-        if (validator.IsValid) row.Kind.Check(row.Row, validator);
-        if (!validator.IsValid)
-        {
-            foreach (var (field, message) in validator.Problems) tally.Reject(row, field, message);
-            return false;
-        }
-        return true;
+        var problems = row.Problems.Count > 0 || row.Row is null ? row.Problems : await FieldChecks.ValidateAsync(row.Row, services);
+        foreach (var (field, message) in problems) tally.Reject(row, field, message);
+        return problems.Count == 0;
     }
 
     private static string RecordKey(ReadRow row) => $"{row.Kind.Type}/{row.Row!.BranchId}/{row.Row.Id}";

@@ -72,14 +72,14 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
                 if (!reader.Read())
                 {
                     if (!_final) return More(before, state);
-                    if (_phase == Phase.Start) throw new ImportFormatException("body", FieldValidation.MissingBody);
+                    if (_phase == Phase.Start) throw new ImportFormatException("body", FieldChecks.MissingBody);
                     if (_phase != Phase.Done) throw Malformed("The body ends before the JSON object is closed.");
                     return (Step.End, null, 0, null);
                 }
                 switch (_phase)
                 {
                     case Phase.Start:
-                        if (reader.TokenType != JsonTokenType.StartObject) throw new ImportFormatException("body", FieldValidation.MissingBody);
+                        if (reader.TokenType != JsonTokenType.StartObject) throw new ImportFormatException("body", FieldChecks.MissingBody);
                         _phase = Phase.Properties;
                         break;
                     case Phase.Properties when reader.TokenType == JsonTokenType.EndObject:

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Reflection;
 using Grassroots.Silo.Apis;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -9,49 +11,49 @@ namespace Grassroots.Silo.OpenApi;
 
 /// <summary>
 /// Each operation as the service really answers it: its path and query parameters with their field rules, a required
-/// body, the bearer key where one is needed, and every status it can give, each error with its problem-details schema.
+/// body, the bearer key where one is needed (and none where none is), and every status it can give, each error with
+/// its problem-details schema.
 /// </summary>
 internal static class OperationRules
 {
     public static Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var description = context.Description;
-        var method = description.HttpMethod ?? "GET";
         var parameters = description.ParameterDescriptions
-            .Select(p => (p.Name, Info: (p.ParameterDescriptor as IParameterInfoParameterDescriptor)?.ParameterInfo))
+            .Select(p => (p.Name, p.Source, Info: (p.ParameterDescriptor as IParameterInfoParameterDescriptor)?.ParameterInfo))
             .ToList();
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
-            var info = parameters.FirstOrDefault(p => p.Name == parameter.Name).Info;
-            if (info?.GetCustomAttribute<FieldRuleAttribute>() is not { } rule) continue;
-            var schema = new OpenApiSchema();
-            FieldRuleSchemas.Describe(schema, rule.Shape, nullable: false);
-            parameter.Schema = schema;
-            parameter.Required = parameter.In == ParameterLocation.Path || rule.Required;
-            parameter.Description ??= rule.Shape.Description;
+            if (parameters.FirstOrDefault(p => p.Name == parameter.Name).Info is not { } info || parameter.Schema is not OpenApiSchema schema) continue;
+            SchemaRules.Describe(schema, info.GetCustomAttributes());
+            parameter.Required |= parameter.In == ParameterLocation.Path;
+            parameter.Description ??= schema.Description;
         }
-        var hasBody = parameters.Any(p => p.Info?.GetCustomAttribute<BodyAttribute>() is not null);
+        var hasBody = parameters.Any(p => p.Info?.IsDefined(typeof(BodyAttribute)) == true);
         if (hasBody && operation.RequestBody is OpenApiRequestBody body) body.Required = true;
 
         var secured = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any();
-        if (secured)
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiDocument.BearerScheme, context.Document)] = [] }];
+        operation.Security = secured
+            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiDocument.BearerScheme, context.Document)] = [] }]
+            : [];
 
         operation.Responses ??= [];
         // A rule that can refuse (not a path region code, which is looked up and answers 404) means a possible 400.
-        var validated = hasBody || parameters.Any(p => p.Info?.GetCustomAttribute<FieldRuleAttribute>() is { } rule
-            && rule is not RegionCodeAttribute { National: true });
-        foreach (var status in Answers(method, secured, hasBody, validated, parameters.Any(p => p.Info is not null && IsPath(description, p.Name))))
-            if (!operation.Responses.ContainsKey(status.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-                operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse();
+        var validated = hasBody || parameters.Any(p => p.Info?.GetCustomAttributes<System.ComponentModel.DataAnnotations.ValidationAttribute>()
+            .Any(rule => rule is not RegionCodeAttribute { National: true }) == true);
+        var hasPathIds = parameters.Any(p => p.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Path);
+        foreach (var status in Answers(description.HttpMethod ?? "GET", secured, hasBody, validated, hasPathIds))
+            operation.Responses.TryAdd(status.ToString(CultureInfo.InvariantCulture), new OpenApiResponse());
         foreach (var (code, response) in operation.Responses)
         {
             if (code[0] is not ('4' or '5') || response is not OpenApiResponse answer) continue;
             answer.Description = Reason(code);
-            var problem = code == "400" ? "HttpValidationProblemDetails" : "ProblemDetails";
             answer.Content = new Dictionary<string, OpenApiMediaType>
             {
-                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(problem, context.Document) },
+                ["application/problem+json"] = new()
+                {
+                    Schema = new OpenApiSchemaReference(code == "400" ? "HttpValidationProblemDetails" : "ProblemDetails", context.Document),
+                },
             };
         }
         return Task.CompletedTask;
@@ -80,9 +82,6 @@ internal static class OperationRules
         }
     }
 
-    private static bool IsPath(Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription description, string name) =>
-        description.ParameterDescriptions.Any(p => p.Name == name && p.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Path);
-
     private static string Reason(string code) => code switch
     {
         "400" => "The request is malformed or invalid; `errors` names each field. Nothing was stored.",
@@ -93,7 +92,7 @@ internal static class OperationRules
         "413" => "The request body is over its limit: 1 MiB, 16 MiB for imports.",
         "414" => "The URL (path and query) is over 8 KiB.",
         "415" => "The request body is not of a type the operation takes: JSON (application/json); for imports also CSV (text/csv).",
-        "503" => "The database is unavailable; nothing was stored. Retry after the Retry-After seconds.",
+        "503" => "Not ready, or the database is unavailable; nothing was stored. Retry after the Retry-After seconds.",
         _ => "An error, as problem details.",
     };
 }

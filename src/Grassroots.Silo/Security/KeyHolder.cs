@@ -14,7 +14,7 @@ public static class Roles
     /// <summary>Scope: CN. Everything.</summary>
     public const string Hq = "hq";
 
-    public static readonly string[] All = [Branch, RegionAdmin, Hq];
+    public static readonly Apis.Choices All = new((Branch, "基层工会"), (RegionAdmin, "地区管理员"), (Hq, "总部"));
 }
 
 /// <summary>

@@ -9,16 +9,16 @@ namespace Grassroots.Silo.Telemetry;
 /// Spans and metrics: ASP.NET Core requests, Orleans grain calls (activity propagation is switched on in the silo, so a
 /// request's span has its grain calls beneath it) and the service's own "Grassroots" source and meter (records ingested,
 /// storage batches, rollup delivery, rejected requests). Exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, to
-/// the console when Telemetry:Console is true, and for Prometheus to scrape at /metrics when Telemetry:Prometheus is
-/// true; nothing is collected when none is. Log scopes (trace, branch and grain ids) are there whatever is configured.
+/// the console when Telemetry:Console is true, and for Prometheus to scrape at /metrics on the management port
+/// (Hosting/ManagementPort.cs) when Telemetry:Prometheus is true; nothing is collected when none is. Log scopes (trace, branch and grain ids) are there whatever is configured.
 /// </summary>
 public static class TelemetryExtensions
 {
     /// <summary>The sources a trace of this service is made of.</summary>
     public static readonly string[] Sources = [GrassrootsTelemetry.Name, "Microsoft.Orleans.Application", "Microsoft.AspNetCore"];
 
-    /// <summary>The meters: the service's own, Orleans' and ASP.NET Core's.</summary>
-    public static readonly string[] Meters = [GrassrootsTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting"];
+    /// <summary>The meters: the service's own, Orleans', ASP.NET Core's and Polly's (retries of the resilience pipelines).</summary>
+    public static readonly string[] Meters = [GrassrootsTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Polly"];
 
     public static WebApplicationBuilder AddGrassrootsTelemetry(this WebApplicationBuilder builder)
     {
@@ -46,11 +46,10 @@ public static class TelemetryExtensions
         return builder;
     }
 
-    /// <summary>First in the pipeline, so it sees every answer as sent: request metrics and log scopes; /metrics when configured.</summary>
+    /// <summary>First in the pipeline, so it sees every answer as sent: request metrics and log scopes. /metrics is on the management port.</summary>
     public static WebApplication UseGrassrootsTelemetry(this WebApplication app)
     {
         app.UseMiddleware<RequestTelemetry>();
-        if (app.Configuration.GetValue<bool>("Telemetry:Prometheus")) app.MapPrometheusScrapingEndpoint();
         return app;
     }
 }

@@ -37,6 +37,12 @@ public sealed class LocalCluster : ITestCluster, IAsyncLifetime
 
     public Uri Silo(int i) => new($"http://127.0.0.1:{_httpPort + i}");
 
+    /// <summary>Silo i's management port: /metrics and the Orleans Dashboard, never routed by nginx.</summary>
+    public Uri Management(int i) => new($"http://127.0.0.1:{int.Parse(_environment["GRASSROOTS_CLUSTER_MANAGEMENT_PORT"], CultureInfo.InvariantCulture) + i}");
+
+    /// <summary>What `local-cluster.sh start` printed, standard error (its progress) first.</summary>
+    public string StartOutput { get; private set; } = "";
+
     public string HqKey { get; private set; } = "";
 
     public string ConnectionString => $"Host=127.0.0.1;Port={_pgPort};Username=grassroots;Password=grassroots-dev-only;Database=grassroots;Timeout=5;Pooling=false";
@@ -53,17 +59,20 @@ public sealed class LocalCluster : ITestCluster, IAsyncLifetime
         if (ClusterFactAttribute.SkipReason is not null) return;
         var dll = Metadata("SiloAssembly");
         if (!File.Exists(dll)) throw new InvalidOperationException($"The service is not built at {dll}; build the solution first.");
-        var ports = FreePorts.Blocks(4, Silos + 1);
+        var ports = FreePorts.Blocks(5, Silos + 1);
         (_httpPort, _pgPort) = (ports[0], ports[1]);
         _environment["GRASSROOTS_CLUSTER_DIR"] = _directory;
         _environment["GRASSROOTS_CLUSTER_PORT"] = ports[0].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_CLUSTER_PG_PORT"] = ports[1].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_CLUSTER_SILO_PORT"] = ports[2].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_CLUSTER_GATEWAY_PORT"] = ports[3].ToString(CultureInfo.InvariantCulture);
+        _environment["GRASSROOTS_CLUSTER_MANAGEMENT_PORT"] = ports[4].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_SILO_DLL"] = dll;
         try
         {
-            await ScriptAsync("start", Silos.ToString(CultureInfo.InvariantCulture));
+            var started = await Shell.RunAsync("bash", [Script, "start", Silos.ToString(CultureInfo.InvariantCulture)], _environment, ScriptLimit);
+            StartOutput = started.Error + started.Output;
+            if (started.ExitCode != 0) throw new InvalidOperationException($"local-cluster.sh start exited with {started.ExitCode}:\n{StartOutput}");
         }
         catch
         {
@@ -99,20 +108,20 @@ public sealed class LocalCluster : ITestCluster, IAsyncLifetime
         for (var i = 1; i <= Silos; i++)
             if (!IsRunning(i)) await ScriptAsync("start-silo", i.ToString(CultureInfo.InvariantCulture));
         await ScriptAsync("wait-ready");
-        await Wait.UntilAsync(async () => (await this.MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == Silos,
-            TimeSpan.FromSeconds(60), "every silo active in the membership table");
+        await Eventually.ThroughErrorsAsync(async () => (await this.MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == Silos,
+            "every silo active in the membership table", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Runs `reconcile` against the cluster's database, as an operator would; returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> ReconcileAsync()
     {
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string?>
         {
-            ["Storage__Provider"] = "Postgres",
-            ["Storage__ConnectionString"] = ConnectionString,
-            ["Logging__LogLevel__Default"] = "Warning",
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = ConnectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
         };
-        var result = await Shell.RunAsync("dotnet", [Metadata("SiloAssembly"), "reconcile"], environment, ScriptLimit);
+        var result = await ServiceProcess.RunAsync(Metadata("SiloAssembly"), ["reconcile"], environment, ScriptLimit);
         return (result.ExitCode, result.Output + result.Error);
     }
 

@@ -102,13 +102,13 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
         // compose itself waits for each dependency's health check before starting what depends on it.
         await ComposeAsync("up", "-d", UsesLocalImages ? "--no-build" : "--build");
         await WaitHealthyAsync(TimeSpan.FromMinutes(3), "postgres", "silo-1", "silo-2", "silo-3");
-        await Wait.UntilAsync(async () => (await StateAsync("hq-key")) is { Status: "exited", ExitCode: 0 }, TimeSpan.FromMinutes(2),
-            "the hq-key service to create the first key and exit");
-        await Wait.UntilAsync(async () =>
+        await Eventually.ThroughErrorsAsync(async () => (await StateAsync("hq-key")) is { Status: "exited", ExitCode: 0 }, "the hq-key service to create the first key and exit",
+            TimeSpan.FromMinutes(2));
+        await Eventually.ThroughErrorsAsync(async () =>
         {
             using var http = new HttpClient { BaseAddress = Nginx, Timeout = TimeSpan.FromSeconds(5) };
             return (await http.GetAsync("/readyz")).IsSuccessStatusCode;
-        }, TimeSpan.FromMinutes(1), "nginx to answer /readyz");
+        }, "nginx to answer /readyz", TimeSpan.FromMinutes(1));
         TimeToHealthy = clock.Elapsed;
 
         // As docker-compose.yml's comment says.
@@ -146,13 +146,13 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
             var last = "";
             try
             {
-                await Wait.UntilAsync(async () =>
+                await Eventually.ThroughErrorsAsync(async () =>
                 {
                     var state = await StateAsync(service);
                     last = $"{state.Status}, health {state.Health}";
                     if (state.Status is "exited" or "dead") throw new InvalidOperationException($"{service} exited with {state.ExitCode}");
                     return state.Health == "healthy";
-                }, limit, $"{service} to be healthy");
+                }, $"{service} to be healthy", limit);
             }
             catch (Exception error)
             {

@@ -17,7 +17,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    public SiloProcess Silo { get; private set; } = null!;
+    public DashboardService Silo { get; private set; } = null!;
     public Api Hq { get; private set; } = null!;
 
     /// <summary>Where screenshots go: screenshots/ beside the test assembly.</summary>
@@ -31,7 +31,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
         // Figures refresh every 5 s and the machine may be busy with other test projects: wait long for a condition.
         Assertions.SetDefaultExpectTimeout(30_000);
-        Silo = await SiloProcess.StartAsync();
+        Silo = await DashboardService.StartAsync();
         Hq = new Api(Silo.BaseAddress, Silo.HqKey);
         await KnownData.LoadAsync(Hq);
         _playwright = await Playwright.CreateAsync();

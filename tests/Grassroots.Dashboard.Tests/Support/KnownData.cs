@@ -42,9 +42,11 @@ public static class KnownData
         await RegisterAsync(hq, "gd-tianhe-2", "天河区第二工会");
         await RegisterAsync(hq, SilentBranch, SilentBranchName);
         await LogSessionAsync(hq, ReportingBranch, "s1", 45, new DateOnly(2021, 3, 1));
-        await LogTalkAsync(hq, ReportingBranch, "t1", "gd-h1", 300, new DateOnly(2021, 3, 2));
-        await LogTalkAsync(hq, $"b-{Guangdong}", "t1", "gd-h1", 120, new DateOnly(2021, 3, 9));
-        await LogTalkAsync(hq, "b-630000", "t1", "qh-h1", 80, new DateOnly(2021, 3, 3));
+        await LogTalkAsync(hq, ReportingBranch, "t1", ["gd-h1"], 300, new DateOnly(2021, 3, 2));
+        await LogTalkAsync(hq, $"b-{Guangdong}", "t1", ["gd-h1"], 120, new DateOnly(2021, 3, 9));
+        await LogTalkAsync(hq, "b-630000", "t1", ["qh-h1"], 80, new DateOnly(2021, 3, 3));
+        // A joint talk: one talk in the national figures, one on each honoree's line of the leaderboard.
+        await LogTalkAsync(hq, "b-630000", "t2", ["qh-h1", "gd-h1"], 60, new DateOnly(2021, 3, 4));
         await LogPublicityAsync(hq, "gd-tianhe-2", "p1", 2500, new DateOnly(2021, 3, 5));
     }
 
@@ -55,10 +57,10 @@ public static class KnownData
             attendees = new { total = attendees, frontline = attendees / 2, youth = attendees / 4, women = attendees / 3 },
         });
 
-    private static Task LogTalkAsync(Api api, string branch, string id, string honoree, int audience, DateOnly heldOn) =>
+    private static Task LogTalkAsync(Api api, string branch, string id, string[] honorees, int audience, DateOnly heldOn) =>
         api.PutAsync($"/api/branches/{branch}/honoree-talks/{id}", new
         {
-            campaignId = Campaign, honoreeIds = new[] { honoree }, title = "劳模进企业宣讲", heldOn = Date(heldOn), venue = "enterprise",
+            campaignId = Campaign, honoreeIds = honorees, title = "劳模进企业宣讲", heldOn = Date(heldOn), venue = "enterprise",
             format = "onsite", audience, onlineViews = audience * 10,
         });
 

@@ -161,7 +161,7 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
             if (text == TextPolicy.Pattern(false) || text == TextPolicy.Pattern(true))
                 ways.Add(from bad in Pick(text == TextPolicy.Pattern(false) ? [.. ForbiddenText, "\n", "\t", "\r"] : ForbiddenText)
                          select ((JsonNode?)(name == "url" ? "https://example.org/" + bad : "学习" + bad + "精神"), $"forbidden U+{char.ConvertToUtf32(bad, 0):X4}"));
-            else if (text == Validator.IdPattern)
+            else if (text == Grassroots.Silo.Apis.IdAttribute.Pattern)
                 ways.Add(from bad in Pick(BadIds) select ((JsonNode?)bad, $"bad id {SchemaChecker.Printable(bad)}"));
             else ways.Add(Pick<(JsonNode?, string)>(("12345", "wrong code"), ("63010", "short code"), ("6301020", "long code"), ("630102\n", "code with newline")));
         }
@@ -197,9 +197,9 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
                 if (schema.TryGetProperty("enum", out _)) ways.Add(Pick<(string?, string)>(("year", "unknown enum"), ("Day", "wrong case")));
                 if (schema.TryGetProperty("format", out var f) && f.GetString() == "date")
                     ways.Add(from bad in Pick(BadDates.Where(d => d.Length > 0).ToArray()) select ((string?)bad, $"bad date {bad}"));
-                if (schema.TryGetProperty("pattern", out var p) && p.GetString() == Validator.IdPattern)
+                if (schema.TryGetProperty("pattern", out var p) && p.GetString() == Grassroots.Silo.Apis.IdAttribute.Pattern)
                     ways.Add(from bad in Pick(BadIds) select ((string?)bad, $"bad id {SchemaChecker.Printable(bad)}"));
-                if (schema.TryGetProperty("maxLength", out var m) && p.ValueKind == JsonValueKind.String && p.GetString() != Validator.IdPattern)
+                if (schema.TryGetProperty("maxLength", out var m) && p.ValueKind == JsonValueKind.String && p.GetString() != Grassroots.Silo.Apis.IdAttribute.Pattern)
                 {
                     ways.Add(Gen.Const<(string?, string)>((new string('理', m.GetInt32() + 1), "too long")));
                     ways.Add(from bad in Pick([.. ForbiddenText, "\n", "\t"]) select ((string?)("作废" + bad), $"forbidden U+{char.ConvertToUtf32(bad, 0):X4}"));
@@ -256,7 +256,7 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
         if (schema.TryGetProperty("format", out format) && format.GetString() == "uri")
             return Gen.Int[1, 999].Select(i => (JsonNode?)$"https://example.org/news/{i}");
         var pattern = schema.TryGetProperty("pattern", out var p) ? p.GetString() : null;
-        if (pattern == Validator.IdPattern) return Pick<JsonNode?>([.. Ids(name, operation)]);
+        if (pattern == Grassroots.Silo.Apis.IdAttribute.Pattern) return Pick<JsonNode?>([.. Ids(name, operation)]);
         if (pattern == RegionCodeAttribute.SixDigits) return Pick<JsonNode?>([.. name == "provinceCode" ? Provinces : Counties]);
         if (pattern == RegionCodeAttribute.CodeOrNational) return Pick<JsonNode?>([.. Regions]);
         var maxLength = schema.TryGetProperty("maxLength", out var ml) ? ml.GetInt32() : 50;

@@ -18,7 +18,7 @@ public sealed class KestrelEdgeTests
     public async Task KestrelAnswersMalformedPathsAndTheServiceAnswersLongOnesWithProblems(StorageProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var silo = await ServiceProcess.StartAsync(database);
+        await using var silo = await ServiceOnDatabase.StartAsync(database);
         using var client = new HttpClient { BaseAddress = silo.Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", silo.HqKey);
 

@@ -71,9 +71,13 @@ public sealed class ImportJobAndCommandTests
             var good = Path.Combine(directory.FullName, "good.csv");
             await File.WriteAllTextAsync(good, Csv([ChineseHeader, .. Enumerable.Range(0, 7_000).Select(i => SessionLine($"b{1 + i % 3}", $"s{i}", 20))]),
                 Grassroots.Silo.Imports.ImportFormat.Gb18030);
-            var (code, output, _) = await RunAsync(good, app, "--type", "study-sessions");
+            var (code, output, progress) = await RunAsync(good, app, "--type", "study-sessions");
             Assert.Equal(0, code);
             Assert.Contains("7,000 rows read: 7,000 imported, 0 updated, 0 unchanged, 0 rejected.", output);
+            // Standard error is no terminal here: a line at each tenth of the file, in order, each once.
+            Assert.Equal([.. Enumerable.Range(1, 10).Select(t => $"{t * 10}%")],
+                progress.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^good\.csv: (\d+%)").Groups[1].Value)
+                    .Where(p => p.Length > 0));
 
             // Line 6,003 of the file sits in the second chunk of 5,000 rows; it is reported as the file's line.
             var bad = Path.Combine(directory.FullName, "bad.csv");

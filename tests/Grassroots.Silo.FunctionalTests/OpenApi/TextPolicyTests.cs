@@ -46,11 +46,12 @@ public sealed class TextPolicyTests
     [Fact]
     public void IdsAreMatchedToTheVeryEnd()
     {
-        var v = new Validator();
-        Assert.True(v.Id("id", "a.b_c:d-9"));
-        Assert.False(v.Id("id", "x\n"));
-        Assert.False(v.Id("id", new string('a', 65)));
-        Assert.Matches(new Regex(Validator.IdPattern[..^1] + @"\z"), "x");
+        var id = new Grassroots.Silo.Apis.IdAttribute();
+        Assert.True(id.IsValid("a.b_c:d-9"));
+        Assert.False(id.IsValid("x\n"));
+        Assert.False(id.IsValid(new string('a', 65)));
+        Assert.False(id.IsValid(""));
+        Assert.Matches(new Regex(Grassroots.Silo.Apis.IdAttribute.Pattern[..^1] + @"\z"), "x");
     }
 
     private static string Escape(string s) => string.Concat(s.Select(c => c is >= ' ' and <= '~' ? c.ToString() : $"\\u{(int)c:X4}"));

@@ -6,7 +6,7 @@ import { ApiError, getJson, openApiDocument, sendJson } from './api.js';
 import { saveCsv } from './csv.js';
 import { $, el, fillTable, show } from './dom.js';
 import { importTypes, number } from './format.js';
-import { describe, translate } from './problems.js';
+import { besides, describe, translate } from './problems.js';
 
 const POLL_MS = 500;
 
@@ -116,7 +116,7 @@ function fail(message) {
 function problemText(error) {
   if (!(error instanceof ApiError)) return `无法连接服务：${error.message}`;
   const fields = Object.entries(error.problem?.errors ?? {})
-    .map(([field, messages]) => `${label(type(), field)}：${messages.map(m => translate(m, f => label(type(), f))).join('；')}`);
+    .map(([field, messages]) => `${label(type(), field)}：${messages.map(m => translate(m, besides(field, f => label(type(), f)))).join('；')}`);
   return `${describe(error.status, error.problem)}${fields.length ? `：${fields.join('；')}` : ''}`;
 }
 
@@ -191,7 +191,7 @@ function drawResult(r, { dry }) {
   fillTable($('conflicts'), (r.conflicts ?? []).map(c => el('tr', { 'data-line': c.line ?? c.index },
     el('td', {}, c.line ?? c.index ?? ''),
     el('td', { className: 'text' }, c.field ? label(kind, c.field) : ''),
-    el('td', { className: 'text' }, translate(c.message, f => label(kind, f))),
+    el('td', { className: 'text' }, translate(c.message, c.field ? besides(c.field, f => label(kind, f)) : f => label(kind, f))),
     el('td', { className: 'text line' }, c.line ? file?.lines[c.line - 1] ?? '' : ''))),
   r.rejected ? `共 ${number(r.rejected)} 行有问题（只列出前 1,000 行）。` : '每一行都没有问题。');
 }

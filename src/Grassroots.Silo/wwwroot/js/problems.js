@@ -1,6 +1,7 @@
-// What the service's problem details (RFC 9457, `errors` by field) say, in Chinese. The service answers in English
-// today; every request asks for zh-CN, and a message that already reads in Chinese is shown as it is, so this table
-// is only a fallback once the service answers in Chinese. A message it does not know is shown as sent, marked so.
+// What the service's problem details (RFC 9457, `errors` by field) say, in Chinese. Every request asks for zh-CN and
+// the service answers in Chinese; its messages are put in the page's words (a field they name by its label, no closing
+// 。, as the page's own messages). The English table is the fallback for a message the service left in English. A
+// message neither knows is shown as sent, marked so.
 import { number } from './format.js';
 
 const hasChinese = text => /[\u3400-\u9fff]/.test(text);
@@ -47,9 +48,34 @@ const messages = [
   [/^The request could not be read/, () => '内容无法识别'],
 ];
 
+/** The service's Chinese messages that name another field (`{other}` in ProblemLanguage.cs). */
+const chineseMessages = [
+  [/^不得超过 ([\w.]+)（([\d,]+)）。$/, (m, label) => `不能超过${label(m[1])}（${number(Number(m[2].replaceAll(',', '')))}）`],
+  [/^不得早于 ([\w.]+)。$/, (m, label) => `不能早于${label(m[1])}`],
+];
+
+/**
+ * `label` for the fields that a message about `field` names: a sibling of a nested field first (the service says
+ * "total" about attendees.women, which the page labels as attendees.total).
+ */
+export function besides(field, label) {
+  const prefix = field.slice(0, field.lastIndexOf('.') + 1);
+  return other => {
+    const sibling = prefix + other;
+    return prefix && label(sibling) !== sibling ? label(sibling) : label(other);
+  };
+}
+
 /** One field's message in Chinese. */
 export function translate(message, label = field => field) {
-  if (!message || hasChinese(message)) return message ?? '';
+  if (!message) return '';
+  if (hasChinese(message)) {
+    for (const [pattern, say] of chineseMessages) {
+      const match = pattern.exec(message);
+      if (match) return say(match, label);
+    }
+    return message.replace(/。$/, '');
+  }
   for (const [pattern, say] of messages) {
     const match = pattern.exec(message);
     if (match) return say(match, label);
@@ -74,5 +100,5 @@ export function describe(status, problem) {
 
 /** `errors` of a problem as `{ field: [Chinese messages] }`. */
 export function fieldErrors(problem, label) {
-  return Object.fromEntries(Object.entries(problem?.errors ?? {}).map(([field, list]) => [field, list.map(m => translate(m, label))]));
+  return Object.fromEntries(Object.entries(problem?.errors ?? {}).map(([field, list]) => [field, list.map(m => translate(m, besides(field, label)))]));
 }

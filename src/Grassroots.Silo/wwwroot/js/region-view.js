@@ -138,6 +138,7 @@ function drawLeaderboard(board, info, state) {
   $('leaderboardNote').textContent = [
     `按宣讲场次、现场受众排序，前 ${LEADERBOARD_SIZE} 名`,
     info.level === 'province' ? '只计在本省举行的宣讲；到达省份为该劳模宣讲到过的省份数' : '',
+    '几位劳模同场的联合宣讲在每位劳模名下各计一场（受众、线上观看也各计一次），在上方的合计中只计一次，所以榜上场次之和可以大于上方的劳模宣讲场次',
     state.from || state.to ? '榜单统计整个活动期间，不受日期筛选影响' : '',
   ].filter(Boolean).join('；') + '。';
 }

@@ -1,0 +1,289 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Grassroots.Domain;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Regions;
+using Microsoft.OpenApi;
+
+namespace Grassroots.Silo.Apis;
+
+// The rules of request fields, path segments and query parameters as DataAnnotations: checked by the framework's
+// validation (AddValidation) before an endpoint runs, and by imports for each row; the OpenAPI generator reads the
+// framework's own attributes (Required, Range, RegularExpression, Length), and ISchemaRule says the rest.
+// Messages are English; ProblemLanguage gives them in Chinese when the request asks.
+
+/// <summary>What an attribute says in the OpenAPI document beyond what the generator reads from DataAnnotations.</summary>
+public interface ISchemaRule
+{
+    void Describe(OpenApiSchema schema);
+}
+
+/// <summary>Registers the framework's validation, once: its source generator allows a single call site.</summary>
+public static class FieldValidation
+{
+    public static IServiceCollection AddFieldValidation(this IServiceCollection services) => services.AddValidation();
+}
+
+/// <summary>The field must be given: not null, not blank (an empty query value counts as not given).</summary>
+public sealed class RequiredAttribute : System.ComponentModel.DataAnnotations.RequiredAttribute
+{
+    public const string Message = "Is required.";
+
+    public RequiredAttribute() => ErrorMessage = Message;
+}
+
+/// <summary>An id (DESIGN.md §7): 1–64 characters of A–Z a–z 0–9 . _ : -, to the very end (a final newline is no id character).</summary>
+public sealed partial class IdAttribute() : RegularExpressionAttribute(Pattern), ISchemaRule
+{
+    /// <summary>The rule as the OpenAPI document states it (ECMA-262: '$' is the very end of the input).</summary>
+    public new const string Pattern = "^[A-Za-z0-9._:-]{1,64}$";
+
+    public const string Message = "Must be 1–64 characters of letters, digits, '.', '_', ':' or '-'.";
+
+    public override bool IsValid(object? value) => value is null || (value is string s && IsId(s));
+
+    public override string FormatErrorMessage(string name) => Message;
+
+    public static bool IsId(string? value) => value is not null && Exact().IsMatch(value);
+
+    public void Describe(OpenApiSchema schema) => (schema.MinLength, schema.MaxLength) = (1, 64);
+
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,64}\z")]
+    private static partial Regex Exact();
+}
+
+/// <summary>
+/// A list of 1 to <paramref name="maxItems"/> ids. Each id is checked by its owner's <see cref="IValidatableObject"/>
+/// through <see cref="Check"/>, so that a bad one is named by its position (honoreeIds[1]).
+/// </summary>
+public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchemaRule
+{
+    public int MaxItems { get; } = maxItems;
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) => value switch
+    {
+        IReadOnlyCollection<string?> { Count: 0 } => new("At least one is required."),
+        IReadOnlyCollection<string?> ids when ids.Count > MaxItems => new($"At most {MaxItems}."),
+        _ => ValidationResult.Success,
+    };
+
+    public void Describe(OpenApiSchema schema)
+    {
+        (schema.MinItems, schema.MaxItems) = (1, MaxItems);
+        schema.Items = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = IdAttribute.Pattern, MinLength = 1, MaxLength = 64 };
+    }
+
+    /// <summary>The ids of <paramref name="owner"/>'s id lists that are not ids, by position.</summary>
+    public static IEnumerable<ValidationResult> Check(object owner) =>
+        from property in owner.GetType().GetProperties()
+        where property.IsDefined(typeof(IdListAttribute))
+        let ids = property.GetValue(owner) as IReadOnlyList<string?> ?? []
+        from i in Enumerable.Range(0, ids.Count)
+        where !IdAttribute.IsId(ids[i])
+        select new ValidationResult(IdAttribute.Message, [$"{property.Name}[{i}]"]);
+}
+
+/// <summary>Text under the <see cref="TextPolicy"/>, at most <paramref name="maxLength"/> characters; only a multi-line field may hold tab and line breaks.</summary>
+public class TextAttribute(int maxLength) : ValidationAttribute, ISchemaRule
+{
+    public int MaxLength { get; } = maxLength;
+    public bool MultiLine { get; set; }
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) => value is not string text
+        ? ValidationResult.Success
+        : TextPolicy.Length(text) > MaxLength
+            ? new($"Must be at most {MaxLength} characters.")
+            : TextPolicy.Problem(text, MultiLine) is { } problem ? new(problem) : ValidationResult.Success;
+
+    public virtual void Describe(OpenApiSchema schema)
+    {
+        schema.MaxLength = MaxLength;
+        schema.Pattern = TextPolicy.Pattern(MultiLine);
+        schema.Description ??= TextPolicy.Description(MultiLine);
+    }
+}
+
+/// <summary>An absolute http or https URL, under the <see cref="TextPolicy"/>.</summary>
+public sealed class WebAddressAttribute(int maxLength) : TextAttribute(maxLength)
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        base.IsValid(value, context) is { } problem && problem != ValidationResult.Success ? problem
+        : value is string s && !(Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            ? new("Must be an absolute http or https URL.")
+            : ValidationResult.Success;
+
+    public override void Describe(OpenApiSchema schema)
+    {
+        schema.Description = "An absolute http or https URL. " + TextPolicy.Description(multiLine: false);
+        base.Describe(schema);
+        schema.Format = "uri";
+    }
+}
+
+/// <summary>One of a <see cref="Choices"/> of the API, e.g. <c>StudySessionsApi.Formats</c>: the same list the endpoint and imports use.</summary>
+public sealed class OneOfAttribute(Type owner, string member) : ValidationAttribute, ISchemaRule
+{
+    public Choices Allowed { get; } =
+        (owner.GetField(member, BindingFlags.Public | BindingFlags.Static)?.GetValue(null)
+         ?? owner.GetProperty(member, BindingFlags.Public | BindingFlags.Static)?.GetValue(null)) as Choices
+        ?? throw new ArgumentException($"{owner.Name}.{member} is not a public static {nameof(Choices)}.");
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        value is not string s || Allowed.Contains(s) ? ValidationResult.Success : new($"Must be one of: {string.Join(", ", Allowed)}.");
+
+    public void Describe(OpenApiSchema schema)
+    {
+        schema.Type = JsonSchemaType.String | (schema.Type & JsonSchemaType.Null);
+        schema.Enum = [.. Allowed.Select(v => (JsonNode)JsonValue.Create(v)), .. schema.Type!.Value.HasFlag(JsonSchemaType.Null) ? [null!] : Array.Empty<JsonNode>()];
+        if (Allowed.HasLabels)
+            (schema.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-enum-labels"] =
+                new JsonNodeExtension(new JsonObject(Allowed.Select(v => KeyValuePair.Create(v, (JsonNode?)Allowed.Label(v)))));
+    }
+}
+
+/// <summary>A count: a whole number from 0 to <see cref="Max"/>.</summary>
+public sealed class CountAttribute() : RangeAttribute(0, Max)
+{
+    public const int Max = 1_000_000;
+
+    public override string FormatErrorMessage(string name) => $"Must be a whole number from 0 to {Max:N0}.";
+}
+
+/// <summary>
+/// A part of a count that may not exceed another count of the same object (a part of the attendance, e.g. women, not
+/// above its total). JSON Schema cannot compare fields, so the document says it as x-not-above; the owner checks it in
+/// its <see cref="IValidatableObject"/> through <see cref="Check"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NotAboveAttribute(string other) : Attribute, ISchemaRule
+{
+    public string Other { get; } = other;
+
+    public void Describe(OpenApiSchema schema)
+    {
+        var other = JsonNamingPolicy.CamelCase.ConvertName(Other);
+        schema.Description = $"Not above {other}.";
+        (schema.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-not-above"] = new JsonNodeExtension(JsonValue.Create(other));
+    }
+
+    public static IEnumerable<ValidationResult> Check(object owner) =>
+        from property in owner.GetType().GetProperties()
+        let rule = property.GetCustomAttribute<NotAboveAttribute>()
+        where rule is not null
+        let most = owner.GetType().GetProperty(rule.Other)!.GetValue(owner) as int?
+        where property.GetValue(owner) is int part && part > most
+        select new ValidationResult($"Must not exceed {JsonNamingPolicy.CamelCase.ConvertName(rule.Other)} ({most}).", [property.Name]);
+}
+
+/// <summary>A whole number in a range, written in decimal digits in a query string.</summary>
+public sealed class WholeAttribute(int minimum, int maximum) : ValidationAttribute, ISchemaRule
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) => value is not string { Length: > 0 } s
+        || (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= minimum && n <= maximum)
+            ? ValidationResult.Success
+            : new($"Must be a whole number from {minimum} to {maximum}.");
+
+    public void Describe(OpenApiSchema schema) =>
+        (schema.Type, schema.Format, schema.Minimum, schema.Maximum) = (JsonSchemaType.Integer, "int32", Invariant(minimum), Invariant(maximum));
+
+    public static string Invariant(int n) => n.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A year from <paramref name="first"/> to this year (in China).</summary>
+public sealed class YearAttribute(int first) : ValidationAttribute, ISchemaRule
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    {
+        var thisYear = ((TimeProvider?)context.GetService(typeof(TimeProvider)) ?? TimeProvider.System).Today().Year;
+        return value is int year && (year < first || year > thisYear) ? new($"Must be a year from {first} to {thisYear}.") : ValidationResult.Success;
+    }
+
+    public void Describe(OpenApiSchema schema) => (schema.Minimum, schema.Description) = (WholeAttribute.Invariant(first), "Not after the current year.");
+}
+
+/// <summary>
+/// A date written YYYY-MM-DD (a JSON date is parsed by the serializer, a query value here); with <see cref="CampaignDay"/>,
+/// a day a campaign or a record falls on, not before <see cref="FirstDay"/>; with <see cref="NotBefore"/>, not before
+/// another date of the same body (a campaign's end and start).
+/// </summary>
+public sealed class DateAttribute : ValidationAttribute, ISchemaRule
+{
+    /// <summary>
+    /// The first day a campaign or record may fall on. Earlier days are slips (0001-01-01, Excel's 1900-01-00), never a
+    /// campaign this service counts, and on PostgreSQL the earliest ones meet the dates storage reserves.
+    /// </summary>
+    public static readonly DateOnly FirstDay = new(2000, 1, 1);
+
+    public bool CampaignDay { get; set; }
+
+    public string? NotBefore { get; set; }
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    {
+        if (value is string { Length: > 0 } s && !DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            return new("Must be a date written YYYY-MM-DD.");
+        if (CampaignDay && value is DateOnly date && date < FirstDay) return new($"Must not be before {FirstDay:yyyy-MM-dd}.");
+        return NotBefore is not null && value is DateOnly day
+            && context.ObjectInstance.GetType().GetProperty(NotBefore)?.GetValue(context.ObjectInstance) is DateOnly earliest && day < earliest
+            ? new($"Must not be before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.")
+            : ValidationResult.Success;
+    }
+
+    public void Describe(OpenApiSchema schema)
+    {
+        (schema.Type, schema.Format) = (JsonSchemaType.String | (schema.Type & JsonSchemaType.Null), "date");
+        var first = CampaignDay ? $"Not before {FirstDay:yyyy-MM-dd}." : null;
+        var other = NotBefore is null ? null : $"Not before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.";
+        schema.Description = string.Join(" ", new[] { first, other }.OfType<string>()) is { Length: > 0 } said ? said : null;
+    }
+
+    /// <summary>A query date its rule has checked; null when absent.</summary>
+    public static DateOnly? Read(string? value) =>
+        string.IsNullOrEmpty(value) ? null : DateOnly.ParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A query flag: true or false.</summary>
+public sealed class FlagAttribute : ValidationAttribute, ISchemaRule
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        value is null or "" or "true" or "false" ? ValidationResult.Success : new("Must be true or false.");
+
+    public void Describe(OpenApiSchema schema) => schema.Type = JsonSchemaType.Boolean;
+}
+
+/// <summary>The level a region code in a body must have.</summary>
+public enum RegionCodeLevel { Province, County }
+
+/// <summary>
+/// A GB/T 2260 code: six digits, or CN for the whole country where <see cref="National"/>. In a body it must name a
+/// region of <see cref="Level"/> (looked up in the region directory); in a path any code that is not a region answers 404.
+/// </summary>
+public sealed class RegionCodeAttribute : ValidationAttribute, ISchemaRule
+{
+    public const string SixDigits = "^[0-9]{6}$", CodeOrNational = "^(?:CN|[0-9]{6})$";
+
+    public bool National { get; set; }
+    public RegionCodeLevel Level { get; set; } = RegionCodeLevel.County;
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    {
+        if (National || value is not string { Length: > 0 } code) return ValidationResult.Success; // a path: 404 for what is no region
+        if (code.Length != 6 || !code.All(char.IsAsciiDigit)) return new("Must be a six-digit GB/T 2260 region code.");
+        var regions = (RegionDirectory?)context.GetService(typeof(RegionDirectory));
+        return regions is null || (Level == RegionCodeLevel.County ? regions.IsLeaf(code) : regions.Find(code)?.Level == RegionLevel.Province)
+            ? ValidationResult.Success
+            : new($"'{code}' is not a {(Level == RegionCodeLevel.County ? "county" : "provincial")}-level region code.");
+    }
+
+    public void Describe(OpenApiSchema schema)
+    {
+        schema.Pattern = National ? CodeOrNational : SixDigits;
+        schema.Description = National
+            ? $"{RegionDirectory.National} or a six-digit GB/T 2260 code; any other answers 404."
+            : $"A {(Level == RegionCodeLevel.County ? "county" : "provincial")}-level GB/T 2260 code.";
+    }
+}

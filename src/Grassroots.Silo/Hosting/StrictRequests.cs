@@ -1,0 +1,83 @@
+using System.Text;
+
+namespace Grassroots.Silo.Hosting;
+
+/// <summary>
+/// What the framework would let through on the way to an endpoint but the API does not mean, refused before routing with
+/// problem details: a method not written in capitals (methods are case-sensitive, RFC 9110 §9.1; routing matches them
+/// case-insensitively, so "put" would be run as PUT) → 501; an /api path with a trailing slash (routing drops it, so
+/// ".../study-sessions/x/" would store x) → 404; a query parameter given twice (binding joins them: "a,b") and a query
+/// value whose percent-escapes are not UTF-8 (decoding leaves them as they are: "%C0%AF" would be stored) → 400 naming it.
+/// A blank query value is dropped, so that it counts as absent.
+/// </summary>
+public sealed class StrictRequests(RequestDelegate next)
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.Method.Any(char.IsLower))
+            return RefuseAsync(context, StatusCodes.Status501NotImplemented, "Not Implemented",
+                $"Methods are case-sensitive: {request.Method} is not {request.Method.ToUpperInvariant()}.");
+        if (!request.Path.StartsWithSegments("/api")) return next(context);
+        if (request.Path.Value!.EndsWith('/'))
+            return RefuseAsync(context, StatusCodes.Status404NotFound, "Not Found", null);
+        if (request.Query.FirstOrDefault(q => q.Value.Count > 1).Key is { } repeated)
+            return InvalidAsync(context, repeated, "Each query parameter may be given once.");
+        if (BadlyEncoded(request.QueryString.Value) is { } badly)
+            return InvalidAsync(context, badly, "Must be valid UTF-8 once percent-decoded.");
+        // A blank value, as an HTML form sends for "any", is no value: the endpoint sees the parameter as absent.
+        if (request.Query.Any(q => string.IsNullOrEmpty(q.Value)))
+            request.QueryString = QueryString.Create(request.Query.Where(q => !string.IsNullOrEmpty(q.Value)));
+        return next(context);
+    }
+
+    /// <summary>The name of the first query parameter whose name or value does not decode to UTF-8; null when all do.</summary>
+    private static string? BadlyEncoded(string? query)
+    {
+        if (string.IsNullOrEmpty(query)) return null;
+        foreach (var pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = pair.Split('=', 2)[0];
+            if (!DecodesStrictly(pair)) return DecodesStrictly(name) ? Uri.UnescapeDataString(name) : name;
+        }
+        return null;
+    }
+
+    private static bool DecodesStrictly(string escaped)
+    {
+        var bytes = new List<byte>(escaped.Length);
+        for (var i = 0; i < escaped.Length; i++)
+        {
+            if (escaped[i] == '%' && i + 2 < escaped.Length && Uri.IsHexDigit(escaped[i + 1]) && Uri.IsHexDigit(escaped[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(escaped.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else bytes.AddRange(Encoding.UTF8.GetBytes(escaped[i].ToString()));
+        }
+        try
+        {
+            StrictUtf8.GetString([.. bytes]);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    private static Task InvalidAsync(HttpContext context, string field, string message)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: Apis.FieldChecks.Title)
+            .ExecuteAsync(context);
+    }
+
+    private static Task RefuseAsync(HttpContext context, int status, string title, string? detail)
+    {
+        context.Response.StatusCode = status;
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+    }
+}
