@@ -28,6 +28,7 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _forgotten = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
     private long _generation;
 
     private sealed record Entry(T? Value, DateTimeOffset LoadedAt);
@@ -40,11 +41,7 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
         if (_entries.TryGetValue(id, out var held) && now - held.LoadedAt < MaxAge) return held.Value;
         var generation = Interlocked.Read(ref _generation);
         var value = await load();
-        if ((value is not null || keepAbsence) && _forgotten.GetValueOrDefault(id) <= generation)
-        {
-            if (_entries.Count >= MaxEntries) _entries.Clear();
-            _entries[id] = new Entry(value, now);
-        }
+        if (value is not null || keepAbsence) Keep(id, value, now, generation);
         return value;
     }
 
@@ -75,18 +72,32 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
         {
             var value = loaded.GetValueOrDefault(id);
             found[id] = value;
-            if ((value is not null || keepAbsence) && _forgotten.GetValueOrDefault(id) <= generation)
-            {
-                if (_entries.Count >= MaxEntries) _entries.Clear();
-                _entries[id] = new Entry(value, now);
-            }
+            if (value is not null || keepAbsence) Keep(id, value, now, generation);
         }
         return found;
     }
 
     public void Forget(string id)
     {
-        _forgotten[id] = Interlocked.Increment(ref _generation);
-        _entries.TryRemove(id, out _);
+        lock (_gate)
+        {
+            _forgotten[id] = Interlocked.Increment(ref _generation);
+            _entries.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Stores what a load that began at <paramref name="generation"/> read, unless the entry was forgotten since. Checked
+    /// and stored under the lock a forget takes: checked outside it, a forget falling between the check and the store
+    /// would leave the old value in place (the period locks rely on that never happening).
+    /// </summary>
+    private void Keep(string id, T? value, DateTimeOffset loadedAt, long generation)
+    {
+        lock (_gate)
+        {
+            if (_forgotten.GetValueOrDefault(id) > generation) return;
+            if (_entries.Count >= MaxEntries) _entries.Clear();
+            _entries[id] = new Entry(value, loadedAt);
+        }
     }
 }
