@@ -36,10 +36,11 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
         api.MapGet("audit", GetAuditAsync).WithTags("Audit").WithName("GetAudit")
-            .WithSummary("Who changed what, when, before and after, newest first, within the key's scope; filtered by branch, record, region and dates.");
+            .WithSummary("Who changed what, when, before and after, newest first, within the key's scope; filtered by branch, record, region and dates.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("audit.csv", GetAuditCsvAsync).WithTags("Audit").WithName("GetAuditCsv")
             .WithSummary("The same trail as CSV for Excel (UTF-8 with BOM, Chinese headers): every entry, or one page when page is given.")
-            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -77,11 +78,13 @@ public static class AuditApi
                 foreach (var e in items)
                     await csv.WriteRecordAsync([e.At.ToOffset(ServiceClock.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                         WhatNames.GetValueOrDefault(e.What, e.What), EntityNames.GetValueOrDefault(e.Entity, e.Entity), e.Key, e.BranchId, e.RegionCode,
-                        e.By.KeyId, e.By.Label, e.Before?.GetRawText(), e.After?.GetRawText()], context.RequestAborted);
+                        e.By.KeyId, e.By.Label, Text(e.Before), Text(e.After)], context.RequestAborted);
                 if (page is not null || items.Count < size) break;
             }
         }, ReportsApi.CsvType, "audit.csv");
     }
+
+    private static string? Text(JsonElement json) => json.ValueKind == JsonValueKind.Null ? null : json.GetRawText();
 
     private sealed record Scoped(AuditFilter? Filter, ProblemHttpResult? Refusal = null, ValidationProblem? Invalid = null);
 
@@ -176,7 +179,10 @@ public static class AuditApi
             Parse(r.Before), Parse(after));
     }
 
-    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+    /// <summary>The JSON of an entity, or JSON null (a JsonElement either way, so the document describes it as any JSON).</summary>
+    private static JsonElement Parse(string? json) => json is null ? JsonNull : JsonDocument.Parse(json).RootElement.Clone();
+
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
 
     /// <summary>What the change was, in the words of the API: created, corrected, voided, key-issued, submitted…</summary>
     private static string What(string entity, string action) => (entity, action) switch
@@ -215,4 +221,4 @@ public sealed record AuditPage(int Page, int PageSize, long Total, IReadOnlyList
 /// branch and region it belongs to; who (the key's id and label); the entity before and after, as JSON.
 /// </summary>
 public sealed record AuditEntry(DateTimeOffset At, string What, string Entity, string Key, string? BranchId, string? RecordType,
-    string? RecordId, string? RegionCode, KeyRef By, JsonElement? Before, JsonElement? After);
+    string? RecordId, string? RegionCode, KeyRef By, JsonElement Before, JsonElement After);

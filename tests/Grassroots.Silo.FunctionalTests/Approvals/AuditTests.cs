@@ -56,12 +56,12 @@ public sealed class AuditTests
         Assert.Equal(["voided", "corrected", "created"], history.Items.Select(e => e.What));
         Assert.All(history.Items, e => Assert.Equal((issued.KeyId, "城东某厂工会", "study-sessions", "s1"), (e.By.KeyId, e.By.Label, e.RecordType, e.RecordId)));
         var (voided, corrected, created) = (history.Items[0], history.Items[1], history.Items[2]);
-        Assert.Null(created.Before);
-        Assert.Equal(45, created.After!.Value.GetProperty("data").GetProperty("attendees").GetProperty("total").GetInt32());
-        Assert.Equal((45, 50), (corrected.Before!.Value.GetProperty("data").GetProperty("attendees").GetProperty("total").GetInt32(),
-            corrected.After!.Value.GetProperty("data").GetProperty("attendees").GetProperty("total").GetInt32()));
-        Assert.Equal((false, true, "重复登记"), (voided.Before!.Value.GetProperty("voided").GetBoolean(), voided.After!.Value.GetProperty("voided").GetBoolean(),
-            voided.After.Value.GetProperty("voidReason").GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, created.Before.ValueKind);
+        Assert.Equal(45, created.After.GetProperty("data").GetProperty("attendees").GetProperty("total").GetInt32());
+        Assert.Equal((45, 50), (corrected.Before.GetProperty("data").GetProperty("attendees").GetProperty("total").GetInt32(),
+            corrected.After.GetProperty("data").GetProperty("attendees").GetProperty("total").GetInt32()));
+        Assert.Equal((false, true, "重复登记"), (voided.Before.GetProperty("voided").GetBoolean(), voided.After.GetProperty("voided").GetBoolean(),
+            voided.After.GetProperty("voidReason").GetString()));
         Assert.True(created.At <= corrected.At && corrected.At <= voided.At);
 
         // Every kind of change, as hq reads it.
@@ -76,10 +76,10 @@ public sealed class AuditTests
             Assert.Contains(all.Items, e => e.What == what && e.Entity == entity);
         var returned = all.Items.Single(e => e.What == "returned");
         Assert.Equal(("630102/c1/2020-12", provinceKey.KeyId, "青海省总工会", "submitted", "returned", "请核实"),
-            (returned.Key, returned.By.KeyId, returned.By.Label, returned.Before!.Value.GetProperty("state").GetString(),
-             returned.After!.Value.GetProperty("state").GetString(), returned.After.Value.GetProperty("reason").GetString()));
-        Assert.Equal("城东某厂工会（更名）", all.Items.Single(e => e.Entity == "branch" && e.What == "corrected").After!.Value.GetProperty("name").GetString());
-        Assert.Equal("工会 b1", all.Items.Single(e => e.Entity == "branch" && e.Key == "b1" && e.What == "created").After!.Value.GetProperty("name").GetString());
+            (returned.Key, returned.By.KeyId, returned.By.Label, returned.Before.GetProperty("state").GetString(),
+             returned.After.GetProperty("state").GetString(), returned.After.GetProperty("reason").GetString()));
+        Assert.Equal("城东某厂工会（更名）", all.Items.Single(e => e.Entity == "branch" && e.What == "corrected").After.GetProperty("name").GetString());
+        Assert.Equal("工会 b1", all.Items.Single(e => e.Entity == "branch" && e.Key == "b1" && e.What == "created").After.GetProperty("name").GetString());
 
         // A region-admin reads its subtree and nothing else; a branch key its own branch.
         var mine = await AuditAsync(province, "pageSize=500");
