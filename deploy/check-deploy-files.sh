@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Checks the deployment files where no Docker engine runs (CI, the development machines): docker-compose.yml with
-# Debian's docker-compose, and both nginx fronts (compose's and local-cluster.sh's shared part) with nginx -t.
+# Checks the deployment files without starting anything: docker-compose.yml (alone and with
+# deploy/compose.local-images.yml) with Debian's docker-compose, and both nginx fronts (compose's and local-cluster.sh's
+# shared part) with nginx -t. The compose test (tests/Grassroots.Compose.Tests) then starts the stack for real.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== docker-compose config" >&2
 docker-compose -f docker-compose.yml config -q
+docker-compose -f docker-compose.yml -f deploy/compose.local-images.yml config -q
 
 echo "== nginx -t on deploy/nginx/docker.conf" >&2
 work=$(mktemp -d)

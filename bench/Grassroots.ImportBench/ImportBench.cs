@@ -129,9 +129,9 @@ public static class ImportBench
         }
         const int perStatement = 100;
         const string columns = "branch_id, session_id, campaign_id, region_code, title, held_on, format, kind, attendees, frontline, youth, women, " +
-            "online_views, notes, voided, void_reason, created_at, updated_at, version";
+            "online_views, notes, voided, void_reason, created_at, updated_at, version, created_by";
         var sql = $"INSERT INTO bench_study_sessions ({columns}) VALUES " + string.Join(", ",
-            Enumerable.Range(0, perStatement).Select(r => "(" + string.Join(", ", Enumerable.Range(1, 19).Select(c => $"${r * 19 + c}")) + ")"));
+            Enumerable.Range(0, perStatement).Select(r => "(" + string.Join(", ", Enumerable.Range(1, 20).Select(c => $"${r * 20 + c}")) + ")"));
         var statements = options.Rows / perStatement;
         var next = -1;
         var now = DateTime.UtcNow;
@@ -150,7 +150,7 @@ public static class ImportBench
                     var total = 10 + i % 90;
                     object?[] values = [$"bench-{i % options.Branches:0000}", $"s{i:000000}", Campaign, Counties[i % Counties.Length],
                         $"学习贯彻劳模表彰大会精神第{i}场", Starts.AddDays(i % 300), "offline", "group-study", total, total / 2, total / 3, total / 4,
-                        i % 7, null, false, null, now, now, 1L];
+                        i % 7, null, false, null, now, now, 1L, "key:bench"];
                     foreach (var value in values) insert.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
                 }
                 await insert.ExecuteNonQueryAsync();
@@ -176,7 +176,7 @@ public static class ImportBench
         var clock = Stopwatch.StartNew();
         await using (var writer = await connection.BeginBinaryImportAsync(
             "COPY bench_study_sessions_copy (branch_id, session_id, campaign_id, region_code, title, held_on, format, kind, attendees, frontline, " +
-            "youth, women, online_views, notes, voided, void_reason, created_at, updated_at, version) FROM STDIN (FORMAT BINARY)"))
+            "youth, women, online_views, notes, voided, void_reason, created_at, updated_at, version, created_by) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = 0; i < options.Rows; i++)
             {
@@ -197,6 +197,7 @@ public static class ImportBench
                 await writer.WriteAsync(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
                 await writer.WriteAsync(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
                 await writer.WriteAsync(1L);
+                await writer.WriteAsync("key:bench");
             }
             await writer.CompleteAsync();
         }

@@ -142,8 +142,11 @@ public static class IngestBench
                 string PerMode(string file) => options.GcModes.Count == 1 ? file : Path.ChangeExtension(file, $"{mode.Name}{Path.GetExtension(file)}");
                 var trace = options.Trace is null ? null : new SiloTrace(silo.Id, PerMode(options.Trace));
                 var perf = options.Perf is null ? null : new SiloPerf(silo.Id, PerMode(options.Perf));
+                var allocations = options.Allocations is null ? null : new AllocationProfile(silo.Id, PerMode(options.Allocations));
                 var ingest = await MeteredAsync(meter, (start, end) => PutNewSessionsAsync(target, options, $"{run}g{m}",
-                    () => { start(); trace?.Start(); perf?.Start(); }, () => { perf?.Stop(); trace?.Stop(); end(); }));
+                    () => { start(); trace?.Start(); perf?.Start(); allocations?.Start(); },
+                    () => { allocations?.Stop(); perf?.Stop(); trace?.Stop(); end(); }));
+                if (allocations is not null) await allocations.ReportAsync(ingest.Operations);
                 if (trace is not null) report.Traces.Add(await trace.CompleteAsync());
                 if (perf is not null) report.Traces.Add(await perf.ReportAsync(ingest.Costs!.CpuMicrosPerOperation(PhaseCosts.SiloGroup, ingest.Operations)));
                 report.Phases.Add(ingest with { Name = label + ingest.Name });

@@ -37,6 +37,9 @@ public sealed record IngestBenchOptions(
     /// <summary>A Linux perf CPU profile of the silo over the (first) ingest window; with several GC modes, one per mode.</summary>
     public string? Perf { get; init; }
 
+    /// <summary>The silo's allocation ticks over the (first) ingest window, reported by type and method (<see cref="AllocationProfile"/>).</summary>
+    public string? Allocations { get; init; }
+
     /// <summary>The arguments as given, for the report (the connection string shown as "$PG").</summary>
     public string CommandLine { get; init; } = "";
 
@@ -72,6 +75,7 @@ public sealed record IngestBenchOptions(
                 case "--wrk-threads": options = options with { WrkThreads = Int() }; break;
                 case "--trace": options = options with { Trace = value }; break;
                 case "--perf": options = options with { Perf = value }; break;
+                case "--alloc": options = options with { Allocations = value }; break;
                 case "--gc":
                     var modes = value == "all" ? [.. GcMode.All.Skip(1)] : value.Split(',').Select(GcMode.Parse).ToList();
                     if (modes.Any(m => m is null)) return null;

@@ -16,6 +16,11 @@ switch (args)
     case ["cluster", .. var rest] when ClusterBenchOptions.Parse(rest) is { } cluster:
         await ClusterBench.RunAsync(cluster);
         return 0;
+    case ["alloc-report", var file, var operations, .. var rest]:
+        AllocationProfile.Report(file, long.Parse(operations, System.Globalization.CultureInfo.InvariantCulture),
+            rest is ["--top", var top, ..] ? int.Parse(top, System.Globalization.CultureInfo.InvariantCulture) : 40,
+            rest.SkipWhile(a => a != "--filter").Skip(1).FirstOrDefault());
+        return 0;
     case ["federation", var verb, .. var rest] when FederationOptions.Parse(verb, rest) is { } federation:
         return await FederationOptions.RunAsync(federation);
     default:

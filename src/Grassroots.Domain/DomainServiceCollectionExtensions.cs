@@ -42,6 +42,7 @@ public static class DomainServiceCollectionExtensions
         services.AddHostedService<CommitterDrain>();
         services.AddSingleton(RollupWrites.Activity);
         services.AddSingleton<FactCommitter>();
+        services.AddSingleton<RegionRollups>();
         services.AddSingleton<CampaignProjection>();
         services.AddSingleton<LocalRollupHolders>();
         services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<LocalRollupHolders>());

@@ -133,6 +133,21 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
         return $"IN ({string.Join(", ", values.Select((_, i) => $"${first + i}"))})";
     }
 
+    /// <summary>
+    /// Pairs of values as a relation with columns <paramref name="a"/> and <paramref name="b"/>, to join: two arrays on
+    /// PostgreSQL, a VALUES list on SQLite. Parameters are numbered from <paramref name="first"/>.
+    /// </summary>
+    public string PairsRelation(IReadOnlyList<(string A, string B)> pairs, string a, string b, out IReadOnlyList<object?> args, int first = 1)
+    {
+        if (Dialect == "Postgres")
+        {
+            args = [pairs.Select(p => p.A).ToArray(), pairs.Select(p => p.B).ToArray()];
+            return $"unnest(${first}::text[], ${first + 1}::text[]) AS p({a}, {b})";
+        }
+        args = [.. pairs.SelectMany(p => new object?[] { p.A, p.B })];
+        return $"(SELECT column1 AS {a}, column2 AS {b} FROM (VALUES {string.Join(", ", pairs.Select((_, i) => $"(${first + 2 * i}, ${first + 2 * i + 1})"))})) AS p";
+    }
+
     /// <summary>Pairs of values to match as <c>(a, b) IN …</c>, like <see cref="InList"/>: two arrays on PostgreSQL, a VALUES list on SQLite.</summary>
     public string InPairs(IReadOnlyList<(string A, string B)> pairs, out IReadOnlyList<object?> args, int first = 1)
     {

@@ -49,7 +49,7 @@ public sealed class GroupCommitter : IAsyncDisposable
     /// <summary>Queues <paramref name="unit"/> for the next batch; completes when that batch has committed.</summary>
     public Task<CommittedBatch> CommitAsync(WriteUnit unit)
     {
-        var pending = new Pending([unit]);
+        var pending = new Pending([unit], bulk: false);
         Enqueue(pending);
         return pending.Single;
     }
@@ -65,9 +65,9 @@ public sealed class GroupCommitter : IAsyncDisposable
         var owners = units.Select(u => u.Owner).OfType<VersionedPut>().Select(o => (o.Table, string.Join('\u001f', o.Key)));
         if (owners.Count() != owners.Distinct().Count())
             throw new ArgumentException("Units committed together must not share an owner row.", nameof(units));
-        var pending = new Pending(units);
+        var pending = new Pending(units, bulk: true);
         Enqueue(pending);
-        return await pending.All.Task.ConfigureAwait(false);
+        return await pending.All.ConfigureAwait(false);
     }
 
     private void Enqueue(Pending pending)
@@ -436,15 +436,15 @@ public sealed class GroupCommitter : IAsyncDisposable
     }
 
     /// <summary>One writer's unit, or a bulk set of units committed as a batch of their own.</summary>
-    private sealed class Pending(IReadOnlyList<WriteUnit> units)
+    private sealed class Pending(IReadOnlyList<WriteUnit> units, bool bulk)
     {
-        private readonly TaskCompletionSource<CommittedBatch>? _single =
-            units.Count == 1 ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        private readonly TaskCompletionSource<CommittedBatch>? _single = bulk ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<BulkOutcome>? _all = bulk ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
 
         public IReadOnlyList<WriteUnit> Units { get; } = units;
-        public bool IsBulk => _single is null;
+        public bool IsBulk => bulk;
         public Task<CommittedBatch> Single => _single!.Task;
-        public TaskCompletionSource<BulkOutcome> All { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task<BulkOutcome> All => _all!.Task;
 
         /// <summary>The span of the code that queued the units, so the batch's span can be traced back to its requests.</summary>
         public ActivityContext Origin { get; } = Activity.Current?.Context ?? default;
@@ -456,13 +456,13 @@ public sealed class GroupCommitter : IAsyncDisposable
                 if (errors[0] is { } error) _single.TrySetException(error);
                 else _single.TrySetResult(batch!);
             }
-            All.TrySetResult(new BulkOutcome(batch, errors.ToArray()));
+            _all?.TrySetResult(new BulkOutcome(batch, errors.ToArray()));
         }
 
         public void Fail(Exception error)
         {
             _single?.TrySetException(error);
-            All.TrySetException(error);
+            _all?.TrySetException(error);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grassroots.Cluster.Tests.Support;
+using Grassroots.ClusterDrills;
 using Orleans;
 using Orleans.Runtime;
 using Xunit.Abstractions;
@@ -87,6 +88,48 @@ public sealed class ConcurrencyTests(LocalCluster cluster, ITestOutputHelper out
         foreach (var client in targets) client.Dispose();
     }
 
+    [ClusterFact]
+    public async Task ThreeSilosWritingAndVoidingOneBranchsRecordsAtOnceLeaveItActiveFromItsEarliestLiveRecord()
+    {
+        await cluster.EnsureAllRunningAsync();
+        var scenario = await Scenario.CreateAsync(cluster, "one-branch", 1);
+        var branch = scenario.Branches[0];
+        var silos = new[] { 1, 2, 3 }.Select(i => cluster.Client(cluster.Silo(i))).ToArray();
+
+        // Each silo logs its own records of the one branch (a record's grain lives where it is first written), on days
+        // spread over December, and voids every third — among them, often, the branch's earliest record so far.
+        var plan = Enumerable.Range(0, 90).Select(i => (Silo: i % 3, Id: $"r{i}", Day: 1 + (i * 7) % 28, Voided: i % 3 == 1)).ToList();
+        await Task.WhenAll(plan.GroupBy(r => r.Silo).Select(async writer =>
+        {
+            foreach (var chunk in writer.Chunk(6))
+                await Task.WhenAll(chunk.Select(async r =>
+                {
+                    var path = $"/api/branches/{branch}/study-sessions/{r.Id}";
+                    await Scenario.CheckAsync(await silos[r.Silo].PutAsJsonAsync(path, Session(scenario.Campaign, 10, new DateOnly(2020, 12, r.Day))));
+                    if (r.Voided) await Scenario.CheckAsync(await silos[(r.Silo + 1) % 3].DeleteAsync(path + "?reason=duplicate"));
+                }));
+        }));
+
+        var (exit, report) = await cluster.ReconcileAsync();
+        Assert.True(exit == 0, report);
+        var earliest = new DateOnly(2020, 12, plan.Where(r => !r.Voided).Min(r => r.Day));
+        foreach (var silo in new[] { 1, 2, 3 })
+        {
+            await Wait.UntilAsync(async () => await ActiveAsync(silo, scenario.Campaign, earliest) == 1, TimeSpan.FromSeconds(60),
+                $"silo-{silo} to count the branch active from {earliest:yyyy-MM-dd}");
+            Assert.Equal(0, await ActiveAsync(silo, scenario.Campaign, earliest.AddDays(-1)));
+        }
+        foreach (var client in silos) client.Dispose();
+    }
+
+    /// <summary>Branches active nationally as of a day, as one silo answers.</summary>
+    private async Task<long> ActiveAsync(int silo, string campaign, DateOnly day)
+    {
+        using var http = cluster.Client(cluster.Silo(silo));
+        using var response = await Scenario.CheckAsync(await http.GetAsync($"/api/rollups/CN?campaignId={campaign}&to={day:yyyy-MM-dd}"));
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("totals").GetProperty("activeBranches").GetInt64();
+    }
+
     /// <summary>Every fifth session is voided while corrections race the void.</summary>
     private static bool IsVoidedSession(string path) =>
         int.Parse(path[(path.LastIndexOf("/s", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture) % 5 == 0;
@@ -97,8 +140,9 @@ public sealed class ConcurrencyTests(LocalCluster cluster, ITestOutputHelper out
         return (record, request, response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static object Session(string campaign, int attendees) => new
+    private static object Session(string campaign, int attendees, DateOnly? heldOn = null) => new
     {
-        campaignId = campaign, title = "学习会", heldOn = "2020-12-01", format = "offline", attendees = new { total = attendees },
+        campaignId = campaign, title = "学习会", heldOn = (heldOn ?? new DateOnly(2020, 12, 1)).ToString("yyyy-MM-dd"), format = "offline",
+        attendees = new { total = attendees },
     };
 }

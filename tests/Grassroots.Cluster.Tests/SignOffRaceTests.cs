@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grassroots.Cluster.Tests.Support;
+using Grassroots.ClusterDrills;
 using Xunit.Abstractions;
 
 namespace Grassroots.Cluster.Tests;
@@ -58,12 +59,12 @@ public sealed class SignOffRaceTests(LocalCluster cluster, ITestOutputHelper out
             }
         }))).ToList();
 
-        await LocalCluster.WaitUntilAsync(() => Task.FromResult(acknowledged.Count >= AcknowledgedBeforeSubmitting), TimeSpan.FromSeconds(120),
+        await Wait.UntilAsync(() => Task.FromResult(acknowledged.Count >= AcknowledgedBeforeSubmitting), TimeSpan.FromSeconds(120),
             "writes acknowledged before the submission");
         using var submitting = await clients[1].PostAsJsonAsync($"/api/approvals/{County}/{campaign}/{Month}/submit", new { reason = "集群测试" });
         var submitted = JsonDocument.Parse(await (await Scenario.CheckAsync(submitting)).Content.ReadAsStringAsync()).RootElement.GetProperty("submitted");
         var atSubmission = acknowledged.Count;
-        await LocalCluster.WaitUntilAsync(() => Task.FromResult(refused.Count >= RefusalsAfterSubmitting), TimeSpan.FromSeconds(120),
+        await Wait.UntilAsync(() => Task.FromResult(refused.Count >= RefusalsAfterSubmitting), TimeSpan.FromSeconds(120),
             "writes refused after the submission");
         stop.Cancel();
         await Task.WhenAll(writers);

@@ -62,20 +62,20 @@ public sealed class GrainContractTests
         await Eventually.EqualAsync(new HonoreeFigures(1, 200, 1000, 1), () => honoree.GetFiguresAsync("c1"));
 
         var cn = grains.GetGrain<IRegionRollupGrain>(Constants.National);
-        await Eventually.EqualAsync(totals, () => cn.GetTotalsAsync("c1", null, null), "the national figures");
-        var view = await cn.GetRollupAsync("c1", null, null);
+        await Eventually.EqualAsync(totals, () => cn.GetTotalsAsync(Constants.National, "c1", null, null), "the national figures");
+        var view = await cn.GetRollupAsync(Constants.National, "c1", null, null);
         Assert.Equal(totals with { RegisteredBranches = 1 }, view.Totals);
         Assert.Equal(31, view.Children.Count);
-        Assert.Equal(view.Totals, await cn.GetTotalsAsync("c1", null, null));
-        var series = await cn.GetSeriesAsync("c1", SeriesInterval.Week, new(2020, 11, 30), new(2020, 12, 13));
+        Assert.Equal(view.Totals, await cn.GetTotalsAsync(Constants.National, "c1", null, null));
+        var series = await cn.GetSeriesAsync(Constants.National, "c1", SeriesInterval.Week, new(2020, 11, 30), new(2020, 12, 13));
         Assert.Equal([new DateOnly(2020, 11, 30), new DateOnly(2020, 12, 7)], series.Select(p => p.Start));
         Assert.Equal(2, series[0].Totals.PublicityItems);
         // A delivery from a shard whose batches the grain has not loaded makes it load again; the figures stay what is stored.
-        await cn.ApplyAsync(new RollupDelivery<RegionChange>("elsewhere", After: 5, UpTo: 6, []));
+        Assert.Equal(0, await cn.ApplyAsync(new RollupDelivery<RegionChange>("elsewhere", After: 5, UpTo: 6, [])));
         await cn.ReloadAsync();
-        await honoree.ApplyAsync(new RollupDelivery<HonoreeProvince>("elsewhere", After: 5, UpTo: 6, []));
+        Assert.Equal(0, await honoree.ApplyAsync(new RollupDelivery<HonoreeProvince>("elsewhere", After: 5, UpTo: 6, [])));
         await honoree.ReloadAsync();
-        var reloaded = await cn.GetRollupAsync("c1", null, null);
+        var reloaded = await cn.GetRollupAsync(Constants.National, "c1", null, null);
         Assert.Equal(view.Totals, reloaded.Totals);
         Assert.Equal(view.Children, reloaded.Children);
         var aggregator = grains.GetGrain<IRollupAggregatorGrain>(0);

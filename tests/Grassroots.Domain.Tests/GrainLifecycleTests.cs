@@ -26,7 +26,7 @@ public sealed class GrainLifecycleTests
         var live = await keys.CreateAsync(Roles.Hq, "CN", "live", "test");
         var revoked = await keys.CreateAsync(Roles.Hq, "CN", "revoked", "test");
         await keys.RevokeAsync(revoked.Record.KeyId, "test");
-        await Eventually.ReadAsync(() => grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync("c1", null, null),
+        await Eventually.ReadAsync(() => grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync(Constants.National, "c1", null, null),
             t => t.StudySessions == 1 && t.HonoreeTalks == 1, "the national figures");
         await Eventually.ReadAsync(() => grains.GetGrain<IHonoreeGrain>("h1").GetFiguresAsync("c1"), f => f.Talks == 1, "the honoree's figures");
 
@@ -50,7 +50,7 @@ public sealed class GrainLifecycleTests
         // After the restart, writes carry on from what was stored: a correction moves every figure by the difference.
         await grains.GetGrain<IStudySessionGrain>("b1/s1").PutAsync(
             new StudySession("c1", "学习", Day, "offline", null, new Attendance(55, 10, 5, 20), null, null), "test");
-        await Eventually.ReadAsync(() => grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync("c1", null, null),
+        await Eventually.ReadAsync(() => grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync(Constants.National, "c1", null, null),
             t => t.Attendance == 55, "the corrected national attendance");
         Assert.Equal(2, (await grains.GetGrain<IStudySessionGrain>("b1/s1").GetAsync())!.Version);
     }
@@ -64,20 +64,20 @@ public sealed class GrainLifecycleTests
         await grains.GetGrain<IBranchGrain>("b1").PutAsync(new BranchProfile("工会", "630102", null, 50, null), "test");
         await grains.GetGrain<IStudySessionGrain>("b1/s1").PutAsync(Session(10), "test");
         var cn = grains.GetGrain<IRegionRollupGrain>(Constants.National);
-        await Eventually.ReadAsync(() => cn.GetTotalsAsync("c1", null, null), t => t.Attendance == 10, "the first session nationally");
+        await Eventually.ReadAsync(() => cn.GetTotalsAsync(Constants.National, "c1", null, null), t => t.Attendance == 10, "the first session nationally");
 
         // The database holds the next batch inside its transaction: the write is not answered, and reads are.
         await using var gate = await DatabaseGate.CloseAsync(cluster.SiloService<Database>());
         var write = grains.GetGrain<IStudySessionGrain>("b1/s2").PutAsync(Session(25), "test");
         await DatabaseGate.WaitUntilWritingAsync(cluster.SiloService<GroupCommitter>(), TimeSpan.FromSeconds(60));
-        Assert.Equal(10, (await cn.GetTotalsAsync("c1", null, null).WaitAsync(TimeSpan.FromSeconds(60))).Attendance);
+        Assert.Equal(10, (await cn.GetTotalsAsync(Constants.National, "c1", null, null).WaitAsync(TimeSpan.FromSeconds(60))).Attendance);
         Assert.Equal(10, (await grains.GetGrain<IBranchGrain>("b1").GetTotalsAsync("c1", null, null).WaitAsync(TimeSpan.FromSeconds(60))).Attendance);
         Assert.False(write.IsCompleted);
 
         await gate.OpenAsync();
         Assert.Equal(PutResult.Created, (await write.WaitAsync(TimeSpan.FromSeconds(60))).Result);
         Assert.Equal(35, (await grains.GetGrain<IBranchGrain>("b1").GetTotalsAsync("c1", null, null)).Attendance);
-        await Eventually.ReadAsync(() => cn.GetTotalsAsync("c1", null, null), t => t.Attendance == 35, "the second session nationally");
+        await Eventually.ReadAsync(() => cn.GetTotalsAsync(Constants.National, "c1", null, null), t => t.Attendance == 35, "the second session nationally");
     }
 
     private static StudySession Session(int attendees) =>
@@ -99,7 +99,7 @@ public sealed class GrainLifecycleTests
             await grains.GetGrain<IStudySessionGrain>("b1/s1").GetAsync(),
             await grains.GetGrain<IHonoreeTalkGrain>("b1/t1").GetAsync(),
             await grains.GetGrain<IBranchGrain>("b1").GetTotalsAsync("c1", null, null),
-            await grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync("c1", null, null),
+            await grains.GetGrain<IRegionRollupGrain>(Constants.National).GetTotalsAsync(Constants.National, "c1", null, null),
             await grains.GetGrain<IHonoreeGrain>("h1").GetFiguresAsync("c1"),
             await liveKey.GetAsync(), await revokedKey.GetAsync(),
             (await liveKey.GetCredentialAsync())?.Check(HashOf(live)) is not null,

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Rollups;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -57,10 +58,10 @@ public sealed class BranchesApiTests
         Assert.Equal(movedAgain.GetProperty("createdAt").GetString(), moved.GetProperty("createdAt").GetString());
         var grains = app.Service<IGrainFactory>();
         await app.SettleAsync();
-        Assert.Equal(1, (await grains.GetGrain<IRegionRollupGrain>("441900").GetTotalsAsync("any", null, null)).RegisteredBranches);
-        Assert.Equal(0, (await grains.GetGrain<IRegionRollupGrain>("440106").GetTotalsAsync("any", null, null)).RegisteredBranches);
-        Assert.Equal(0, (await grains.GetGrain<IRegionRollupGrain>("440105").GetTotalsAsync("any", null, null)).RegisteredBranches);
-        Assert.Equal(1, (await grains.GetGrain<IRegionRollupGrain>("440000").GetTotalsAsync("any", null, null)).RegisteredBranches);
+        Assert.Equal(1, (await app.Service<RegionRollups>().GetTotalsAsync("441900", "any", null, null)).RegisteredBranches);
+        Assert.Equal(0, (await app.Service<RegionRollups>().GetTotalsAsync("440106", "any", null, null)).RegisteredBranches);
+        Assert.Equal(0, (await app.Service<RegionRollups>().GetTotalsAsync("440105", "any", null, null)).RegisteredBranches);
+        Assert.Equal(1, (await app.Service<RegionRollups>().GetTotalsAsync("440000", "any", null, null)).RegisteredBranches);
     }
 
     [Theory]

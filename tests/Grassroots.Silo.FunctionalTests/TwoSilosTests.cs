@@ -30,11 +30,11 @@ public sealed class TwoSilosTests
         var a = first.Service<IGrainFactory>();
         var b = second.Service<IGrainFactory>();
         await SeedAsync(a, "b1", "630102");
-        Assert.Equal(0, (await b.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync(Campaign, null, null)).StudySessions);
+        Assert.Equal(0, (await b.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync("CN", Campaign, null, null)).StudySessions);
 
         await a.GetGrain<IStudySessionGrain>("b1/s1").PutAsync(Session(45), "test");
 
-        var seen = await PollAsync(() => b.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync(Campaign, null, null), t => t.StudySessions == 1);
+        var seen = await PollAsync(() => b.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync("CN", Campaign, null, null), t => t.StudySessions == 1);
         Assert.Equal(45, seen.Attendance);
         Assert.Equal(1, seen.ActiveBranches);
     }
@@ -67,13 +67,13 @@ public sealed class TwoSilosTests
         var expected = Enumerable.Range(2, 38).Sum(i => 10 + i) - 12 + 60;
         foreach (var silo in new[] { a, b })
         {
-            var totals = await PollAsync(() => silo.GetGrain<IRegionRollupGrain>("630000").GetTotalsAsync(Campaign, null, null),
+            var totals = await PollAsync(() => silo.GetGrain<IRegionRollupGrain>("630000").GetTotalsAsync("630000", Campaign, null, null),
                 t => t.StudySessions == 38 && t.Attendance == expected);
             Assert.Equal(1, totals.ActiveBranches);
         }
         // The records of Dec 1 and 2 were voided, so the branch became active on Dec 3, not before.
-        Assert.Equal(0, (await a.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync(Campaign, null, new DateOnly(2020, 12, 2))).ActiveBranches);
-        Assert.Equal(1, (await b.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync(Campaign, null, new DateOnly(2020, 12, 3))).ActiveBranches);
+        Assert.Equal(0, (await a.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync("CN", Campaign, null, new DateOnly(2020, 12, 2))).ActiveBranches);
+        Assert.Equal(1, (await b.GetGrain<IRegionRollupGrain>("CN").GetTotalsAsync("CN", Campaign, null, new DateOnly(2020, 12, 3))).ActiveBranches);
     }
 
     [PostgresFact]

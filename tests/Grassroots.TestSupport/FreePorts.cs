@@ -6,11 +6,19 @@ namespace Grassroots.TestSupport;
 /// <summary>Ports nobody listens on right now, for the silo and gateway of a test's own Orleans cluster.</summary>
 public static class FreePorts
 {
+    /// <summary>
+    /// A port nobody listens on, below the kernel's ephemeral range (32768 and up here). A port the kernel hands out
+    /// (bind to 0) is an ephemeral one, which any outgoing connection on the machine may take as its source port before
+    /// the silo binds it ("Address already in use", seen while the compose test ran beside the functional tests). Ports
+    /// ending in 00–49 are left to <see cref="Blocks"/>.
+    /// </summary>
     public static int Take()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var candidate = Random.Shared.Next(200, 328) * 100 + Random.Shared.Next(50, 100);
+            if (candidate < 32768 && IsFree(candidate)) return candidate;
+        }
     }
 
     /// <summary>

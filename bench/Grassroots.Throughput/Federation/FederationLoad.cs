@@ -124,72 +124,55 @@ public static class FederationLoad
         // foreign-key triggers are skipped for speed (a superuser's session setting, local development only).
         await Step("fact tables", $"""
             SET session_replication_role = replica;
-            INSERT INTO branches SELECT id, name, region_code, sector, member_count, kind, now(), now(), 1 FROM stage_branches;
-            INSERT INTO study_sessions SELECT s.branch_id, s.id, s.campaign_id, b.region_code, s.title, s.held_on, s.format, s.kind, s.total,
-                s.frontline, s.youth, s.women, s.online_views, s.notes, false, NULL, now(), now(), 1
+            INSERT INTO branches (branch_id, name, region_code, sector, member_count, kind, created_at, updated_at, version, created_by)
+                SELECT id, name, region_code, sector, member_count, kind, now(), now(), 1, 'bulk-load' FROM stage_branches;
+            INSERT INTO study_sessions (branch_id, session_id, campaign_id, region_code, title, held_on, format, kind, attendees, frontline,
+                youth, women, online_views, notes, voided, void_reason, created_at, updated_at, version, created_by)
+                SELECT s.branch_id, s.id, s.campaign_id, b.region_code, s.title, s.held_on, s.format, s.kind, s.total,
+                s.frontline, s.youth, s.women, s.online_views, s.notes, false, NULL, now(), now(), 1, 'bulk-load'
                 FROM stage_study_sessions s JOIN stage_branches b ON b.id = s.branch_id;
-            INSERT INTO honoree_talks SELECT t.branch_id, t.id, t.campaign_id, b.region_code, t.title, t.held_on, t.venue, t.format, t.audience,
-                t.online_views, false, NULL, now(), now(), 1 FROM stage_honoree_talks t JOIN stage_branches b ON b.id = t.branch_id;
+            INSERT INTO honoree_talks (branch_id, talk_id, campaign_id, region_code, title, held_on, venue, format, audience, online_views,
+                voided, void_reason, created_at, updated_at, version, created_by)
+                SELECT t.branch_id, t.id, t.campaign_id, b.region_code, t.title, t.held_on, t.venue, t.format, t.audience,
+                t.online_views, false, NULL, now(), now(), 1, 'bulk-load' FROM stage_honoree_talks t JOIN stage_branches b ON b.id = t.branch_id;
             INSERT INTO talk_honorees SELECT DISTINCT branch_id, id, unnest(string_to_array(honoree_ids, ';')) FROM stage_honoree_talks;
-            INSERT INTO publicity_items SELECT p.branch_id, p.id, p.campaign_id, b.region_code, p.channel, p.outlet, p.title, p.url,
-                p.published_on, p.reach, false, NULL, now(), now(), 1 FROM stage_publicity p JOIN stage_branches b ON b.id = p.branch_id;
+            INSERT INTO publicity_items (branch_id, item_id, campaign_id, region_code, channel, outlet, title, url, published_on, reach,
+                voided, void_reason, created_at, updated_at, version, created_by)
+                SELECT p.branch_id, p.id, p.campaign_id, b.region_code, p.channel, p.outlet, p.title, p.url,
+                p.published_on, p.reach, false, NULL, now(), now(), 1, 'bulk-load' FROM stage_publicity p JOIN stage_branches b ON b.id = p.branch_id;
             SET session_replication_role = DEFAULT;
             """);
 
-        // One entry per branch and record, as an import writes them; the JSON is PostgreSQL's rendering of the row,
-        // close in size to the service's own.
-        await Step("change log", """
-            INSERT INTO change_log (changed_at, actor, entity, entity_key, action, before_json, after_json)
-            SELECT created_at, 'bulk-load', 'branch', branch_id, 'create', NULL, row_to_json(b)::text FROM branches b;
-            INSERT INTO change_log (changed_at, actor, entity, entity_key, action, before_json, after_json)
-            SELECT created_at, 'bulk-load', 'study-session', branch_id || '/' || session_id, 'import', NULL, row_to_json(s)::text FROM study_sessions s;
-            INSERT INTO change_log (changed_at, actor, entity, entity_key, action, before_json, after_json)
-            SELECT created_at, 'bulk-load', 'honoree-talk', branch_id || '/' || talk_id, 'import', NULL, row_to_json(t)::text FROM honoree_talks t;
-            INSERT INTO change_log (changed_at, actor, entity, entity_key, action, before_json, after_json)
-            SELECT created_at, 'bulk-load', 'publicity-item', branch_id || '/' || item_id, 'import', NULL, row_to_json(p)::text FROM publicity_items p;
-            """);
-
-        // Each branch's earliest record per campaign (a branch's records share its county), then the rollup rows of every
-        // region on the way up, per day and for the whole campaign, and registered branches under campaign '*'.
+        // Each branch's earliest record per campaign (a branch's records share its county), then the county rows per day,
+        // and registered branches per county: what the service's batches write (a creation is its own row, with who made
+        // it, so the change log gets nothing).
         await Step("branch activity", """
-            INSERT INTO branch_activity
-            SELECT branch_id, campaign_id, MIN(day), MIN(region_code), 1 FROM (
+            INSERT INTO branch_activity (branch_id, campaign_id, first_on, region_code)
+            SELECT branch_id, campaign_id, MIN(day), MIN(region_code) FROM (
                 SELECT branch_id, campaign_id, held_on AS day, region_code FROM study_sessions
                 UNION ALL SELECT branch_id, campaign_id, held_on, region_code FROM honoree_talks
                 UNION ALL SELECT branch_id, campaign_id, published_on, region_code FROM publicity_items) r
             GROUP BY branch_id, campaign_id;
             """);
-        await Step("region rollups", $"""
-            CREATE TEMP TABLE chain AS
-                WITH RECURSIVE c (leaf, code) AS (
-                    SELECT code, code FROM regions
-                    UNION ALL SELECT c.leaf, r.parent_code FROM c JOIN regions r ON r.code = c.code WHERE r.parent_code IS NOT NULL)
-                SELECT leaf, code FROM c;
-            CREATE TEMP TABLE day_figures AS
-                SELECT region_code, campaign_id, day, SUM(a) a, SUM(b) b, SUM(c) c, SUM(d) d, SUM(e) e, SUM(f) f, SUM(g) g, SUM(h) h,
-                       SUM(i) i, SUM(j) j, SUM(k) k FROM (
-                    SELECT region_code, campaign_id, held_on AS day, 1 a, attendees b, COALESCE(frontline, 0) c, COALESCE(youth, 0) d,
-                           COALESCE(women, 0) e, 0 f, 0 g, COALESCE(online_views, 0) h, 0 i, 0 j, 0 k FROM study_sessions WHERE NOT voided
-                    UNION ALL SELECT region_code, campaign_id, held_on, 0, 0, 0, 0, 0, 1, audience, COALESCE(online_views, 0), 0, 0, 0
-                        FROM honoree_talks WHERE NOT voided
-                    UNION ALL SELECT region_code, campaign_id, published_on, 0, 0, 0, 0, 0, 0, 0, 0, 1, COALESCE(reach, 0), 0
-                        FROM publicity_items WHERE NOT voided
-                    UNION ALL SELECT region_code, campaign_id, first_on, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
-                        FROM branch_activity WHERE first_on IS NOT NULL) x
-                GROUP BY region_code, campaign_id, day;
-            INSERT INTO region_rollups
-            SELECT '{BulkShard}', c.code, d.campaign_id, d.day, SUM(a), SUM(b), SUM(c), SUM(d), SUM(e), SUM(f), SUM(g), SUM(h), SUM(i), SUM(j), SUM(k), 0, 0
-                FROM day_figures d JOIN chain c ON c.leaf = d.region_code GROUP BY c.code, d.campaign_id, d.day
-            UNION ALL
-            SELECT '{BulkShard}', c.code, d.campaign_id, DATE '0001-01-01', SUM(a), SUM(b), SUM(c), SUM(d), SUM(e), SUM(f), SUM(g), SUM(h), SUM(i), SUM(j), SUM(k), 0, 0
-                FROM day_figures d JOIN chain c ON c.leaf = d.region_code GROUP BY c.code, d.campaign_id
-            UNION ALL
-            SELECT '{BulkShard}', c.code, '*', DATE '0001-01-01', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*), 0
-                FROM branches b JOIN chain c ON c.leaf = b.region_code GROUP BY c.code;
+        await Step("county rollups", $"""
+            INSERT INTO county_days
+            SELECT '{BulkShard}', region_code, campaign_id, day, SUM(a), SUM(b), SUM(c), SUM(d), SUM(e), SUM(f), SUM(g), SUM(h), SUM(i),
+                   SUM(j), SUM(k) FROM (
+                SELECT region_code, campaign_id, held_on AS day, 1 a, attendees b, COALESCE(frontline, 0) c, COALESCE(youth, 0) d,
+                       COALESCE(women, 0) e, 0 f, 0 g, COALESCE(online_views, 0) h, 0 i, 0 j, 0 k FROM study_sessions WHERE NOT voided
+                UNION ALL SELECT region_code, campaign_id, held_on, 0, 0, 0, 0, 0, 1, audience, COALESCE(online_views, 0), 0, 0, 0
+                    FROM honoree_talks WHERE NOT voided
+                UNION ALL SELECT region_code, campaign_id, published_on, 0, 0, 0, 0, 0, 0, 0, 0, 1, COALESCE(reach, 0), 0
+                    FROM publicity_items WHERE NOT voided
+                UNION ALL SELECT region_code, campaign_id, first_on, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+                    FROM branch_activity WHERE first_on IS NOT NULL) x
+            GROUP BY region_code, campaign_id, day;
+            INSERT INTO county_branches SELECT '{BulkShard}', region_code, COUNT(*) FROM branches GROUP BY region_code;
+            INSERT INTO shards (shard, seq, epoch) VALUES ('{BulkShard}', 1, 0) ON CONFLICT (shard) DO NOTHING;
             """);
         await Step("honoree rollups", $"""
             INSERT INTO honoree_rollups
-            SELECT '{BulkShard}', h.honoree_id, t.campaign_id, LEFT(t.region_code, 2) || '0000', COUNT(*), SUM(t.audience), SUM(COALESCE(t.online_views, 0)), 0
+            SELECT '{BulkShard}', h.honoree_id, t.campaign_id, LEFT(t.region_code, 2) || '0000', COUNT(*), SUM(t.audience), SUM(COALESCE(t.online_views, 0))
             FROM talk_honorees h JOIN honoree_talks t ON t.branch_id = h.branch_id AND t.talk_id = h.talk_id
             WHERE NOT t.voided GROUP BY h.honoree_id, t.campaign_id, LEFT(t.region_code, 2);
             """);

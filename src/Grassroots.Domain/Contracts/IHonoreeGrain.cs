@@ -15,9 +15,9 @@ public interface IHonoreeGrain : IGrainWithStringKey
     [ReadOnly, Alias("figures")]
     Task<HonoreeFigures> GetFiguresAsync(string? campaignId);
 
-    /// <summary>What a silo's batches added to this honoree's figures.</summary>
+    /// <summary>What a silo's batches added to this honoree's figures; answers where the delivery's shard now stands.</summary>
     [AlwaysInterleave, Alias("apply")]
-    Task ApplyAsync(RollupDelivery<HonoreeProvince> delivery);
+    Task<long> ApplyAsync(RollupDelivery<HonoreeProvince> delivery);
 
     /// <summary>Loads the figures again from the database: a batch may have been committed and never sent (a silo died).</summary>
     [AlwaysInterleave, Alias("reload")]

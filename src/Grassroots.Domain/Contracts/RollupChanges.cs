@@ -32,19 +32,16 @@ public sealed record CountyCount([property: Id(0)] string Code, [property: Id(1)
 public sealed record HonoreeProvince([property: Id(0)] string HonoreeId, [property: Id(1)] string CampaignId, [property: Id(2)] string Province,
     [property: Id(3)] TalkFigures Figures);
 
-/// <summary>One batch's changes for one grain.</summary>
-[GenerateSerializer, Immutable, Alias("batch-changes`1")]
-public sealed record BatchChanges<T>([property: Id(0)] long Seq, [property: Id(1)] IReadOnlyList<T> Changes);
-
 /// <summary>
-/// The changes one silo's aggregator sends one grain for one writer shard: every batch of the shard after
-/// <see cref="After"/> up to <see cref="UpTo"/> that touches the grain is in <see cref="Batches"/>, each with its
-/// sequence number, so a grain that loaded its figures at some sequence takes only the batches after it, and one whose
-/// figures end before <see cref="After"/> knows it missed some and loads again.
+/// What one silo's aggregator sends one grain for one writer shard: the changes of every batch of that shard after
+/// <see cref="After"/> up to <see cref="UpTo"/>, added up (one change per day and child). The grain takes them only when
+/// its figures end exactly at <see cref="After"/>, and answers where its figures end afterwards: a grain whose figures end
+/// earlier missed a batch and loads again; one whose figures end later (it loaded meanwhile) takes nothing, and the
+/// aggregator sends the batches after that point next time.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("rollup-delivery`1")]
 public sealed record RollupDelivery<T>(
     [property: Id(0)] string Shard,
     [property: Id(1)] long After,
     [property: Id(2)] long UpTo,
-    [property: Id(3)] IReadOnlyList<BatchChanges<T>> Batches);
+    [property: Id(3)] IReadOnlyList<T> Changes);

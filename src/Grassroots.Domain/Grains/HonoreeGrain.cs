@@ -62,7 +62,7 @@ public sealed class HonoreeGrain(Database database, FactCommitter committer, Tim
         return Task.FromResult(new HonoreeFigures(all.Talks, all.Audience, all.OnlineViews, byProvince.Values.Count(v => v.Talks > 0)));
     }
 
-    public Task ApplyAsync(RollupDelivery<HonoreeProvince> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
+    public Task<long> ApplyAsync(RollupDelivery<HonoreeProvince> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
         figures[(change.CampaignId, change.Province)] = figures.GetValueOrDefault((change.CampaignId, change.Province)) + change.Figures);
 
     public Task ReloadAsync() => _figures!.LoadAsync();

@@ -4,6 +4,7 @@ using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
+using Grassroots.Domain.Rollups;
 
 namespace Grassroots.Domain.Grains;
 
@@ -19,7 +20,7 @@ namespace Grassroots.Domain.Grains;
 public sealed class PeriodApprovalGrain(
     [PersistentState(Constants.StateNames.PeriodApproval, Constants.GrainStorage)] IPersistentState<PeriodApprovalState> state,
     PeriodApprovalProjection projection, PeriodLockBroadcast locks, SiloCaches caches, CampaignDirectory campaigns, RegionDirectory regions,
-    TimeProvider clock) : Grain, IPeriodApprovalGrain
+    RegionRollups rollups, TimeProvider clock) : Grain, IPeriodApprovalGrain
 {
     private bool _projected; // the projection holds the stored state (unknown after activation or a failed write)
 
@@ -102,9 +103,10 @@ public sealed class PeriodApprovalGrain(
 
     private async Task<SignedFigures> FiguresAsync(ReportingPeriod period, bool reload)
     {
-        var rollup = GrainFactory.GetGrain<IRegionRollupGrain>(RegionCode);
-        if (reload) await rollup.ReloadAsync();
-        return SignedFigures.From(await rollup.GetTotalsAsync(CampaignId, period.Start, period.End));
+        // A county's figures are held by its parent's grain (RegionRollups); reloading it reads county_days afresh.
+        var holder = GrainFactory.GetGrain<IRegionRollupGrain>(rollups.HolderOf(RegionCode));
+        if (reload) await holder.ReloadAsync();
+        return SignedFigures.From(await holder.GetTotalsAsync(RegionCode, CampaignId, period.Start, period.End));
     }
 
     private async Task<ReportingPeriod> CheckAsync()

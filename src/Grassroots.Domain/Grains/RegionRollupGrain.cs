@@ -9,9 +9,9 @@ namespace Grassroots.Domain.Grains;
 
 /// <summary>
 /// The figures of a region and of its direct children, for every campaign and day, in memory: one call answers a
-/// region with its children. The database keeps figures per county only; this grain sums its counties as it loads them
-/// (from one snapshot, when it activates) and as silos' aggregators send what their batches add. A read sums at most
-/// the days of one campaign and never touches the database.
+/// region with its children, or one of its children that has none (a county). The database keeps figures per county
+/// only; this grain sums its counties as it loads them (from one snapshot, when it activates) and as silos' aggregators
+/// send what their batches add. A read sums at most the days of one campaign and never touches the database.
 /// </summary>
 [GrainType(Constants.GrainTypes.RegionRollup)]
 public sealed class RegionRollupGrain(Database database, RegionDirectory regions, TimeProvider clock, LocalRollupHolders holders)
@@ -39,17 +39,17 @@ public sealed class RegionRollupGrain(Database database, RegionDirectory regions
         return Task.CompletedTask;
     }
 
-    public Task<RollupView> GetRollupAsync(string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(new RollupView(
-        Sum(Code, campaignId, from, to), [.. _children.Select(c => new ChildTotals(c, Sum(c, campaignId, from, to)))]));
+    public Task<RollupView> GetRollupAsync(string code, string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(new RollupView(
+        Sum(code, campaignId, from, to), code == Code ? [.. _children.Select(c => new ChildTotals(c, Sum(c, campaignId, from, to)))] : []));
 
-    public Task<Totals> GetTotalsAsync(string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(Sum(Code, campaignId, from, to));
+    public Task<Totals> GetTotalsAsync(string code, string campaignId, DateOnly? from, DateOnly? to) => Task.FromResult(Sum(code, campaignId, from, to));
 
-    public Task<IReadOnlyList<SeriesPoint>> GetSeriesAsync(string campaignId, SeriesInterval interval, DateOnly from, DateOnly to)
+    public Task<IReadOnlyList<SeriesPoint>> GetSeriesAsync(string code, string campaignId, SeriesInterval interval, DateOnly from, DateOnly to)
     {
         // One pass over the days in order: each day adds to the active count of every later bucket, and its counted
         // figures to the bucket it falls in.
-        var days = Held.Days(Code, campaignId);
-        var registered = Held.Registered(Code);
+        var days = Held.Days(code, campaignId);
+        var registered = Held.Registered(code);
         var points = new List<SeriesPoint>();
         long active = 0;
         using var day = days.GetEnumerator();
@@ -70,7 +70,7 @@ public sealed class RegionRollupGrain(Database database, RegionDirectory regions
         return Task.FromResult<IReadOnlyList<SeriesPoint>>(points);
     }
 
-    public Task ApplyAsync(RollupDelivery<RegionChange> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
+    public Task<long> ApplyAsync(RollupDelivery<RegionChange> delivery) => _figures!.ApplyAsync(delivery, static (figures, change) =>
     {
         if (change.Day is { } day) figures.Add(day.Code, day.CampaignId, day.Day, day.Figures);
         if (change.Registered is { } registered) figures.AddRegistered(registered.Code, registered.Delta);
@@ -98,40 +98,40 @@ public sealed class RegionRollupGrain(Database database, RegionDirectory regions
         return (sum with { ActiveBranches = active }).WithRegistered(registered);
     }
 
-    /// <summary>The figures of this region's counties, each added to the child it lies under and to the region, as of one snapshot.</summary>
+    /// <summary>
+    /// The figures of this region's counties, added up in the database per child they lie under (a province's ~100
+    /// counties become its ~15 cities' rows, CN's million county-days its provinces' ten thousand), as of one snapshot.
+    /// </summary>
     private Task<(RegionFigures, IReadOnlyDictionary<string, long>)> LoadAsync() => database.InSnapshotAsync(async snapshot =>
     {
         var figures = new RegionFigures(Code);
-        var (filter, args) = CountyFilter();
-        var sums = string.Join(", ", Figures.Columns.Select(c => $"SUM({c})"));
-        foreach (var (county, campaign, day, f) in await snapshot.QueryAsync(
-            $"SELECT county_code, campaign_id, day, {sums} FROM {Tables.CountyDays.Name}{filter} GROUP BY county_code, campaign_id, day", args,
+        var nodes = database.PairsRelation(CountyNodes(), "county", "node", out var args);
+        var sums = string.Join(", ", Figures.Columns.Select(c => $"SUM(c.{c})"));
+        foreach (var (node, campaign, day, f) in await snapshot.QueryAsync(
+            $"SELECT p.node, c.campaign_id, c.day, {sums} FROM {Tables.CountyDays.Name} c JOIN {nodes} ON p.county = c.county_code " +
+            "GROUP BY p.node, c.campaign_id, c.day", args,
             r => (r.GetString(0), r.GetString(1), r.Date(2), Figures.FromColumns([.. Enumerable.Range(3, Figures.Columns.Length).Select(r.Long)]))))
-        {
-            if (regions.NodeIn(county, Code) is { } node) figures.Add(node, campaign, day, f);
-        }
-        foreach (var (county, count) in await snapshot.QueryAsync(
-            $"SELECT county_code, SUM(registered) FROM {Tables.CountyBranches.Name}{filter} GROUP BY county_code", args, r => (r.GetString(0), r.Long(1))))
-        {
-            if (regions.NodeIn(county, Code) is { } node) figures.AddRegistered(node, count);
-        }
+            figures.Add(node, campaign, day, f);
+        foreach (var (node, count) in await snapshot.QueryAsync(
+            $"SELECT p.node, SUM(c.registered) FROM {Tables.CountyBranches.Name} c JOIN {nodes} ON p.county = c.county_code GROUP BY p.node",
+            args, r => (r.GetString(0), r.Long(1))))
+            figures.AddRegistered(node, count);
         var seqs = (await snapshot.QueryAsync("SELECT shard, seq FROM shards", [], r => (r.GetString(0), r.Long(1)))).ToDictionary();
         return (figures, (IReadOnlyDictionary<string, long>)seqs);
     });
 
-    /// <summary>The counties under this region (every row, for CN) as a WHERE clause.</summary>
-    private (string Sql, IReadOnlyList<object?> Args) CountyFilter()
+    /// <summary>Every county under this region with the child of this region it lies under.</summary>
+    private List<(string County, string Node)> CountyNodes()
     {
-        if (Code == Constants.National) return ("", []);
-        var counties = new List<object?>();
-        void Collect(string code)
+        var pairs = new List<(string, string)>();
+        void Collect(string code, string node)
         {
             var children = regions.Children(code);
-            if (children.Count == 0) counties.Add(code);
-            foreach (var child in children) Collect(child.Code);
+            if (children.Count == 0) pairs.Add((code, node));
+            foreach (var child in children) Collect(child.Code, node);
         }
-        Collect(Code);
-        return ($" WHERE county_code IN ({string.Join(", ", counties.Select((_, i) => $"${i + 1}"))})", counties);
+        foreach (var child in _children) Collect(child, child);
+        return pairs;
     }
 
     private static DateOnly BucketStart(DateOnly day, SeriesInterval interval) => interval switch

@@ -16,18 +16,23 @@ namespace Grassroots.Domain.Grains;
 /// grain and writer shard, whatever the number of records — Orleans' staged aggregation, so the national grain is never
 /// a hot spot. A county's figures go to the county and every region above it, each as the child they fall under.
 /// <para>
-/// Each delivery says which of the shard's batches it covers: every batch after the last one sent to that grain, up to
-/// the last batch for which every earlier one has arrived here (batches of one shard commit in order, but their writers
-/// report them in any order). A grain whose figures end before that knows it missed some and loads them again
-/// (<see cref="HeldFigures{TState}"/>). When a lane reports that a batch may be missing (a commit whose outcome was
-/// never known), or one stays missing for <see cref="MissingPatience"/>, every rollup grain in the cluster loads again.
+/// Each delivery is the sum of a run of the shard's batches: every batch after where the grain's figures end, as far as
+/// known here, up to the last batch before which none is missing (batches of one shard commit in order, but their
+/// writers report them in any order). The grain takes it only if its figures end exactly where the run starts, and
+/// answers where they end (<see cref="HeldFigures{TState}"/>); batches are kept apart here until then. When a lane reports
+/// that a batch may be missing (a commit whose outcome was never known), or one stays missing for
+/// <see cref="MissingPatience"/>, every rollup grain in the cluster loads again.
 /// </para>
 /// </summary>
 [GrainType(Constants.GrainTypes.RollupAggregator), StatelessWorker(1, removeIdleWorkers: false), KeepAlive, Reentrant]
 public sealed class RollupAggregatorGrain(RegionDirectory regions, SiloCaches caches, ILogger<RollupAggregatorGrain> logger)
     : Grain, IRollupAggregatorGrain
 {
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// Short enough that headquarters sees a write within a quarter of a second; long enough that under load each grain
+    /// gets one call per flush for many batches (at the evening peak every city, province and CN has something each time).
+    /// </summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan MissingPatience = TimeSpan.FromSeconds(5);
 
     private static readonly Histogram<double> Lag = GrassrootsTelemetry.Meter.CreateHistogram<double>(
@@ -53,9 +58,9 @@ public sealed class RollupAggregatorGrain(RegionDirectory regions, SiloCaches ca
         chain.Arrived(changes.Previous, changes.Seq);
 
         foreach (var (code, batch) in RegionChanges(changes))
-            OutboxOf(_regions, (code, changes.Shard), chain).Add(changes.Seq, batch);
+            OutboxOf(_regions, (code, changes.Shard), chain, MergeRegion).Add(changes.Seq, batch);
         foreach (var honoree in changes.Honorees.GroupBy(h => h.HonoreeId))
-            OutboxOf(_honorees, (honoree.Key, changes.Shard), chain).Add(changes.Seq, [.. honoree]);
+            OutboxOf(_honorees, (honoree.Key, changes.Shard), chain, MergeHonoree).Add(changes.Seq, [.. honoree]);
         return Task.CompletedTask;
     }
 
@@ -82,63 +87,88 @@ public sealed class RollupAggregatorGrain(RegionDirectory regions, SiloCaches ca
                 Restart(shard, chain, chain.OldestWaiting, $"a batch after {chain.Contiguous} never arrived");
         var sends = new List<Task>();
         foreach (var ((code, shard), outbox) in _regions)
-            if (outbox.Ready(shard, _chains[shard].Contiguous) is { } delivery)
-                sends.Add(SendAsync(outbox, delivery, d => GrainFactory.GetGrain<IRegionRollupGrain>(code).ApplyAsync(d), code));
+            sends.Add(SendAsync(outbox, shard, d => GrainFactory.GetGrain<IRegionRollupGrain>(code).ApplyAsync(d), code));
         foreach (var ((id, shard), outbox) in _honorees)
-            if (outbox.Ready(shard, _chains[shard].Contiguous) is { } delivery)
-                sends.Add(SendAsync(outbox, delivery, d => GrainFactory.GetGrain<IHonoreeGrain>(id).ApplyAsync(d), id));
+            sends.Add(SendAsync(outbox, shard, d => GrainFactory.GetGrain<IHonoreeGrain>(id).ApplyAsync(d), id));
         await Task.WhenAll(sends);
     }
 
-    private async Task SendAsync<T>(Outbox<T> outbox, RollupDelivery<T> delivery, Func<RollupDelivery<T>, Task> apply, string grain)
+    /// <summary>
+    /// Sends what is ready for one grain. When the grain answers that its figures end inside the run (it loaded them since
+    /// the last delivery), the rest of the run goes at once, not a flush later, so a flush leaves nothing ready behind.
+    /// </summary>
+    private async Task SendAsync<T>(Outbox<T> outbox, string shard, Func<RollupDelivery<T>, Task<long>> apply, string grain)
     {
-        try
+        while (outbox.Ready(shard, _chains[shard].Contiguous) is { } delivery)
         {
-            await apply(delivery);
-            Lag.Record(Stopwatch.GetElapsedTime(outbox.Sent(delivery.UpTo)).TotalMilliseconds);
-        }
-        catch (Exception error)
-        {
-            // Kept, and sent again with whatever comes next; the grain takes each batch once (HeldFigures).
-            outbox.Failed();
-            logger.LogWarning(error, "Sending rollup changes of {Shard} up to batch {Seq} to {Grain} failed; trying again", delivery.Shard, delivery.UpTo, grain);
+            try
+            {
+                var held = await apply(delivery);
+                Lag.Record(Stopwatch.GetElapsedTime(outbox.Sent(held)).TotalMilliseconds);
+                if (held <= delivery.After || held >= delivery.UpTo) return;
+            }
+            catch (Exception error)
+            {
+                // Kept, and sent again with whatever comes next; the grain takes a run of batches only where its figures end.
+                outbox.Failed();
+                logger.LogWarning(error, "Sending rollup changes of {Shard} up to batch {Seq} to {Grain} failed; trying again", delivery.Shard, delivery.UpTo, grain);
+                return;
+            }
         }
     }
 
     /// <summary>
-    /// The batch's figures per region grain that holds them: a county's figures go to the county and every region above
-    /// it, each keyed by the child of that region they fall under; figures of one child and day are added up.
+    /// The batch's figures per region grain that holds them: a county's figures go to every region above it, each keyed
+    /// by the child of that region they fall under (a county has no grain: its parent answers for it).
     /// </summary>
     private Dictionary<string, List<RegionChange>> RegionChanges(CommittedChanges changes)
     {
-        var days = new Dictionary<string, Dictionary<(string Node, string Campaign, DateOnly Day), Figures>>();
+        var result = new Dictionary<string, List<RegionChange>>();
+        void Add(string holder, RegionChange change)
+        {
+            if (!result.TryGetValue(holder, out var list)) result[holder] = list = [];
+            list.Add(change);
+        }
         foreach (var county in changes.Days)
         {
             var chain = regions.Chain(county.Code);
-            for (var i = 0; i < chain.Count; i++)
-            {
-                if (!days.TryGetValue(chain[i], out var held)) days[chain[i]] = held = [];
-                var key = (i == 0 ? chain[0] : chain[i - 1], county.CampaignId, county.Day);
-                held[key] = held.GetValueOrDefault(key) + county.Figures;
-            }
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(county with { Code = chain[i - 1] }, null));
         }
-        var result = days.ToDictionary(d => d.Key, d => d.Value.Select(x =>
-            new RegionChange(new CountyDay(x.Key.Node, x.Key.Campaign, x.Key.Day, x.Value), null)).ToList());
         foreach (var county in changes.Registered)
         {
             var chain = regions.Chain(county.Code);
-            for (var i = 0; i < chain.Count; i++)
-            {
-                if (!result.TryGetValue(chain[i], out var list)) result[chain[i]] = list = [];
-                list.Add(new RegionChange(null, new CountyCount(i == 0 ? chain[0] : chain[i - 1], county.Delta)));
-            }
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(null, county with { Code = chain[i - 1] }));
         }
         return result;
     }
 
-    private static Outbox<T> OutboxOf<TKey, T>(Dictionary<TKey, Outbox<T>> outboxes, TKey key, Chain chain) where TKey : notnull
+    /// <summary>A run of batches' changes to one region grain, added up per child and day and per child's registrations.</summary>
+    private static List<RegionChange> MergeRegion(IEnumerable<RegionChange> changes)
     {
-        if (!outboxes.TryGetValue(key, out var outbox)) outboxes[key] = outbox = new Outbox<T>(chain.Start);
+        var days = new Dictionary<(string Node, string Campaign, DateOnly Day), Figures>();
+        var registered = new Dictionary<string, long>();
+        foreach (var change in changes)
+        {
+            if (change.Day is { } d) days[(d.Code, d.CampaignId, d.Day)] = days.GetValueOrDefault((d.Code, d.CampaignId, d.Day)) + d.Figures;
+            if (change.Registered is { } r) registered[r.Code] = registered.GetValueOrDefault(r.Code) + r.Delta;
+        }
+        return
+        [
+            .. days.Where(d => !d.Value.IsZero).Select(d => new RegionChange(new CountyDay(d.Key.Node, d.Key.Campaign, d.Key.Day, d.Value), null)),
+            .. registered.Where(r => r.Value != 0).Select(r => new RegionChange(null, new CountyCount(r.Key, r.Value))),
+        ];
+    }
+
+    /// <summary>A run of batches' changes to one honoree, added up per campaign and province.</summary>
+    private static List<HonoreeProvince> MergeHonoree(IEnumerable<HonoreeProvince> changes) =>
+        [.. changes.GroupBy(c => (c.HonoreeId, c.CampaignId, c.Province))
+            .Select(g => new HonoreeProvince(g.Key.HonoreeId, g.Key.CampaignId, g.Key.Province, g.Aggregate(default(TalkFigures), (a, c) => a + c.Figures)))
+            .Where(c => !c.Figures.IsZero)];
+
+    private static Outbox<T> OutboxOf<TKey, T>(Dictionary<TKey, Outbox<T>> outboxes, TKey key, Chain chain,
+        Func<IEnumerable<T>, List<T>> merge) where TKey : notnull
+    {
+        if (!outboxes.TryGetValue(key, out var outbox)) outboxes[key] = outbox = new Outbox<T>(chain.Start, merge);
         return outbox;
     }
 
@@ -193,8 +223,11 @@ public sealed class RollupAggregatorGrain(RegionDirectory regions, SiloCaches ca
         }
     }
 
-    /// <summary>What waits to go to one grain from one shard: changes per batch, and the last batch sent to it.</summary>
-    private sealed class Outbox<T>(long after)
+    /// <summary>
+    /// What waits to go to one grain from one shard: changes per batch (kept apart until the grain has them, in case it
+    /// answers that its figures end inside the run sent), and where the grain's figures end as far as known.
+    /// </summary>
+    private sealed class Outbox<T>(long after, Func<IEnumerable<T>, List<T>> merge)
     {
         private readonly SortedDictionary<long, List<T>> _pending = [];
         private readonly Dictionary<long, long> _addedAt = [];
@@ -212,25 +245,28 @@ public sealed class RollupAggregatorGrain(RegionDirectory regions, SiloCaches ca
             }
         }
 
-        /// <summary>The delivery of every held batch up to <paramref name="contiguous"/>; null when none or one is on its way.</summary>
+        /// <summary>
+        /// The changes of every held batch after <see cref="After"/> up to <paramref name="contiguous"/>, added up; null
+        /// when there are none or a delivery is on its way.
+        /// </summary>
         public RollupDelivery<T>? Ready(string shard, long contiguous)
         {
             if (_sending || _pending.Count == 0 || _pending.Keys.First() > contiguous) return null;
             _sending = true;
             return new RollupDelivery<T>(shard, After, contiguous,
-                [.. _pending.TakeWhile(p => p.Key <= contiguous).Select(p => new BatchChanges<T>(p.Key, p.Value))]);
+                merge(_pending.TakeWhile(p => p.Key <= contiguous).Where(p => p.Key > After).SelectMany(p => p.Value)));
         }
 
-        /// <summary>Drops what was sent; returns when the oldest of it was added.</summary>
-        public long Sent(long upTo)
+        /// <summary>The grain's figures end at <paramref name="held"/>: drops what it has; returns when the oldest of it was added.</summary>
+        public long Sent(long held)
         {
             var oldest = Stopwatch.GetTimestamp();
-            foreach (var seq in _pending.Keys.TakeWhile(s => s <= upTo).ToList())
+            foreach (var seq in _pending.Keys.TakeWhile(s => s <= held).ToList())
             {
                 _pending.Remove(seq);
                 if (_addedAt.Remove(seq, out var at)) oldest = Math.Min(oldest, at);
             }
-            After = Math.Max(After, upTo);
+            After = Math.Max(After, held);
             _sending = false;
             return oldest;
         }

@@ -4,11 +4,18 @@ namespace Grassroots.Domain.Rollups;
 
 /// <summary>
 /// A grain's figures in memory, kept in step with the batches of every writer shard. The figures are loaded from one
-/// snapshot of the database together with each shard's last committed sequence number; a delivery then adds only the
-/// batches after that number. A delivery whose sender last sent up to a later batch than the figures hold means some
-/// batch never arrived (a silo died, or a commit's outcome was unknown): the figures are loaded again. Loads and
-/// deliveries take turns; reads use the figures as they stand and never wait, since a load builds new figures and
-/// swaps them in whole.
+/// snapshot of the database together with each shard's last committed sequence number, and a delivery — the summed
+/// changes of a run of batches — is taken only when it starts where the figures end, so no batch is counted twice or
+/// left out:
+/// <list type="bullet">
+/// <item>it starts where they end: taken, and the figures now end where it ends;</item>
+/// <item>it starts after they end: some batch never arrived (a silo died, a commit's outcome was unknown), so the figures
+/// are loaded again, which takes in the delivery's batches too (they committed before it was sent);</item>
+/// <item>it starts before they end (they were loaded since its sender's last delivery): nothing is taken, and the answer
+/// — where the figures end — tells the sender which batches to send next.</item>
+/// </list>
+/// Loads and deliveries take turns; reads use the figures as they stand and never wait, since a load builds new figures
+/// and swaps them in whole.
 /// </summary>
 public sealed class HeldFigures<TState>(Func<Task<(TState State, IReadOnlyDictionary<string, long> Seqs)>> load) where TState : class
 {
@@ -33,19 +40,20 @@ public sealed class HeldFigures<TState>(Func<Task<(TState State, IReadOnlyDictio
         }
     }
 
-    public async Task ApplyAsync<T>(RollupDelivery<T> delivery, Action<TState, T> apply)
+    /// <summary>Takes the delivery if it starts where the figures end (see the class); answers where they end now.</summary>
+    public async Task<long> ApplyAsync<T>(RollupDelivery<T> delivery, Action<TState, T> apply)
     {
         await _gate.WaitAsync();
         try
         {
-            if (delivery.After > HeldUpTo(delivery.Shard)) await LoadHeldAsync();
             var held = HeldUpTo(delivery.Shard);
-            foreach (var batch in delivery.Batches)
+            if (delivery.After > held) await LoadHeldAsync();
+            else if (delivery.After == held && delivery.UpTo > held)
             {
-                if (batch.Seq <= held) continue;
-                foreach (var change in batch.Changes) apply(State, change);
+                foreach (var change in delivery.Changes) apply(State, change);
+                _held = new Dictionary<string, long>(_held) { [delivery.Shard] = delivery.UpTo };
             }
-            if (delivery.UpTo > held) _held = new Dictionary<string, long>(_held) { [delivery.Shard] = delivery.UpTo };
+            return HeldUpTo(delivery.Shard);
         }
         finally
         {

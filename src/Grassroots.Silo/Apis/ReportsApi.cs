@@ -1,3 +1,4 @@
+using Grassroots.Domain.Rollups;
 using Grassroots.Domain.Caching;
 using System.Globalization;
 using CsvHelper;
@@ -40,7 +41,7 @@ public static class ReportsApi
     }
 
     private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesCsvAsync(
-        [Id(Required = true)] string? campaignId, [Date] string? from, [Date] string? to, IGrainFactory grains, CampaignDirectory campaigns,
+        [Id(Required = true)] string? campaignId, [Date] string? from, [Date] string? to, RegionRollups rollups, CampaignDirectory campaigns,
         RegionDirectory regions, Access access, HttpContext context)
     {
         var v = new Validator();
@@ -50,7 +51,7 @@ public static class ReportsApi
         if (!v.IsValid) return v.AsValidationProblem();
         if (!access.CanReadRegion(context.User, RegionDirectory.National)) return Access.Refused();
 
-        var view = await grains.GetGrain<IRegionRollupGrain>(RegionDirectory.National).GetRollupAsync(campaignId!, first, last);
+        var view = await rollups.GetRollupAsync(RegionDirectory.National, campaignId!, first, last);
         var names = regions.Children(RegionDirectory.National).ToDictionary(c => c.Code, c => c.Name);
         return Csv($"provinces-{campaignId}.csv", ["省份代码", "省份", .. FigureHeaders],
             [.. view.Children.Select(c => Figures(c.Code, names[c.Code], c.Totals)), Figures(RegionDirectory.National, "全国合计", view.Totals)]);

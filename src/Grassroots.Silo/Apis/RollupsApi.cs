@@ -1,3 +1,4 @@
+using Grassroots.Domain.Rollups;
 using Grassroots.Domain;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
@@ -38,7 +39,7 @@ public static class RollupsApi
 
     private static async Task<Results<Ok<RollupResponse>, ProblemHttpResult, ValidationProblem>> GetRollupAsync(
         [RegionCode(National = true)] string regionCode, [Id(Required = true)] string? campaignId, [Date] string? from, [Date] string? to,
-        RegionDirectory regions, CampaignDirectory campaigns, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
+        RegionDirectory regions, CampaignDirectory campaigns, RegionRollups rollups, TimeProvider clock, Access access, HttpContext context)
     {
         var validator = new Validator();
         var (first, last) = CheckPeriod(validator, from, to);
@@ -47,8 +48,8 @@ public static class RollupsApi
         if (!access.CanReadRegion(context.User, region.Code)) return Access.Refused();
         if (await campaigns.GetAsync(campaignId!) is null) return UnknownCampaign(campaignId!);
 
-        // One call: the region's grain holds its children's rows too.
-        var view = await grains.GetGrain<IRegionRollupGrain>(region.Code).GetRollupAsync(campaignId!, first, last);
+        // One call: the grain that holds the region holds its children's figures too.
+        var view = await rollups.GetRollupAsync(region.Code, campaignId!, first, last);
         var names = regions.Children(region.Code).ToDictionary(c => c.Code, c => c.Name);
         return TypedResults.Ok(new RollupResponse(region.Code, region.Name, LevelName(region.Level), clock.GetUtcNow(),
             TotalsDto.From(view.Totals),
@@ -58,7 +59,7 @@ public static class RollupsApi
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
         [RegionCode(National = true)] string regionCode, [Id(Required = true)] string? campaignId,
         [OneOf(typeof(RollupsApi), nameof(IntervalNames), Required = true)] string? interval, [Date] string? from, [Date] string? to,
-        RegionDirectory regions, CampaignDirectory campaigns, IGrainFactory grains, TimeProvider clock, Access access, HttpContext context)
+        RegionDirectory regions, CampaignDirectory campaigns, RegionRollups rollups, TimeProvider clock, Access access, HttpContext context)
     {
         var validator = new Validator();
         var (first, last) = CheckPeriod(validator, from, to);
@@ -76,7 +77,7 @@ public static class RollupsApi
             return RecordResource.Invalid(validator.Fail("interval",
                 $"{count:N0} points from {start:yyyy-MM-dd} to {end:yyyy-MM-dd}; at most {MaxPoints:N0}. Use a longer interval or a shorter range."));
         var points = start <= end
-            ? await grains.GetGrain<IRegionRollupGrain>(region.Code).GetSeriesAsync(campaignId!, kind, start, end)
+            ? await rollups.GetSeriesAsync(region.Code, campaignId!, kind, start, end)
             : [];
         return TypedResults.Ok(new SeriesResponse(region.Code, campaignId!, interval!,
             [.. points.Select(p => new SeriesPointResponse(p.Start, TotalsDto.From(p.Totals)))]));

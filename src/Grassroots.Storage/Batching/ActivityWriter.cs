@@ -118,14 +118,12 @@ internal sealed class ActivityWriter(Database database, ActivityRules rules)
             "JOIN r ON r.branch_id = f.branch_id AND r.campaign_id = f.campaign_id AND r.day = f.day GROUP BY f.branch_id, f.campaign_id, f.day");
     }
 
-    /// <summary>The pairs as a relation p(branch_id, campaign_id): two arrays on PostgreSQL, a VALUES list on SQLite.</summary>
+    /// <summary>The pairs as a relation p(branch_id, campaign_id) (<see cref="Database.PairsRelation"/>).</summary>
     private Statement Pairs(Statement statement, List<Pair> pairs)
     {
-        if (database.Dialect == "Postgres")
-            return statement.Sql("unnest(").Param(pairs.Select(p => p.BranchId).ToArray()).Sql("::text[], ")
-                .Param(pairs.Select(p => p.CampaignId).ToArray()).Sql("::text[]) AS p(branch_id, campaign_id)");
-        statement.Sql("(SELECT column1 AS branch_id, column2 AS campaign_id FROM (VALUES ");
-        for (var i = 0; i < pairs.Count; i++) (i > 0 ? statement.Sql(", ") : statement).Tuple([pairs[i].BranchId, pairs[i].CampaignId]);
-        return statement.Sql(")) AS p");
+        var relation = database.PairsRelation([.. pairs.Select(p => (p.BranchId, p.CampaignId))], "branch_id", "campaign_id", out var args,
+            first: statement.Parameters.Count + 1);
+        statement.Parameters.AddRange(args);
+        return statement.Sql(relation);
     }
 }

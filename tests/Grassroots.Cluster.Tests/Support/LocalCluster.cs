@@ -1,14 +1,9 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Reflection;
+using Grassroots.ClusterDrills;
 using Grassroots.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans;
-using Orleans.Configuration;
-using Orleans.Hosting;
 using Orleans.Runtime;
 
 namespace Grassroots.Cluster.Tests.Support;
@@ -25,10 +20,10 @@ public sealed class ClusterCollection : ICollectionFixture<LocalCluster>
 /// and the cluster as an Orleans client (to ask where activations live). The cluster's folder (logs, database) is
 /// deleted afterwards unless GRASSROOTS_KEEP_CLUSTER is set.
 /// </summary>
-public sealed class LocalCluster : IAsyncLifetime
+public sealed class LocalCluster : ITestCluster, IAsyncLifetime
 {
     public const int Silos = 3;
-    public const string ClusterId = "grassroots-local";
+    public const string Id = "grassroots-local";
     private static readonly TimeSpan ScriptLimit = TimeSpan.FromMinutes(5);
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "grassroots-cluster-tests-" + Guid.NewGuid().ToString("N")[..8]);
@@ -36,17 +31,17 @@ public sealed class LocalCluster : IAsyncLifetime
     private IHost? _client;
     private int _httpPort, _pgPort;
 
+    public string ClusterId => Id;
+
     public Uri Nginx => new($"http://127.0.0.1:{_httpPort}");
 
     public Uri Silo(int i) => new($"http://127.0.0.1:{_httpPort + i}");
-
-    public int SiloPort(int i) => int.Parse(_environment["GRASSROOTS_CLUSTER_SILO_PORT"], CultureInfo.InvariantCulture) + i;
 
     public string HqKey { get; private set; } = "";
 
     public string ConnectionString => $"Host=127.0.0.1;Port={_pgPort};Username=grassroots;Password=grassroots-dev-only;Database=grassroots;Timeout=5;Pooling=false";
 
-    public IClusterClient Orleans => _client!.Services.GetRequiredService<IClusterClient>();
+    public IClusterClient Orleans => _client!.ClusterClient();
 
     private static string Metadata(string key) =>
         typeof(LocalCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
@@ -77,30 +72,10 @@ public sealed class LocalCluster : IAsyncLifetime
         }
         HqKey = (await File.ReadAllTextAsync(Path.Combine(_directory, "hq-key.txt"))).Trim();
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterId, "grassroots"));
-            client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = ("Npgsql", ConnectionString));
-        });
-        _client = builder.Build();
-        await _client.StartAsync();
+        _client = await TestClusterExtensions.StartOrleansClientAsync(Id, "grassroots", ConnectionString);
     }
 
     public Task<string> ScriptAsync(params string[] args) => Shell.RunCheckedAsync("bash", [Script, .. args], _environment, ScriptLimit);
-
-    /// <summary>An HTTP client with the hq key for nginx or one silo; the timeout is the longest any test call may take.</summary>
-    public HttpClient Client(Uri baseAddress, TimeSpan? timeout = null)
-    {
-        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
-        {
-            BaseAddress = baseAddress,
-            Timeout = timeout ?? TimeSpan.FromSeconds(60),
-        };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HqKey);
-        return http;
-    }
 
     public int ProcessId(int silo) => int.Parse(File.ReadAllText(Path.Combine(_directory, $"silo-{silo}.pid")).Trim(), CultureInfo.InvariantCulture);
 
@@ -124,26 +99,8 @@ public sealed class LocalCluster : IAsyncLifetime
         for (var i = 1; i <= Silos; i++)
             if (!IsRunning(i)) await ScriptAsync("start-silo", i.ToString(CultureInfo.InvariantCulture));
         await ScriptAsync("wait-ready");
-        await WaitUntilAsync(async () => (await MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == Silos,
+        await Wait.UntilAsync(async () => (await this.MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == Silos,
             TimeSpan.FromSeconds(60), "every silo active in the membership table");
-    }
-
-    /// <summary>The rows of the Orleans membership table for this cluster, newest generation of each silo first.</summary>
-    public async Task<List<(string Silo, int Port, SiloStatus Status, DateTime IAmAlive)>> MembershipAsync()
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var query = new NpgsqlCommand(
-            "SELECT silo_name, port, status, i_am_alive_time FROM orleans_membership WHERE deployment_id = $1 ORDER BY start_time DESC", connection)
-        {
-            Parameters = { new() { Value = ClusterId } },
-        };
-        await using var reader = await query.ExecuteReaderAsync();
-        var rows = new List<(string, int, SiloStatus, DateTime)>();
-        var seen = new HashSet<string>();
-        while (await reader.ReadAsync())
-            if (seen.Add(reader.GetString(0))) rows.Add((reader.GetString(0), reader.GetInt32(1), (SiloStatus)reader.GetInt32(2), reader.GetDateTime(3)));
-        return rows;
     }
 
     /// <summary>Runs `reconcile` against the cluster's database, as an operator would; returns its exit code and output.</summary>
@@ -157,37 +114,6 @@ public sealed class LocalCluster : IAsyncLifetime
         };
         var result = await Shell.RunAsync("dotnet", [Metadata("SiloAssembly"), "reconcile"], environment, ScriptLimit);
         return (result.ExitCode, result.Output + result.Error);
-    }
-
-    /// <summary>Runs one query on the cluster's database.</summary>
-    public async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params object[] args)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<T>();
-        while (await reader.ReadAsync()) rows.Add(map(reader));
-        return rows;
-    }
-
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                // not yet: a silo or the database may be on its way back
-            }
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"Waited {limit.TotalSeconds:0} s for {what}.");
-            await Task.Delay(100);
-        }
     }
 
     public async Task DisposeAsync()

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 
-namespace Grassroots.Cluster.Tests.Support;
+namespace Grassroots.ClusterDrills;
 
 /// <summary>
 /// Sustained writes as branches make them: each writer logs new study sessions, one after another, through its own
@@ -25,7 +25,7 @@ public sealed class Writers : IAsyncDisposable
     private readonly string _campaign;
 
     /// <param name="clock">The test's clock, so failures can be compared with the moment it broke something.</param>
-    public Writers(LocalCluster cluster, string campaign, IReadOnlyList<string> branches, IReadOnlyList<Uri> targets, int perTarget,
+    public Writers(ITestCluster cluster, string campaign, IReadOnlyList<string> branches, IReadOnlyList<Uri> targets, int perTarget,
         Stopwatch clock)
     {
         _clock = clock;

@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Grassroots.Cluster.Tests.Support;
+namespace Grassroots.ClusterDrills;
 
 /// <summary>What each cluster test stands on: a campaign and branches of its own, so tests never see each other's figures.</summary>
-public sealed class Scenario(LocalCluster cluster, string campaign, IReadOnlyList<string> branches)
+public sealed class Scenario(ITestCluster cluster, string campaign, IReadOnlyList<string> branches)
 {
     /// <summary>County codes in six provinces: national figures then sum over several region grains.</summary>
     private static readonly string[] Counties = ["630102", "440106", "110101", "310101", "510104", "420102"];
@@ -12,7 +12,7 @@ public sealed class Scenario(LocalCluster cluster, string campaign, IReadOnlyLis
     public string Campaign => campaign;
     public IReadOnlyList<string> Branches => branches;
 
-    public static async Task<Scenario> CreateAsync(LocalCluster cluster, string name, int branchCount)
+    public static async Task<Scenario> CreateAsync(ITestCluster cluster, string name, int branchCount)
     {
         var id = $"{name}-{Guid.NewGuid().ToString("N")[..6]}";
         using var http = cluster.Client(cluster.Nginx);
@@ -46,7 +46,7 @@ public sealed class Scenario(LocalCluster cluster, string campaign, IReadOnlyLis
         {
             try
             {
-                await LocalCluster.WaitUntilAsync(async () =>
+                await Wait.UntilAsync(async () =>
                 {
                     var totals = await NationalAsync(cluster.Silo(silo));
                     last = $"silo-{silo}: {totals}";

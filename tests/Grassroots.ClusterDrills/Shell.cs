@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Grassroots.Cluster.Tests.Support;
+namespace Grassroots.ClusterDrills;
 
 /// <summary>Runs a program to its end with a time limit, and says what it printed when it fails.</summary>
 public static class Shell
