@@ -64,7 +64,9 @@ public sealed class SignOffPageTests(DashboardFixture fixture)
             await Expect(row.Locator("[data-state]")).ToHaveTextAsync("已审核");
             await Expect(province.ChildRow(Guangzhou).Locator("[data-field='approval']")).ToContainTextAsync("已审核 1/");
             await Expect(row.GetByRole(AriaRole.Button, new() { Name = "重新开放" })).ToBeVisibleAsync();
-            await province.ScreenshotAsync("signoff-province-approved");
+            // The province's page lists every county it approves; the pictures show the approved row and the ranking.
+            await province.ScreenshotAsync("signoff-province-approved", row);
+            await province.ScreenshotAsync("signoff-province-ranking", province.ChildRow(Guangzhou));
             province.AssertNoConsoleErrors();
         }
         Assert.Equal("approved", (await fixture.Hq.GetAsync($"/api/approvals/{Tianhe}/{campaign}/{Month}")).GetProperty("state").GetString());
