@@ -3,7 +3,7 @@ namespace Grassroots.Domain;
 /// <summary>Well-known names, stated once: storage providers, grain state names and the national root.</summary>
 public static class Constants
 {
-    /// <summary>The Orleans grain storage (ADO.NET) that holds grain state: campaigns, API keys, import jobs.</summary>
+    /// <summary>The Orleans grain storage (ADO.NET) that holds grain state: campaigns, API keys, import jobs, sign-offs.</summary>
     public const string GrainStorage = "grassroots";
 
     /// <summary>The national root of the region tree (全总).</summary>
@@ -19,6 +19,7 @@ public static class Constants
         public const string CampaignCatalog = "campaign-catalog";
         public const string ApiKey = "api-key";
         public const string ImportJob = "import-job";
+        public const string PeriodApproval = "period-approval";
     }
 
     /// <summary>Grain type names pinned with [GrainType], so stored ids and directory entries survive class renames.</summary>
@@ -33,5 +34,6 @@ public static class Constants
         public const string RegionRollup = "region-rollup";
         public const string RollupAggregator = "rollup-aggregator";
         public const string ImportJob = "import-job";
+        public const string PeriodApproval = "period-approval";
     }
 }

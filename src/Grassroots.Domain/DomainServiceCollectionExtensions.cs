@@ -56,6 +56,11 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<BranchDirectory>());
         services.AddSingleton<HonoreeDirectory>();
         services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<HonoreeDirectory>());
+        services.AddSingleton<PeriodLocks>();
+        services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<PeriodLocks>());
+        services.AddGrainService<PeriodLockService>();
+        services.AddSingleton<PeriodLockBroadcast>();
+        services.AddSingleton<PeriodApprovalProjection>();
         return services;
     }
 }

@@ -117,8 +117,11 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(page.Page.Locator($"#branches tr[data-branch='{SilentBranch}']")).ToContainTextAsync("未开展");
         await page.ScreenshotAsync("county-branches");
 
+        // Other tests of the fixture register branches in this county too (some report only in campaigns of their own), so
+        // how many have not reported in this campaign is read from the API.
+        var silent = await fixture.Hq.GetAsync($"/api/regions/{Tianhe}/branches?campaignId={Campaign}&active=false");
         await page.Page.Locator("#branchStatus").SelectOptionAsync("false");
-        await Expect(page.Page.Locator("#branches tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Page.Locator("#branches tbody tr")).ToHaveCountAsync((int)silent.GetProperty("total").GetInt64());
         await Expect(page.Page.Locator("#branches tbody")).ToContainTextAsync(SilentBranchName);
 
         await page.Page.Locator("#branchStatus").SelectOptionAsync("");

@@ -35,6 +35,7 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
     });
 
     private readonly ConcurrentDictionary<string, long> _forgotten = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
     private long _generation;
 
     /// <summary>A value or a kept absence (null), as loaded.</summary>
@@ -84,15 +85,26 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
 
     public void Forget(string id)
     {
-        _forgotten[id] = Interlocked.Increment(ref _generation);
-        _entries.Remove(id);
+        lock (_gate)
+        {
+            _forgotten[id] = Interlocked.Increment(ref _generation);
+            _entries.Remove(id);
+        }
     }
 
-    /// <summary>Keeps what was loaded, unless it is an absence not to keep or the id was forgotten since the load began.</summary>
+    /// <summary>
+    /// Keeps what was loaded, unless it is an absence not to keep or the id was forgotten since the load began. Checked
+    /// and stored under the lock a forget takes: checked outside it, a forget falling between the check and the store
+    /// would leave the old value in place (the period locks of sign-off rely on that never happening).
+    /// </summary>
     private void Keep(string id, T? value, long loadedAt)
     {
-        if ((value is not null || keepAbsence) && _forgotten.GetValueOrDefault(id) <= loadedAt)
-            _entries.Set(id, new Entry(value), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = MaxAge });
+        if (value is null && !keepAbsence) return;
+        lock (_gate)
+        {
+            if (_forgotten.GetValueOrDefault(id) <= loadedAt)
+                _entries.Set(id, new Entry(value), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = MaxAge });
+        }
     }
 
     /// <summary>The cache's clock is the service's, so tests that move time move the cache's too.</summary>

@@ -29,6 +29,8 @@ public sealed class BranchGrain(Database database, FactCommitter committer, Time
 
     protected override void Check(BranchProfile value) => BranchRows.Check(value, regions);
 
+    protected override (string?, string?) Owner(BranchProfile value) => (Key, value.RegionCode);
+
     /// <summary>A new branch counts as registered in its county; a move shifts that count.</summary>
     protected override IEnumerable<RowWrite> ExtraWrites(Versioned<BranchProfile>? before, Versioned<BranchProfile> after)
     {

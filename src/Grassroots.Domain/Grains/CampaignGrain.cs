@@ -14,7 +14,7 @@ namespace Grassroots.Domain.Grains;
 [GrainType(Constants.GrainTypes.Campaign)]
 public sealed class CampaignGrain(
     [PersistentState(Constants.StateNames.Campaign, Constants.GrainStorage)] IPersistentState<CampaignState> state,
-    CampaignProjection projection, SiloCaches caches, TimeProvider clock) : Grain, ICampaignGrain
+    CampaignProjection projection, PeriodApprovalProjection approvals, SiloCaches caches, TimeProvider clock) : Grain, ICampaignGrain
 {
     public Task<Versioned<Campaign>?> GetAsync() => Task.FromResult(state.RecordExists ? state.State.Current : null);
 
@@ -29,6 +29,12 @@ public sealed class CampaignGrain(
             await projection.WriteAsync(before, null, actor).Translated();
             return new Saved<Campaign>(PutResult.Unchanged, before);
         }
+        if (Approvals.ApprovalLevels.Problem(campaign.Path) is { } path) throw new FieldValidationException("approvalPath", path);
+        // Periods already signed off keep the meaning they were signed off under.
+        if (before is not null && (before.Value.ReportingPeriod != campaign.ReportingPeriod || !before.Value.Path.SequenceEqual(campaign.Path))
+            && await approvals.AnyLockedAsync(campaign.Id))
+            throw new StateConflictException($"Periods of campaign '{campaign.Id}' are submitted or approved: its reporting period and " +
+                "approval path cannot change until they are returned or re-opened.");
         var now = clock.Now();
         var after = new Versioned<Campaign>(campaign, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
         state.State = new CampaignState(after);

@@ -27,6 +27,8 @@ public sealed class HonoreeGrain(Database database, FactCommitter committer, Tim
     protected override HonoreeProfile Read(DbDataReader r) =>
         new(r.GetString(1), r.Text(2), r.Text(3), r.GetString(4), r.NullableInt(5), r.Text(6), r.GetString(7));
 
+    protected override (string?, string?) Owner(HonoreeProfile value) => (null, value.ProvinceCode);
+
     protected override void Check(HonoreeProfile value)
     {
         if (regions.Find(value.ProvinceCode)?.Level != RegionLevel.Province)

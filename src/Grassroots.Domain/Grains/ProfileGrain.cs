@@ -32,6 +32,9 @@ public abstract class ProfileGrain<T>(Database database, FactCommitter committer
     /// <summary>Further writes that must commit with the change (e.g. registered-branch counts).</summary>
     protected virtual IEnumerable<RowWrite> ExtraWrites(Versioned<T>? before, Versioned<T> after) => [];
 
+    /// <summary>The branch and region a change belongs to, for the change log (so audits scope it like reads).</summary>
+    protected virtual (string? BranchId, string? RegionCode) Owner(T value) => (null, null);
+
     /// <summary>Runs once a change has committed, before it is acknowledged.</summary>
     protected virtual Task OnCommittedAsync(Versioned<T>? before, Versioned<T> after) => Task.CompletedTask;
 
@@ -63,7 +66,11 @@ public abstract class ProfileGrain<T>(Database database, FactCommitter committer
             new VersionedPut(Table, [Key], [.. Columns(value), after.CreatedAt, after.UpdatedAt, after.CreatedBy], before?.Version ?? 0),
             .. ExtraWrites(before, after),
         ];
-        if (before is not null) writes.Add(ChangeLog.Entry(now, actor, Entity, Key, "update", before.Value, value));
+        if (before is not null)
+        {
+            var (branchId, regionCode) = Owner(value);
+            writes.Add(ChangeLog.Entry(now, actor, Entity, Key, "update", before.Value, value, branchId, regionCode));
+        }
         await committer.CommitAsync(new WriteUnit(writes));
         Current = after;
         await OnCommittedAsync(before, after);

@@ -21,7 +21,8 @@ namespace Grassroots.Domain.Grains;
 /// soon as it is idle: most records are written once, and the row holds everything.
 /// </summary>
 public abstract class RecordGrain<T>(RecordKind kind, Database database, FactCommitter committer, CampaignDirectory campaigns,
-    BranchDirectory branches, HonoreeDirectory honorees, RegionDirectory regions, TimeProvider clock) : Grain, IRecordGrain<T> where T : RecordData
+    BranchDirectory branches, HonoreeDirectory honorees, RegionDirectory regions, PeriodLocks locks, TimeProvider clock)
+    : Grain, IRecordGrain<T> where T : RecordData
 {
     private LoggedRecord? _record; // as stored; null when not known — "no such record" is never kept
 
@@ -83,7 +84,10 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, FactCom
 
     private async Task CommitAsync(LoggedRecord? before, LoggedRecord after, string actor, string action)
     {
-        await committer.CommitAsync(new WriteUnit(RecordWrites.Of(kind, before, after, actor, action, regions)));
+        // Where the record counted and will count must not be signed off; the admission lasts until the commit returns,
+        // so a submission racing this write either waits for it or refuses it (PeriodLocks).
+        using (await locks.AdmitAsync([before?.Placement, after.Placement]))
+            await committer.CommitAsync(new WriteUnit(RecordWrites.Of(kind, before, after, actor, action, regions)));
         _record = after;
         RecordsIngested.Add(kind, action);
         // Most records are written once. The row is in the database, so nothing here is worth memory: at thousands of
@@ -103,15 +107,15 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, FactCom
 
 [GrainType(Constants.GrainTypes.StudySession), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
 public sealed class StudySessionGrain(Database database, FactCommitter committer, CampaignDirectory campaigns, BranchDirectory branches,
-    HonoreeDirectory honorees, RegionDirectory regions, TimeProvider clock)
-    : RecordGrain<StudySession>(RecordKinds.StudySessions, database, committer, campaigns, branches, honorees, regions, clock), IStudySessionGrain;
+    HonoreeDirectory honorees, RegionDirectory regions, PeriodLocks locks, TimeProvider clock)
+    : RecordGrain<StudySession>(RecordKinds.StudySessions, database, committer, campaigns, branches, honorees, regions, locks, clock), IStudySessionGrain;
 
 [GrainType(Constants.GrainTypes.HonoreeTalk), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
 public sealed class HonoreeTalkGrain(Database database, FactCommitter committer, CampaignDirectory campaigns, BranchDirectory branches,
-    HonoreeDirectory honorees, RegionDirectory regions, TimeProvider clock)
-    : RecordGrain<HonoreeTalk>(RecordKinds.HonoreeTalks, database, committer, campaigns, branches, honorees, regions, clock), IHonoreeTalkGrain;
+    HonoreeDirectory honorees, RegionDirectory regions, PeriodLocks locks, TimeProvider clock)
+    : RecordGrain<HonoreeTalk>(RecordKinds.HonoreeTalks, database, committer, campaigns, branches, honorees, regions, locks, clock), IHonoreeTalkGrain;
 
 [GrainType(Constants.GrainTypes.PublicityItem), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
 public sealed class PublicityItemGrain(Database database, FactCommitter committer, CampaignDirectory campaigns, BranchDirectory branches,
-    HonoreeDirectory honorees, RegionDirectory regions, TimeProvider clock)
-    : RecordGrain<PublicityItem>(RecordKinds.Publicity, database, committer, campaigns, branches, honorees, regions, clock), IPublicityItemGrain;
+    HonoreeDirectory honorees, RegionDirectory regions, PeriodLocks locks, TimeProvider clock)
+    : RecordGrain<PublicityItem>(RecordKinds.Publicity, database, committer, campaigns, branches, honorees, regions, locks, clock), IPublicityItemGrain;

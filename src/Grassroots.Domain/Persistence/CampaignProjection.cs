@@ -14,11 +14,12 @@ public sealed class CampaignProjection(Database database)
     {
         var c = now.Value;
         await database.ExecuteAsync(connection, tx,
-            "INSERT INTO campaigns (campaign_id, title, starts_on, ends_on, description, created_at, updated_at, version) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id) DO UPDATE SET title = excluded.title, " +
+            "INSERT INTO campaigns (campaign_id, title, starts_on, ends_on, description, created_at, updated_at, version, reporting_period, approval_path) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (campaign_id) DO UPDATE SET title = excluded.title, " +
             "starts_on = excluded.starts_on, ends_on = excluded.ends_on, description = excluded.description, " +
-            "updated_at = excluded.updated_at, version = excluded.version WHERE campaigns.version < excluded.version",
-            [c.Id, c.Title, c.StartsOn, c.EndsOn, c.Description, now.CreatedAt, now.UpdatedAt, now.Version]);
+            "updated_at = excluded.updated_at, version = excluded.version, reporting_period = excluded.reporting_period, " +
+            "approval_path = excluded.approval_path WHERE campaigns.version < excluded.version",
+            [c.Id, c.Title, c.StartsOn, c.EndsOn, c.Description, now.CreatedAt, now.UpdatedAt, now.Version, c.ReportingPeriod, string.Join(',', c.Path)]);
         if (before?.Version != now.Version)
             await ChangeLog.AppendAsync(database, connection, tx, now.UpdatedAt, actor, "campaign", c.Id, before is null ? "create" : "update", before?.Value, c);
     });

@@ -30,8 +30,9 @@ public static class Tables
         ["campaign_id", "region_code", "channel", "outlet", "title", "url", "published_on", "reach",
          "voided", "void_reason", "created_at", "updated_at", "created_by"], versioned: true);
 
+    /// <summary>Who changed what, when, before and after; with the branch and region it belongs to, so audits scope it like reads.</summary>
     public static readonly Table ChangeLog = new("change_log", [],
-        ["changed_at", "actor", "entity", "entity_key", "action", "before_json", "after_json"]);
+        ["changed_at", "actor", "entity", "entity_key", "action", "before_json", "after_json", "branch_id", "region_code"]);
 
     /// <summary>Figures per writer shard, county, campaign and day (DESIGN.md §3); regions above a county sum them.</summary>
     public static readonly Table CountyDays = new("county_days", ["county_code", "campaign_id", "day"], Figures.Columns, shardColumn: "shard");

@@ -21,7 +21,8 @@ public static class RecordWrites
             new VersionedPut(kind.Table, [after.BranchId, after.RecordId], kind.Columns(after), before?.Version ?? 0),
         };
         if (before is not null)
-            writes.Add(ChangeLog.Entry(after.UpdatedAt, actor, kind.Name, $"{after.BranchId}/{after.RecordId}", action, before, after));
+            writes.Add(ChangeLog.Entry(after.UpdatedAt, actor, kind.Name, $"{after.BranchId}/{after.RecordId}", action, before, after,
+                after.BranchId, after.RegionCode));
         var (was, now) = (before?.Placement, after.Placement);
         if (was is not null) writes.Add(RollupWrites.CountyDay(was.RegionCode, was.CampaignId, was.Day, -kind.Figures(before!.Data)));
         if (now is not null) writes.Add(RollupWrites.CountyDay(now.RegionCode, now.CampaignId, now.Day, kind.Figures(after.Data)));

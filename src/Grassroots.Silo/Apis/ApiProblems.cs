@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grassroots.Domain;
+using Grassroots.Domain.Approvals;
 
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -26,6 +27,7 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
             BadHttpRequestException bad => (bad.StatusCode, "The request is malformed.",
                 new Dictionary<string, string[]> { ["body"] = ["The request could not be read as this resource's JSON."] }),
             NotFoundException => (404, exception.Message, null),
+            PeriodLockedException => (409, exception.Message, null),
             StateConflictException or WriteConflictException => (409, exception.Message, null),
             WriteRefusedException => (400, "The database refused this data.", new Dictionary<string, string[]> { ["body"] = [exception.Message] }),
             // OrleansMessageRejectionException: a grain's silo cannot be reached (it died and the cluster has not yet
@@ -41,6 +43,7 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
         var details = errors is null
             ? new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title }
             : new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(errors) { Status = status, Title = title };
+        if (exception is PeriodLockedException locked) PeriodLockProblem.Describe(details, locked, context.RequestServices);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
     }
 

@@ -27,10 +27,10 @@ public static class CampaignsApi
     {
         // Read from the table rather than grains: there is no grain that knows every campaign.
         var campaigns = await database.QueryAsync(
-            "SELECT campaign_id, title, starts_on, ends_on, description, created_at, updated_at, version " +
+            "SELECT campaign_id, title, starts_on, ends_on, description, created_at, updated_at, version, reporting_period, approval_path " +
             "FROM campaigns ORDER BY starts_on DESC, campaign_id",
             [], r => new CampaignDto(r.GetString(0), r.GetString(1), r.Date(2), r.NullableDate(3), r.Text(4),
-                r.Long(7), r.Timestamp(5), r.Timestamp(6)), cancellationToken);
+                r.Long(7), r.Timestamp(5), r.Timestamp(6), r.GetString(8), r.GetString(9).Split(',')), cancellationToken);
         return TypedResults.Ok(new CampaignList(campaigns));
     }
 

@@ -19,6 +19,8 @@ public static class GrassrootsApis
         api.MapHonoreeLeaderboardApi();
         api.MapImportsApi();
         api.MapReportsApi();
+        api.MapApprovalsApi();
+        api.MapAuditApi();
         return app;
     }
 }

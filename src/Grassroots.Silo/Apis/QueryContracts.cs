@@ -12,6 +12,10 @@ namespace Grassroots.Silo.Apis;
 [ValidatableType]
 public sealed record FiguresQuery([property: Id] string? campaignId, [property: Date] string? from, [property: Date] string? to);
 
+/// <summary>One campaign, required.</summary>
+[ValidatableType]
+public sealed record RequiredCampaignQuery([property: Required, Id] string? campaignId);
+
 /// <summary>Figures of one campaign, for records dated from..to.</summary>
 [ValidatableType]
 public sealed record CampaignFiguresQuery([property: Required, Id] string? campaignId, [property: Date] string? from, [property: Date] string? to);

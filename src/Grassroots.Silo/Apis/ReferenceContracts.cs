@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Grassroots.Domain.Approvals;
 using Microsoft.Extensions.Validation;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
@@ -18,10 +19,13 @@ public sealed record CampaignRequest(
     [property: Required, Text(CampaignsApi.MaxTitle)] string? Title,
     [property: Required, Date(CampaignDay = true)] DateOnly? StartsOn,
     [property: Date(CampaignDay = true, NotBefore = nameof(CampaignRequest.StartsOn))] DateOnly? EndsOn,
-    [property: Text(CampaignsApi.MaxDescription, MultiLine = true)] string? Description);
+    [property: Text(CampaignsApi.MaxDescription, MultiLine = true)] string? Description,
+    [property: OneOf(typeof(ApprovalChoices), nameof(ApprovalChoices.ReportingPeriods))] string? ReportingPeriod = null,
+    [property: ApprovalPath] IReadOnlyList<string?>? ApprovalPath = null);
 
+/// <summary>A campaign; <see cref="ReportingPeriod"/> (week or month) and <see cref="ApprovalPath"/> say how its figures are signed off.</summary>
 public sealed record CampaignDto(string Id, string Title, DateOnly StartsOn, DateOnly? EndsOn, string? Description,
-    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string ReportingPeriod, IReadOnlyList<string> ApprovalPath);
 
 public sealed record CampaignList(IReadOnlyList<CampaignDto> Items);
 
@@ -73,7 +77,7 @@ public static class ReferenceMapping
         r.Level.ToString().ToLowerInvariant(), r.ParentCode, [.. children.Select(c => new RegionChildDto(c.Code, c.Name))]);
 
     public static CampaignDto AsDto(this Versioned<Campaign> c) => new(c.Value.Id, c.Value.Title, c.Value.StartsOn, c.Value.EndsOn,
-        c.Value.Description, c.Version, c.CreatedAt, c.UpdatedAt);
+        c.Value.Description, c.Version, c.CreatedAt, c.UpdatedAt, c.Value.ReportingPeriod, c.Value.Path);
 
     public static BranchDto AsDto(this Versioned<BranchProfile> b, string id, RegionDirectory regions, Totals? totals = null) =>
         new(id, b.Value.Name, b.Value.RegionCode, regions.Find(b.Value.RegionCode)?.Name, b.Value.Sector, b.Value.MemberCount,
@@ -85,7 +89,8 @@ public static class ReferenceMapping
             figures?.Talks, figures?.Audience, figures?.OnlineViews, figures?.ProvincesReached);
 
     // Called only after validation, which guarantees the required values.
-    public static Campaign ToCampaign(this CampaignRequest r, string id) => new(id, r.Title!, r.StartsOn!.Value, r.EndsOn, r.Description);
+    public static Campaign ToCampaign(this CampaignRequest r, string id) => new(id, r.Title!, r.StartsOn!.Value, r.EndsOn, r.Description,
+        r.ReportingPeriod ?? PeriodKinds.Month, r.ApprovalPath is { } path ? [.. path!] : null);
 
     public static BranchProfile ToProfile(this BranchRequest r) => new(r.Name!, r.RegionCode!, r.Sector, r.MemberCount!.Value, r.Kind);
 

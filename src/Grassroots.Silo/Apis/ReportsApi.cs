@@ -130,7 +130,7 @@ public static class ReportsApi
     }, CsvType, fileName);
 
     /// <summary>A CSV file for Excel: UTF-8 with a byte order mark (so the Chinese reads right), CRLF, formulas escaped.</summary>
-    private static CsvWriter CsvFile(Stream body, string[] header)
+    internal static CsvWriter CsvFile(Stream body, string[] header)
     {
         var csv = CsvWriter.Create(body, new CsvWriterOptions { WriteByteOrderMark = true, Injection = CsvInjection.Escape }, leaveOpen: true);
         csv.WriteRecord(header);

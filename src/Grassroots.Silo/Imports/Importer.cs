@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Grassroots.Domain;
+using Grassroots.Domain.Approvals;
 using Grassroots.Domain.Branches;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Model;
@@ -35,7 +36,7 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 /// record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
 public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, FactCommitter committer, Database database,
-    BranchDirectory branches, HonoreeDirectory honorees, CampaignDirectory campaigns, RegionDirectory regions, TimeProvider clock)
+    BranchDirectory branches, HonoreeDirectory honorees, CampaignDirectory campaigns, RegionDirectory regions, PeriodLocks locks, TimeProvider clock)
 {
     public const int ChunkRows = 5_000;
 
@@ -169,23 +170,35 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         if (run.DryRun) existing.AddRange(created.Select(c => (c.Row, c.Data, c.Kind)));
         else
         {
-            var errors = await committer.CommitAllAsync([.. created.Select(c =>
-                new WriteUnit(RecordWrites.Of(c.Kind, null, c.After, run.Actor, "create", regions)))]);
-            for (var i = 0; i < created.Count; i++)
+            // The chunk's new records are let through the period locks together, as one write (PeriodLocks): those dated in a
+            // period signed off for their county or above are refused here, the rest committed before the admission ends.
+            var (admission, found) = await locks.AdmitEachAsync([.. created.Select(c => c.After.Placement!)]);
+            using (admission)
             {
-                var (row, data, kind, _) = created[i];
-                switch (errors[i])
+                var open = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>(created.Count);
+                for (var i = 0; i < created.Count; i++)
                 {
-                    case null:
-                        tally.Count(PutResult.Created);
-                        RecordsIngested.Add(kind, "create");
-                        break;
-                    case WriteConflictException:
-                        existing.Add((row, data, kind));
-                        break;
-                    case var error:
-                        tally.Reject(row, "row", error.Message);
-                        break;
+                    if (found[i] is { } locked) RejectLocked(created[i].Row, created[i].Data, locked.Refusal(), tally);
+                    else open.Add(created[i]);
+                }
+                var errors = await committer.CommitAllAsync([.. open.Select(c =>
+                    new WriteUnit(RecordWrites.Of(c.Kind, null, c.After, run.Actor, "create", regions)))]);
+                for (var i = 0; i < open.Count; i++)
+                {
+                    var (row, data, kind, _) = open[i];
+                    switch (errors[i])
+                    {
+                        case null:
+                            tally.Count(PutResult.Created);
+                            RecordsIngested.Add(kind, "create");
+                            break;
+                        case WriteConflictException:
+                            existing.Add((row, data, kind));
+                            break;
+                        case var error:
+                            tally.Reject(row, "row", error.Message);
+                            break;
+                    }
                 }
             }
         }
@@ -199,9 +212,11 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             {
                 switch (stored.GetValueOrDefault((row.Row!.BranchId!, row.Row.Id!)))
                 {
+                    case null when await DryLockAsync(null, counties[row.Row.BranchId!]!, data) is { } locked: RejectLocked(row, data, locked, tally); break;
                     case null: tally.Count(PutResult.Created); break; // a dry run's new record
                     case { Voided: true }: tally.Reject(row, "id", $"The {kind.Key.Name} '{row.Row.Id}' was voided and cannot be changed."); break;
                     case var before when before.Data.Equals(data): tally.Count(PutResult.Unchanged); break;
+                    case var before when run.DryRun && await DryLockAsync(before, before.RegionCode, data) is { } locked: RejectLocked(row, data, locked, tally); break;
                     default: changed.Add((row, data)); break;
                 }
             }
@@ -297,12 +312,31 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             foreach (var row in group) await put(row);
         });
 
+    /// <summary>
+    /// What a dry run would meet: the lock on where a new record would count, or, for a stored record it changes, on where
+    /// it counts now or would count after. Null in a real run, where the grains and the chunk's admission decide.
+    /// </summary>
+    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord? before, string county, RecordData data)
+    {
+        foreach (var place in new[] { before?.Placement, new Placement(data.CampaignId, data.Day, county) })
+            if (place is not null && await locks.FindAsync(place) is { } locked) return locked.Refusal();
+        return null;
+    }
+
+    /// <summary>A row refused for a signed-off period: a conflict naming its date field.</summary>
+    private static void RejectLocked(ReadRow row, RecordData data, PeriodLockedException locked, ImportTally tally) =>
+        tally.Reject(row, ((RecordImportKind)row.Kind).Field(row.Row!, data, RecordKinds.Of(data).DateField), locked.Message);
+
     /// <summary>One row through its record grain, exactly as its PUT.</summary>
     private async Task PutRecordAsync(ReadRow row, RecordData data, string actor, ImportTally tally)
     {
         try
         {
             tally.Count((await KindOf(row).PutAsync(grains, row.Row!.BranchId!, row.Row.Id!, data, actor)).Result);
+        }
+        catch (PeriodLockedException locked)
+        {
+            RejectLocked(row, data, locked, tally);
         }
         catch (Exception error) when (Explain(error, field => KindOf(row).Field(row.Row!, data, field)) is var (field, message))
         {

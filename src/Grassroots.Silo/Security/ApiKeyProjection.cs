@@ -8,12 +8,20 @@ namespace Grassroots.Silo.Security;
 /// The api_keys table: every key without its secret, for listing (`keys list`, GET /api/keys). Written by the key's
 /// grain after its state, with the change-log entry of a change; authentication never reads it.
 /// </summary>
-public sealed class ApiKeyProjection(Database database)
+public sealed class ApiKeyProjection(Database database, Domain.Caching.BranchDirectory branches)
 {
     private const string Columns = "key_id, role, scope, label, created_at, created_by, revoked_at, revoked_by";
 
     /// <param name="action">"create" or "revoke" for the change log; null when only catching up.</param>
-    public Task WriteAsync(ApiKeyRecord key, string? action, string actor) => database.InTransactionAsync(async (connection, tx) =>
+    public async Task WriteAsync(ApiKeyRecord key, string? action, string actor)
+    {
+        // Whose the key is, for audits scoped like reads: a branch key's branch (and its county), else its region.
+        var (branchId, regionCode) = key.Role == Roles.Branch ? (key.Scope, await branches.CountyOfAsync(key.Scope)) : (null, key.Scope);
+        await database.InTransactionAsync(async (connection, tx) => await WriteAsync(connection, tx, key, action, actor, branchId, regionCode));
+    }
+
+    private async Task WriteAsync(DbConnection connection, DbTransaction tx, ApiKeyRecord key, string? action, string actor,
+        string? branchId, string? regionCode)
     {
         await database.ExecuteAsync(connection, tx,
             $"INSERT INTO api_keys ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) " +
@@ -21,8 +29,8 @@ public sealed class ApiKeyProjection(Database database)
             [key.KeyId, key.Role, key.Scope, key.Label, key.CreatedAt, key.CreatedBy, key.RevokedAt, key.RevokedBy]);
         if (action is not null)
             await ChangeLog.AppendAsync(database, connection, tx, action == "create" ? key.CreatedAt : key.RevokedAt!.Value, actor,
-                "api-key", key.KeyId, action, null, action == "create" ? new { key.Role, key.Scope, key.Label } : null);
-    });
+                "api-key", key.KeyId, action, null, action == "create" ? new { key.Role, key.Scope, key.Label } : null, branchId, regionCode);
+    }
 
     public Task<List<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default) =>
         database.QueryAsync($"SELECT {Columns} FROM api_keys ORDER BY created_at, key_id", [], Read, cancellationToken);

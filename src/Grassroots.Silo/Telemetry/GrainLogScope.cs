@@ -27,7 +27,8 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
         {
             var level = error switch
             {
-                FieldValidationException or NotFoundException or StateConflictException or WriteConflictException or WriteRefusedException => LogLevel.Debug,
+                FieldValidationException or NotFoundException or StateConflictException or WriteConflictException or WriteRefusedException
+                    or Domain.Approvals.PeriodLockedException => LogLevel.Debug,
                 ServiceUnavailableException => LogLevel.Information,
                 _ => LogLevel.Warning,
             };

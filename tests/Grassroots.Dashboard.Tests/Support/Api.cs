@@ -17,6 +17,9 @@ public sealed class Api : IDisposable
 
     public async Task PutAsync(string path, object body) => await CheckAsync(await _http.PutAsJsonAsync(path, body), "PUT", path);
 
+    public async Task<JsonElement> PostAsync(string path, object body) =>
+        await (await CheckAsync(await _http.PostAsJsonAsync(path, body), "POST", path)).Content.ReadFromJsonAsync<JsonElement>();
+
     public async Task DeleteAsync(string path) => await CheckAsync(await _http.DeleteAsync(path), "DELETE", path);
 
     public async Task<JsonElement> GetAsync(string path) =>

@@ -79,6 +79,13 @@ public sealed class DashboardPage : IAsyncDisposable
     public async Task ScreenshotAsync(string name) =>
         await Page.ScreenshotAsync(new() { Path = Path.Combine(DashboardFixture.Screenshots, $"{name}.png"), FullPage = true });
 
+    /// <summary>The viewport with <paramref name="focus"/> scrolled to its middle: for pages too long to read whole in a document.</summary>
+    public async Task ScreenshotAsync(string name, ILocator focus)
+    {
+        await focus.EvaluateAsync("e => e.scrollIntoView({ block: 'center' })");
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(DashboardFixture.Screenshots, $"{name}.png") });
+    }
+
     /// <summary>Runs axe-core in the page; returns each serious or critical violation as "rule (impact): help — nodes".</summary>
     public async Task<string[]> SeriousAccessibilityViolationsAsync()
     {

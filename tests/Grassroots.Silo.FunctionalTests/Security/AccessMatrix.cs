@@ -105,6 +105,22 @@ internal static class AccessMatrix
             var importId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("importId").GetString()!;
             return new Call(new() { ["importId"] = importId });
         }),
+        // Sign-off: reading periods is reading the region; a region submits its own; the region that approves it decides.
+        new("GET", "/api/approvals/{regionCode}", (Refused, Refused), (Ok, Refused), Everyone,
+            (_, t, _) => Done(new() { ["regionCode"] = t.Region }, "campaignId=c1")),
+        new("GET", "/api/approvals/{regionCode}/{campaignId}/{period}", (Refused, Refused), (Ok, Refused), Everyone,
+            (_, t, _) => Done(new() { ["regionCode"] = t.Region, ["campaignId"] = Campaign, ["period"] = "2020-12" })),
+        new("POST", "/api/approvals/{regionCode}/{campaignId}/{period}/submit", (Refused, Refused), (Ok, Refused), (Ok, Ok),
+            async (s, t, n) => PeriodCall(t.Province, await FreshCampaignAsync(s, n), body: new { })),
+        new("POST", "/api/approvals/{regionCode}/{campaignId}/{period}/approve", (Refused, Refused), (Ok, Refused), (Ok, Ok),
+            async (s, t, n) => PeriodCall(t.County, await SubmittedAsync(s, t.County, n), body: new { reason = "同意" })),
+        new("POST", "/api/approvals/{regionCode}/{campaignId}/{period}/return", (Refused, Refused), (Ok, Refused), (Ok, Ok),
+            async (s, t, n) => PeriodCall(t.County, await SubmittedAsync(s, t.County, n), body: new { reason = "请核实" })),
+        new("POST", "/api/approvals/{regionCode}/{campaignId}/{period}/reopen", (Refused, Refused), (Ok, Refused), (Ok, Ok),
+            async (s, t, n) => PeriodCall(t.County, await SubmittedAsync(s, t.County, n, approve: true), body: new { reason = "补录" })),
+        // The audit trail is read like the branch or region it is about.
+        new("GET", "/api/audit", (Ok, Refused), (Ok, Refused), Everyone, (_, t, _) => Done(new(), $"branchId={t.Branch}")),
+        new("GET", "/api/audit.csv", (Ok, Refused), (Ok, Refused), Everyone, (_, t, _) => Done(new(), $"branchId={t.Branch}")),
         new("GET", "/api/keys", (Refused, Refused), (Ok, Ok), Everyone, (_, _, _) => Done(new())),
         new("POST", "/api/keys", (Refused, Refused), (Created, Refused), (Created, Created),
             (_, t, n) => Done([], body: new { role = Roles.Branch, scope = t.Branch, label = $"issued {n}" })),
@@ -146,6 +162,26 @@ internal static class AccessMatrix
         row["id"] = id;
         return row;
     }
+
+    /// <summary>A campaign of its own for one request, so every sign-off step starts from an open period.</summary>
+    private static async Task<string> FreshCampaignAsync(Setup s, string n)
+    {
+        var id = $"sign{n}";
+        Assert.Equal(HttpStatusCode.Created, (await s.Hq.PutAsync($"/api/campaigns/{id}", new { title = "审核", startsOn = "2020-11-24" })).StatusCode);
+        return id;
+    }
+
+    /// <summary>A fresh campaign whose 2020-12 hq has submitted for the county (and approved, when asked).</summary>
+    private static async Task<string> SubmittedAsync(Setup s, string county, string n, bool approve = false)
+    {
+        var campaign = await FreshCampaignAsync(s, n);
+        foreach (var step in approve ? new[] { "submit", "approve" } : ["submit"])
+            Assert.Equal(HttpStatusCode.OK, (await s.Hq.PostAsJsonAsync($"/api/approvals/{county}/{campaign}/2020-12/{step}", new { })).StatusCode);
+        return campaign;
+    }
+
+    private static Call PeriodCall(string region, string campaign, object body) =>
+        new(new() { ["regionCode"] = region, ["campaignId"] = campaign, ["period"] = "2020-12" }, Body: body);
 
     private static Task<Call> Done(Dictionary<string, string> values, string? query = null, object? body = null) =>
         Task.FromResult(new Call(values, query, body));

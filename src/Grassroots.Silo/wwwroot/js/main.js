@@ -1,6 +1,7 @@
 // The dashboard: sign in with an API key, open where the key belongs (hq: the nation; a region-admin: its region;
 // a branch key: its branch), follow the address for drill-down and filters, and refresh the figures every 5 s.
 import { ApiError, getJson, openApiPaths, session } from './api.js';
+import { bindApprovals, forgetApprovals } from './approvals-view.js';
 import { drawBranch, forgetBranch, loadBranch } from './branch-view.js';
 import { openImport, leaveImport } from './import-view.js';
 import { closeSheet, openKeys } from './keys-view.js';
@@ -12,7 +13,7 @@ import { navigate, onNavigate, readState } from './route.js';
 
 const REFRESH_MS = 5000;
 const TITLE = '基层工会学习宣传看板';
-const fieldNames = { campaignId: '活动', from: '开始日期', to: '结束日期', page: '页码', interval: '周期', active: '状态' };
+const fieldNames = { campaignId: '活动', from: '开始日期', to: '结束日期', page: '页码', interval: '周期', active: '状态', period: '审核期间' };
 
 let me = null, campaigns = [], reports = [];
 let generation = 0, busy = false, lastView = '', started = false;
@@ -20,6 +21,7 @@ let generation = 0, busy = false, lastView = '', started = false;
 $('signIn').addEventListener('submit', signIn);
 $('signOut').addEventListener('click', signOut);
 bindFilters();
+bindApprovals();
 session.forgetLegacyKey();
 if (session.key) start(); else showSignIn();
 
@@ -148,9 +150,10 @@ async function render({ quiet = false } = {}) {
   if (view !== lastView) {
     forgetRegion();
     forgetBranch();
+    forgetApprovals();
     lastView = view;
   }
-  const context = { state, campaign, me, home: home(), reports };
+  const context = { state, campaign, me, home: home(), reports, refresh: () => render() };
   try {
     const data = branchView ? await loadBranch(context) : await loadRegion(context);
     if (mine !== generation) return;

@@ -6,6 +6,14 @@ import { number } from './format.js';
 
 const hasChinese = text => /[\u3400-\u9fff]/.test(text);
 
+/** "2020年12月", "2020年第49周": a reporting period as people say it. */
+const periodName = id => {
+  const week = /^(\d{4})-W(\d{2})$/.exec(id ?? '');
+  if (week) return `${week[1]}年第${Number(week[2])}周`;
+  const month = /^(\d{4})-(\d{2})$/.exec(id ?? '');
+  return month ? `${month[1]}年${Number(month[2])}月` : id;
+};
+
 const characterKinds = [
   [/line break or tab/, '换行或制表符（此项只能填一行）'],
   [/control character/, '控制字符'],
@@ -42,10 +50,13 @@ const messages = [
   [/^No campaign has the id '(.*)'\.$/, m => `没有编号为 ${m[1]} 的活动`],
   [/^No honoree has the id '(.*)'\.$/, m => `没有编号为 ${m[1]} 的劳模`],
   [/^No branch (?:has|is registered with) the id '(.*)'\.$/, m => `没有编号为 ${m[1]} 的基层工会`],
+  [/^Records of campaign '.*' dated in (\S+) are locked for region (\S+): the period is (\w+)\./, m =>
+    `${periodName(m[1])}的数据${m[3] === 'approved' ? '已经上级审核通过' : '已上报、正在等待上级审核'}（地区代码 ${m[2]}），该期间的记录已锁定`],
   [/^A JSON object is required\.$/, () => '内容为空'],
   [/^Appears more than once/, () => '重复填写了这一项'],
   [/^Not a valid value for this field/, () => '这一项的值无效'],
   [/^The request could not be read/, () => '内容无法识别'],
+  [/^Must be a month written YYYY-MM or an ISO week/, () => '期间应写作 年-月（如 2020-12）或 年-W周（如 2020-W49）'],
 ];
 
 /** The service's Chinese messages that name another field (`{other}` in ProblemLanguage.cs). */
@@ -83,8 +94,20 @@ export function translate(message, label = field => field) {
   return `服务器说明：${message}`;
 }
 
+/**
+ * A write refused because its period is signed off (409 naming the lock): which period, for which region, and why, so
+ * the officer knows whom to ask.
+ */
+export function describeLock(problem) {
+  if (!problem?.period || !problem?.state) return null;
+  const region = problem.regionName ?? problem.regionCode;
+  const state = problem.state === 'approved' ? '已经上级审核通过' : '已上报、正在等待上级审核';
+  return `${region}${periodName(problem.period)}的数据${state}，该期间的记录已锁定，不能新增、修改或作废；如需更改，请联系上级退回或重新开放`;
+}
+
 /** A problem's title and status in Chinese, for answers without per-field errors (403, 404, 409, 413…). */
 export function describe(status, problem) {
+  if (status === 409 && describeLock(problem)) return describeLock(problem);
   const title = problem?.title ?? '';
   if (hasChinese(title)) return title;
   if (status === 401) return '密钥无效或已被撤销';

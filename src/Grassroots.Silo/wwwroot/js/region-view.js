@@ -1,6 +1,7 @@
 // A region's page: national, province, city or county. Totals; the child regions on a map (national), as bars and
 // ranked in a table; the trend; the honoree leaderboard (national, province); a county's branches; CSV reports.
 import { ApiError, download, getJson } from './api.js';
+import { childStates, drawApprovals, loadApprovals } from './approvals-view.js';
 import { drawBars, drawMap, drawTrend } from './charts.js';
 import { saveCsv } from './csv.js';
 import { $, el, fillTable, redrawer, show } from './dom.js';
@@ -14,11 +15,12 @@ const childrenOf = { national: '各省（区、市）', province: '各市（地�
 const redraw = redrawer();
 let shown; // what the CSV button saves
 
-export async function loadRegion({ state, campaign, home }) {
+export async function loadRegion(context) {
+  const { state, campaign, home } = context;
   const code = state.region || home;
   const info = await region(code);
   const period = { campaignId: campaign.id, from: state.from, to: state.to };
-  const [rollup, series, board, branches, steps] = await Promise.all([
+  const [rollup, series, board, branches, steps, approvals] = await Promise.all([
     getJson(`/api/rollups/${encodeURIComponent(code)}`, period),
     getJson(`/api/rollups/${encodeURIComponent(code)}/series`, { ...period, interval: state.interval }).catch(tooManyPoints),
     info.level === 'national' || info.level === 'province'
@@ -29,8 +31,9 @@ export async function loadRegion({ state, campaign, home }) {
         { campaignId: campaign.id, active: state.status, page: state.page, pageSize: PAGE_SIZE })
       : null,
     trail(code, home),
+    loadApprovals(context, code),
   ]);
-  return { info, rollup, series, board, branches, steps };
+  return { info, rollup, series, board, branches, steps, approvals };
 }
 
 /** A daily series over years is refused (400 on interval); the trend says so instead of the whole page failing. */
@@ -39,12 +42,14 @@ function tooManyPoints(error) {
   throw error;
 }
 
-export async function drawRegion({ state, campaign, reports }, { info, rollup, series, board, branches, steps }) {
+export async function drawRegion(context, { info, rollup, series, board, branches, steps, approvals }) {
+  const { state, campaign, reports } = context;
   const measure = measures[state.measure] ? state.measure : 'attendance';
   const m = measures[measure];
   const children = rollup.children;
   const national = info.level === 'national';
-  shown = { rollup, campaign };
+  const states = childStates(approvals);
+  shown = { rollup, campaign, states };
 
   redraw('trail', steps, () => drawTrail($('crumbs'), steps));
   redraw('heading', [rollup.name, info.level, children.length], () => $('heading').replaceChildren(rollup.name,
@@ -59,7 +64,7 @@ export async function drawRegion({ state, campaign, reports }, { info, rollup, s
     $('barTitle').textContent = `${childrenOf[info.level]}${m.label}`;
     $('childrenTitle').textContent = `${childrenOf[info.level]}排名（按${m.label}）`;
     redraw('bars', [children, measure], () => drawBars($('bar'), children, measure, toRegion));
-    redraw('children', [children, measure], () => drawChildren(children, measure));
+    redraw('children', [children, measure, [...states]], () => drawChildren(children, measure, states));
   }
   if (national) {
     $('mapTitle').textContent = `全国${m.label}地图`;
@@ -81,9 +86,10 @@ export async function drawRegion({ state, campaign, reports }, { info, rollup, s
   if (board) redraw('leaderboard', [board, Boolean(state.from || state.to)], () => drawLeaderboard(board, info, state));
 
   drawReports(reports, info, state, campaign);
+  drawApprovals(context, approvals, context.refresh);
 }
 
-function drawChildren(children, measure) {
+function drawChildren(children, measure, states) {
   const m = measures[measure];
   const ranked = [...children].sort((a, b) => m.of(b.totals) - m.of(a.totals) || a.code.localeCompare(b.code));
   const cell = (field, text) => el('td', { 'data-field': field }, text);
@@ -95,7 +101,8 @@ function drawChildren(children, measure) {
       cell('studySessions', number(t.studySessions)), cell('attendance', number(t.attendance)),
       cell('honoreeTalks', number(t.honoreeTalks)), cell('talkAudience', number(t.talkAudience)),
       cell('publicityItems', number(t.publicityItems)),
-      cell('branches', `${number(t.activeBranches)} / ${number(t.registeredBranches)}`), cell('coverage', percent(t.coverage)));
+      cell('branches', `${number(t.activeBranches)} / ${number(t.registeredBranches)}`), cell('coverage', percent(t.coverage)),
+      el('td', { className: 'text', 'data-field': 'approval' }, states.get(child.code) ?? '—'));
   }), '没有下级地区。');
 }
 
@@ -160,13 +167,13 @@ function drawReports(reports, info, state, campaign) {
 
 export function saveChildrenCsv() {
   if (!shown) return;
-  const { rollup, campaign } = shown;
+  const { rollup, campaign, states } = shown;
   saveCsv(`${rollup.name}-下级地区-${campaign.id}.csv`,
     ['地区代码', '地区', '学习场次', '参与人次', '一线职工人次', '青年职工人次', '女职工人次', '劳模宣讲场次', '宣讲现场受众',
-      '线上观看', '宣传报道篇数', '宣传传播量', '已开展基层工会', '已登记基层工会', '覆盖率'],
+      '线上观看', '宣传报道篇数', '宣传传播量', '已开展基层工会', '已登记基层工会', '覆盖率', '审核状态'],
     rollup.children.map(({ code, name, totals: t }) => [code, name, t.studySessions, t.attendance, t.frontline, t.youth, t.women,
       t.honoreeTalks, t.talkAudience, t.onlineViews, t.publicityItems, t.publicityReach, t.activeBranches, t.registeredBranches,
-      t.coverage]));
+      t.coverage, states.get(code) ?? '']));
 }
 
 /** A new view starts from scratch, so nothing of the last one is taken for already drawn. */

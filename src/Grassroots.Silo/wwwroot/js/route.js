@@ -1,7 +1,7 @@
 // What the page shows lives in its address (?region=440000&campaign=…), so drill-down, Back and bookmarks work.
 
 const defaults = { measure: 'attendance', interval: 'week', page: '1' };
-const names = ['campaign', 'from', 'to', 'measure', 'interval', 'region', 'branch', 'status', 'page', 'tool'];
+const names = ['campaign', 'from', 'to', 'measure', 'interval', 'region', 'branch', 'status', 'page', 'tool', 'period'];
 
 let listener = () => {};
 

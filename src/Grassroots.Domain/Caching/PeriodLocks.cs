@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using Grassroots.Domain.Approvals;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Regions;
+using Grassroots.Storage;
+
+namespace Grassroots.Domain.Caching;
+
+/// <summary>
+/// The periods locked for sign-off, as this silo knows them, and the writes this silo has let through (DESIGN.md §8).
+/// Every write of a record asks here in the turn that hands its unit to the committer (a record grain; an import per
+/// chunk): a record is locked when the month or the ISO week its day falls in is submitted or approved for its county or
+/// any region above it. What is locked is kept per (campaign, period), read from the period_approvals projection once
+/// per silo, and forgotten across the cluster when a period's state changes — no database read per write.
+/// <para>
+/// Why a write racing a submission is either in the submission's figures or refused, never both: a writer registers
+/// itself here (<see cref="Admission"/>) before it looks at the locks, and stays registered until its commit has
+/// returned. A submission writes the projection first, then has every silo <see cref="CloseAsync">close</see> the
+/// period: forget it, then wait for every writer registered at that moment. A writer registered later reads the locks
+/// after the forget, so from the projection as the submission wrote it, and is refused; one registered earlier has
+/// committed when the close returns, so the figures taken after it include it. (A load begun before a forget is never
+/// stored over it: see <see cref="SiloCache{T}"/>.)
+/// </para>
+/// </summary>
+public sealed class PeriodLocks(Database database, RegionDirectory regions, TimeProvider clock) : ISiloCache
+{
+    public const string CacheKind = "period-lock";
+
+    private readonly SiloCache<Locked> _cache = new(CacheKind, clock);
+    private readonly ConcurrentDictionary<long, TaskCompletionSource> _writing = new();
+    private long _next;
+
+    public string Kind => CacheKind;
+
+    public static string KeyOf(string campaignId, string period) => $"{campaignId}/{period}";
+
+    /// <summary>
+    /// Lets a write through when none of the places it touches (before and after a change; nulls ignored) is locked;
+    /// throws <see cref="PeriodLockedException"/> otherwise. Dispose the admission once the commit has returned.
+    /// </summary>
+    public async Task<Admission> AdmitAsync(IEnumerable<Placement?> placements)
+    {
+        var admission = Enter();
+        try
+        {
+            foreach (var placement in placements)
+                if (placement is not null && await FindAsync(placement) is { } found) throw found.Refusal();
+            return admission;
+        }
+        catch
+        {
+            admission.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>As <see cref="AdmitAsync"/> for a chunk of new records: the lock of each (null where none); the admission covers them all.</summary>
+    public async Task<(Admission Admission, IReadOnlyList<PeriodLock?> Locks)> AdmitEachAsync(IReadOnlyList<Placement> placements)
+    {
+        var admission = Enter();
+        try
+        {
+            var locks = new PeriodLock?[placements.Count];
+            for (var i = 0; i < placements.Count; i++) locks[i] = await FindAsync(placements[i]);
+            return (admission, locks);
+        }
+        catch
+        {
+            admission.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The lock a record placed here would meet, or null: its county or a region above it, in its month or week.</summary>
+    public async Task<PeriodLock?> FindAsync(Placement placement)
+    {
+        var (month, week) = ReportingPeriod.Containing(placement.Day);
+        foreach (var period in new[] { month, week })
+        {
+            var locked = await _cache.GetAsync(KeyOf(placement.CampaignId, period.Id), () => LoadAsync(placement.CampaignId, period.Id));
+            if (locked!.Regions.Count == 0) continue;
+            foreach (var code in regions.Chain(placement.RegionCode))
+                if (locked.Regions.TryGetValue(code, out var state)) return new PeriodLock(placement.CampaignId, period.Id, code, state);
+        }
+        return null;
+    }
+
+    public void Forget(string id) => _cache.Forget(id);
+
+    /// <summary>
+    /// Makes this silo refuse writes to the period from now on (its copy is forgotten; the next write reads what the
+    /// submission stored) and waits until every write let through before has committed or failed.
+    /// </summary>
+    public Task CloseAsync(string campaignId, string period)
+    {
+        _cache.Forget(KeyOf(campaignId, period));
+        // The forget's store, then the read of who is writing; a writer registers, then reads the locks (Enter).
+        Interlocked.MemoryBarrier();
+        return Task.WhenAll(_writing.Values.Select(w => w.Task));
+    }
+
+    private Admission Enter()
+    {
+        var id = Interlocked.Increment(ref _next);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writing[id] = done;
+        Interlocked.MemoryBarrier();
+        return new Admission(this, id, done);
+    }
+
+    private async Task<Locked?> LoadAsync(string campaignId, string period)
+    {
+        var rows = await database.QueryAsync(
+            "SELECT region_code, state FROM period_approvals WHERE campaign_id = $1 AND period = $2 AND state IN ('submitted', 'approved')",
+            [campaignId, period], r => (Code: r.GetString(0), State: PeriodStates.Parse(r.GetString(1)))).Translated();
+        return new Locked(rows.ToDictionary(r => r.Code, r => r.State));
+    }
+
+    private sealed record Locked(IReadOnlyDictionary<string, PeriodState> Regions);
+
+    /// <summary>A write let through: registered until disposed, which the committed (or failed) write does.</summary>
+    public sealed class Admission(PeriodLocks owner, long id, TaskCompletionSource done) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (owner._writing.TryRemove(id, out _)) done.TrySetResult();
+        }
+    }
+}
+
+/// <summary>The lock a write met: the period of the campaign, the region it is locked for, and that region's state.</summary>
+public sealed record PeriodLock(string CampaignId, string Period, string RegionCode, PeriodState State)
+{
+    public PeriodLockedException Refusal() => new(CampaignId, Period, RegionCode, State);
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text.Json;
+using Grassroots.Domain;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Records;
+using Grassroots.Domain.Regions;
+using Grassroots.Silo.Security;
+using Grassroots.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// The audit trail (DESIGN.md §8): who changed what, when, from what to what — records created, corrected and voided,
+/// branches, honorees and campaigns created and corrected, keys issued and revoked, periods submitted, approved, returned
+/// and re-opened — newest first, a page at a time or as CSV for Excel. Scoped like reads: hq everything; a region-admin its
+/// subtree (a branch's changes by the county it is in now, as reading it is); a branch key its own branch. Without
+/// filters, a key sees its whole scope.
+/// </summary>
+public static class AuditApi
+{
+    public const int DefaultPageSize = 50, MaxPageSize = 500;
+
+    /// <summary>The record types a filter names, as imports name them.</summary>
+    public static readonly IReadOnlyDictionary<string, RecordKind> RecordTypes = new Dictionary<string, RecordKind>(StringComparer.Ordinal)
+    {
+        ["study-sessions"] = RecordKinds.StudySessions, ["honoree-talks"] = RecordKinds.HonoreeTalks, ["publicity"] = RecordKinds.Publicity,
+    };
+
+    public static IReadOnlyCollection<string> RecordTypeNames => [.. RecordTypes.Keys];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("audit", GetAuditAsync).WithTags("Audit").WithName("GetAudit")
+            .WithSummary("Who changed what, when, before and after, newest first, within the key's scope; filtered by branch, record, region and dates.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("audit.csv", GetAuditCsvAsync).WithTags("Audit").WithName("GetAuditCsv")
+            .WithSummary("The same trail as CSV for Excel (UTF-8 with BOM, Chinese headers): every entry, or one page when page is given.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    public static async Task<Results<Ok<AuditPage>, ProblemHttpResult, ValidationProblem>> GetAuditAsync(
+        [Id] string? branchId, [OneOf(typeof(AuditApi), nameof(RecordTypeNames))] string? recordType, [Id] string? recordId,
+        [RegionCode(National = true)] string? regionCode, [Date] string? from, [Date] string? to, [Whole(1, int.MaxValue)] string? page,
+        [Whole(1, MaxPageSize)] string? pageSize, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
+        HttpContext context, CancellationToken cancellationToken)
+    {
+        var scoped = await ScopeAsync(branchId, recordType, recordId, regionCode, from, to, regions, access, context);
+        if (scoped.Refusal is { } refusal) return refusal;
+        if (scoped.Invalid is { } invalid) return invalid;
+        var (number, size) = (page.AsNumber() ?? 1, pageSize.AsNumber() ?? DefaultPageSize);
+        var (total, items) = await PageAsync(database, grains, scoped.Filter!, number, size, withTotal: true, cancellationToken);
+        return TypedResults.Ok(new AuditPage(number, size, total, items));
+    }
+
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditCsvAsync(
+        [Id] string? branchId, [OneOf(typeof(AuditApi), nameof(RecordTypeNames))] string? recordType, [Id] string? recordId,
+        [RegionCode(National = true)] string? regionCode, [Date] string? from, [Date] string? to, [Whole(1, int.MaxValue)] string? page,
+        [Whole(1, MaxPageSize)] string? pageSize, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
+        HttpContext context)
+    {
+        var scoped = await ScopeAsync(branchId, recordType, recordId, regionCode, from, to, regions, access, context);
+        if (scoped.Refusal is { } refusal) return refusal;
+        if (scoped.Invalid is { } invalid) return invalid;
+        var size = pageSize.AsNumber() ?? MaxPageSize;
+        // Without a page, every page in turn: the file is written as it is read, never held whole.
+        return TypedResults.Stream(async body =>
+        {
+            await using var csv = ReportsApi.CsvFile(body, ["时间（北京时间）", "操作", "对象类型", "对象编号", "基层工会编号", "地区代码", "操作者密钥", "操作者", "修改前", "修改后"]);
+            for (var number = page.AsNumber() ?? 1; ; number++)
+            {
+                var (_, items) = await PageAsync(database, grains, scoped.Filter!, number, size, withTotal: false, context.RequestAborted);
+                foreach (var e in items)
+                    await csv.WriteRecordAsync([e.At.ToOffset(ServiceClock.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                        WhatNames.GetValueOrDefault(e.What, e.What), EntityNames.GetValueOrDefault(e.Entity, e.Entity), e.Key, e.BranchId, e.RegionCode,
+                        e.By.KeyId, e.By.Label, Text(e.Before), Text(e.After)], context.RequestAborted);
+                if (page is not null || items.Count < size) break;
+            }
+        }, ReportsApi.CsvType, "audit.csv");
+    }
+
+    private static string? Text(JsonElement json) => json.ValueKind == JsonValueKind.Null ? null : json.GetRawText();
+
+    private sealed record Scoped(AuditFilter? Filter, ProblemHttpResult? Refusal = null, ValidationProblem? Invalid = null);
+
+    /// <summary>
+    /// The filter a request asks for inside its key's scope: a branch (its own key, an admin above it, hq); a region (a
+    /// region-admin of it or above, hq); otherwise the key's whole scope. Anything outside the scope is refused (403).
+    /// </summary>
+    private static async Task<Scoped> ScopeAsync(string? branchId, string? recordType, string? recordId, string? regionCode, string? from,
+        string? to, RegionDirectory regions, Access access, HttpContext context)
+    {
+        (branchId, recordType, recordId, regionCode) = (branchId.Given(), recordType.Given(), recordId.Given(), regionCode.Given());
+        var (first, last) = (from.AsDate(), to.AsDate());
+        if (QueryValues.PeriodProblem(first, last) is { } period) return new(null, Invalid: period);
+        if (recordId is not null && branchId is null)
+            return new(null, Invalid: FieldChecks.Invalid("recordId", "A record id is unique within its branch: give branchId too."));
+        if (regionCode is not null && regions.Find(regionCode) is null)
+            return new(null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No region has the code '{regionCode}'."));
+
+        var user = context.User;
+        var holder = KeyHolder.From(user);
+        if (branchId is not null && !await access.CanActForBranchAsync(user, branchId)) return new(null, Access.Refused());
+        if (regionCode is not null && !access.CanReadRegion(user, regionCode)) return new(null, Access.Refused());
+        var region = regionCode ?? (holder?.Role == Roles.RegionAdmin ? holder.Scope : null);
+        if (holder?.Role == Roles.Branch) branchId ??= holder.Scope;
+        IReadOnlyList<string>? codes = region is null || region == RegionDirectory.National ? null : [.. Domain.Approvals.ApprovalLevels.Subtree(regions, region)];
+        return new(new AuditFilter(branchId, codes, recordType is null ? null : RecordTypes[recordType], recordId,
+            first is { } f ? Start(f) : null, last is { } l ? Start(l.AddDays(1)) : null));
+    }
+
+    /// <summary>Midnight in Beijing: the day a date means to the people who use the service.</summary>
+    private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), ServiceClock.ChinaOffset);
+
+    private static async Task<(long Total, IReadOnlyList<AuditEntry> Items)> PageAsync(Database database, IGrainFactory grains, AuditFilter filter,
+        int number, int size, bool withTotal, CancellationToken cancellationToken)
+    {
+        var query = new AuditQuery(database, filter);
+        var total = withTotal ? (await database.QueryAsync(query.CountSql, query.Args, r => r.Long(0), cancellationToken))[0] : 0;
+        var rows = await database.QueryAsync(query.PageSql(out var args, size, (long)(number - 1) * size), args,
+            r => new Row(r.Timestamp(0), r.GetString(1), r.GetString(2), r.GetString(3), r.Text(4), r.Text(5), r.GetString(6), r.Text(7),
+                r.Text(8), r.Text(9)), cancellationToken);
+        var created = await CreatedAsync(database, grains, rows.Where(r => r.Action == "create" && r.After is null).ToList(), cancellationToken);
+        return (total, [.. rows.Select(r => Entry(r, r.Action == "create" && r.After is null ? created.GetValueOrDefault((r.Entity, r.Key)) : r.After))]);
+    }
+
+    private sealed record Row(DateTimeOffset At, string Action, string Entity, string Key, string? BranchId, string? RegionCode, string Actor,
+        string? Label, string? Before, string? After);
+
+    /// <summary>
+    /// What an entity was when created, for creations read from the fact rows: what its first change found it to be,
+    /// or, never changed, what it is.
+    /// </summary>
+    private static async Task<Dictionary<(string Entity, string Key), string?>> CreatedAsync(Database database, IGrainFactory grains,
+        IReadOnlyList<Row> creations, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<(string, string), string?>();
+        foreach (var entity in creations.GroupBy(c => c.Entity))
+        {
+            var keys = entity.Select(c => c.Key).Distinct().ToList();
+            var firstChanges = await database.QueryAsync(
+                $"SELECT entity_key, before_json FROM change_log WHERE entity = $1 AND entity_key {database.InList(keys, out var args, first: 2)} " +
+                "AND before_json IS NOT NULL ORDER BY change_id", [entity.Key, .. args], r => (Key: r.GetString(0), Json: r.GetString(1)), cancellationToken);
+            foreach (var (key, json) in firstChanges) found.TryAdd((entity.Key, key), json);
+            var unchanged = keys.Where(k => !found.ContainsKey((entity.Key, k))).ToList();
+            if (unchanged.Count == 0) continue;
+            if (RecordKinds.All.FirstOrDefault(k => k.Name == entity.Key) is { } kind)
+            {
+                var stored = await kind.ReadManyAsync([.. unchanged.Select(k => (k[..k.IndexOf('/', StringComparison.Ordinal)], k[(k.IndexOf('/', StringComparison.Ordinal) + 1)..]))], database);
+                foreach (var record in stored) found[(entity.Key, $"{record.BranchId}/{record.RecordId}")] = Serialize(record);
+            }
+            else if (entity.Key == "branch")
+            {
+                foreach (var (id, profile) in await BranchRows.ReadManyAsync(unchanged, database)) found[(entity.Key, id)] = Serialize(profile);
+            }
+            else if (entity.Key == "honoree")
+            {
+                foreach (var id in unchanged)
+                    if (await grains.GetGrain<IHonoreeGrain>(id).GetAsync() is { } honoree) found[(entity.Key, id)] = Serialize(honoree.Value);
+            }
+        }
+        return found;
+    }
+
+    private static string Serialize(object value) => JsonSerializer.Serialize(value, value.GetType(), Json);
+
+    private static AuditEntry Entry(Row r, string? after)
+    {
+        var kind = RecordKinds.All.FirstOrDefault(k => k.Name == r.Entity);
+        var recordId = kind is null ? null : r.Key[(r.Key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        return new AuditEntry(r.At, What(r.Entity, r.Action), r.Entity, r.Key, r.BranchId,
+            kind is null ? null : RecordTypes.First(t => t.Value == kind).Key, recordId, r.RegionCode, KeyRef.Of(r.Actor, r.Label),
+            Parse(r.Before), Parse(after));
+    }
+
+    /// <summary>The JSON of an entity, or JSON null (a JsonElement either way, so the document describes it as any JSON).</summary>
+    private static JsonElement Parse(string? json) => json is null ? JsonNull : JsonDocument.Parse(json).RootElement.Clone();
+
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
+
+    /// <summary>What the change was, in the words of the API: created, corrected, voided, key-issued, submitted…</summary>
+    private static string What(string entity, string action) => (entity, action) switch
+    {
+        ("api-key", "create") => "key-issued",
+        ("api-key", "revoke") => "key-revoked",
+        (_, "create" or "import") => "created",
+        (_, "update") => "corrected",
+        (_, "void") => "voided",
+        (_, "submit") => "submitted",
+        (_, "approve") => "approved",
+        (_, "return") => "returned",
+        (_, "reopen") => "reopened",
+        _ => action,
+    };
+
+    private static readonly Dictionary<string, string> WhatNames = new(StringComparer.Ordinal)
+    {
+        ["created"] = "新建", ["corrected"] = "修改", ["voided"] = "作废", ["submitted"] = "上报", ["approved"] = "审核通过",
+        ["returned"] = "退回", ["reopened"] = "重新开放", ["key-issued"] = "签发密钥", ["key-revoked"] = "撤销密钥",
+    };
+
+    private static readonly Dictionary<string, string> EntityNames = new(StringComparer.Ordinal)
+    {
+        ["study-session"] = "学习会", ["honoree-talk"] = "劳模宣讲", ["publicity-item"] = "宣传报道", ["branch"] = "基层工会",
+        ["honoree"] = "劳模", ["campaign"] = "活动", ["api-key"] = "密钥", [PeriodApprovalProjection.Entity] = "审核期间",
+    };
+}
+
+/// <summary>A page of the audit trail, newest first.</summary>
+public sealed record AuditPage(int Page, int PageSize, long Total, IReadOnlyList<AuditEntry> Items);
+
+/// <summary>
+/// One change: when; what (created, corrected, voided, submitted, approved, returned, reopened, key-issued, key-revoked);
+/// the entity (study-session, honoree-talk, publicity-item, branch, honoree, campaign, api-key, period) and its key; the
+/// branch and region it belongs to; who (the key's id and label); the entity before and after, as JSON.
+/// </summary>
+public sealed record AuditEntry(DateTimeOffset At, string What, string Entity, string Key, string? BranchId, string? RecordType,
+    string? RecordId, string? RegionCode, KeyRef By, JsonElement Before, JsonElement After);

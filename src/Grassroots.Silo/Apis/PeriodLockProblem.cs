@@ -1,0 +1,30 @@
+using Grassroots.Domain.Approvals;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Regions;
+
+namespace Grassroots.Silo.Apis;
+
+/// <summary>
+/// A write refused because its period is signed off (409): besides the title, the problem names the lock in fields a
+/// client can show in its own words — campaignId, period (e.g. "2020-12"), periodStart and periodEnd, regionCode,
+/// regionName and state (submitted or approved).
+/// </summary>
+public static class PeriodLockProblem
+{
+    public static void Describe(Microsoft.AspNetCore.Mvc.ProblemDetails details, PeriodLockedException locked, IServiceProvider services)
+    {
+        var region = services.GetService<RegionDirectory>()?.Find(locked.RegionCode);
+        details.Detail = $"The period {locked.Period} is {locked.State.Name()} for {region?.Name ?? locked.RegionCode} ({locked.RegionCode}); " +
+            "records of its branches dated in it cannot be created, corrected or voided until it is returned or re-opened.";
+        details.Extensions["campaignId"] = locked.CampaignId;
+        details.Extensions["period"] = locked.Period;
+        if (ReportingPeriod.TryParse(locked.Period, out var period))
+        {
+            details.Extensions["periodStart"] = period.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            details.Extensions["periodEnd"] = period.End.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        details.Extensions["regionCode"] = locked.RegionCode;
+        details.Extensions["regionName"] = region?.Name;
+        details.Extensions["state"] = locked.State.Name();
+    }
+}
