@@ -29,7 +29,7 @@ public static class AuditApi
         ["study-sessions"] = RecordKinds.StudySessions, ["honoree-talks"] = RecordKinds.HonoreeTalks, ["publicity"] = RecordKinds.Publicity,
     };
 
-    public static IReadOnlyCollection<string> RecordTypeNames => [.. RecordTypes.Keys];
+    public static readonly Choices RecordTypeNames = Choices.Of([.. RecordTypes.Keys]);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -45,12 +45,11 @@ public static class AuditApi
     }
 
     public static async Task<Results<Ok<AuditPage>, ProblemHttpResult, ValidationProblem>> GetAuditAsync(
-        [Id] string? branchId, [OneOf(typeof(AuditApi), nameof(RecordTypeNames))] string? recordType, [Id] string? recordId,
-        [RegionCode(National = true)] string? regionCode, [Date] string? from, [Date] string? to, [Whole(1, int.MaxValue)] string? page,
-        [Whole(1, MaxPageSize)] string? pageSize, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
+        [AsParameters] AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
         HttpContext context, CancellationToken cancellationToken)
     {
-        var scoped = await ScopeAsync(branchId, recordType, recordId, regionCode, from, to, regions, access, context);
+        var (page, pageSize) = (query.page, query.pageSize);
+        var scoped = await ScopeAsync(query, regions, access, context);
         if (scoped.Refusal is { } refusal) return refusal;
         if (scoped.Invalid is { } invalid) return invalid;
         var (number, size) = (page.AsNumber() ?? 1, pageSize.AsNumber() ?? DefaultPageSize);
@@ -59,16 +58,16 @@ public static class AuditApi
     }
 
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditCsvAsync(
-        [Id] string? branchId, [OneOf(typeof(AuditApi), nameof(RecordTypeNames))] string? recordType, [Id] string? recordId,
-        [RegionCode(National = true)] string? regionCode, [Date] string? from, [Date] string? to, [Whole(1, int.MaxValue)] string? page,
-        [Whole(1, MaxPageSize)] string? pageSize, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
+        [AsParameters] AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
         HttpContext context)
     {
-        var scoped = await ScopeAsync(branchId, recordType, recordId, regionCode, from, to, regions, access, context);
+        var (page, pageSize) = (query.page, query.pageSize);
+        var scoped = await ScopeAsync(query, regions, access, context);
         if (scoped.Refusal is { } refusal) return refusal;
         if (scoped.Invalid is { } invalid) return invalid;
-        var size = pageSize.AsNumber() ?? MaxPageSize;
-        // Without a page, every page in turn: the file is written as it is read, never held whole.
+        // Without a page, every entry, read MaxPageSize at a time (pageSize says how long a page is only with page): the
+        // file is written as it is read, never held whole.
+        var size = page is null ? MaxPageSize : pageSize.AsNumber() ?? MaxPageSize;
         return TypedResults.Stream(async body =>
         {
             await using var csv = ReportsApi.CsvFile(body, ["时间（北京时间）", "操作", "对象类型", "对象编号", "基层工会编号", "地区代码", "操作者密钥", "操作者", "修改前", "修改后"]);
@@ -92,10 +91,10 @@ public static class AuditApi
     /// The filter a request asks for inside its key's scope: a branch (its own key, an admin above it, hq); a region (a
     /// region-admin of it or above, hq); otherwise the key's whole scope. Anything outside the scope is refused (403).
     /// </summary>
-    private static async Task<Scoped> ScopeAsync(string? branchId, string? recordType, string? recordId, string? regionCode, string? from,
-        string? to, RegionDirectory regions, Access access, HttpContext context)
+    private static async Task<Scoped> ScopeAsync(AuditTrailQuery query, RegionDirectory regions, Access access, HttpContext context)
     {
-        (branchId, recordType, recordId, regionCode) = (branchId.Given(), recordType.Given(), recordId.Given(), regionCode.Given());
+        var (branchId, recordType, recordId, regionCode) = (query.branchId.Given(), query.recordType.Given(), query.recordId.Given(), query.regionCode.Given());
+        var (from, to) = (query.from, query.to);
         var (first, last) = (from.AsDate(), to.AsDate());
         if (QueryValues.PeriodProblem(first, last) is { } period) return new(null, Invalid: period);
         if (recordId is not null && branchId is null)

@@ -12,6 +12,12 @@ namespace Grassroots.Silo.Apis;
 [ValidatableType]
 public sealed record FiguresQuery([property: Id] string? campaignId, [property: Date] string? from, [property: Date] string? to);
 
+/// <summary>The audit trail within the key's scope, filtered by branch, record, region and dates, a page at a time.</summary>
+[ValidatableType]
+public sealed record AuditTrailQuery([property: Id] string? branchId, [property: OneOf(typeof(AuditApi), nameof(AuditApi.RecordTypeNames))] string? recordType,
+    [property: Id] string? recordId, [property: RegionCode(National = true)] string? regionCode, [property: Date] string? from,
+    [property: Date] string? to, [property: Whole(1, int.MaxValue)] string? page, [property: Whole(1, AuditApi.MaxPageSize)] string? pageSize);
+
 /// <summary>One campaign, required.</summary>
 [ValidatableType]
 public sealed record RequiredCampaignQuery([property: Required, Id] string? campaignId);
