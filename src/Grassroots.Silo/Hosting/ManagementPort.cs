@@ -15,9 +15,22 @@ public static class ManagementPort
     public static WebApplicationBuilder AddManagementPort(this WebApplicationBuilder builder)
     {
         if (Url(builder.Configuration) is not { } management) return builder;
-        var urls = builder.Configuration["urls"] is { Length: > 0 } given ? given : "http://localhost:5000";
-        builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries), management.ToString().TrimEnd('/')]);
+        builder.WebHost.UseUrls([.. PublicUrls(builder.Configuration), management.ToString().TrimEnd('/')]);
         return builder;
+    }
+
+    /// <summary>
+    /// Where the public port would be served without the management port, as ASP.NET Core decides it: urls
+    /// (ASPNETCORE_URLS, --urls), else http_ports/https_ports (ASPNETCORE_HTTP_PORTS: the container images' 8080 on every
+    /// address), else http://localhost:5000. UseUrls replaces all of them, so they are carried over here.
+    /// </summary>
+    private static IEnumerable<string> PublicUrls(IConfiguration configuration)
+    {
+        static string[] Split(string? value) => value?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (Split(configuration["urls"]) is { Length: > 0 } urls) return urls;
+        var ports = Split(configuration["http_ports"]).Select(p => $"http://*:{p}")
+            .Concat(Split(configuration["https_ports"]).Select(p => $"https://*:{p}")).ToList();
+        return ports.Count > 0 ? ports : ["http://localhost:5000"];
     }
 
     /// <summary>The Orleans Dashboard's grain statistics, collected only where the dashboard is served.</summary>
