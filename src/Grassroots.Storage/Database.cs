@@ -148,17 +148,9 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
         return $"(SELECT column1 AS {a}, column2 AS {b} FROM (VALUES {string.Join(", ", pairs.Select((_, i) => $"(${first + 2 * i}, ${first + 2 * i + 1})"))})) AS p";
     }
 
-    /// <summary>Pairs of values to match as <c>(a, b) IN …</c>, like <see cref="InList"/>: two arrays on PostgreSQL, a VALUES list on SQLite.</summary>
-    public string InPairs(IReadOnlyList<(string A, string B)> pairs, out IReadOnlyList<object?> args, int first = 1)
-    {
-        if (Dialect == "Postgres")
-        {
-            args = [pairs.Select(p => p.A).ToArray(), pairs.Select(p => p.B).ToArray()];
-            return $"IN (SELECT * FROM unnest(${first}::text[], ${first + 1}::text[]))";
-        }
-        args = [.. pairs.SelectMany(p => new object?[] { p.A, p.B })];
-        return $"IN (VALUES {string.Join(", ", pairs.Select((_, i) => $"(${first + 2 * i}, ${first + 2 * i + 1})"))})";
-    }
+    /// <summary>Pairs of values to match as <c>(a, b) IN …</c>, like <see cref="InList"/>: the <see cref="PairsRelation"/> of them.</summary>
+    public string InPairs(IReadOnlyList<(string A, string B)> pairs, out IReadOnlyList<object?> args, int first = 1) =>
+        $"IN (SELECT a, b FROM {PairsRelation(pairs, "a", "b", out args, first)})";
 
     /// <summary>The connection string this service connects with, for others that open their own connections (Orleans' providers).</summary>
     public static string ConnectionStringFor(StorageOptions options) =>
