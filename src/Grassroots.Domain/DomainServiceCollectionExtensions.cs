@@ -1,6 +1,7 @@
 using Grassroots.Domain.Grains;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
 using Grassroots.Storage;
@@ -44,6 +45,7 @@ public static class DomainServiceCollectionExtensions
         services.AddHostedService<CommitterDrain>();
         services.AddSingleton(RollupWrites.Activity);
         services.AddSingleton<FactCommitter>();
+        services.AddSingleton<RecordIntake>();
         services.AddSingleton<RegionRollups>();
         services.AddSingleton<CampaignProjection>();
         services.AddSingleton<LocalRollupHolders>();
