@@ -46,11 +46,11 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton(RollupWrites.Activity);
         services.AddSingleton<FactCommitter>();
         services.AddSingleton<RecordIntake>();
-        services.AddSingleton<RegionRollups>();
+        services.AddSingleton<RollupReplica>();
+        services.AddSingleton<RollupBroadcast>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RollupBroadcast>());
+        services.AddGrainService<RollupExchange>();
         services.AddSingleton<CampaignProjection>();
-        services.AddSingleton<LocalRollupHolders>();
-        services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<LocalRollupHolders>());
-        services.AddHostedService<DeadSiloResync>();
         services.AddGrainService<SiloCacheService>();
         services.AddSingleton<SiloCaches>();
         services.AddSingleton<CampaignDirectory>();
