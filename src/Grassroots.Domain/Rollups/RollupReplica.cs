@@ -30,18 +30,19 @@ public sealed class RollupReplica
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ShardStream> _streams = new(StringComparer.Ordinal);
     private readonly Lock _reloadGate = new();
+    private readonly SemaphoreSlim _loads = new(1, 1);
     private Task? _reloading;
     private bool _reloadAgain;
 
     public RollupReplica(Database database, RegionDirectory regions, TimeProvider clock, ILogger<RollupReplica> logger)
     {
         (_database, _regions, _clock, _logger) = (database, regions, clock, logger);
-        Regions = new(database, (code, snapshot) => RegionFigures.LoadAsync(code, regions, database, snapshot), static (figures, change) =>
+        Regions = new(database, _loads, (code, snapshot) => RegionFigures.LoadAsync(code, regions, database, snapshot), static (figures, change) =>
         {
             if (change.Day is { } day) figures.Add(day.Code, day.CampaignId, day.Day, day.Figures);
             if (change.Registered is { } registered) figures.AddRegistered(registered.Code, registered.Delta);
         });
-        Honorees = new(database, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
+        Honorees = new(database, _loads, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
     }
 
     private RollupBook<RegionFigures, RegionChange> Regions { get; }
@@ -67,8 +68,8 @@ public sealed class RollupReplica
     public async Task StartAsync()
     {
         lock (_gate) HasStarted = true;
-        var seqs = await _database.InSnapshotAsync(RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync).Translated();
-        RestartAt(seqs);
+        // Holders read before this (a request that came early) are loaded again with the rest, as the streams start.
+        await LoadAllAsync();
     }
 
     /// <summary>A committed batch, this silo's own or a peer's, in any order; applied once every batch of its shard before it is.</summary>
@@ -199,15 +200,10 @@ public sealed class RollupReplica
         {
             try
             {
-                var seqs = await _database.InSnapshotAsync(async snapshot =>
-                {
-                    var seqs = await RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync(snapshot);
-                    await Regions.ReloadAllAsync(snapshot, seqs);
-                    await Honorees.ReloadAllAsync(snapshot, seqs);
-                    return seqs;
-                }).Translated();
-                RestartAt(seqs);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await LoadAllAsync();
                 failures = 0;
+                _logger.LogInformation("Rollup figures loaded again in {Elapsed:0} ms", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception error)
             {
@@ -225,6 +221,31 @@ public sealed class RollupReplica
                 }
                 _reloadAgain = false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Every holder loaded again from one snapshot, and every shard's stream moved to where that snapshot ends: batches
+    /// before it are in the figures, even those that never arrived. In the turn of loads, so no holder loads meanwhile
+    /// from an older snapshot.
+    /// </summary>
+    private async Task LoadAllAsync()
+    {
+        await _loads.WaitAsync();
+        try
+        {
+            var seqs = await _database.InSnapshotAsync(async snapshot =>
+            {
+                var seqs = await RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync(snapshot);
+                await Regions.ReloadAllAsync(snapshot, seqs);
+                await Honorees.ReloadAllAsync(snapshot, seqs);
+                return seqs;
+            }).Translated();
+            RestartAt(seqs);
+        }
+        finally
+        {
+            _loads.Release();
         }
     }
 }
