@@ -114,10 +114,11 @@ else
     done
   done
   list="$cache/runtime-files.txt"
-  # dpkg's file lists, the merged-/usr links, the accounts, the certificate bundle and the folders a process needs.
+  # dpkg's file lists, the merged-/usr links, the accounts, the certificate bundle and the folders a process needs. Some
+  # packages list files under /bin or /lib, which are links into /usr: they are archived where they are.
   { for package in $wanted; do chroot "$rootfs" dpkg-query -L "$package"; done
     printf '%s\n' /bin /lib /lib64 /sbin /etc/passwd /etc/group /etc/ssl/certs/ca-certificates.crt /home/app /tmp /root /var/tmp
-  } | sed 's|^/||' | grep -v -E '^(\.|usr/share/(doc|man|info|lintian|locale)(/|$))' | sort -u > "$list"
+  } | sed -E 's|^/||; s#^(bin|sbin|lib|lib64)/#usr/\1/#' | grep -v -E '^(\.|usr/share/(doc|man|info|lintian|locale)(/|$))' | sort -u > "$list"
   tar -C "$rootfs" -c --no-recursion -T "$list" | docker import \
     --change "LABEL org.grassroots.runtime=\"$runtime_key\"" \
     --change "ENV APP_UID=$app_uid DOTNET_RUNNING_IN_CONTAINER=true LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
