@@ -6,7 +6,7 @@
 #   grassroots-debian:local    Debian 12 (debootstrap minbase) with ICU, OpenSSL, tzdata and CA certificates, and the
 #                              non-root user "app" (uid 1654) that Microsoft's .NET images have: the others start from it
 #   grassroots-runtime:local   what the silo runs and nothing else: the files (as dpkg lists them) of the C and C++
-#                              libraries, ICU, OpenSSL, zlib, tzdata, the CA certificates, and bash, coreutils and grep
+#                              libraries, ICU, OpenSSL, zlib, tzdata, the CA certificates, and sh, bash, coreutils and grep
 #                              for the health check; no package manager, no PostgreSQL, no nginx. deploy/Dockerfile's
 #                              runtime stage starts from it
 #   grassroots-sdk:local       grassroots-debian with this machine's .NET SDK: the FROM of deploy/Dockerfile's build stage
@@ -31,8 +31,13 @@ suite=bookworm
 packages=libicu72,libssl3,tzdata,ca-certificates
 # What the silo's runtime image holds: these packages' files and those of what they depend on (but debconf, perl and
 # openssl, which only their maintainer scripts use: the certificate bundle those made is copied as a file).
-runtime_packages="libc6 libgcc-s1 libstdc++6 zlib1g libicu72 libssl3 tzdata ca-certificates bash coreutils grep"
+runtime_packages="libc6 libgcc-s1 libstdc++6 zlib1g libicu72 libssl3 tzdata ca-certificates bash dash coreutils grep"
 runtime_left_out="debconf perl-base openssl dpkg install-info"
+# Of those files, what the silo never uses: glibc's character-set converters and tools, ICU's tools, the leap-second
+# copy of the time zones, licences and the sources of the certificate bundle, and coreutils' programs but these (for
+# the Dockerfile's RUN, the health check, compose's hq-key service and an operator's look inside).
+runtime_unused='^usr/(lib/x86_64-linux-gnu/(gconv|libicu(io|test|tu)|libmvec|libmemusage|libpcprofile|libc_malloc_debug|libBrokenLocale|libthread_db)|share/(zoneinfo/right|ca-certificates|common-licenses|gcc|bug|info|lintian))'
+coreutils_kept="cat chmod chown cp env head id ls mkdir mv rm sleep tail"
 # Microsoft's .NET images (runtime-deps and up) have this user, "app" with a home, and define $APP_UID, which the
 # Dockerfile's runtime stage relies on; the base has them alike.
 app_uid=1654
@@ -87,7 +92,7 @@ else
 fi
 
 # --- the runtime image: cut from the Debian image's files -------------------------------------------------------------
-runtime_key="$(docker image inspect --format '{{.Id}}' grassroots-debian:local) $runtime_packages without $runtime_left_out"
+runtime_key="$(docker image inspect --format '{{.Id}}' grassroots-debian:local) $runtime_packages without $runtime_left_out, $runtime_unused, coreutils but $coreutils_kept"
 if [ "$rebuild" = false ] && [ "$(label_of grassroots-runtime:local org.grassroots.runtime)" = "$runtime_key" ]; then
   echo "== grassroots-runtime:local is current ($runtime_packages)" >&2
 else
@@ -116,9 +121,16 @@ else
   list="$cache/runtime-files.txt"
   # dpkg's file lists, the merged-/usr links, the accounts, the certificate bundle and the folders a process needs. Some
   # packages list files under /bin or /lib, which are links into /usr: they are archived where they are.
-  { for package in $wanted; do chroot "$rootfs" dpkg-query -L "$package"; done
+  { for package in $wanted; do
+      if [ "$package" = coreutils ]; then
+        chroot "$rootfs" dpkg-query -L coreutils | grep -E -v "^/(usr/)?bin/" || true
+        chroot "$rootfs" dpkg-query -L coreutils | grep -E "^/(usr/)?bin/($(echo $coreutils_kept | tr ' ' '|'))$"
+      else
+        chroot "$rootfs" dpkg-query -L "$package"
+      fi
+    done
     printf '%s\n' /bin /lib /lib64 /sbin /etc/passwd /etc/group /etc/ssl/certs/ca-certificates.crt /home/app /tmp /root /var/tmp
-  } | sed -E 's|^/||; s#^(bin|sbin|lib|lib64)/#usr/\1/#' | grep -v -E '^(\.|usr/share/(doc|man|info|lintian|locale)(/|$))' | sort -u > "$list"
+  } | grep '^/' | sed -E 's|^/||; s#^(bin|sbin|lib|lib64)/#usr/\1/#' | grep -v -E '^(\.|usr/share/(doc|man|locale)(/|$))' | grep -v -E "$runtime_unused" | sort -u > "$list"
   tar -C "$rootfs" -c --no-recursion -T "$list" | docker import \
     --change "LABEL org.grassroots.runtime=\"$runtime_key\"" \
     --change "ENV APP_UID=$app_uid DOTNET_RUNNING_IN_CONTAINER=true LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
