@@ -111,7 +111,8 @@ public sealed class RollupAggregatorGrain(RegionDirectory regions, SiloCaches ca
             {
                 // Kept, and sent again with whatever comes next; the grain takes a run of batches only where its figures end.
                 outbox.Failed();
-                logger.LogWarning(error, "Sending rollup changes of {Shard} up to batch {Seq} to {Grain} failed; trying again", delivery.Shard, delivery.UpTo, grain);
+                // Information: the delivery is tried again until it succeeds (a failure that lasts shows as rollup lag).
+                logger.LogInformation(error, "Sending rollup changes of {Shard} up to batch {Seq} to {Grain} failed; trying again", delivery.Shard, delivery.UpTo, grain);
                 return;
             }
         }
