@@ -124,14 +124,17 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
 
         compose.SiloImage = ThisRelease;
         var direct = new List<string>();
+        var reloads = new List<(TimeSpan From, TimeSpan To)>();
         for (var silo = 1; silo <= ComposeCluster.Silos; silo++)
         {
             var started = clock.Elapsed;
             await compose.ComposeAsync("up", "-d", "--no-deps", "--no-build", $"silo-{silo}");
             await compose.WaitHealthyAsync(Generous, $"silo-{silo}");
             // nginx resolved the silos' names when it started; the new container may have another address.
+            var reloading = clock.Elapsed;
             await compose.ComposeAsync("exec", "-T", "nginx", "nginx", "-s", "reload");
             var replaced = clock.Elapsed;
+            reloads.Add((reloading, replaced));
             output.WriteLine($"MEASURED: silo-{silo} replaced by {ThisRelease} (stopped, started, healthy, nginx reloaded) in {(replaced - started).TotalSeconds:0.0} s");
             if (silo == 1)
             {
@@ -155,9 +158,18 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         output.WriteLine($"MEASURED: rolling upgrade of 3 silos under 8 writers through nginx in {clock.Elapsed.TotalSeconds:0} s; {writers.Acknowledged.Count} records " +
             $"acknowledged, {writers.Failures.Count} refused attempts ({writers.Failures.Count(f => f.RetryAfter)} with Retry-After); {readers.Reads.Count} reads, " +
             $"{readers.Failures.Count} failed");
-        var wrong = writers.Failures.Where(f => !f.What.StartsWith("503", StringComparison.Ordinal) || !f.RetryAfter).ToList();
+        // nginx's reload closes the idle keep-alive connections of its old workers: a request sent on one just then gets
+        // no answer at all, and is sent again (an HTTP client may resend an idempotent request so, RFC 9110 §9.2.2; the
+        // writers and readers do). That is the one failure besides a 503 with Retry-After a client may meet, and only
+        // around a reload.
+        bool AtAReload(TimeSpan at, string what) => what.StartsWith(nameof(HttpRequestException), StringComparison.Ordinal)
+            && reloads.Any(r => at >= r.From && at <= r.To + TimeSpan.FromSeconds(5));
+        var wrong = writers.Failures.Where(f => !(f.What.StartsWith("503", StringComparison.Ordinal) && f.RetryAfter) && !AtAReload(f.At, f.What)).ToList();
         Assert.True(wrong.Count == 0, "Answers other than 2xx or 503 with Retry-After during the upgrade:\n" + Drill.Describe(wrong));
-        Assert.True(readers.Failures.Count == 0, "Reads failed during the upgrade:\n" + string.Join("\n", readers.Failures.Take(20)));
+        var failedReads = readers.Failures.Where(r => !AtAReload(r.At, r.Failure!)).ToList();
+        Assert.True(failedReads.Count == 0, "Reads failed during the upgrade:\n" + string.Join("\n", failedReads.Take(20)));
+        output.WriteLine($"requests sent on a connection nginx's reload closed, and sent again: {writers.Failures.Count(f => AtAReload(f.At, f.What))} writes, " +
+            $"{readers.Failures.Count(r => AtAReload(r.At, r.Failure!))} reads");
         foreach (var silo in Enumerable.Range(1, ComposeCluster.Silos))
             Assert.Equal(ThisRelease, await compose.ImageOfAsync($"silo-{silo}"));
         await Eventually.ThroughErrorsAsync(async () => (await compose.MembershipAsync()).Count(m => m.Status == SiloStatus.Active) == ComposeCluster.Silos,
