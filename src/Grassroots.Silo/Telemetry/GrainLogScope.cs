@@ -7,7 +7,7 @@ namespace Grassroots.Silo.Telemetry;
 /// Every grain call runs in a log scope naming the grain, the branch (from a branch or record grain's key, else from the
 /// request that caused the call) and the trace id, so a log record written during the call carries all three on any
 /// silo. A call that fails is logged here too: refusals the caller is told about (validation, not found, conflicts) at
-/// Debug, the database away at Information, anything else as a warning.
+/// Debug, the database away or a silo lost mid-call (the request retries it) at Information, anything else as a warning.
 /// </summary>
 public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrainCallFilter
 {
@@ -30,6 +30,9 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
                 FieldValidationException or NotFoundException or StateConflictException or WriteConflictException or WriteRefusedException
                     or Domain.Approvals.PeriodLockedException => LogLevel.Debug,
                 ServiceUnavailableException => LogLevel.Information,
+                // A silo lost mid-call: the request runs the call again (Hosting/SiloFailover.cs), and only its final
+                // failure, answered 503, is one.
+                _ when Hosting.SiloFailover.IsSiloLost(error) => LogLevel.Information,
                 _ => LogLevel.Warning,
             };
             logger.Log(level, error, "{Method} of {GrainId} failed: {Message}", context.MethodName, grain.ToString(), error.Message);
