@@ -61,7 +61,7 @@ if [ -n "$(sql -d "$database" -c "SELECT 1 FROM pg_views WHERE viewname = 'recor
   sql -d "$database" -F ' ' -c "SELECT kind, campaign_id, records, voided, last_changed FROM record_counts ORDER BY campaign_id, kind" \
     | awk '{ printf "  %-15s %-30s %8s records, %s voided, last changed %s %s\n", $1, $2, $3, $4, $5, $6 }' >&2
 else
-  # A backup from before migration 0010: the silo that starts on it adds the view.
+  # A backup from before migration 0009: the silo that starts on it adds the view.
   sql -d "$database" -F ' ' -c "SELECT 'study-sessions', count(*) FROM study_sessions UNION ALL SELECT 'honoree-talks', count(*) FROM honoree_talks
     UNION ALL SELECT 'publicity-items', count(*) FROM publicity_items" | awk '{ printf "  %-15s %8s\n", $1, $2 }' >&2
 fi
