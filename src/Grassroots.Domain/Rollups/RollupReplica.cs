@@ -39,8 +39,8 @@ public sealed class RollupReplica
         (_database, _regions, _clock, _logger) = (database, regions, clock, logger);
         Regions = new(database, _loads, (code, snapshot) => RegionFigures.LoadAsync(code, regions, database, snapshot), static (figures, change) =>
         {
-            if (change.Day is { } day) figures.Add(day.Code, day.CampaignId, day.Day, day.Figures);
-            if (change.Registered is { } registered) figures.AddRegistered(registered.Code, registered.Delta);
+            if (change.CampaignId is { } campaign) figures.Add(change.Node, campaign, change.Day, change.Figures);
+            else figures.AddRegistered(change.Node, change.Registered);
         });
         Honorees = new(database, _loads, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
     }
@@ -183,12 +183,12 @@ public sealed class RollupReplica
         foreach (var county in batch.Days)
         {
             var chain = _regions.Chain(county.Code);
-            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(county with { Code = chain[i - 1] }, null));
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(chain[i - 1], county.CampaignId, county.Day, county.Figures, 0));
         }
         foreach (var county in batch.Registered)
         {
             var chain = _regions.Chain(county.Code);
-            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(null, county with { Code = chain[i - 1] }));
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(chain[i - 1], null, default, default, county.Delta));
         }
         return result;
     }
@@ -250,5 +250,8 @@ public sealed class RollupReplica
     }
 }
 
-/// <summary>One change to a region's figures: a day's figures or registered branches of one of its nodes.</summary>
-public sealed record RegionChange(CountyDay? Day, CountyCount? Registered);
+/// <summary>
+/// One change to a region's figures, for one of its nodes (the region or the child a county lies under): a campaign's
+/// figures on a day, or, without a campaign, registered branches.
+/// </summary>
+public readonly record struct RegionChange(string Node, string? CampaignId, DateOnly Day, Figures Figures, long Registered);

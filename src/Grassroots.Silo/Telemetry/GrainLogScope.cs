@@ -18,7 +18,7 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
     {
         var grain = context.TargetId;
         using var scope = logger.BeginScope("grain {GrainId} branch {BranchId} trace {TraceId}",
-            grain.ToString(), BranchOf(grain), Activity.Current?.TraceId.ToHexString() ?? RequestContext.Get(RequestTelemetry.TraceIdKey) as string);
+            grain.ToString(), BranchOf(grain), Activity.Current?.TraceId.ToHexString() ?? RequestContext.Get(RequestIds.TraceIdKey) as string);
         try
         {
             await context.Invoke();
@@ -42,7 +42,7 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
 
     private static string? BranchOf(GrainId grain)
     {
-        if (!BranchKeyed.Contains(grain.Type.ToString()!)) return RequestContext.Get(RequestTelemetry.BranchIdKey) as string;
+        if (!BranchKeyed.Contains(grain.Type.ToString()!)) return RequestContext.Get(RequestIds.BranchIdKey) as string;
         var key = grain.Key.ToString()!;
         return key.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? key[..slash] : key;
     }

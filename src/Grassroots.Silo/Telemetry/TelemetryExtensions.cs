@@ -24,6 +24,8 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddGrassrootsTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IIncomingGrainCallFilter, GrainLogScope>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<IOutgoingGrainCallFilter, RequestIds>();
         // A retry is not a failure: Polly logs each retry and each failed attempt as a warning, and the request it serves
         // still succeeds. They are information here (counted in Polly's metrics all the same); what fails is the
         // request in the end, answered 503 or logged as an error by the host.
