@@ -170,7 +170,7 @@ public static class IngestBench
     }
 
     /// <summary>Runs a phase with the meter's window around its measured interval, and attaches the window's costs.</summary>
-    private static async Task<RunResult> MeteredAsync(CostMeter meter, Func<Action, Action, Task<RunResult>> phase)
+    internal static async Task<RunResult> MeteredAsync(CostMeter meter, Func<Action, Action, Task<RunResult>> phase)
     {
         var result = await phase(meter.Start, meter.Stop);
         return result with { Costs = await meter.CostsAsync() };
@@ -207,7 +207,7 @@ public static class IngestBench
                 options.WrkThreads, options.ReadConnections, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds),
                 onMeasureStart, onMeasureEnd);
 
-    private static async Task<string> ServerAsync(string connectionString)
+    internal static async Task<string> ServerAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
