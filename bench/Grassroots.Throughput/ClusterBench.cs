@@ -98,25 +98,65 @@ public static class ClusterBench
             TimeSpan.FromSeconds(options.Seconds), start, end)));
     }
 
-    /// <summary>PUTs of new records (when <paramref name="writes"/>) and then each read, against the topology, each window metered.</summary>
+    /// <summary>
+    /// Against silos just started: a warm-up of PUTs and every read at once (so the JIT has compiled every path a phase
+    /// takes before any is measured, which on a busy machine takes longer than one phase's own warm-up), then PUTs of new
+    /// records (when <paramref name="writes"/>) and each read, each window metered.
+    /// </summary>
     private static async Task RequestsAsync(ClusterTopology topology, string key, ClusterBenchOptions options, string prefix, bool writes,
         IReadOnlyList<(string Path, string Name)> reads, List<ClusterPhase> into)
     {
         Console.WriteLine($"== {topology.Name}: {string.Join(", ", topology.Silos.Select(s => $"{s.Name} pid {s.Pid}"))}, load to {topology.Url}");
         using var http = IngestBench.Client(topology.Url, key, Math.Max(options.Connections, options.ReadConnections));
         var target = new IngestBench.SiloTarget(topology.Url, key, http);
-        if (writes)
-            into.Add(new(topology, ClusterPhase.Put, await MeteredAsync(topology, options, (start, end) =>
-                IngestBench.PutNewSessionsAsync(target, options.Ingest, prefix, start, end))));
-        foreach (var (path, name) in reads)
-            into.Add(new(topology, name, await MeteredAsync(topology, options, (start, end) =>
-                IngestBench.ReadPathAsync(target, options.Ingest, path, name, start, end))));
+        var runtimes = RuntimeCountersOf(topology);
+        try
+        {
+            if (options.StartWarmupSeconds > 0)
+            {
+                var warm = options.Ingest with { WarmupSeconds = 0, Seconds = options.StartWarmupSeconds };
+                await Task.WhenAll(reads.Select(r => IngestBench.ReadPathAsync(target, warm, r.Path, $"warm-up: {r.Name}"))
+                    .Append(IngestBench.PutNewSessionsAsync(target, warm, prefix + "w")));
+            }
+            if (writes)
+                into.Add(new(topology, ClusterPhase.Put, await MeteredAsync(topology, runtimes, options, (start, end) =>
+                    IngestBench.PutNewSessionsAsync(target, options.Ingest, prefix, start, end))));
+            foreach (var (path, name) in reads)
+                into.Add(new(topology, name, await MeteredAsync(topology, runtimes, options, (start, end) =>
+                    IngestBench.ReadPathAsync(target, options.Ingest, path, name, start, end))));
+        }
+        finally
+        {
+            foreach (var counters in runtimes.Values) await counters.DisposeAsync();
+        }
     }
 
-    private static async Task<RunResult> MeteredAsync(ClusterTopology topology, ClusterBenchOptions options, Func<Action, Action, Task<RunResult>> phase)
+    private static async Task<RunResult> MeteredAsync(ClusterTopology topology, IReadOnlyDictionary<string, RuntimeCounters> runtimes,
+        ClusterBenchOptions options, Func<Action, Action, Task<RunResult>> phase)
     {
         using var metrics = topology.Metrics(options.MetricsToken);
-        return await IngestBench.MeteredAsync(new CostMeter(topology.CpuRoots(), null, null, metrics), phase);
+        return await IngestBench.MeteredAsync(new CostMeter(topology.CpuRoots(), runtimes, null, metrics), phase);
+    }
+
+    /// <summary>
+    /// Each silo's runtime counters (allocations, JIT time) over its diagnostic port; none for a silo whose port this
+    /// process cannot reach (one in a container, whose /tmp is its own).
+    /// </summary>
+    private static Dictionary<string, RuntimeCounters> RuntimeCountersOf(ClusterTopology topology)
+    {
+        var runtimes = new Dictionary<string, RuntimeCounters>();
+        foreach (var silo in topology.Silos)
+        {
+            try
+            {
+                runtimes[silo.Name] = RuntimeCounters.Start(silo.Pid);
+            }
+            catch (Exception e) when (e is Microsoft.Diagnostics.NETCore.Client.ServerNotAvailableException or IOException or UnauthorizedAccessException)
+            {
+                Console.WriteLine($"  ({silo.Name}'s runtime counters are out of reach: {e.Message})");
+            }
+        }
+        return runtimes;
     }
 
     /// <summary>Freshness, idle and under load: written to silo-1, read from the others directly.</summary>
@@ -140,7 +180,7 @@ public static class ClusterBench
     }
 
     /// <summary>
-    /// One silo in each configuration, with the same load (PUTs, then national reads): the cluster configuration's silo
+    /// One silo in each configuration, each started afresh, with the same load (PUTs, then national reads): the cluster configuration's silo
     /// behind nginx; with `s`, the same silo directly and the standalone silo over the same database; with `m`, the
     /// cluster configuration's silo with its management port off.
     /// </summary>
@@ -150,7 +190,10 @@ public static class ClusterBench
         await cluster.RestartSilosAsync(1, management: true);
         await RequestsAsync(cluster.Topology(ClusterPhase.ClusterSilo), key, options, prefix + "n", true, [read], into);
         if (options.Phases.Contains('s'))
+        {
+            await cluster.RestartSilosAsync(1, management: true);
             await RequestsAsync(cluster.Topology(ClusterPhase.ClusterSiloDirect, direct: true), key, options, prefix + "d", true, [read], into);
+        }
         if (options.Phases.Contains('m'))
         {
             await cluster.RestartSilosAsync(1, management: false);

@@ -11,6 +11,8 @@ namespace Grassroots.Throughput;
 /// m one silo behind nginx with its management port (Orleans Dashboard, Prometheus) on, then off;
 /// s one silo as the cluster configuration runs it (local-cluster.sh, behind nginx and directly) against the standalone
 ///   silo the ingest bench runs (localhost clustering, no management port), over the same database.
+/// Silos are started afresh for each topology and configuration, then warmed up with PUTs and every read at once for
+/// --start-warmup seconds before the phases, each of which has its own --warmup before its --seconds measured.
 /// </summary>
 public sealed record ClusterBenchOptions(
     IReadOnlyList<int> Silos,
@@ -20,6 +22,7 @@ public sealed record ClusterBenchOptions(
     int LoadConnections = 32,
     int Seconds = 20,
     int WarmupSeconds = 20,
+    int StartWarmupSeconds = 40,
     int Branches = 2_000,
     int Probes = 300,
     string Phases = "bwrfms",
@@ -63,6 +66,7 @@ public sealed record ClusterBenchOptions(
                 case "--load-connections": options = options with { LoadConnections = Int() }; break;
                 case "--seconds": options = options with { Seconds = Int() }; break;
                 case "--warmup": options = options with { WarmupSeconds = Int() }; break;
+                case "--start-warmup": options = options with { StartWarmupSeconds = Int() }; break;
                 case "--branches": options = options with { Branches = Int() }; break;
                 case "--probes": options = options with { Probes = Int() }; break;
                 case "--phases": options = options with { Phases = value }; break;

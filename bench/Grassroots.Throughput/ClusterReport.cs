@@ -51,7 +51,8 @@ public sealed class ClusterReport(ClusterBenchOptions options)
             $"{options.Seconds} s measured after {options.WarmupSeconds} s warm-up per phase; {options.Branches:N0} branches; " +
             $"the silos started afresh for each topology; {(options.Compose ? "docker-compose.yml (project grassroots-bench)" : "deploy/local-cluster.sh")}");
         Console.WriteLine("how: CPU is utime+stime from /proc over each measured window, per process and its descendants (PostgreSQL: the " +
-            "postmaster and its backends; load generator: the bench with wrk or pgbench); Orleans figures are the differences of each silo's " +
+            "postmaster and its backends; load generator: the bench with wrk or pgbench; others' cores: the machine's busy time less all of " +
+            "these, over the window); allocations and JIT from each silo's System.Runtime meter over EventPipe; Orleans figures are the differences of each silo's " +
             "/metrics (its management port) scraped just before and after the window, summed over the silos, over the requests answered in it.");
         Console.WriteLine($"reconcile: {Reconcile.Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim()}");
     }
@@ -60,18 +61,19 @@ public sealed class ClusterReport(ClusterBenchOptions options)
     {
         Console.WriteLine("Requests through nginx, by number of silos (CPU in µs per request answered in the window):");
         Console.WriteLine();
-        Console.WriteLine("| silos | request | per second | p50 | p99 | × pgbench | silo CPU by silo | silos summed | PostgreSQL | nginx | machine |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| silos | request | per second | p50 | p99 | × pgbench | silo CPU by silo | silos summed | PostgreSQL | nginx | machine | " +
+            "others' cores | silos' allocations | silos' JIT |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         if (Baseline is { } b)
             Console.WriteLine($"| baseline | {b.Name} | {b.PerSecond:N0} | {b.P50Ms:F1} ms | {b.P99Ms:F1} ms | 1.00× | | | " +
-                $"{Micros(b, PhaseCosts.PostgresGroup)} | | {Micros(b, PhaseCosts.MachineGroup)} |");
+                $"{Micros(b, PhaseCosts.PostgresGroup)} | | {Micros(b, PhaseCosts.MachineGroup)} | {OthersCores(b)} | | |");
         foreach (var p in Scale)
         {
             var r = p.Result;
             var ratio = Baseline is null || p.IsRead ? "" : $"{r.PerSecond / Baseline.PerSecond:F2}×";
             Console.WriteLine($"| {p.Topology.Name} | {p.Measure} | {r.PerSecond:N0} | {r.P50Ms:F1} ms | {r.P99Ms:F1} ms | {ratio} | " +
                 $"{string.Join(" + ", p.Topology.Silos.Select(s => Micros(r, s.Name)))} | **{SiloMicros(p):N0}** | {Micros(r, PhaseCosts.PostgresGroup)} | " +
-                $"{Micros(r, ClusterTopology.NginxGroup)} | {Micros(r, PhaseCosts.MachineGroup)} |");
+                $"{Micros(r, ClusterTopology.NginxGroup)} | {Micros(r, PhaseCosts.MachineGroup)} | {OthersCores(r)} | {Runtime(r)} |");
         }
         Console.WriteLine();
     }
@@ -140,14 +142,15 @@ public sealed class ClusterReport(ClusterBenchOptions options)
     {
         Console.WriteLine("One silo in each configuration, the same load (CPU in µs per request answered):");
         Console.WriteLine();
-        Console.WriteLine("| configuration | request | per second | p99 | silo CPU | × standalone | PostgreSQL | nginx | machine |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| configuration | request | per second | p99 | silo CPU | × standalone | PostgreSQL | nginx | machine | others' cores | " +
+            "silo's allocations | silo's JIT |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in Configurations)
         {
             var standalone = Configuration(ClusterPhase.Standalone, p.IsRead ? "read" : ClusterPhase.Put);
             Console.WriteLine($"| {p.Topology.Name} | {p.Measure} | {p.Result.PerSecond:N0} | {p.Result.P99Ms:F1} ms | **{SiloMicros(p):N0}** | " +
                 $"{(standalone is null ? "" : $"{SiloMicros(p) / SiloMicros(standalone):F2}×")} | {Micros(p.Result, PhaseCosts.PostgresGroup)} | " +
-                $"{Micros(p.Result, ClusterTopology.NginxGroup)} | {Micros(p.Result, PhaseCosts.MachineGroup)} |");
+                $"{Micros(p.Result, ClusterTopology.NginxGroup)} | {Micros(p.Result, PhaseCosts.MachineGroup)} | {OthersCores(p.Result)} | {Runtime(p.Result)} |");
         }
         Console.WriteLine();
     }
@@ -175,6 +178,28 @@ public sealed class ClusterReport(ClusterBenchOptions options)
 
     private static double SiloMicros(ClusterPhase p) =>
         p.Topology.Silos.Sum(s => p.Result.Costs?.CpuMicrosPerOperation(s.Name, p.Result.Operations) ?? double.NaN);
+
+    /// <summary>
+    /// The cores that processes outside the run used in its window (other engineers' builds and tests on a shared machine):
+    /// when they are busy, requests wait for a core and spinning threads burn CPU while they wait, so CPU per request rises too.
+    /// </summary>
+    private static string OthersCores(RunResult r)
+    {
+        if (r.Costs is not { } c) return "";
+        var others = c.CpuSeconds[PhaseCosts.MachineGroup] - c.CpuSeconds.Where(g => g.Key != PhaseCosts.MachineGroup).Sum(g => g.Value);
+        return $"{Math.Max(0, others) / c.Seconds:F2}";
+    }
+
+    /// <summary>
+    /// Bytes the silos allocated per request, and the milliseconds per second their JIT compiled in the window (above a
+    /// few, the window was not yet warm), summed over the silos; empty where their runtime counters were out of reach.
+    /// </summary>
+    private static string Runtime(RunResult r)
+    {
+        if (r.Costs?.Runtimes is not { Count: > 0 } silos) return " | ";
+        var allocated = silos.Values.Sum(s => s.AllocatedBytes) / (r.Operations / r.Costs.Seconds);
+        return $"{IngestReport.Bytes(allocated)} | {silos.Values.Sum(s => s.JitSeconds) * 1000:F0} ms/s";
+    }
 
     private static string Micros(RunResult r, string group) =>
         r.Costs?.CpuMicrosPerOperation(group, r.Operations) is { } v && !double.IsNaN(v) ? v.ToString("N0", CultureInfo.InvariantCulture) : "";

@@ -8,7 +8,7 @@ namespace Grassroots.Throughput;
 /// <summary>
 /// docker-compose.yml as the cluster bench measures it, under a compose project of its own (grassroots-bench), on the
 /// images deploy/build-local-images.sh made (deploy/compose.local-images.yml; GRASSROOTS_COMPOSE_IMAGES=official for
-/// the registry's), the silo image built from this checkout first. A file the bench writes beside them
+/// the registry's), the silo image built from this checkout first under a tag of its own. A file the bench writes beside them
 /// (/tmp/grassroots-bench-compose/bench.yml) publishes on loopback what the bench reads from outside the compose network
 /// (PostgreSQL on 15640, silo I's HTTP on 5600+I and its management port on 9600+I; nginx is on 5600), and gives nginx
 /// an upstream of the silos that run, so one silo and three are measured in the same stack. The containers' processes
@@ -17,6 +17,9 @@ namespace Grassroots.Throughput;
 public sealed class ComposeCluster : IClusterUnderTest
 {
     private const string Dir = "/tmp/grassroots-bench-compose", Project = "grassroots-bench";
+
+    /// <summary>The silo image the bench builds: a tag of its own, so it never replaces the image a developer's `up` runs.</summary>
+    private const string SiloImage = "grassroots-silo:bench";
     private const int HttpPort = 5600, PgPort = 15640, ManagementPort = 9600, MostSilos = 3;
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(15), HealthPatience = TimeSpan.FromMinutes(3);
 
@@ -41,22 +44,18 @@ public sealed class ComposeCluster : IClusterUnderTest
             Console.WriteLine($"== {Dir} is left from an interrupted run; taking its stack down");
             await StopAsync();
         }
-        if (LocalImages)
-        {
-            try
-            {
-                await DockerAsync("image", "inspect", "grassroots-sdk:local", "grassroots-base:local", "grassroots-postgres:local", "grassroots-nginx:local");
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new InvalidOperationException("The local images are missing: build them with deploy/build-local-images.sh " +
-                    "(or set GRASSROOTS_COMPOSE_IMAGES=official where the image registry is reachable).", e);
-            }
-        }
         Directory.CreateDirectory(Dir);
         WriteFiles(silos);
-        Console.WriteLine("== docker-compose build silo-1 (the silo image, from this checkout)");
-        await ComposeAsync("build", "silo-1");
+        Console.WriteLine($"== docker-compose build silo-1: the silo image from this checkout, as {SiloImage}");
+        try
+        {
+            await ComposeAsync("build", "silo-1");
+        }
+        catch (InvalidOperationException e) when (LocalImages)
+        {
+            throw new InvalidOperationException("The silo image did not build. Its base images come from deploy/build-local-images.sh " +
+                "(or set GRASSROOTS_COMPOSE_IMAGES=official where the image registry is reachable).", e);
+        }
         await ComposeAsync("up", "-d", "postgres");
         _pids["postgres"] = await WaitHealthyAsync("postgres");
         await RestartSilosAsync(silos, management: true);
@@ -130,9 +129,10 @@ public sealed class ComposeCluster : IClusterUnderTest
         yaml.AppendLine(CultureInfo.InvariantCulture, $"  postgres:\n    ports: [\"127.0.0.1:{PgPort}:5432\"]");
         for (var i = 1; i <= MostSilos; i++)
         {
-            yaml.AppendLine(CultureInfo.InvariantCulture, $"  silo-{i}:\n    ports: [\"127.0.0.1:{HttpPort + i}:8080\", \"127.0.0.1:{ManagementPort + i}:9091\"]");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  silo-{i}:\n    image: {SiloImage}\n    ports: [\"127.0.0.1:{HttpPort + i}:8080\", \"127.0.0.1:{ManagementPort + i}:9091\"]");
             if (!_management) yaml.AppendLine("    environment:\n      Telemetry__Prometheus: \"false\"\n      Management__Url: \"\"");
         }
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"  hq-key:\n    image: {SiloImage}");
         yaml.AppendLine(CultureInfo.InvariantCulture, $"  nginx:\n    volumes: [\"{Dir}/nginx.conf:/etc/nginx/conf.d/default.conf:ro\"]");
         File.WriteAllText(Path.Combine(Dir, "bench.yml"), yaml.ToString());
     }

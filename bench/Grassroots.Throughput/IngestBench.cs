@@ -121,7 +121,8 @@ public static class IngestBench
             if (options.Perf is not null) foreach (var (name, value) in SiloPerf.SiloEnvironment) environment[name] = value;
             await using var silo = await ServiceBuild.StartAsync(dll, environment);
             await using var counters = RuntimeCounters.Start(silo.Id);
-            var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id }, counters, database);
+            var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id },
+                new Dictionary<string, RuntimeCounters> { [PhaseCosts.SiloGroup] = counters }, database);
             Console.WriteLine($"== service pid {silo.Id} at {silo.Address}; GC {mode.Name}: {mode.Description}");
             using var http = Client(silo.Address, key, Math.Max(options.Connections, options.ReadConnections));
             var target = new SiloTarget(silo.Address, key, http);

@@ -15,7 +15,7 @@ public sealed class LocalClusterScript(string dll) : IClusterUnderTest
     private const int HttpPort = 5400, PgPort = 15540, SiloPort = 11400, GatewayPort = 12400, ManagementPort = 9400;
     private static readonly Uri Front = new($"http://127.0.0.1:{HttpPort}");
 
-    private int _silos;
+    private int _silos, _accessLogRead;
     private bool _management;
 
     public string ClusterId => "grassroots-local";
@@ -61,15 +61,17 @@ public sealed class LocalClusterScript(string dll) : IClusterUnderTest
 
     private static int Pid(string file) => int.Parse(File.ReadLines(Path.Combine(Dir, file)).First().Trim(), CultureInfo.InvariantCulture);
 
-    /// <summary>From nginx's access log.</summary>
+    /// <summary>From the lines nginx's access log gained since the last time.</summary>
     public void PrintUpstreams()
     {
-        var counts = File.ReadLines(Path.Combine(Dir, "nginx-access.log"))
+        var lines = File.ReadLines(Path.Combine(Dir, "nginx-access.log")).ToList();
+        var counts = lines.Skip(_accessLogRead)
             .Select(line => line.Split(' '))
             .Where(f => f.Length > 4 && f[1] == "PUT" && f[2].StartsWith("/api/branches/bench-", StringComparison.Ordinal))
             .GroupBy(f => f[4])
             .OrderBy(g => g.Key, StringComparer.Ordinal);
-        Console.WriteLine("  nginx sent the PUTs so far to " + string.Join(", ", counts.Select(g => $"{g.Key} {g.Count():N0}")));
+        _accessLogRead = lines.Count;
+        Console.WriteLine("  nginx sent the PUTs of this topology to " + string.Join(", ", counts.Select(g => $"{g.Key} {g.Count():N0}")));
     }
 
     /// <summary>Removes the folder too.</summary>
