@@ -5,7 +5,7 @@ namespace Grassroots.Throughput;
 /// <summary>
 /// The cluster bench's options. Phases (--phases, any of them in this order):
 /// b the baseline, pgbench single-row INSERTs on the cluster's PostgreSQL;
-/// w PUTs of new records through nginx, for each number of silos in --silos;
+/// w PUTs of new records through nginx, for each number of silos in --silos (default 1,3);
 /// r reads of the national, a provincial and a county rollup through nginx, for each number of silos;
 /// f freshness probes (with the largest number of silos, at least two);
 /// m one silo behind nginx with its management port (Orleans Dashboard, Prometheus) on, then off;
@@ -44,6 +44,13 @@ public sealed record ClusterBenchOptions(
     public IngestBenchOptions Ingest => new("", Connections, BaselineConnections, ReadConnections, Seconds,
         WarmupSeconds, Branches, Configuration: Configuration) { Load = Load };
 
+    /// <summary>A list of numbers of silos, measured in its order; one number N above 1 alone means 1 and N, as the bench always compared.</summary>
+    private static int[] SilosOf(string value)
+    {
+        int[] silos = [.. value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+        return silos is [> 1 and var n] ? [1, n] : silos;
+    }
+
     public static ClusterBenchOptions? Parse(string[] args)
     {
         var options = new ClusterBenchOptions([1, 3]);
@@ -59,7 +66,7 @@ public sealed record ClusterBenchOptions(
             int Int() => int.Parse(value, CultureInfo.InvariantCulture);
             switch (option)
             {
-                case "--silos": options = options with { Silos = [.. value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] }; break;
+                case "--silos": options = options with { Silos = SilosOf(value) }; break;
                 case "--connections": options = options with { Connections = Int() }; break;
                 case "--baseline-connections": options = options with { BaselineConnections = Int() }; break;
                 case "--read-connections": options = options with { ReadConnections = Int() }; break;

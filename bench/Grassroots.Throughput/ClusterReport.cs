@@ -191,14 +191,16 @@ public sealed class ClusterReport(ClusterBenchOptions options)
     }
 
     /// <summary>
-    /// Bytes the silos allocated per request, and the milliseconds per second their JIT compiled in the window (above a
-    /// few, the window was not yet warm), summed over the silos; empty where their runtime counters were out of reach.
+    /// Bytes the silos allocated per request, and the milliseconds per second their JIT compiled in the window with the
+    /// methods it compiled per request (a warm window compiles next to none), summed over the silos; empty where their
+    /// runtime counters were out of reach.
     /// </summary>
     private static string Runtime(RunResult r)
     {
         if (r.Costs?.Runtimes is not { Count: > 0 } silos) return " | ";
         var allocated = silos.Values.Sum(s => s.AllocatedBytes) / (r.Operations / r.Costs.Seconds);
-        return $"{IngestReport.Bytes(allocated)} | {silos.Values.Sum(s => s.JitSeconds) * 1000:F0} ms/s";
+        var perSecond = r.Operations / r.Costs.Seconds;
+        return $"{IngestReport.Bytes(allocated)} | {silos.Values.Sum(s => s.JitSeconds) * 1000:F0} ms/s, {silos.Values.Sum(s => s.JitMethods) / perSecond:F2} methods/request";
     }
 
     private static string Micros(RunResult r, string group) =>
