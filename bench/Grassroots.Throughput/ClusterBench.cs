@@ -62,8 +62,8 @@ public static class ClusterBench
             if (!options.Phases.Contains('w') && !options.Phases.Contains('r') && silos != freshnessOn) continue;
             await cluster.RestartSilosAsync(silos, management: true);
             var topology = cluster.Topology(silos == 1 ? "1 silo via nginx" : $"{silos} silos via nginx");
-            await RequestsAsync(topology, key, options, $"{run}t{t}", options.Phases.Contains('w'),
-                options.Phases.Contains('r') ? reads : [], report.Scale);
+            if (options.Phases.Contains('w') || options.Phases.Contains('r'))
+                await RequestsAsync(topology, key, options, $"{run}t{t}", options.Phases.Contains('w'), options.Phases.Contains('r') ? reads : [], report.Scale);
             if (options.Phases.Contains('w')) cluster.PrintUpstreams();
             if (silos == freshnessOn)
             {
@@ -162,7 +162,7 @@ public static class ClusterBench
     /// <summary>Freshness, idle and under load: written to silo-1, read from the others directly.</summary>
     private static async Task<List<Freshness>> FreshnessAsync(IClusterUnderTest cluster, string key, int silos, ClusterBenchOptions options)
     {
-        using var front = IngestBench.Client(cluster.Topology("").Url, key, options.LoadConnections);
+        using var front = IngestBench.Client(cluster.Front, key, options.LoadConnections);
         using var writer = IngestBench.Client(cluster.SiloUrl(1), key, 1);
         var readers = Enumerable.Range(2, silos - 1).Select(i => IngestBench.Client(cluster.SiloUrl(i), key, 1)).ToArray();
         try

@@ -8,7 +8,8 @@ namespace Grassroots.Throughput;
 /// <summary>
 /// docker-compose.yml as the cluster bench measures it, under a compose project of its own (grassroots-bench), on the
 /// images deploy/build-local-images.sh made (deploy/compose.local-images.yml; GRASSROOTS_COMPOSE_IMAGES=official for
-/// the registry's), the silo image built from this checkout first under a tag of its own. A file the bench writes beside them
+/// the registry's): the bench builds none (`up --no-build`), so it measures the images a user's `up` would run, and the
+/// silo image is as new as its last build. A file the bench writes beside them
 /// (/tmp/grassroots-bench-compose/bench.yml) publishes on loopback what the bench reads from outside the compose network
 /// (PostgreSQL on 15640, silo I's HTTP on 5600+I and its management port on 9600+I; nginx is on 5600), and gives nginx
 /// an upstream of the silos that run, so one silo and three are measured in the same stack. The containers' processes
@@ -18,8 +19,6 @@ public sealed class ComposeCluster : IClusterUnderTest
 {
     private const string Dir = "/tmp/grassroots-bench-compose", Project = "grassroots-bench";
 
-    /// <summary>The silo image the bench builds: a tag of its own, so it never replaces the image a developer's `up` runs.</summary>
-    private const string SiloImage = "grassroots-silo:bench";
     private const int HttpPort = 5600, PgPort = 15640, ManagementPort = 9600, MostSilos = 3;
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(15), HealthPatience = TimeSpan.FromMinutes(3);
 
@@ -35,6 +34,8 @@ public sealed class ComposeCluster : IClusterUnderTest
 
     public int PostgresPid => _pids["postgres"];
 
+    public Uri Front { get; } = new($"http://127.0.0.1:{HttpPort}");
+
     public Uri SiloUrl(int i) => new($"http://127.0.0.1:{HttpPort + i}");
 
     public async Task StartAsync(int silos)
@@ -46,21 +47,11 @@ public sealed class ComposeCluster : IClusterUnderTest
         }
         Directory.CreateDirectory(Dir);
         WriteFiles(silos);
-        Console.WriteLine($"== docker-compose build silo-1: the silo image from this checkout, as {SiloImage}");
-        try
-        {
-            await ComposeAsync("build", "silo-1");
-        }
-        catch (InvalidOperationException e) when (LocalImages)
-        {
-            throw new InvalidOperationException("The silo image did not build. Its base images come from deploy/build-local-images.sh " +
-                "(or set GRASSROOTS_COMPOSE_IMAGES=official where the image registry is reachable).", e);
-        }
-        await ComposeAsync("up", "-d", "postgres");
+        await ComposeAsync("up", "-d", "--no-build", "postgres");
         _pids["postgres"] = await WaitHealthyAsync("postgres");
         await RestartSilosAsync(silos, management: true);
         // The one-shot service that creates the first hq key, as a user's `up` runs it.
-        await ComposeAsync("up", "--no-deps", "hq-key");
+        await ComposeAsync("up", "--no-build", "--no-deps", "hq-key");
         Key = (await ComposeAsync("run", "--rm", "-T", "--no-deps", "--entrypoint", "cat", "hq-key", "/run/grassroots/hq-key.txt")).Trim();
     }
 
@@ -72,9 +63,9 @@ public sealed class ComposeCluster : IClusterUnderTest
         WriteFiles(silos);
         var names = Enumerable.Range(1, silos).Select(i => $"silo-{i}").ToArray();
         Console.WriteLine($"== docker-compose up {string.Join(' ', names)} and nginx, management port {(management ? "on" : "off")}");
-        await ComposeAsync(["up", "-d", "--no-deps", "--force-recreate", .. names]);
+        await ComposeAsync(["up", "-d", "--no-build", "--no-deps", "--force-recreate", .. names]);
         foreach (var name in names) _pids[name] = await WaitHealthyAsync(name);
-        await ComposeAsync("up", "-d", "--no-deps", "nginx");
+        await ComposeAsync("up", "-d", "--no-build", "--no-deps", "nginx");
         _pids["nginx"] = int.Parse((await DockerAsync("inspect", "-f", "{{.State.Pid}}", (await ComposeAsync("ps", "-q", "nginx")).Trim())).Trim(),
             CultureInfo.InvariantCulture);
         // nginx reads the upstream file again: it is the same file, rewritten in place, so the bind mount shows the new one.
@@ -91,7 +82,7 @@ public sealed class ComposeCluster : IClusterUnderTest
     {
         var silos = Enumerable.Range(1, direct ? 1 : _silos)
             .Select(i => new SiloProcess($"silo-{i}", _pids[$"silo-{i}"], _management ? new Uri($"http://127.0.0.1:{ManagementPort + i}") : null));
-        return new(name, direct ? SiloUrl(1) : new Uri($"http://127.0.0.1:{HttpPort}"), [.. silos], PostgresPid, direct ? null : _pids["nginx"]);
+        return new(name, direct ? SiloUrl(1) : Front, [.. silos], PostgresPid, direct ? null : _pids["nginx"]);
     }
 
     public void PrintUpstreams() => Console.WriteLine($"  (nginx's upstream: silo-1 to silo-{_silos}; its log is `docker-compose -p {Project} logs nginx`)");
@@ -129,10 +120,9 @@ public sealed class ComposeCluster : IClusterUnderTest
         yaml.AppendLine(CultureInfo.InvariantCulture, $"  postgres:\n    ports: [\"127.0.0.1:{PgPort}:5432\"]");
         for (var i = 1; i <= MostSilos; i++)
         {
-            yaml.AppendLine(CultureInfo.InvariantCulture, $"  silo-{i}:\n    image: {SiloImage}\n    ports: [\"127.0.0.1:{HttpPort + i}:8080\", \"127.0.0.1:{ManagementPort + i}:9091\"]");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  silo-{i}:\n    ports: [\"127.0.0.1:{HttpPort + i}:8080\", \"127.0.0.1:{ManagementPort + i}:9091\"]");
             if (!_management) yaml.AppendLine("    environment:\n      Telemetry__Prometheus: \"false\"\n      Management__Url: \"\"");
         }
-        yaml.AppendLine(CultureInfo.InvariantCulture, $"  hq-key:\n    image: {SiloImage}");
         yaml.AppendLine(CultureInfo.InvariantCulture, $"  nginx:\n    volumes: [\"{Dir}/nginx.conf:/etc/nginx/conf.d/default.conf:ro\"]");
         File.WriteAllText(Path.Combine(Dir, "bench.yml"), yaml.ToString());
     }
@@ -162,8 +152,6 @@ public sealed class ComposeCluster : IClusterUnderTest
         var info = new ProcessStartInfo("docker-compose") { WorkingDirectory = repo };
         foreach (var arg in (string[])["-p", Project, .. files, .. args]) info.ArgumentList.Add(arg);
         info.Environment["GRASSROOTS_HTTP_PORT"] = HttpPort.ToString(CultureInfo.InvariantCulture);
-        // The classic builder, as deploy/build-local-images.sh builds.
-        info.Environment["DOCKER_BUILDKIT"] = "0";
         return RunAsync(info);
     }
 

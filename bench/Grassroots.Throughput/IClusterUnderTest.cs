@@ -19,6 +19,9 @@ public interface IClusterUnderTest
     /// <summary>PostgreSQL's main process, whose descendants are its backends.</summary>
     int PostgresPid { get; }
 
+    /// <summary>nginx, as reached from the bench.</summary>
+    Uri Front { get; }
+
     /// <summary>Silo I's public HTTP port as reached from the bench (seeding, freshness probes).</summary>
     Uri SiloUrl(int i);
 

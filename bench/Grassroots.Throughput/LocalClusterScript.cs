@@ -13,7 +13,6 @@ public sealed class LocalClusterScript(string dll) : IClusterUnderTest
 {
     private const string Dir = "/tmp/grassroots-bench-cluster";
     private const int HttpPort = 5400, PgPort = 15540, SiloPort = 11400, GatewayPort = 12400, ManagementPort = 9400;
-    private static readonly Uri Front = new($"http://127.0.0.1:{HttpPort}");
 
     private int _silos, _accessLogRead;
     private bool _management;
@@ -22,6 +21,8 @@ public sealed class LocalClusterScript(string dll) : IClusterUnderTest
 
     public string ConnectionString { get; } =
         $"Host=127.0.0.1;Port={PgPort};Username=grassroots;Password=grassroots-dev-only;Database=grassroots";
+
+    public Uri Front { get; } = new($"http://127.0.0.1:{HttpPort}");
 
     public Uri SiloUrl(int i) => new($"http://127.0.0.1:{HttpPort + i}");
 
