@@ -41,7 +41,7 @@ public static class ReportsApi
     }
 
     private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesCsvAsync(
-        [AsParameters] CampaignFiguresQuery query, RegionRollups rollups, CampaignDirectory campaigns,
+        [AsParameters] CampaignFiguresQuery query, RollupReplica rollups, CampaignDirectory campaigns,
         RegionDirectory regions, Access access, HttpContext context)
     {
         var campaignId = query.campaignId;

@@ -35,8 +35,8 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 /// PUT. Rows of one record or branch are applied in the order they appear. All branch rows are done before the first
 /// record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
-public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, FactCommitter committer, Database database,
-    BranchDirectory branches, HonoreeDirectory honorees, CampaignDirectory campaigns, RegionDirectory regions, PeriodLocks locks, TimeProvider clock)
+public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, RecordIntake intake, FactCommitter committer,
+    Database database, BranchDirectory branches, RegionDirectory regions, TimeProvider clock)
 {
     public const int ChunkRows = 5_000;
 
@@ -122,101 +122,66 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     private static RecordImportKind KindOf(ReadRow row) => (RecordImportKind)row.Kind;
 
     /// <summary>
-    /// One chunk of record rows: the checks their record grains would make, with each branch, campaign and honoree looked
-    /// up once; the new records committed as one batch; the rest compared with what is stored.
+    /// One chunk of record rows through the record intake, as their PUTs would go: each new record checked (its branch,
+    /// campaign and honorees looked up once for the chunk) and all committed as one batch; rows whose record is stored
+    /// already are compared with it, and those that change it go through its grain.
     /// </summary>
     private async Task ImportRecordsAsync(List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally)
     {
-        var counties = await branches.CountiesOfAsync(rows.Select(r => r.Row.Row!.BranchId!));
-        await honorees.MissingAsync([.. rows.Select(r => r.Data).OfType<HonoreeTalk>().SelectMany(t => t.HonoreeIds).Distinct()]);
-        var campaignsById = new Dictionary<string, Campaign?>(StringComparer.Ordinal);
-        var today = clock.Today();
-        var now = clock.Now();
         var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var created = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>();
+        var fresh = new List<(ReadRow Row, RecordData Data)>(rows.Count);
         var later = new List<(ReadRow Row, RecordData Data)>(); // a record's second row in the chunk: a correction of its first
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (row, data) in rows)
         {
             var branchId = row.Row!.BranchId!;
             if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
-            if (!may)
-            {
-                tally.Reject(row, "branchId", Access.RefusedTitle);
-                continue;
-            }
-            if (counties.GetValueOrDefault(branchId) is not { } county)
-            {
-                tally.Reject(row, "branchId", $"No branch has the id '{branchId}'.");
-                continue;
-            }
-            var kind = RecordKinds.Of(data);
-            if (!campaignsById.TryGetValue(data.CampaignId, out var campaign))
-                campaignsById[data.CampaignId] = campaign = (await campaigns.GetAsync(data.CampaignId))?.Value;
-            try
-            {
-                await RecordChecks.CheckAsync(kind, data, campaign, today, honorees);
-            }
-            catch (FieldValidationException e)
-            {
-                tally.Reject(row, KindOf(row).Field(row.Row, data, e.Field), e.Message);
-                continue;
-            }
-            if (!seen.Add(RecordKey(row))) later.Add((row, data));
-            else created.Add((row, data, kind, new LoggedRecord(branchId, row.Row.Id!, county, data, false, null, 1, now, now, run.Actor)));
+            if (!may) tally.Reject(row, "branchId", Access.RefusedTitle);
+            else if (!seen.Add(RecordKey(row))) later.Add((row, data));
+            else fresh.Add((row, data));
         }
 
-        var existing = new List<(ReadRow Row, RecordData Data, RecordKind Kind)>();
-        if (run.DryRun) existing.AddRange(created.Select(c => (c.Row, c.Data, c.Kind)));
+        var prepared = await intake.PrepareAsync([.. fresh.Select(f => new NewRecord(f.Row.Row!.BranchId!, f.Row.Row.Id!, f.Data))], run.Actor);
+        var created = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>(fresh.Count);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            var (row, data) = fresh[i];
+            if (prepared[i].Broken is { } broken) tally.Reject(row, KindOf(row).Field(row.Row!, data, broken.Field), broken.Message);
+            else created.Add((row, data, prepared[i].Record!));
+        }
+
+        var existing = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>();
+        if (run.DryRun) existing.AddRange(created);
         else
         {
-            // The chunk's new records are let through the period locks together, as one write (PeriodLocks): those dated in a
-            // period signed off for their county or above are refused here, the rest committed before the admission ends.
-            var (admission, found) = await locks.AdmitEachAsync([.. created.Select(c => c.After.Placement!)]);
-            using (admission)
+            var outcomes = await intake.CommitNewAsync([.. created.Select(c => c.After)], run.Actor);
+            for (var i = 0; i < created.Count; i++)
             {
-                var open = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>(created.Count);
-                for (var i = 0; i < created.Count; i++)
+                var (row, data, _) = created[i];
+                switch (outcomes[i])
                 {
-                    if (found[i] is { } locked) RejectLocked(created[i].Row, created[i].Data, locked.Refusal(), tally);
-                    else open.Add(created[i]);
-                }
-                var errors = await committer.CommitAllAsync([.. open.Select(c =>
-                    new WriteUnit(RecordWrites.Of(c.Kind, null, c.After, run.Actor, "create", regions)))]);
-                for (var i = 0; i < open.Count; i++)
-                {
-                    var (row, data, kind, _) = open[i];
-                    switch (errors[i])
-                    {
-                        case null:
-                            tally.Count(PutResult.Created);
-                            RecordsIngested.Add(kind, "create");
-                            break;
-                        case WriteConflictException:
-                            existing.Add((row, data, kind));
-                            break;
-                        case var error:
-                            tally.Reject(row, "row", error.Message);
-                            break;
-                    }
+                    case null: tally.Count(PutResult.Created); break;
+                    case PeriodLockedException locked: RejectLocked(row, data, locked, tally); break;
+                    case WriteConflictException: existing.Add(created[i]); break;
+                    case var error: tally.Reject(row, "row", error.Message); break;
                 }
             }
         }
 
         var changed = new List<(ReadRow Row, RecordData Data)>();
-        foreach (var kind in existing.GroupBy(e => e.Kind))
+        foreach (var kind in existing.GroupBy(e => RecordKinds.Of(e.Data)))
         {
             var stored = (await kind.Key.ReadManyAsync([.. kind.Select(e => (e.Row.Row!.BranchId!, e.Row.Row.Id!))], database))
                 .ToDictionary(r => (r.BranchId, r.RecordId));
-            foreach (var (row, data, _) in kind)
+            foreach (var (row, data, after) in kind)
             {
                 switch (stored.GetValueOrDefault((row.Row!.BranchId!, row.Row.Id!)))
                 {
-                    case null when await DryLockAsync(null, counties[row.Row.BranchId!]!, data) is { } locked: RejectLocked(row, data, locked, tally); break;
+                    case null when await intake.FindLockAsync(after.Placement) is { } locked: RejectLocked(row, data, locked, tally); break;
                     case null: tally.Count(PutResult.Created); break; // a dry run's new record
                     case { Voided: true }: tally.Reject(row, "id", $"The {kind.Key.Name} '{row.Row.Id}' was voided and cannot be changed."); break;
                     case var before when before.Data.Equals(data): tally.Count(PutResult.Unchanged); break;
-                    case var before when run.DryRun && await DryLockAsync(before, before.RegionCode, data) is { } locked: RejectLocked(row, data, locked, tally); break;
+                    case var before when run.DryRun && await DryLockAsync(before, data) is { } locked: RejectLocked(row, data, locked, tally); break;
                     default: changed.Add((row, data)); break;
                 }
             }
@@ -312,16 +277,9 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             foreach (var row in group) await put(row);
         });
 
-    /// <summary>
-    /// What a dry run would meet: the lock on where a new record would count, or, for a stored record it changes, on where
-    /// it counts now or would count after. Null in a real run, where the grains and the chunk's admission decide.
-    /// </summary>
-    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord? before, string county, RecordData data)
-    {
-        foreach (var place in new[] { before?.Placement, new Placement(data.CampaignId, data.Day, county) })
-            if (place is not null && await locks.FindAsync(place) is { } locked) return locked.Refusal();
-        return null;
-    }
+    /// <summary>What a dry run's change of a stored record would meet: the lock where it counts now, or where it would count after.</summary>
+    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord before, RecordData data) =>
+        await intake.FindLockAsync(before.Placement) ?? await intake.FindLockAsync((before with { Data = data, Voided = false }).Placement);
 
     /// <summary>A row refused for a signed-off period: a conflict naming its date field.</summary>
     private static void RejectLocked(ReadRow row, RecordData data, PeriodLockedException locked, ImportTally tally) =>
