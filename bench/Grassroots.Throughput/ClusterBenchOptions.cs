@@ -12,7 +12,8 @@ namespace Grassroots.Throughput;
 /// s one silo as the cluster configuration runs it (local-cluster.sh, behind nginx and directly) against the standalone
 ///   silo the ingest bench runs (localhost clustering, no management port), over the same database.
 /// Silos are started afresh for each topology and configuration, then warmed up with PUTs and every read at once for
-/// --start-warmup seconds before the phases, each of which has its own --warmup before its --seconds measured.
+/// --start-warmup seconds, and on in rounds of 10 s until no silo's JIT compiled more than --settled-jit methods a second
+/// (at most --settle-max seconds more), before the phases, each of which has its own --warmup before its --seconds measured.
 /// </summary>
 public sealed record ClusterBenchOptions(
     IReadOnlyList<int> Silos,
@@ -23,6 +24,8 @@ public sealed record ClusterBenchOptions(
     int Seconds = 20,
     int WarmupSeconds = 20,
     int StartWarmupSeconds = 40,
+    int SettleMaxSeconds = 180,
+    int SettledJitMethods = 20,
     int Branches = 2_000,
     int Probes = 300,
     string Phases = "bwrfms",
@@ -77,6 +80,8 @@ public sealed record ClusterBenchOptions(
                 case "--seconds": options = options with { Seconds = Int() }; break;
                 case "--warmup": options = options with { WarmupSeconds = Int() }; break;
                 case "--start-warmup": options = options with { StartWarmupSeconds = Int() }; break;
+                case "--settle-max": options = options with { SettleMaxSeconds = Int() }; break;
+                case "--settled-jit": options = options with { SettledJitMethods = Int() }; break;
                 case "--branches": options = options with { Branches = Int() }; break;
                 case "--probes": options = options with { Probes = Int() }; break;
                 case "--phases": options = options with { Phases = value }; break;

@@ -48,7 +48,8 @@ public sealed class ClusterReport(ClusterBenchOptions options)
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {_loadBefore} before, {IngestReport.LoadAverage()} after; .NET {Environment.Version}; {Server}");
         Console.WriteLine($"load: {(options.Load == LoadGenerator.Wrk ? "wrk, 2 threads (closed loop; p50/p99 from wrk's latency histogram)" : "HttpClient loops in the bench process")}; " +
             $"PUTs {options.Connections} connections, reads {options.ReadConnections}, pgbench {options.BaselineConnections} clients; " +
-            $"the silos started afresh for each topology and warmed up {options.StartWarmupSeconds} s with PUTs and reads at once; " +
+            $"the silos started afresh for each topology and warmed up {options.StartWarmupSeconds} s with PUTs and reads at once, " +
+            $"then on until each silo's JIT compiled ≤ {options.SettledJitMethods} methods/s (at most {options.SettleMaxSeconds} s more); " +
             $"{options.Seconds} s measured after {options.WarmupSeconds} s warm-up per phase; {options.Branches:N0} branches; {(options.Compose ? "docker-compose.yml (project grassroots-bench)" : "deploy/local-cluster.sh")}");
         Console.WriteLine("how: CPU is utime+stime from /proc over each measured window, per process and its descendants (PostgreSQL: the " +
             "postmaster and its backends; load generator: the bench with wrk or pgbench; others' cores: the machine's busy time less all of " +
