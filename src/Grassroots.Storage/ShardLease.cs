@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Grassroots.Storage;
 
 /// <summary>
-/// Makes sure no two running processes write as the same shard (DESIGN.md §3–§4): rollup rows are keyed by shard, so
+/// Makes sure no two running processes write as the same shard (docs/architecture.md, "Rollups" and "The cluster"): rollup rows are keyed by shard, so
 /// two writers of one shard would overwrite each other's sums. A silo writes through <see cref="StorageOptions.Writers"/>
 /// lanes, each its own shard (<see cref="StorageOptions.LaneShards"/>), and holds a lease on each:
 /// <list type="bullet">

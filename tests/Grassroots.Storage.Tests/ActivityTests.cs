@@ -3,7 +3,7 @@ using Grassroots.Storage.Tests.Support;
 namespace Grassroots.Storage.Tests;
 
 /// <summary>
-/// A branch counts as active from the day of its earliest non-voided record (DESIGN.md §3): the committer keeps that day
+/// A branch counts as active from the day of its earliest non-voided record (docs/architecture.md, "Rollups"): the committer keeps that day
 /// per branch and campaign and moves the active-branch count with it, exactly, however many writers change the branch's
 /// records at once.
 /// </summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Grassroots.Storage.Tests;
 
 /// <summary>
-/// Two running processes can never write as one shard (DESIGN.md §3–§4): the second refuses to start, and one that lost
+/// Two running processes can never write as one shard (docs/architecture.md, "Rollups" and "The cluster"): the second refuses to start, and one that lost
 /// its lease cannot commit once another has taken the shard.
 /// </summary>
 public sealed class ShardLeaseTests

@@ -4,7 +4,7 @@ using Grassroots.Domain.Regions;
 namespace Grassroots.Domain.Approvals;
 
 /// <summary>
-/// Who signs off what along a campaign's approval path (DESIGN.md §8): the path names levels, lowest first, e.g. county →
+/// Who signs off what along a campaign's approval path (docs/sign-off.md): the path names levels, lowest first, e.g. county →
 /// province → national. A region on every level of the path but the last submits (上报) its periods; the nearest region
 /// above it on a later level of the path approves them (审核) or returns them (退回). A region where branches register
 /// counts as a county, a city without counties (东莞) included.

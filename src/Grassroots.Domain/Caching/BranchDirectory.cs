@@ -4,7 +4,7 @@ using Grassroots.Storage;
 namespace Grassroots.Domain.Caching;
 
 /// <summary>
-/// What a record needs of its branch, as this silo knows it: the county its new records count under (DESIGN.md §1). A
+/// What a record needs of its branch, as this silo knows it: the county its new records count under (docs/architecture.md, "The path of a write"). A
 /// record's grain asks here instead of calling the branch grain, so a write never waits on another grain; a cold branch
 /// costs one indexed read, once per silo, and an import asks for a chunk's branches in one read. The branch grain has
 /// every silo forget a branch it moves before the move is acknowledged. Absence is not kept: a branch registered in

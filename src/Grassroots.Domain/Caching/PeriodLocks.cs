@@ -7,7 +7,7 @@ using Grassroots.Storage;
 namespace Grassroots.Domain.Caching;
 
 /// <summary>
-/// The periods locked for sign-off, as this silo knows them, and the writes this silo has let through (DESIGN.md §8).
+/// The periods locked for sign-off, as this silo knows them, and the writes this silo has let through (docs/sign-off.md).
 /// Every write of a record asks here in the turn that hands its unit to the committer (a record grain; an import per
 /// chunk): a record is locked when the month or the ISO week its day falls in is submitted or approved for its county or
 /// any region above it. What is locked is kept per (campaign, period), read from the period_approvals projection once

@@ -4,7 +4,7 @@ namespace Grassroots.Domain.Contracts;
 
 /// <summary>
 /// One region's reporting period of one campaign, keyed "{regionCode}/{campaignId}/{period}" (period "2020-12" or
-/// "2020-W49"): its sign-off up the hierarchy (DESIGN.md §8). Who may take each step is the API's to check; the grain
+/// "2020-W49"): its sign-off up the hierarchy (docs/sign-off.md). Who may take each step is the API's to check; the grain
 /// checks the step fits the state, the campaign and the region, and keeps every step with its figures.
 /// </summary>
 [Alias("period-approval-grain")]

@@ -8,7 +8,7 @@ using Orleans.Runtime;
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// A campaign's definition, kept as this grain's own Orleans state (DESIGN.md §2: it belongs to no rollup). After each
+/// A campaign's definition, kept as this grain's own Orleans state (docs/architecture.md, "State: grain state and facts": it belongs to no rollup). After each
 /// write the grain also writes the campaigns table, a projection that lists campaigns and that report writers join.
 /// </summary>
 [GrainType(Constants.GrainTypes.Campaign)]

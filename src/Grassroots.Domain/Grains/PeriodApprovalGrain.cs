@@ -9,7 +9,7 @@ using Grassroots.Domain.Rollups;
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// One region's reporting period of one campaign and its sign-off, as this grain's own Orleans state (DESIGN.md §8: it
+/// One region's reporting period of one campaign and its sign-off, as this grain's own Orleans state (docs/sign-off.md: it
 /// belongs to one grain and to no rollup). After each change the grain writes the period_approvals projection, with the
 /// step's change-log entry, which every silo's lock cache reads. A submission locks before it counts: it writes the
 /// lock, has every silo close the period (<see cref="PeriodLocks"/>), loads the region's rollup figures again from the

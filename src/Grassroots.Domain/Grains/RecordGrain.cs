@@ -8,7 +8,7 @@ using Orleans.Placement;
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// A stored record, and the owner of its changes (DESIGN.md §1): it decides what a PUT or a void makes of the record as
+/// A stored record, and the owner of its changes (docs/architecture.md, "The path of a write"): it decides what a PUT or a void makes of the record as
 /// stored — corrected, unchanged, voided — and hands the change to the <see cref="RecordIntake"/> in the same turn. A new
 /// record never comes here: its PUT is written by the intake straight from the endpoint, inserted if absent, and only when
 /// the row was there already (a replay, a correction) does the endpoint call this grain. So a grain is activated for a

@@ -1,7 +1,7 @@
 namespace Grassroots.Domain.Model;
 
 /// <summary>
-/// Where a region's reporting period stands (DESIGN.md §8): open until submitted (上报); then approved (审核通过) or
+/// Where a region's reporting period stands (docs/sign-off.md): open until submitted (上报); then approved (审核通过) or
 /// returned (退回); an approved period may be re-opened. Submitted and approved periods are locked.
 /// </summary>
 [GenerateSerializer, Alias("period-state")]

@@ -7,7 +7,7 @@ public sealed record Region(string Code, string Name, RegionLevel Level, string?
 
 /// <summary>
 /// A campaign (学习宣传贯彻活动): the period every record is logged against, the reporting period its figures are signed
-/// off by (week or month) and the levels that sign them off, lowest first (DESIGN.md §8). Campaigns stored before
+/// off by (week or month) and the levels that sign them off, lowest first (docs/sign-off.md). Campaigns stored before
 /// sign-off existed read with the defaults: monthly, county → province → national.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("campaign")]

@@ -34,7 +34,7 @@ public static class Tables
     public static readonly Table ChangeLog = new("change_log", [],
         ["changed_at", "actor", "entity", "entity_key", "action", "before_json", "after_json", "branch_id", "region_code"]);
 
-    /// <summary>Figures per writer shard, county, campaign and day (DESIGN.md §3); regions above a county sum them.</summary>
+    /// <summary>Figures per writer shard, county, campaign and day (docs/architecture.md, "Rollups"); regions above a county sum them.</summary>
     public static readonly Table CountyDays = new("county_days", ["county_code", "campaign_id", "day"], Figures.Columns, shardColumn: "shard");
 
     /// <summary>Registered branches per writer shard and county.</summary>

@@ -13,7 +13,7 @@ namespace Grassroots.Domain.Rollups;
 /// </summary>
 public static class RollupWrites
 {
-    /// <summary>Where branch activity is kept and where its moves are counted (DESIGN.md §3).</summary>
+    /// <summary>Where branch activity is kept and where its moves are counted (docs/architecture.md, "Rollups").</summary>
     public static readonly ActivityRules Activity =
         new(Tables.CountyDays, Figures.ActiveColumn, [.. RecordKinds.All.Select(k => (k.Table.Name, k.DateColumn))]);
 

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Grassroots.Silo.Apis;
 
 /// <summary>
-/// Sign-off up the hierarchy (上报 / 审核, DESIGN.md §8): a region's periods of a campaign with their states; one period
+/// Sign-off up the hierarchy (上报 / 审核, docs/sign-off.md): a region's periods of a campaign with their states; one period
 /// with its steps, the regions it decides and its children; and the steps — submit (the region's own admin key), approve,
 /// return and re-open (the admin key of the region that approves it), each also open to hq. A submitted or approved
 /// period locks the records of the region's branches dated in it.

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Grassroots.Silo.Apis;
 
 /// <summary>
-/// The audit trail (DESIGN.md §8): who changed what, when, from what to what — records created, corrected and voided,
+/// The audit trail (docs/sign-off.md): who changed what, when, from what to what — records created, corrected and voided,
 /// branches, honorees and campaigns created and corrected, keys issued and revoked, periods submitted, approved, returned
 /// and re-opened — newest first, a page at a time or as CSV for Excel. Scoped like reads: hq everything; a region-admin its
 /// subtree (a branch's changes by the county it is in now, as reading it is); a branch key its own branch. Without

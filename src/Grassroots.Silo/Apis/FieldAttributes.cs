@@ -36,7 +36,7 @@ public sealed class RequiredAttribute : System.ComponentModel.DataAnnotations.Re
     public RequiredAttribute() => ErrorMessage = Message;
 }
 
-/// <summary>An id (DESIGN.md §7): 1–64 characters of A–Z a–z 0–9 . _ : -, to the very end (a final newline is no id character).</summary>
+/// <summary>An id (the id rule of every path and body): 1–64 characters of A–Z a–z 0–9 . _ : -, to the very end (a final newline is no id character).</summary>
 public sealed partial class IdAttribute() : RegularExpressionAttribute(Pattern), ISchemaRule
 {
     /// <summary>The rule as the OpenAPI document states it (ECMA-262: '$' is the very end of the input).</summary>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Grassroots.Silo.Apis;
 
 /// <summary>
-/// API keys (DESIGN.md §5): hq issues and revokes any key, a region-admin region-admin and branch keys inside its
+/// API keys (docs/architecture.md, "Security"): hq issues and revokes any key, a region-admin region-admin and branch keys inside its
 /// subtree. The key itself is in the answer to POST and nowhere else, ever.
 /// </summary>
 public static class KeysApi

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Grassroots.Silo.Security;
 
 /// <summary>
-/// What a key may do (DESIGN.md §5, API.md). Endpoints ask here after checking their input and before touching
+/// What a key may do (docs/architecture.md, "Security"). Endpoints ask here after checking their input and before touching
 /// any grain beyond reading where something lies, so a refusal (403) never leaves anything stored. Anything whose
 /// place in the hierarchy cannot be established (an unknown branch, an unknown region) is outside every scope
 /// but hq's: refusal is the default.

@@ -6,7 +6,7 @@ using Grassroots.Domain.Regions;
 namespace Grassroots.Silo.Security;
 
 /// <summary>
-/// Who may take which step of a sign-off (DESIGN.md §8): a region submits its own periods (its region-admin key); the
+/// Who may take which step of a sign-off (docs/sign-off.md): a region submits its own periods (its region-admin key); the
 /// region that approves it — the nearest above it on a later level of the campaign's path — approves, returns and
 /// re-opens them (that region's admin key); hq may do every step. Reading periods is reading the region.
 /// </summary>

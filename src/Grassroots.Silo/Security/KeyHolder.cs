@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 namespace Grassroots.Silo.Security;
 
-/// <summary>The three roles of DESIGN.md §5, each with the kind of scope it carries.</summary>
+/// <summary>The three roles of docs/architecture.md's "Security", each with the kind of scope it carries.</summary>
 public static class Roles
 {
     /// <summary>Scope: a branch id. Writes and reads its own branch's records, reads its own figures.</summary>

@@ -4,7 +4,7 @@ namespace Grassroots.Storage.Batching;
 
 /// <summary>
 /// Turns a batch's <see cref="ActivityChange"/>s into the moves of each branch's earliest counting record, exactly,
-/// while other silos write the same branches' records (DESIGN.md §3). Inside the batch's transaction, after its record
+/// while other silos write the same branches' records (docs/architecture.md, "Rollups"). Inside the batch's transaction, after its record
 /// rows are written, it takes the row lock of every (branch, campaign) it touches, in one sorted order so two writers
 /// cannot deadlock, and reads the earliest as committed. With only new records, the earliest after is the least of that
 /// and the new days. Where a record stops counting (a void, or a correction that moves it), the earliest is counted

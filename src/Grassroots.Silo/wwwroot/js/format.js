@@ -30,7 +30,7 @@ export const honoreeTitles = {
 export const recordKinds = { 'study-session': '学习', 'honoree-talk': '劳模宣讲', 'publicity-item': '宣传报道' };
 
 /**
- * Chinese names of the values the API's enums take, by field (GLOSSARY.md). Which values there are comes from the
+ * Chinese names of the values the API's enums take, by field. Which values there are comes from the
  * OpenAPI document; this only says how each reads. A value without a name here is shown as it is.
  */
 export const valueNames = {

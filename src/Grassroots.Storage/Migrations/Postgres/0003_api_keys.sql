@@ -1,4 +1,4 @@
--- Bearer API keys (DESIGN.md §5). Only a SHA-256 hash of each key's random secret is kept: the key itself
+-- Bearer API keys (docs/architecture.md, "Security"). Only a SHA-256 hash of each key's random secret is kept: the key itself
 -- is shown once when issued and cannot be recovered from this table. Keys are revoked, never deleted.
 CREATE TABLE api_keys (
     key_id TEXT PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Sign-off up the hierarchy and the audit trail (DESIGN.md §8).
+-- Sign-off up the hierarchy and the audit trail (docs/sign-off.md).
 --
 -- 1. A campaign's reporting period (week or month) and its approval path (the levels that sign off, lowest first),
 --    projected from the campaign grain's state. Campaigns stored before this keep monthly periods and the path
