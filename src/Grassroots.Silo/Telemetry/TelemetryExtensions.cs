@@ -36,21 +36,24 @@ public static class TelemetryExtensions
         var prometheus = builder.Configuration.GetValue<bool>("Telemetry:Prometheus");
         if (!otlp && !console && !prometheus) return builder;
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("grassroots", serviceInstanceId: builder.Configuration["Storage:Shard"] ?? Environment.MachineName))
-            .WithTracing(tracing =>
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("grassroots", serviceInstanceId: builder.Configuration["Storage:Shard"] ?? Environment.MachineName));
+        // Spans only where they go somewhere: a tracer with no exporter (Prometheus alone) would still record every
+        // request's and grain call's span with its tags, for nobody.
+        if (otlp || console)
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(Sources).AddAspNetCoreInstrumentation();
                 if (otlp) tracing.AddOtlpExporter();
                 if (console) tracing.AddConsoleExporter();
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(Meters);
-                if (otlp) metrics.AddOtlpExporter();
-                if (console) metrics.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 10_000);
-                if (prometheus) metrics.AddPrometheusExporter();
             });
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(Meters);
+            if (otlp) metrics.AddOtlpExporter();
+            if (console) metrics.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 10_000);
+            if (prometheus) metrics.AddPrometheusExporter();
+        });
         return builder;
     }
 
