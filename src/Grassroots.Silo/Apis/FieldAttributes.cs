@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
@@ -79,12 +80,14 @@ public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchema
 
     /// <summary>The ids of <paramref name="owner"/>'s id lists that are not ids, by position.</summary>
     public static IEnumerable<ValidationResult> Check(object owner) =>
-        from property in owner.GetType().GetProperties()
-        where property.IsDefined(typeof(IdListAttribute))
+        from property in Lists.GetOrAdd(owner.GetType(), type => [.. type.GetProperties().Where(p => p.IsDefined(typeof(IdListAttribute)))])
         let ids = property.GetValue(owner) as IReadOnlyList<string?> ?? []
         from i in Enumerable.Range(0, ids.Count)
         where !IdAttribute.IsId(ids[i])
         select new ValidationResult(IdAttribute.Message, [$"{property.Name}[{i}]"]);
+
+    /// <summary>The id-list properties of each type, found once: an import checks every row.</summary>
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Lists = new();
 }
 
 /// <summary>Text under the <see cref="TextPolicy"/>, at most <paramref name="maxLength"/> characters; only a multi-line field may hold tab and line breaks.</summary>
@@ -171,12 +174,17 @@ public sealed class NotAboveAttribute(string other) : Attribute, ISchemaRule
     }
 
     public static IEnumerable<ValidationResult> Check(object owner) =>
-        from property in owner.GetType().GetProperties()
-        let rule = property.GetCustomAttribute<NotAboveAttribute>()
-        where rule is not null
-        let most = owner.GetType().GetProperty(rule.Other)!.GetValue(owner) as int?
-        where property.GetValue(owner) is int part && part > most
-        select new ValidationResult($"Must not exceed {JsonNamingPolicy.CamelCase.ConvertName(rule.Other)} ({most}).", [property.Name]);
+        from pair in Pairs.GetOrAdd(owner.GetType(), type =>
+            [.. from property in type.GetProperties()
+                let rule = property.GetCustomAttribute<NotAboveAttribute>()
+                where rule is not null
+                select (property, type.GetProperty(rule.Other)!)])
+        let most = pair.Most.GetValue(owner) as int?
+        where pair.Part.GetValue(owner) is int part && part > most
+        select new ValidationResult($"Must not exceed {JsonNamingPolicy.CamelCase.ConvertName(pair.Most.Name)} ({most}).", [pair.Part.Name]);
+
+    /// <summary>Each type's parts and the counts they may not exceed, found once: an import checks every row.</summary>
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Part, PropertyInfo Most)[]> Pairs = new();
 }
 
 /// <summary>A whole number in a range, written in decimal digits in a query string.</summary>

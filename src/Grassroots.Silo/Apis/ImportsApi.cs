@@ -11,8 +11,8 @@ using Microsoft.OpenApi;
 namespace Grassroots.Silo.Apis;
 
 /// <summary>
-/// Bulk imports of what branches and county federations kept on paper or in Excel: JSON or CSV (UTF-8 or GB18030, Chinese
-/// or API column names), up to 16 MiB a request. Each row is stored as its single PUT would be, with the same rules and the
+/// Bulk imports of what branches and county federations kept on paper or in Excel: JSON, CSV (UTF-8 or GB18030, Chinese
+/// or API column names) or an Excel workbook's first sheet, up to 16 MiB a request. Each row is stored as its single PUT would be, with the same rules and the
 /// same key scope; rows the service refuses are reported by line or index and field while the others are stored. The body
 /// is spooled to a temporary file (never held in memory) and read once to check it can be imported at all, so a body that
 /// cannot (malformed JSON, a header without the required columns, no rows) is a 400 with nothing stored.
@@ -23,7 +23,7 @@ public static class ImportsApi
     {
         var group = api.MapGroup("imports").WithTags("Imports");
         group.MapPost("", PostImportAsync).WithName("PostImport")
-            .WithSummary("Imports branches and records from JSON or CSV; with async=true as a job that survives restarts (202).")
+            .WithSummary("Imports branches and records from JSON, CSV or Excel (.xlsx); with async=true as a job that survives restarts (202).")
             .WithDescription("JSON: {branches, studySessions, honoreeTalks, publicity}, each record row the body of its PUT plus " +
                 "branchId and id, each branch row the body of PUT /api/branches/{branchId} plus id; a body's branches are stored " +
                 "before its records, wherever their list stands. " +
@@ -31,13 +31,19 @@ public static class ImportsApi
                 "Chinese (参与人次), UTF-8 with or without BOM or GB18030, one of them throughout (else 400 naming the line and " +
                 "byte of the first bad byte; a charset in the Content-Type is held to strictly). Rows go through the same checks " +
                 "as single PUTs; the answer counts imported, updated, unchanged and rejected rows and lists why rows were rejected, by CSV line or JSON index " +
-                "and field. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
-            .Accepts<ImportBody>("application/json", "text/csv")
+                "and field. Excel (.xlsx, ?type=): the first sheet, read as a CSV file of the same kind (its first row the header; dates as dates or " +
+                "YYYY-MM-DD text), each rejected row named by sheet, row and column; refused with 400, nothing stored, when it is not a workbook, is " +
+                "encrypted, unpacks too far (a zip bomb), holds a formula or merged cells, a date column holds bare numbers, its first sheet is empty, " +
+                "or it has more than 1,000,000 rows. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
+            .Accepts<ImportBody>("application/json", "text/csv", ImportFormat.XlsxMediaType)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
-                // The CSV body is text, whatever the JSON rows look like.
+                // The CSV body is text and the Excel body a file, whatever the JSON rows look like.
                 if (operation.RequestBody?.Content is { } content && content.ContainsKey("text/csv"))
+                {
                     content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                    content[ImportFormat.XlsxMediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+                }
                 (operation.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-csv-columns"] = new JsonNodeExtension(CsvColumns());
                 return Task.CompletedTask;
             })
@@ -63,7 +69,7 @@ public static class ImportsApi
         }
         if (format is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "An import is JSON (application/json) or CSV (text/csv with ?type=).");
+                title: "An import is JSON (application/json), CSV (text/csv with ?type=) or Excel (.xlsx, with ?type=).");
 
         await using var upload = await ImportUpload.SpoolAsync(context.Request.Body, cancellationToken);
         ImportShape shape;

@@ -151,16 +151,15 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         var kindOfFile = ImportKinds.Named(options.Type);
         // Decided as the service decides (CsvDecoding): the chunks are re-encoded as UTF-8, so a file that is neither is refused here.
         var encoding = await CsvDecoding.DecideAsync(() => File.OpenRead(options.File), null, CancellationToken.None);
-        await using var csv = CsvReader.Create(file, new CsvReaderOptions { Encoding = encoding, TrimWhitespace = true, DetectSeparatorHint = true },
-            leaveOpen: true);
-        await csv.ReadHeaderAsync();
-        var header = csv.Headers.Select(h => h.TrimStart('\uFEFF')).ToArray();
-        CsvImportReader.MapHeader(header, kindOfFile); // refuses a header without the required columns before anything is sent
+        await using var csv = await CsvImportReader.OpenAsync(file, encoding, CancellationToken.None);
+        if (!await CsvImportReader.ReadAsync(csv, CancellationToken.None)) throw new ImportFormatException("header", "The file has no header row.");
+        var header = CsvImportReader.Header(csv);
+        ImportHeader.Map(header, kindOfFile); // refuses a header without the required columns before anything is sent
         var (buffer, writer, lines) = NewCsvChunk(header);
-        while (await csv.ReadAsync())
+        while (await CsvImportReader.ReadAsync(csv, CancellationToken.None))
         {
-            writer.WriteRecord([.. Enumerable.Range(0, csv.FieldCount).Select(csv.GetString)]);
-            lines.Add(csv.RowNumber + 1);
+            writer.WriteRecord([.. Enumerable.Range(0, csv.RowFieldCount).Select(csv.GetString)]);
+            lines.Add(csv.RowNumber);
             if (lines.Count < ChunkRows && buffer.Length < ChunkBytes) continue;
             yield return (CsvContent(buffer, writer), Locator(lines), file.Position);
             (buffer, writer, lines) = NewCsvChunk(header);
