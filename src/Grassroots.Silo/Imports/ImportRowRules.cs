@@ -52,10 +52,11 @@ public sealed class ImportRowRules
     /// <summary>Whether every rule passes; a row for which this is false has at least one problem the framework names.</summary>
     public bool Passes(object row, IServiceProvider services)
     {
+        // One context for the whole row, its nested objects included, as the framework's validation makes one per value.
+        var context = new ValidationContext(row, services, null);
         foreach (var owner in _owners)
         {
             if (owner.Get(row) is not { } instance) continue; // an absent nested object: its own property's Required says so
-            var context = new ValidationContext(instance, services, null);
             foreach (var rule in owner.Properties)
             {
                 var value = rule.Get(instance);
@@ -75,8 +76,22 @@ public sealed class ImportRowRules
     public async ValueTask<IReadOnlyList<(string Field, string Message)>> ProblemsAsync(object row, IServiceProvider services) =>
         Passes(row, services) ? [] : await FieldChecks.ValidateAsync(row, services);
 
-    private static Func<object, object?> Compile(Expression body, ParameterExpression parameter) =>
-        Expression.Lambda<Func<object, object?>>(Expression.Convert(body, typeof(object)), parameter).Compile();
+    private static Func<object, object?> Compile(Expression body, ParameterExpression parameter)
+    {
+        if (Nullable.GetUnderlyingType(body.Type) == typeof(int) || body.Type == typeof(int))
+        {
+            // Counts are small: their boxes are shared rather than made for every row (the attributes take objects).
+            var value = Expression.Variable(body.Type, "value");
+            var whole = body.Type == typeof(int) ? (Expression)value : Expression.Property(value, "Value");
+            var small = Expression.AndAlso(Expression.GreaterThanOrEqual(whole, Expression.Constant(0)), Expression.LessThan(whole, Expression.Constant(Boxes.Length)));
+            if (body.Type != typeof(int)) small = Expression.AndAlso(Expression.Property(value, "HasValue"), small);
+            body = Expression.Block([value], Expression.Assign(value, body),
+                Expression.Condition(small, Expression.ArrayIndex(Expression.Constant(Boxes), whole), Expression.Convert(value, typeof(object))));
+        }
+        return Expression.Lambda<Func<object, object?>>(Expression.Convert(body, typeof(object)), parameter).Compile();
+    }
+
+    private static readonly object[] Boxes = [.. Enumerable.Range(0, 1024).Select(n => (object)n)];
 
     /// <summary>A path of nested properties whose value is null as soon as one step on the way is.</summary>
     private static Expression NullWhereAbsent(Expression path)

@@ -53,6 +53,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     {
         var tally = run.Resumed is { } resumed ? new ImportTally(resumed) : new ImportTally();
         var chunks = new InFlight();
+        var pace = new Pace();
         var records = new List<(ReadRow Row, RecordData Data)>();
         var branchRows = new List<(ReadRow Row, BranchProfile Profile)>();
         var sinceCheckpoint = 0;
@@ -62,7 +63,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             if (records.Count == 0) return;
             var chunk = records;
             records = [];
-            await chunks.AddAsync(chunk.Select(r => RecordKey(r.Row)), () => ImportRecordsAsync(chunk, run, tally));
+            await chunks.AddAsync(chunk.Select(r => RecordKey(r.Row)), () => ImportRecordsAsync(chunk, run, tally, pace));
         }
 
         async Task SendBranchesAsync()
@@ -70,7 +71,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             if (branchRows.Count == 0) return;
             var chunk = branchRows;
             branchRows = [];
-            await chunks.AddAsync(chunk.Select(r => "branch/" + r.Row.Row!.Id), () => ImportBranchesAsync(chunk, run, tally));
+            await chunks.AddAsync(chunk.Select(r => new RowKey(ImportKinds.Branches.Type, r.Row.Row!.Id!, "")), () => ImportBranchesAsync(chunk, run, tally));
         }
 
         await foreach (var row in rows.WithCancellation(cancellationToken))
@@ -117,15 +118,35 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         return problems.Count == 0;
     }
 
-    private static string RecordKey(ReadRow row) => $"{row.Kind.Type}/{row.Row!.BranchId}/{row.Row.Id}";
+    /// <summary>A record or branch a row is about; rows of one key are applied in order.</summary>
+    private readonly record struct RowKey(string Type, string BranchId, string Id);
+
+    private static RowKey RecordKey(ReadRow row) => new(row.Kind.Type, row.Row!.BranchId!, row.Row.Id!);
 
     private static RecordImportKind KindOf(ReadRow row) => (RecordImportKind)row.Kind;
+
+    private static (RecordKind, string, string) StoredKey(RecordKind kind, ReadRow row) => (kind, row.Row!.BranchId!, row.Row.Id!);
+
+    /// <summary>Adds the stored records of these rows to <paramref name="stored"/>, one read per kind.</summary>
+    private async Task ReadStoredAsync(IEnumerable<(ReadRow Row, RecordData Data, RecordKind Kind)> rows,
+        Dictionary<(RecordKind, string, string), LoggedRecord> stored)
+    {
+        foreach (var kind in rows.GroupBy(r => r.Kind))
+            foreach (var record in await kind.Key.ReadManyAsync([.. kind.Select(r => (r.Row.Row!.BranchId!, r.Row.Row.Id!))], database))
+                stored[(kind.Key, record.BranchId, record.RecordId)] = record;
+    }
+
+    /// <summary>What the chunks of a run have found so far: whether most of their rows were stored already.</summary>
+    private sealed class Pace
+    {
+        public volatile bool MostlyStored;
+    }
 
     /// <summary>
     /// One chunk of record rows: the checks their record grains would make, with each branch, campaign and honoree looked
     /// up once; the new records committed as one batch; the rest compared with what is stored.
     /// </summary>
-    private async Task ImportRecordsAsync(List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally)
+    private async Task ImportRecordsAsync(List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally, Pace pace)
     {
         var counties = await branches.CountiesOfAsync(rows.Select(r => r.Row.Row!.BranchId!));
         await honorees.MissingAsync([.. rows.Select(r => r.Data).OfType<HonoreeTalk>().SelectMany(t => t.HonoreeIds).Distinct()]);
@@ -135,7 +156,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
         var created = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>();
         var later = new List<(ReadRow Row, RecordData Data)>(); // a record's second row in the chunk: a correction of its first
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<RowKey>();
         foreach (var (row, data) in rows)
         {
             var branchId = row.Row!.BranchId!;
@@ -166,20 +187,31 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             else created.Add((row, data, kind, new LoggedRecord(branchId, row.Row.Id!, county, data, false, null, 1, now, now, run.Actor)));
         }
 
+        // Where the chunk before found most of its rows stored already (a file imported again), the chunk's records are read
+        // first, so a stored one costs a read and no attempt to insert it; otherwise the new ones are inserted if absent and
+        // those found there are read after. A dry run reads them all.
+        var stored = new Dictionary<(RecordKind, string, string), LoggedRecord>();
         var existing = new List<(ReadRow Row, RecordData Data, RecordKind Kind)>();
-        if (run.DryRun) existing.AddRange(created.Select(c => (c.Row, c.Data, c.Kind)));
-        else
+        var fresh = created;
+        if (run.DryRun || pace.MostlyStored)
+        {
+            await ReadStoredAsync(created.Select(c => (c.Row, c.Data, c.Kind)), stored);
+            fresh = run.DryRun ? [] : [.. created.Where(c => !stored.ContainsKey(StoredKey(c.Kind, c.Row)))];
+            existing.AddRange(created.Where(c => run.DryRun || stored.ContainsKey(StoredKey(c.Kind, c.Row))).Select(c => (c.Row, c.Data, c.Kind)));
+        }
+        if (fresh.Count > 0)
         {
             // The chunk's new records are let through the period locks together, as one write (PeriodLocks): those dated in a
             // period signed off for their county or above are refused here, the rest committed before the admission ends.
-            var (admission, found) = await locks.AdmitEachAsync([.. created.Select(c => c.After.Placement!)]);
+            var (admission, found) = await locks.AdmitEachAsync([.. fresh.Select(c => c.After.Placement!)]);
+            var conflicting = new List<(ReadRow Row, RecordData Data, RecordKind Kind)>();
             using (admission)
             {
-                var open = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>(created.Count);
-                for (var i = 0; i < created.Count; i++)
+                var open = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>(fresh.Count);
+                for (var i = 0; i < fresh.Count; i++)
                 {
-                    if (found[i] is { } locked) RejectLocked(created[i].Row, created[i].Data, locked.Refusal(), tally);
-                    else open.Add(created[i]);
+                    if (found[i] is { } locked) RejectLocked(fresh[i].Row, fresh[i].Data, locked.Refusal(), tally);
+                    else open.Add(fresh[i]);
                 }
                 var errors = await committer.CommitAllAsync([.. open.Select(c =>
                     new WriteUnit(RecordWrites.Of(c.Kind, null, c.After, run.Actor, "create", regions)))]);
@@ -193,7 +225,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
                             RecordsIngested.Add(kind, "create");
                             break;
                         case WriteConflictException:
-                            existing.Add((row, data, kind));
+                            conflicting.Add((row, data, kind));
                             break;
                         case var error:
                             tally.Reject(row, "row", error.Message);
@@ -201,24 +233,23 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
                     }
                 }
             }
+            await ReadStoredAsync(conflicting, stored);
+            existing.AddRange(conflicting);
         }
+        if (!run.DryRun) pace.MostlyStored = existing.Count * 2 > created.Count;
 
         var changed = new List<(ReadRow Row, RecordData Data)>();
-        foreach (var kind in existing.GroupBy(e => e.Kind))
+        var dryLocks = new Dictionary<(string, DateOnly, string), PeriodLock?>();
+        foreach (var (row, data, kind) in existing)
         {
-            var stored = (await kind.Key.ReadManyAsync([.. kind.Select(e => (e.Row.Row!.BranchId!, e.Row.Row.Id!))], database))
-                .ToDictionary(r => (r.BranchId, r.RecordId));
-            foreach (var (row, data, _) in kind)
+            switch (stored.GetValueOrDefault(StoredKey(kind, row)))
             {
-                switch (stored.GetValueOrDefault((row.Row!.BranchId!, row.Row.Id!)))
-                {
-                    case null when await DryLockAsync(null, counties[row.Row.BranchId!]!, data) is { } locked: RejectLocked(row, data, locked, tally); break;
-                    case null: tally.Count(PutResult.Created); break; // a dry run's new record
-                    case { Voided: true }: tally.Reject(row, "id", $"The {kind.Key.Name} '{row.Row.Id}' was voided and cannot be changed."); break;
-                    case var before when before.Data.Equals(data): tally.Count(PutResult.Unchanged); break;
-                    case var before when run.DryRun && await DryLockAsync(before, before.RegionCode, data) is { } locked: RejectLocked(row, data, locked, tally); break;
-                    default: changed.Add((row, data)); break;
-                }
+                case null when await DryLockAsync(null, counties[row.Row!.BranchId!]!, data, dryLocks) is { } locked: RejectLocked(row, data, locked, tally); break;
+                case null: tally.Count(PutResult.Created); break; // a dry run's new record
+                case { Voided: true }: tally.Reject(row, "id", $"The {kind.Name} '{row.Row!.Id}' was voided and cannot be changed."); break;
+                case var before when before.Data.Equals(data): tally.Count(PutResult.Unchanged); break;
+                case var before when run.DryRun && await DryLockAsync(before, before.RegionCode, data, dryLocks) is { } locked: RejectLocked(row, data, locked, tally); break;
+                default: changed.Add((row, data)); break;
             }
         }
         if (run.DryRun)
@@ -306,7 +337,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     }
 
     /// <summary>Rows through their grains, <see cref="MaxGrainCalls"/> at once; rows of one key in order.</summary>
-    private static Task ThroughGrainsAsync<T>(IEnumerable<T> rows, Func<T, string> key, Func<T, Task> put) =>
+    private static Task ThroughGrainsAsync<T, TKey>(IEnumerable<T> rows, Func<T, TKey> key, Func<T, Task> put) =>
         Parallel.ForEachAsync(rows.GroupBy(key), new ParallelOptions { MaxDegreeOfParallelism = MaxGrainCalls }, async (group, _) =>
         {
             foreach (var row in group) await put(row);
@@ -316,11 +347,19 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     /// What a dry run would meet: the lock on where a new record would count, or, for a stored record it changes, on where
     /// it counts now or would count after. Null in a real run, where the grains and the chunk's admission decide.
     /// </summary>
-    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord? before, string county, RecordData data)
+    /// <param name="known">The locks found so far in the chunk, by campaign, day and county: a chunk's rows share few.</param>
+    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord? before, string county, RecordData data,
+        Dictionary<(string, DateOnly, string), PeriodLock?> known)
     {
-        foreach (var place in new[] { before?.Placement, new Placement(data.CampaignId, data.Day, county) })
-            if (place is not null && await locks.FindAsync(place) is { } locked) return locked.Refusal();
-        return null;
+        if (before?.Placement is { } was && await FindAsync(was.CampaignId, was.Day, was.RegionCode) is { } wasLocked) return wasLocked.Refusal();
+        return await FindAsync(data.CampaignId, data.Day, county) is { } locked ? locked.Refusal() : null;
+
+        async ValueTask<PeriodLock?> FindAsync(string campaignId, DateOnly day, string region)
+        {
+            if (!known.TryGetValue((campaignId, day, region), out var found))
+                known[(campaignId, day, region)] = found = await locks.FindAsync(new Placement(campaignId, day, region));
+            return found;
+        }
     }
 
     /// <summary>A row refused for a signed-off period: a conflict naming its date field.</summary>
@@ -359,18 +398,18 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     /// </summary>
     private sealed class InFlight
     {
-        private readonly List<(Task Task, HashSet<string> Keys, bool Branches)> _running = [];
+        private readonly List<(Task Task, HashSet<RowKey> Keys, bool Branches)> _running = [];
 
         public bool HasBranches => _running.Any(r => r.Branches);
 
-        public async Task AddAsync(IEnumerable<string> keys, Func<Task> run)
+        public async Task AddAsync(IEnumerable<RowKey> keys, Func<Task> run)
         {
-            var held = keys.ToHashSet(StringComparer.Ordinal);
+            var held = keys.ToHashSet();
             _running.RemoveAll(r => r.Task.IsCompletedSuccessfully);
             while (_running.Count >= MaxChunksInFlight) await Task.WhenAny(_running.Select(r => r.Task)).ContinueWith(_ => Prune());
             var before = _running.Where(r => r.Keys.Overlaps(held)).Select(r => r.Task).ToList();
             var task = before.Count == 0 ? run() : Task.WhenAll(before).ContinueWith(_ => run(), TaskScheduler.Default).Unwrap();
-            _running.Add((task, held, held.Any(k => k.StartsWith("branch/", StringComparison.Ordinal))));
+            _running.Add((task, held, held.Any(k => k.Type == ImportKinds.Branches.Type)));
         }
 
         /// <summary>Waits for every chunk; a chunk's failure (the database away) ends the import.</summary>
@@ -389,3 +428,4 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         }
     }
 }
+
