@@ -31,8 +31,6 @@ public static class Constants
         public const string StudySession = "study-session";
         public const string HonoreeTalk = "honoree-talk";
         public const string PublicityItem = "publicity-item";
-        public const string RegionRollup = "region-rollup";
-        public const string RollupAggregator = "rollup-aggregator";
         public const string ImportJob = "import-job";
         public const string PeriodApproval = "period-approval";
     }

@@ -1,6 +1,7 @@
 using Grassroots.Domain.Grains;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
 using Grassroots.Storage;
@@ -44,11 +45,12 @@ public static class DomainServiceCollectionExtensions
         services.AddHostedService<CommitterDrain>();
         services.AddSingleton(RollupWrites.Activity);
         services.AddSingleton<FactCommitter>();
-        services.AddSingleton<RegionRollups>();
+        services.AddSingleton<RecordIntake>();
+        services.AddSingleton<RollupReplica>();
+        services.AddSingleton<RollupBroadcast>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RollupBroadcast>());
+        services.AddGrainService<RollupExchange>();
         services.AddSingleton<CampaignProjection>();
-        services.AddSingleton<LocalRollupHolders>();
-        services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<LocalRollupHolders>());
-        services.AddHostedService<DeadSiloResync>();
         services.AddGrainService<SiloCacheService>();
         services.AddSingleton<SiloCaches>();
         services.AddSingleton<CampaignDirectory>();

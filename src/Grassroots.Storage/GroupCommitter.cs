@@ -483,8 +483,15 @@ public sealed class CommittedBatch(string shard, long previous, long seq, bool g
     public bool Gap { get; } = gap;
     public IReadOnlyList<Increment> Increments { get; } = increments;
 
-    /// <summary>True for exactly one caller.</summary>
+    private readonly TaskCompletionSource _handedOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>True for exactly one caller, who hands the batch on and then calls <see cref="HandedOver"/>.</summary>
     public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+    /// <summary>Completes once the claimer has handed the batch on, so no writer of it is answered before that.</summary>
+    public Task WhenHandedOver => _handedOver.Task;
+
+    public void HandedOver() => _handedOver.TrySetResult();
 }
 
 /// <summary>The outcome of <see cref="GroupCommitter.CommitAllAsync"/>: the batch, and each unit's error (null: written).</summary>

@@ -58,10 +58,10 @@ public sealed class BranchesApiTests
         Assert.Equal(movedAgain.GetProperty("createdAt").GetString(), moved.GetProperty("createdAt").GetString());
         var grains = app.Service<IGrainFactory>();
         await app.SettleAsync();
-        Assert.Equal(1, (await app.Service<RegionRollups>().GetTotalsAsync("441900", "any", null, null)).RegisteredBranches);
-        Assert.Equal(0, (await app.Service<RegionRollups>().GetTotalsAsync("440106", "any", null, null)).RegisteredBranches);
-        Assert.Equal(0, (await app.Service<RegionRollups>().GetTotalsAsync("440105", "any", null, null)).RegisteredBranches);
-        Assert.Equal(1, (await app.Service<RegionRollups>().GetTotalsAsync("440000", "any", null, null)).RegisteredBranches);
+        Assert.Equal(1, (await app.Service<RollupReplica>().GetTotalsAsync("441900", "any", null, null)).RegisteredBranches);
+        Assert.Equal(0, (await app.Service<RollupReplica>().GetTotalsAsync("440106", "any", null, null)).RegisteredBranches);
+        Assert.Equal(0, (await app.Service<RollupReplica>().GetTotalsAsync("440105", "any", null, null)).RegisteredBranches);
+        Assert.Equal(1, (await app.Service<RollupReplica>().GetTotalsAsync("440000", "any", null, null)).RegisteredBranches);
     }
 
     [Theory]

@@ -77,7 +77,7 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
             foreach (var (honoree, _) in Honorees)
             {
                 var talks = live.Where(r => r.Body is HonoreeTalkRequest t && t.HonoreeIds!.Contains(honoree)).ToList();
-                var figures = await app.Service<IGrainFactory>().GetGrain<IHonoreeGrain>(honoree).GetFiguresAsync(campaign);
+                var figures = await app.Service<RollupReplica>().GetHonoreeAsync(honoree, campaign);
                 Assert.Equal((talks.Count, talks.Sum(t => (long)((HonoreeTalkRequest)t.Body).Audience!.Value),
                         talks.Sum(t => (long)(((HonoreeTalkRequest)t.Body).OnlineViews ?? 0)),
                         talks.Select(t => ProvinceOf(countyOf[t.Branch])).Distinct().Count()),

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Rollups;
 using System.Net;
 using System.Text;
 using Grassroots.Silo.Apis;
@@ -146,7 +147,7 @@ public sealed class RecordsValidationTests
         await (await client.PutAsync("/api/branches/nobody/publicity/p1", item)).AssertProblemAsync(HttpStatusCode.BadRequest, "branchId");
         await AssertNothingCountedAsync(client);
         foreach (var honoree in new[] { "h1", "h2" })
-            Assert.Equal(0, (await app.Service<IGrainFactory>().GetGrain<Domain.Contracts.IHonoreeGrain>(honoree).GetFiguresAsync(null)).Talks);
+            Assert.Equal(0, (await app.Service<RollupReplica>().GetHonoreeAsync(honoree, null)).Talks);
     }
 
     private static async Task AssertNothingCountedAsync(HttpClient client)

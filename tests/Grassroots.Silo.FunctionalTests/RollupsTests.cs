@@ -1,3 +1,4 @@
+using Grassroots.Domain.Rollups;
 using System.Diagnostics;
 using System.Net;
 using Grassroots.Domain.Contracts;
@@ -83,9 +84,9 @@ public sealed class RollupsTests
             Assert.Equal(0, totals.Coverage);
         }
         Assert.True((await (await client.GetAsync(SessionPath)).ReadAsync<Silo.Apis.StudySessionResponse>(HttpStatusCode.OK)).Voided);
-        var honorees = app.Service<IGrainFactory>();
-        Assert.Equal(0, (await honorees.GetGrain<IHonoreeGrain>("h1").GetFiguresAsync("c1")).Talks);
-        Assert.Equal(0, (await honorees.GetGrain<IHonoreeGrain>("h2").GetFiguresAsync("c1")).Audience);
+        var honorees = app.Service<RollupReplica>();
+        Assert.Equal(0, (await honorees.GetHonoreeAsync("h1", "c1")).Talks);
+        Assert.Equal(0, (await honorees.GetHonoreeAsync("h2", "c1")).Audience);
     }
 
     [Theory]

@@ -20,7 +20,7 @@ namespace Grassroots.Domain.Grains;
 public sealed class PeriodApprovalGrain(
     [PersistentState(Constants.StateNames.PeriodApproval, Constants.GrainStorage)] IPersistentState<PeriodApprovalState> state,
     PeriodApprovalProjection projection, PeriodLockBroadcast locks, SiloCaches caches, CampaignDirectory campaigns, RegionDirectory regions,
-    RegionRollups rollups, TimeProvider clock) : Grain, IPeriodApprovalGrain
+    RollupReplica rollups, TimeProvider clock) : Grain, IPeriodApprovalGrain
 {
     private bool _projected; // the projection holds the stored state (unknown after activation or a failed write)
 
@@ -103,10 +103,9 @@ public sealed class PeriodApprovalGrain(
 
     private async Task<SignedFigures> FiguresAsync(ReportingPeriod period, bool reload)
     {
-        // A county's figures are held by its parent's grain (RegionRollups); reloading it reads county_days afresh.
-        var holder = GrainFactory.GetGrain<IRegionRollupGrain>(rollups.HolderOf(RegionCode));
-        if (reload) await holder.ReloadAsync();
-        return SignedFigures.From(await holder.GetTotalsAsync(RegionCode, CampaignId, period.Start, period.End));
+        // Loading this silo's figures of the region again reads county_days afresh, with every write committed by now.
+        if (reload) await rollups.ReloadAsync(RegionCode);
+        return SignedFigures.From(await rollups.GetTotalsAsync(RegionCode, CampaignId, period.Start, period.End));
     }
 
     private async Task<ReportingPeriod> CheckAsync()

@@ -6,30 +6,44 @@ using Grassroots.Storage;
 namespace Grassroots.Domain.Rollups;
 
 /// <summary>
-/// How grains commit facts: a unit goes to the group committer, and the batch it rode in comes back with what it added to
-/// the rollups. The first of the batch's writers to get it passes that on to this silo's aggregator grain; the writer
-/// is answered as soon as its batch has committed, not when the rollup grains have the figures (they do within
-/// <see cref="RollupAggregatorGrain.FlushInterval"/> or so). Storage never calls up into the domain: it only returns.
+/// How facts are committed: a unit goes to the group committer, and the batch it rode in comes back with what it added to
+/// the rollups. The first of the batch's writers to get it hands that over to <see cref="RollupBroadcast"/>, which puts it
+/// into this silo's figures at once and sends it to the other silos with the next flush; the writer is answered as soon as
+/// its batch has committed. Storage never calls up into the domain: it only returns.
 /// </summary>
-public sealed class FactCommitter(GroupCommitter committer, IGrainFactory grains)
+public sealed class FactCommitter(GroupCommitter committer, RollupBroadcast broadcast)
 {
     /// <summary>Commits one unit; throws the domain error of a unit that failed.</summary>
     public async Task CommitAsync(WriteUnit unit)
     {
-        var batch = await committer.CommitAsync(unit).Translated();
-        await ForwardAsync(batch);
+        await HandOverAsync(await committer.CommitAsync(unit).Translated());
     }
 
     /// <summary>Commits many independent units as one batch; each unit's error translated, null where it was written.</summary>
     public async Task<IReadOnlyList<Exception?>> CommitAllAsync(IReadOnlyList<WriteUnit> units)
     {
         var outcome = await committer.CommitAllAsync(units).Translated();
-        if (outcome.Batch is { } batch) await ForwardAsync(batch);
+        if (outcome.Batch is { } batch) await HandOverAsync(batch);
         return [.. outcome.Errors.Select(e => e is null ? null : DomainErrors.Translate(e))];
     }
 
-    private Task ForwardAsync(CommittedBatch batch) =>
-        batch.TryClaim() ? grains.GetGrain<IRollupAggregatorGrain>(0).AddAsync(ChangesOf(batch)) : Task.CompletedTask;
+    /// <summary>
+    /// The first writer of the batch hands it over; the others wait for that, so a writer is answered only once this silo's
+    /// figures hold its write.
+    /// </summary>
+    private Task HandOverAsync(CommittedBatch batch)
+    {
+        if (!batch.TryClaim()) return batch.WhenHandedOver;
+        try
+        {
+            broadcast.HandOver(ChangesOf(batch));
+        }
+        finally
+        {
+            batch.HandedOver();
+        }
+        return Task.CompletedTask;
+    }
 
     /// <summary>The batch's rollup increments as the domain's changes.</summary>
     public static CommittedChanges ChangesOf(CommittedBatch batch)

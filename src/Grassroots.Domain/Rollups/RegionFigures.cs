@@ -1,13 +1,17 @@
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Regions;
+using Grassroots.Storage;
 
 namespace Grassroots.Domain.Rollups;
 
 /// <summary>
-/// What a region grain holds: per node — the region itself or one of its children — and campaign, the figures of every
-/// day in date order and their running total, and the node's registered branches. A change to a child is a change to
-/// the region too.
+/// What a silo holds of a region with children (a city, a province or CN): per node — the region itself or one of its
+/// children — and campaign, the figures of every day in date order and their running total, and the node's registered
+/// branches. A change to a child is a change to the region too. A region without children (a county) is read from its
+/// parent's figures, which keep each child's days anyway.
 /// </summary>
-public sealed class RegionFigures(string self)
+public sealed class RegionFigures(string self, IReadOnlyList<string> children)
 {
     private readonly Dictionary<(string Node, string Campaign), CampaignFigures> _campaigns = [];
     private readonly Dictionary<string, long> _registered = [];
@@ -24,14 +28,97 @@ public sealed class RegionFigures(string self)
         if (node != self) _registered[self] = _registered.GetValueOrDefault(self) + delta;
     }
 
-    public long Registered(string node) => _registered.GetValueOrDefault(node);
+    /// <summary>The totals of <paramref name="node"/> (this region or a child) and, for the region itself, of each child.</summary>
+    public RollupView View(string node, string campaignId, DateOnly? from, DateOnly? to, DateOnly today) => new(
+        Sum(node, campaignId, from, to, today),
+        node == self ? [.. children.Select(c => new ChildTotals(c, Sum(c, campaignId, from, to, today)))] : []);
 
-    /// <summary>The campaign's figures over all its days.</summary>
-    public Figures Total(string node, string campaignId) =>
+    /// <summary>
+    /// Figures of one node over records dated from..to. Without a range the campaign's running total answers; with one,
+    /// the days do, and a branch counts as active when its earliest record is dated on or before to (or today).
+    /// </summary>
+    public Totals Sum(string node, string campaignId, DateOnly? from, DateOnly? to, DateOnly today)
+    {
+        var registered = _registered.GetValueOrDefault(node);
+        if (from is null && to is null) return Total(node, campaignId).WithRegistered(registered);
+        var (first, last, asOf) = (from ?? DateOnly.MinValue, to ?? DateOnly.MaxValue, to ?? today);
+        var sum = Figures.Zero;
+        long active = 0;
+        foreach (var (day, figures) in Days(node, campaignId))
+        {
+            if (day > asOf && day > last) break;
+            if (day <= asOf) active += figures.ActiveBranches;
+            if (day >= first && day <= last) sum += figures.Counted;
+        }
+        return (sum with { ActiveBranches = active }).WithRegistered(registered);
+    }
+
+    /// <summary>The node's totals per day, week (from Monday) or month, from..to.</summary>
+    public IReadOnlyList<SeriesPoint> Series(string node, string campaignId, SeriesInterval interval, DateOnly from, DateOnly to)
+    {
+        // One pass over the days in order: each day adds to the active count of every later bucket, and its counted
+        // figures to the bucket it falls in.
+        var registered = _registered.GetValueOrDefault(node);
+        var points = new List<SeriesPoint>();
+        long active = 0;
+        using var day = Days(node, campaignId).GetEnumerator();
+        var pending = day.MoveNext();
+        for (var start = BucketStart(from, interval); start <= to; start = Next(start, interval))
+        {
+            var first = start < from ? from : start;
+            var end = Next(start, interval).AddDays(-1);
+            var last = end > to ? to : end;
+            var sum = Figures.Zero;
+            for (; pending && day.Current.Key <= last; pending = day.MoveNext())
+            {
+                active += day.Current.Value.ActiveBranches;
+                if (day.Current.Key >= first) sum += day.Current.Value.Counted;
+            }
+            points.Add(new SeriesPoint(start, (sum with { ActiveBranches = active }).WithRegistered(registered)));
+        }
+        return points;
+    }
+
+    /// <summary>
+    /// The figures of a region's counties, added up in the database per child they lie under (a province's ~100 counties
+    /// become its ~15 cities' rows, CN's million county-days its provinces' ten thousand), as of <paramref name="snapshot"/>.
+    /// </summary>
+    public static async Task<RegionFigures> LoadAsync(string code, RegionDirectory regions, Database database, Snapshot snapshot)
+    {
+        var children = regions.Children(code).Select(c => c.Code).ToList();
+        var figures = new RegionFigures(code, children);
+        var nodes = database.PairsRelation(CountyNodes(children, regions), "county", "node", out var args);
+        var sums = string.Join(", ", Figures.Columns.Select(c => $"SUM(c.{c})"));
+        foreach (var (node, campaign, day, f) in await snapshot.QueryAsync(
+            $"SELECT p.node, c.campaign_id, c.day, {sums} FROM {Tables.CountyDays.Name} c JOIN {nodes} ON p.county = c.county_code " +
+            "GROUP BY p.node, c.campaign_id, c.day", args,
+            r => (r.GetString(0), r.GetString(1), r.Date(2), Figures.FromColumns([.. Enumerable.Range(3, Figures.Columns.Length).Select(r.Long)]))))
+            figures.Add(node, campaign, day, f);
+        foreach (var (node, count) in await snapshot.QueryAsync(
+            $"SELECT p.node, SUM(c.registered) FROM {Tables.CountyBranches.Name} c JOIN {nodes} ON p.county = c.county_code GROUP BY p.node",
+            args, r => (r.GetString(0), r.Long(1))))
+            figures.AddRegistered(node, count);
+        return figures;
+    }
+
+    /// <summary>Every county under the region's children, with the child it lies under.</summary>
+    private static List<(string County, string Node)> CountyNodes(IReadOnlyList<string> children, RegionDirectory regions)
+    {
+        var pairs = new List<(string, string)>();
+        void Collect(string code, string node)
+        {
+            var below = regions.Children(code);
+            if (below.Count == 0) pairs.Add((code, node));
+            foreach (var child in below) Collect(child.Code, node);
+        }
+        foreach (var child in children) Collect(child, child);
+        return pairs;
+    }
+
+    private Figures Total(string node, string campaignId) =>
         _campaigns.TryGetValue((node, campaignId), out var campaign) ? campaign.Total : Figures.Zero;
 
-    /// <summary>The campaign's days that hold figures, in date order.</summary>
-    public IEnumerable<KeyValuePair<DateOnly, Figures>> Days(string node, string campaignId) =>
+    private IEnumerable<KeyValuePair<DateOnly, Figures>> Days(string node, string campaignId) =>
         _campaigns.TryGetValue((node, campaignId), out var campaign) ? campaign.Days : [];
 
     private void AddTo(string node, string campaignId, DateOnly day, Figures figures)
@@ -42,6 +129,20 @@ public sealed class RegionFigures(string self)
         else campaign.Days[day] = sum;
         campaign.Total += figures;
     }
+
+    private static DateOnly BucketStart(DateOnly day, SeriesInterval interval) => interval switch
+    {
+        SeriesInterval.Week => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
+        SeriesInterval.Month => new DateOnly(day.Year, day.Month, 1),
+        _ => day,
+    };
+
+    private static DateOnly Next(DateOnly start, SeriesInterval interval) => interval switch
+    {
+        SeriesInterval.Week => start.AddDays(7),
+        SeriesInterval.Month => start.AddMonths(1),
+        _ => start.AddDays(1),
+    };
 
     private sealed class CampaignFigures
     {

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Hosting;
 using Grassroots.Storage;
 
@@ -16,10 +17,11 @@ public static class HealthApi
     }
 
     private static async Task<IResult> ReadyAsync(Migrator migrator, ISiloStatusOracle silo, Draining draining, ShardLease lease,
-        DemoDataLoader demo, CancellationToken cancellationToken)
+        DemoDataLoader demo, RollupBroadcast rollups, CancellationToken cancellationToken)
     {
         if (draining.IsDraining) return TypedResults.Problem(statusCode: 503, title: "The silo is shutting down.");
         if (silo.CurrentStatus != SiloStatus.Active) return TypedResults.Problem(statusCode: 503, title: $"The silo is {silo.CurrentStatus}, not active.");
+        if (!rollups.IsStarted) return TypedResults.Problem(statusCode: 503, title: "The silo has not yet joined its peers' rollup figures.");
         if (!lease.HoldsAll) return TypedResults.Problem(statusCode: 503, title: "The silo does not hold its writer shard (database away?).");
         if (!demo.IsDone) return TypedResults.Problem(statusCode: 503, title: "The demo data is still loading.");
         try

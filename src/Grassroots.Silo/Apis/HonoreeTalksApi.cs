@@ -2,6 +2,7 @@ using System.Globalization;
 using Grassroots.Domain;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Records;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,12 +33,12 @@ public static class HonoreeTalksApi
     }
 
     private static async Task<Results<Created<HonoreeTalkResponse>, Ok<HonoreeTalkResponse>, ValidationProblem, ProblemHttpResult>> PutHonoreeTalkAsync(
-        [Id] string branchId, [Id] string talkId, [Body] HonoreeTalkRequest request, IGrainFactory grains, Access access, HttpContext context)
+        [Id] string branchId, [Id] string talkId, [Body] HonoreeTalkRequest request, IGrainFactory grains, RecordIntake intake, Access access, HttpContext context)
     {
         var talk = ToRecord(request);
         try
         {
-            return await Resource.PutAsync(grains, access, branchId, talkId, talk, context);
+            return await Resource.PutAsync(grains, intake, access, branchId, talkId, talk, context);
         }
         catch (FieldValidationException e) when (SentField(request, talk, e.Field) is { } sent)
         {

@@ -1,3 +1,4 @@
+using Grassroots.Domain.Rollups;
 using Grassroots.Domain;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
@@ -32,14 +33,13 @@ public static class HonoreesApi
     }
 
     public static async Task<Results<Ok<HonoreeDto>, NotFound, ValidationProblem>> GetHonoreeAsync([Id] string honoreeId,
-        [AsParameters] CampaignQuery query, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions)
+        [AsParameters] CampaignQuery query, CampaignDirectory campaigns, IGrainFactory grains, RollupReplica rollups, RegionDirectory regions)
     {
         var campaignId = query.campaignId.Given();
         if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
 
-        var honoree = grains.GetGrain<IHonoreeGrain>(honoreeId);
-        if (await honoree.GetAsync() is not { } profile) return TypedResults.NotFound();
-        return TypedResults.Ok(profile.AsDto(honoreeId, regions, await honoree.GetFiguresAsync(campaignId)));
+        if (await grains.GetGrain<IHonoreeGrain>(honoreeId).GetAsync() is not { } profile) return TypedResults.NotFound();
+        return TypedResults.Ok(profile.AsDto(honoreeId, regions, await rollups.GetHonoreeAsync(honoreeId, campaignId)));
     }
 
     /// <summary>

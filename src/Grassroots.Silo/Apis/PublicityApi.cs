@@ -1,5 +1,6 @@
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Records;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,9 +30,9 @@ public static class PublicityApi
     }
 
     private static async Task<Results<Created<PublicityResponse>, Ok<PublicityResponse>, ValidationProblem, ProblemHttpResult>> PutPublicityItemAsync(
-        [Id] string branchId, [Id] string itemId, [Body] PublicityRequest request, IGrainFactory grains, Access access, HttpContext context)
+        [Id] string branchId, [Id] string itemId, [Body] PublicityRequest request, IGrainFactory grains, RecordIntake intake, Access access, HttpContext context)
     {
-        return await Resource.PutAsync(grains, access, branchId, itemId, ToRecord(request), context);
+        return await Resource.PutAsync(grains, intake, access, branchId, itemId, ToRecord(request), context);
     }
 
     /// <summary>The domain record of a valid request (imports build theirs here too).</summary>

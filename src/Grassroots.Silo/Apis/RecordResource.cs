@@ -1,5 +1,6 @@
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Records;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,12 +17,18 @@ namespace Grassroots.Silo.Apis;
 public sealed class RecordResource<TGrain, T, TResponse>(string entity, Func<LoggedRecord, TResponse> map)
     where TGrain : IRecordGrain<T> where T : RecordData
 {
-    /// <summary>Stores a valid record: 201 when new, 200 when corrected or unchanged. Domain checks throw (→ 400/409).</summary>
+    /// <summary>
+    /// Stores a valid record: 201 when new, 200 when corrected or unchanged. Domain checks throw (→ 400/409). A new record
+    /// is written by this silo's intake with no grain call; only a record stored already goes to its grain, which decides.
+    /// </summary>
     public async Task<Results<Created<TResponse>, Ok<TResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        IGrainFactory grains, Access access, string branchId, string recordId, T data, HttpContext context)
+        IGrainFactory grains, RecordIntake intake, Access access, string branchId, string recordId, T data, HttpContext context)
     {
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
-        var saved = await Grain(grains, branchId, recordId).PutAsync(data, Caller.Actor(context));
+        var actor = Caller.Actor(context);
+        var saved = await intake.TryCreateAsync(branchId, recordId, data, actor) is { } created
+            ? new RecordSaved(PutResult.Created, created)
+            : await Grain(grains, branchId, recordId).PutAsync(data, actor);
         var body = map(saved.Record);
         return saved.Result == PutResult.Created ? TypedResults.Created(context.Request.Path, body) : TypedResults.Ok(body);
     }

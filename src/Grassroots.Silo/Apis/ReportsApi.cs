@@ -55,15 +55,15 @@ public static class ReportsApi
     }
 
     private static Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesCsvAsync([AsParameters] CampaignFiguresQuery query,
-        RegionRollups rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
+        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
         GetProvincesAsync(query, rollups, campaigns, regions, access, context, xlsx: false);
 
     private static Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesXlsxAsync([AsParameters] CampaignFiguresQuery query,
-        RegionRollups rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
+        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
         GetProvincesAsync(query, rollups, campaigns, regions, access, context, xlsx: true);
 
     private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesAsync(
-        CampaignFiguresQuery query, RegionRollups rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access,
+        CampaignFiguresQuery query, RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access,
         HttpContext context, bool xlsx)
     {
         var campaignId = query.campaignId;

@@ -39,7 +39,7 @@ public static class RollupsApi
 
     private static async Task<Results<Ok<RollupResponse>, ProblemHttpResult, ValidationProblem>> GetRollupAsync(
         [RegionCode(National = true)] string regionCode, [AsParameters] CampaignFiguresQuery query,
-        RegionDirectory regions, CampaignDirectory campaigns, RegionRollups rollups, TimeProvider clock, Access access, HttpContext context)
+        RegionDirectory regions, CampaignDirectory campaigns, RollupReplica rollups, TimeProvider clock, Access access, HttpContext context)
     {
         var campaignId = query.campaignId;
         var (first, last) = (query.from.AsDate(), query.to.AsDate());
@@ -58,7 +58,7 @@ public static class RollupsApi
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
         [RegionCode(National = true)] string regionCode, [AsParameters] SeriesQuery query,
-        RegionDirectory regions, CampaignDirectory campaigns, RegionRollups rollups, TimeProvider clock, Access access, HttpContext context)
+        RegionDirectory regions, CampaignDirectory campaigns, RollupReplica rollups, TimeProvider clock, Access access, HttpContext context)
     {
         var (campaignId, interval) = (query.campaignId, query.interval);
         var (first, last) = (query.from.AsDate(), query.to.AsDate());

@@ -1,5 +1,6 @@
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Records;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,8 +32,8 @@ public static class StudySessionsApi
 
     // No part of the attendance may exceed its total: a field rule (CountAttribute.NotAbove), so the OpenAPI document says it too.
     private static Task<Results<Created<StudySessionResponse>, Ok<StudySessionResponse>, ValidationProblem, ProblemHttpResult>> PutStudySessionAsync(
-        [Id] string branchId, [Id] string sessionId, [Body] StudySessionRequest request, IGrainFactory grains, Access access, HttpContext context) =>
-        Resource.PutAsync(grains, access, branchId, sessionId, ToRecord(request), context);
+        [Id] string branchId, [Id] string sessionId, [Body] StudySessionRequest request, IGrainFactory grains, RecordIntake intake, Access access, HttpContext context) =>
+        Resource.PutAsync(grains, intake, access, branchId, sessionId, ToRecord(request), context);
 
     /// <summary>The domain record of a request its rules have passed (imports build theirs here too).</summary>
     internal static StudySession ToRecord(StudySessionRequest request)

@@ -54,13 +54,29 @@ public static class SiloFailover
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="call"/>, and again while it fails because a silo was lost, for at most <see cref="RetryFor"/>.
+    /// The first attempt runs outside the pipeline: nearly every call succeeds at once, and need not pay for it.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(IServiceProvider services, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception error) when (IsSiloLost(error))
+        {
+            return await RetryAsync(services, call, cancellationToken);
+        }
+    }
+
     /// <summary>The endpoint filter: the handler of an idempotent request runs again while a silo is being failed over.</summary>
     public static ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var method = http.Request.Method;
         return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)
-            ? new ValueTask<object?>(RetryAsync(http.RequestServices, () => next(context).AsTask(), http.RequestAborted))
+            ? new ValueTask<object?>(RunAsync(http.RequestServices, () => next(context).AsTask(), http.RequestAborted))
             : next(context);
     }
 }

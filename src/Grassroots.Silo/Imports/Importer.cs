@@ -35,8 +35,8 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 /// PUT. Rows of one record or branch are applied in the order they appear. All branch rows are done before the first
 /// record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
-public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, FactCommitter committer, Database database,
-    BranchDirectory branches, HonoreeDirectory honorees, CampaignDirectory campaigns, RegionDirectory regions, PeriodLocks locks, TimeProvider clock)
+public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, RecordIntake intake, FactCommitter committer,
+    Database database, BranchDirectory branches, RegionDirectory regions, TimeProvider clock)
 {
     public const int ChunkRows = 5_000;
 
@@ -125,15 +125,15 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
 
     private static RecordImportKind KindOf(ReadRow row) => (RecordImportKind)row.Kind;
 
-    private static (RecordKind, string, string) StoredKey(RecordKind kind, ReadRow row) => (kind, row.Row!.BranchId!, row.Row.Id!);
+    private static (RecordKind, string, string) StoredKey(LoggedRecord record) => (RecordKinds.Of(record.Data), record.BranchId, record.RecordId);
 
     /// <summary>Adds the stored records of these rows to <paramref name="stored"/>, one read per kind.</summary>
-    private async Task ReadStoredAsync(IEnumerable<(ReadRow Row, RecordData Data, RecordKind Kind)> rows,
+    private async Task ReadStoredAsync(IEnumerable<(ReadRow Row, RecordData Data, LoggedRecord After)> rows,
         Dictionary<(RecordKind, string, string), LoggedRecord> stored)
     {
-        foreach (var kind in rows.GroupBy(r => r.Kind))
-            foreach (var record in await kind.Key.ReadManyAsync([.. kind.Select(r => (r.Row.Row!.BranchId!, r.Row.Row.Id!))], database))
-                stored[(kind.Key, record.BranchId, record.RecordId)] = record;
+        foreach (var kind in rows.GroupBy(r => RecordKinds.Of(r.Data)))
+            foreach (var record in await kind.Key.ReadManyAsync([.. kind.Select(r => (r.After.BranchId, r.After.RecordId))], database))
+                stored[StoredKey(record)] = record;
     }
 
     /// <summary>What the chunks of a run have found so far: whether most of their rows were stored already.</summary>
@@ -143,94 +143,59 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     }
 
     /// <summary>
-    /// One chunk of record rows: the checks their record grains would make, with each branch, campaign and honoree looked
-    /// up once; the new records committed as one batch; the rest compared with what is stored.
+    /// One chunk of record rows through the record intake, as their PUTs would go: each new record checked (its branch,
+    /// campaign and honorees looked up once for the chunk) and all committed as one batch; rows whose record is stored
+    /// already are compared with it, and those that change it go through its grain.
     /// </summary>
     private async Task ImportRecordsAsync(List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally, Pace pace)
     {
-        var counties = await branches.CountiesOfAsync(rows.Select(r => r.Row.Row!.BranchId!));
-        await honorees.MissingAsync([.. rows.Select(r => r.Data).OfType<HonoreeTalk>().SelectMany(t => t.HonoreeIds).Distinct()]);
-        var campaignsById = new Dictionary<string, Campaign?>(StringComparer.Ordinal);
-        var today = clock.Today();
-        var now = clock.Now();
         var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var created = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>();
+        var fresh = new List<(ReadRow Row, RecordData Data)>(rows.Count);
         var later = new List<(ReadRow Row, RecordData Data)>(); // a record's second row in the chunk: a correction of its first
         var seen = new HashSet<RowKey>();
         foreach (var (row, data) in rows)
         {
             var branchId = row.Row!.BranchId!;
             if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
-            if (!may)
-            {
-                tally.Reject(row, "branchId", Access.RefusedTitle);
-                continue;
-            }
-            if (counties.GetValueOrDefault(branchId) is not { } county)
-            {
-                tally.Reject(row, "branchId", $"No branch has the id '{branchId}'.");
-                continue;
-            }
-            var kind = RecordKinds.Of(data);
-            if (!campaignsById.TryGetValue(data.CampaignId, out var campaign))
-                campaignsById[data.CampaignId] = campaign = (await campaigns.GetAsync(data.CampaignId))?.Value;
-            try
-            {
-                await RecordChecks.CheckAsync(kind, data, campaign, today, honorees);
-            }
-            catch (FieldValidationException e)
-            {
-                tally.Reject(row, KindOf(row).Field(row.Row, data, e.Field), e.Message);
-                continue;
-            }
-            if (!seen.Add(RecordKey(row))) later.Add((row, data));
-            else created.Add((row, data, kind, new LoggedRecord(branchId, row.Row.Id!, county, data, false, null, 1, now, now, run.Actor)));
+            if (!may) tally.Reject(row, "branchId", Access.RefusedTitle);
+            else if (!seen.Add(RecordKey(row))) later.Add((row, data));
+            else fresh.Add((row, data));
+        }
+
+        var prepared = await intake.PrepareAsync([.. fresh.Select(f => new NewRecord(f.Row.Row!.BranchId!, f.Row.Row.Id!, f.Data))], run.Actor);
+        var created = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>(fresh.Count);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            var (row, data) = fresh[i];
+            if (prepared[i].Broken is { } broken) tally.Reject(row, KindOf(row).Field(row.Row!, data, broken.Field), broken.Message);
+            else created.Add((row, data, prepared[i].Record!));
         }
 
         // Where the chunk before found most of its rows stored already (a file imported again), the chunk's records are read
         // first, so a stored one costs a read and no attempt to insert it; otherwise the new ones are inserted if absent and
         // those found there are read after. A dry run reads them all.
         var stored = new Dictionary<(RecordKind, string, string), LoggedRecord>();
-        var existing = new List<(ReadRow Row, RecordData Data, RecordKind Kind)>();
-        var fresh = created;
+        var existing = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>();
+        var toCommit = created;
         if (run.DryRun || pace.MostlyStored)
         {
-            await ReadStoredAsync(created.Select(c => (c.Row, c.Data, c.Kind)), stored);
-            fresh = run.DryRun ? [] : [.. created.Where(c => !stored.ContainsKey(StoredKey(c.Kind, c.Row)))];
-            existing.AddRange(created.Where(c => run.DryRun || stored.ContainsKey(StoredKey(c.Kind, c.Row))).Select(c => (c.Row, c.Data, c.Kind)));
+            await ReadStoredAsync(created, stored);
+            toCommit = run.DryRun ? [] : [.. created.Where(c => !stored.ContainsKey(StoredKey(c.After)))];
+            existing.AddRange(run.DryRun ? created : created.Where(c => stored.ContainsKey(StoredKey(c.After))));
         }
-        if (fresh.Count > 0)
+        if (toCommit.Count > 0)
         {
-            // The chunk's new records are let through the period locks together, as one write (PeriodLocks): those dated in a
-            // period signed off for their county or above are refused here, the rest committed before the admission ends.
-            var (admission, found) = await locks.AdmitEachAsync([.. fresh.Select(c => c.After.Placement!)]);
-            var conflicting = new List<(ReadRow Row, RecordData Data, RecordKind Kind)>();
-            using (admission)
+            var conflicting = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>();
+            var outcomes = await intake.CommitNewAsync([.. toCommit.Select(c => c.After)], run.Actor);
+            for (var i = 0; i < toCommit.Count; i++)
             {
-                var open = new List<(ReadRow Row, RecordData Data, RecordKind Kind, LoggedRecord After)>(fresh.Count);
-                for (var i = 0; i < fresh.Count; i++)
+                var (row, data, _) = toCommit[i];
+                switch (outcomes[i])
                 {
-                    if (found[i] is { } locked) RejectLocked(fresh[i].Row, fresh[i].Data, locked.Refusal(), tally);
-                    else open.Add(fresh[i]);
-                }
-                var errors = await committer.CommitAllAsync([.. open.Select(c =>
-                    new WriteUnit(RecordWrites.Of(c.Kind, null, c.After, run.Actor, "create", regions)))]);
-                for (var i = 0; i < open.Count; i++)
-                {
-                    var (row, data, kind, _) = open[i];
-                    switch (errors[i])
-                    {
-                        case null:
-                            tally.Count(PutResult.Created);
-                            RecordsIngested.Add(kind, "create");
-                            break;
-                        case WriteConflictException:
-                            conflicting.Add((row, data, kind));
-                            break;
-                        case var error:
-                            tally.Reject(row, "row", error.Message);
-                            break;
-                    }
+                    case null: tally.Count(PutResult.Created); break;
+                    case PeriodLockedException locked: RejectLocked(row, data, locked, tally); break;
+                    case WriteConflictException: conflicting.Add(toCommit[i]); break;
+                    case var error: tally.Reject(row, "row", error.Message); break;
                 }
             }
             await ReadStoredAsync(conflicting, stored);
@@ -239,16 +204,16 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         if (!run.DryRun) pace.MostlyStored = existing.Count * 2 > created.Count;
 
         var changed = new List<(ReadRow Row, RecordData Data)>();
-        var dryLocks = new Dictionary<(string, DateOnly, string), PeriodLock?>();
-        foreach (var (row, data, kind) in existing)
+        var locks = new Dictionary<Placement, PeriodLockedException?>();
+        foreach (var (row, data, after) in existing)
         {
-            switch (stored.GetValueOrDefault(StoredKey(kind, row)))
+            switch (stored.GetValueOrDefault(StoredKey(after)))
             {
-                case null when await DryLockAsync(null, counties[row.Row!.BranchId!]!, data, dryLocks) is { } locked: RejectLocked(row, data, locked, tally); break;
+                case null when await FindLockAsync(after.Placement, locks) is { } locked: RejectLocked(row, data, locked, tally); break;
                 case null: tally.Count(PutResult.Created); break; // a dry run's new record
-                case { Voided: true }: tally.Reject(row, "id", $"The {kind.Name} '{row.Row!.Id}' was voided and cannot be changed."); break;
+                case { Voided: true }: tally.Reject(row, "id", $"The {RecordKinds.Of(data).Name} '{row.Row!.Id}' was voided and cannot be changed."); break;
                 case var before when before.Data.Equals(data): tally.Count(PutResult.Unchanged); break;
-                case var before when run.DryRun && await DryLockAsync(before, before.RegionCode, data, dryLocks) is { } locked: RejectLocked(row, data, locked, tally); break;
+                case var before when run.DryRun && await DryLockAsync(before, data, locks) is { } locked: RejectLocked(row, data, locked, tally); break;
                 default: changed.Add((row, data)); break;
             }
         }
@@ -343,23 +308,16 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             foreach (var row in group) await put(row);
         });
 
-    /// <summary>
-    /// What a dry run would meet: the lock on where a new record would count, or, for a stored record it changes, on where
-    /// it counts now or would count after. Null in a real run, where the grains and the chunk's admission decide.
-    /// </summary>
-    /// <param name="known">The locks found so far in the chunk, by campaign, day and county: a chunk's rows share few.</param>
-    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord? before, string county, RecordData data,
-        Dictionary<(string, DateOnly, string), PeriodLock?> known)
-    {
-        if (before?.Placement is { } was && await FindAsync(was.CampaignId, was.Day, was.RegionCode) is { } wasLocked) return wasLocked.Refusal();
-        return await FindAsync(data.CampaignId, data.Day, county) is { } locked ? locked.Refusal() : null;
+    /// <summary>What a dry run's change of a stored record would meet: the lock where it counts now, or where it would count after.</summary>
+    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord before, RecordData data, Dictionary<Placement, PeriodLockedException?> known) =>
+        await FindLockAsync(before.Placement, known) ?? await FindLockAsync((before with { Data = data, Voided = false }).Placement, known);
 
-        async ValueTask<PeriodLock?> FindAsync(string campaignId, DateOnly day, string region)
-        {
-            if (!known.TryGetValue((campaignId, day, region), out var found))
-                known[(campaignId, day, region)] = found = await locks.FindAsync(new Placement(campaignId, day, region));
-            return found;
-        }
+    /// <summary>The lock a dry run's record would meet where it counts, found once per campaign, day and county of a chunk: its rows share few.</summary>
+    private async ValueTask<PeriodLockedException?> FindLockAsync(Placement? placement, Dictionary<Placement, PeriodLockedException?> known)
+    {
+        if (placement is null) return null;
+        if (!known.TryGetValue(placement, out var found)) known[placement] = found = await intake.FindLockAsync(placement);
+        return found;
     }
 
     /// <summary>A row refused for a signed-off period: a conflict naming its date field.</summary>

@@ -28,7 +28,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
         // The key's grain may have been on a silo that was just lost: asking again is harmless.
-        var key = await Hosting.SiloFailover.RetryAsync(Context.RequestServices, () => keys.AuthenticateAsync(header["Bearer ".Length..].Trim()), Context.RequestAborted);
+        var key = await Hosting.SiloFailover.RunAsync(Context.RequestServices, () => keys.AuthenticateAsync(header["Bearer ".Length..].Trim()), Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail("The API key is unknown or has been revoked.");
         var holder = new KeyHolder(key.KeyId, key.Role, key.Scope);
         return AuthenticateResult.Success(new AuthenticationTicket(holder.ToPrincipal(SchemeName), SchemeName));

@@ -97,8 +97,15 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    /// <summary>Has this silo's aggregator send the rollup grains everything it holds, and waits until they have it.</summary>
-    public Task SettleAsync() => Service<IGrainFactory>().GetGrain<Domain.Contracts.IRollupAggregatorGrain>(0).FlushAsync();
+    /// <summary>
+    /// Has this silo send its peers every batch it committed, and waits until they have it and any reload of the figures
+    /// here has finished. (A write is in this silo's own figures before it is answered.)
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        await Service<Domain.Rollups.RollupBroadcast>().FlushAsync();
+        await Service<Domain.Rollups.RollupReplica>().ReloadedAsync();
+    }
 
     /// <summary>A client with the hq key whose reads settle the rollups first (see the class summary).</summary>
     public new HttpClient CreateClient() => CreateDefaultClient(new Settling(this));

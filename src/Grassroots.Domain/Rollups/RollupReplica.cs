@@ -1,0 +1,233 @@
+using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Model;
+using Grassroots.Domain.Regions;
+using Grassroots.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Grassroots.Domain.Rollups;
+
+/// <summary>
+/// This silo's copy of the rollup figures its readers ask for: every region with children (CN, provinces, cities; a
+/// county is read from its city) and honoree, loaded from the database the first time it is read here, then kept current
+/// by the batches every silo commits — this silo's own as they commit, each peer's in one message per flush
+/// (<see cref="RollupExchange"/>). So a rollup read is answered on the silo it lands on, with no call to another silo.
+/// <para>
+/// Batches of each writer shard are applied in commit order (<see cref="ShardStream"/>), each holder taking those after
+/// the last its figures hold (<see cref="RollupBook{TState,TChange}"/>). When a batch may never arrive — a lane could not
+/// tell whether it committed, a silo died before sending it, one has been missing for <see cref="MissingPatience"/> —
+/// every holder loads again from one snapshot in the background while the figures in place keep answering, and each
+/// shard's stream restarts where that snapshot ends. So the figures in memory always become the figures in the database.
+/// </para>
+/// </summary>
+public sealed class RollupReplica
+{
+    public static readonly TimeSpan MissingPatience = TimeSpan.FromSeconds(5);
+
+    private readonly Database _database;
+    private readonly RegionDirectory _regions;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<RollupReplica> _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ShardStream> _streams = new(StringComparer.Ordinal);
+    private readonly Lock _reloadGate = new();
+    private Task? _reloading;
+    private bool _reloadAgain;
+
+    public RollupReplica(Database database, RegionDirectory regions, TimeProvider clock, ILogger<RollupReplica> logger)
+    {
+        (_database, _regions, _clock, _logger) = (database, regions, clock, logger);
+        Regions = new(database, (code, snapshot) => RegionFigures.LoadAsync(code, regions, database, snapshot), static (figures, change) =>
+        {
+            if (change.Day is { } day) figures.Add(day.Code, day.CampaignId, day.Day, day.Figures);
+            if (change.Registered is { } registered) figures.AddRegistered(registered.Code, registered.Delta);
+        });
+        Honorees = new(database, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
+    }
+
+    private RollupBook<RegionFigures, RegionChange> Regions { get; }
+
+    private RollupBook<HonoreeTalkFigures, HonoreeProvince> Honorees { get; }
+
+    /// <summary>Where each shard's batches are let through from, as known here (tests, and the exchange's greeting).</summary>
+    public IReadOnlyDictionary<string, long> Contiguous()
+    {
+        lock (_gate) return _streams.ToDictionary(s => s.Key, s => s.Value.Contiguous);
+    }
+
+    /// <summary>
+    /// Whether <see cref="StartAsync"/> has begun reading where the shards stand: a batch a peer handed over before it
+    /// greeted this silo is in that reading only if the greeting came before.
+    /// </summary>
+    public bool HasStarted { get; private set; }
+
+    /// <summary>
+    /// Starts each shard's stream where the database stands now: every batch after it reaches this silo (the exchange has
+    /// told every peer to send here before this is called), and every batch before it is in any figures loaded later.
+    /// </summary>
+    public async Task StartAsync()
+    {
+        lock (_gate) HasStarted = true;
+        var seqs = await _database.InSnapshotAsync(RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync).Translated();
+        RestartAt(seqs);
+    }
+
+    /// <summary>A committed batch, this silo's own or a peer's, in any order; applied once every batch of its shard before it is.</summary>
+    public void Apply(CommittedChanges batch)
+    {
+        lock (_gate)
+        {
+            var stream = _streams.TryGetValue(batch.Shard, out var known) ? known : Stream(batch.Shard, 0);
+            Release(stream.Arrived(batch));
+        }
+        if (batch.Gap) RequestReload($"writer shard {batch.Shard} could not tell whether the batch before {batch.Seq} committed");
+    }
+
+    /// <summary>A batch missing for longer than <see cref="MissingPatience"/> may never come: load everything again.</summary>
+    public void CheckPatience()
+    {
+        string? late = null;
+        lock (_gate)
+            foreach (var (shard, stream) in _streams)
+                if (stream.MissingSince is { } since && DateTime.UtcNow - since > MissingPatience) late = shard;
+        if (late is not null) RequestReload($"a batch of writer shard {late} after {Contiguous()[late]} never arrived");
+    }
+
+    /// <summary>
+    /// Loads every holder again, in the background (reads keep the figures in place meanwhile); requests made while a load
+    /// runs are answered by one more load after it.
+    /// </summary>
+    public void RequestReload(string why)
+    {
+        lock (_reloadGate)
+        {
+            if (_reloading is not null)
+            {
+                _reloadAgain = true;
+                return;
+            }
+            _logger.LogInformation("Rollup figures load again: {Why}", why);
+            _reloading = Task.Run(ReloadLoopAsync);
+        }
+    }
+
+    /// <summary>Completes once no reload is under way (tests).</summary>
+    public Task ReloadedAsync()
+    {
+        lock (_reloadGate) return _reloading ?? Task.CompletedTask;
+    }
+
+    public ValueTask<RollupView> GetRollupAsync(string code, string campaignId, DateOnly? from, DateOnly? to)
+    {
+        var today = _clock.Today();
+        return Regions.ReadAsync(HolderOf(code), f => f.View(code, campaignId, from, to, today));
+    }
+
+    public ValueTask<Totals> GetTotalsAsync(string code, string campaignId, DateOnly? from, DateOnly? to)
+    {
+        var today = _clock.Today();
+        return Regions.ReadAsync(HolderOf(code), f => f.Sum(code, campaignId, from, to, today));
+    }
+
+    public ValueTask<IReadOnlyList<SeriesPoint>> GetSeriesAsync(string code, string campaignId, SeriesInterval interval, DateOnly from, DateOnly to) =>
+        Regions.ReadAsync(HolderOf(code), f => f.Series(code, campaignId, interval, from, to));
+
+    public ValueTask<HonoreeFigures> GetHonoreeAsync(string honoreeId, string? campaignId) =>
+        Honorees.ReadAsync(honoreeId, f => f.Of(campaignId));
+
+    /// <summary>
+    /// Starts loading the figures holding <paramref name="code"/> (the national ones at start, so the first national read
+    /// need not wait for them); a failure is left to the first read, which loads again.
+    /// </summary>
+    public void Warm(string code) => _ = Regions.ReadAsync(HolderOf(code), static _ => true).AsTask()
+        .ContinueWith(t => _logger.LogInformation(t.Exception, "Loading the figures of {Code} failed; the first read loads them", code),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    /// <summary>Loads the figures holding <paramref name="code"/> again now, so they hold every batch committed before this call.</summary>
+    public Task ReloadAsync(string code) => Regions.ReloadAsync(HolderOf(code));
+
+    /// <summary>The region whose figures hold <paramref name="code"/>: itself, or for a region without children (a county) its parent.</summary>
+    public string HolderOf(string code) =>
+        _regions.Children(code).Count == 0 && _regions.Find(code)?.ParentCode is { } parent ? parent : code;
+
+    private ShardStream Stream(string shard, long start) => _streams[shard] = new ShardStream(start);
+
+    /// <summary>Every shard's batches up to its sequence number in <paramref name="seqs"/> are in the figures.</summary>
+    private void RestartAt(IReadOnlyDictionary<string, long> seqs)
+    {
+        lock (_gate)
+            foreach (var (shard, seq) in seqs)
+                Release((_streams.GetValueOrDefault(shard) ?? Stream(shard, seq)).RestartAt(seq));
+    }
+
+    /// <summary>Applies batches let through, in order: each county's figures to the holders above it, each honoree's to theirs.</summary>
+    private void Release(List<CommittedChanges> batches)
+    {
+        foreach (var batch in batches)
+        {
+            foreach (var (holder, changes) in RegionChanges(batch)) Regions.Apply(holder, batch.Shard, batch.Seq, changes);
+            foreach (var honoree in batch.Honorees.GroupBy(h => h.HonoreeId))
+                Honorees.Apply(honoree.Key, batch.Shard, batch.Seq, [.. honoree]);
+        }
+    }
+
+    /// <summary>A county's figures go to every region above it, each as the child of that region they fall under.</summary>
+    private Dictionary<string, List<RegionChange>> RegionChanges(CommittedChanges batch)
+    {
+        var result = new Dictionary<string, List<RegionChange>>(StringComparer.Ordinal);
+        void Add(string holder, RegionChange change)
+        {
+            if (!result.TryGetValue(holder, out var list)) result[holder] = list = [];
+            list.Add(change);
+        }
+        foreach (var county in batch.Days)
+        {
+            var chain = _regions.Chain(county.Code);
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(county with { Code = chain[i - 1] }, null));
+        }
+        foreach (var county in batch.Registered)
+        {
+            var chain = _regions.Chain(county.Code);
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(null, county with { Code = chain[i - 1] }));
+        }
+        return result;
+    }
+
+    private async Task ReloadLoopAsync()
+    {
+        var failures = 0;
+        while (true)
+        {
+            try
+            {
+                var seqs = await _database.InSnapshotAsync(async snapshot =>
+                {
+                    var seqs = await RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync(snapshot);
+                    await Regions.ReloadAllAsync(snapshot, seqs);
+                    await Honorees.ReloadAllAsync(snapshot, seqs);
+                    return seqs;
+                }).Translated();
+                RestartAt(seqs);
+                failures = 0;
+            }
+            catch (Exception error)
+            {
+                // Said once as a warning: until it succeeds the figures in place answer, without the batch that was missed.
+                _logger.Log(failures++ == 0 ? LogLevel.Warning : LogLevel.Information, error, "Loading the rollup figures again failed; trying again");
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                lock (_reloadGate) _reloadAgain = true;
+            }
+            lock (_reloadGate)
+            {
+                if (!_reloadAgain)
+                {
+                    _reloading = null;
+                    return;
+                }
+                _reloadAgain = false;
+            }
+        }
+    }
+}
+
+/// <summary>One change to a region's figures: a day's figures or registered branches of one of its nodes.</summary>
+public sealed record RegionChange(CountyDay? Day, CountyCount? Registered);
