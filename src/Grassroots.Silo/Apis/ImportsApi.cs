@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Grassroots.Domain.Regions;
 using Grassroots.Silo.Imports;
 using Grassroots.Silo.Security;
+using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -49,6 +50,11 @@ public static class ImportsApi
             })
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("templates/{type}.xlsx", GetTemplateAsync).WithName("GetImportTemplate")
+            .WithSummary("An Excel template for one kind of row: the CSV headers in Chinese, a dropdown of labels for every column of fixed " +
+                "values, dates formatted as dates; for a county's admin key a second sheet lists the county's branches, which the " +
+                "branch column offers.")
+            .Produces<byte[]>(StatusCodes.Status200OK, XlsxFile.ContentType);
         group.MapGet("{importId}", GetImportAsync).WithName("GetImport")
             .WithSummary("An import job's state (queued, running, done, failed), its counts so far and its conflicts.");
         return api;
@@ -108,6 +114,49 @@ public static class ImportsApi
         return TypedResults.Ok(new ImportJobResponse(importId, job.State, r.DryRun, r.RowsRead, r.Imported, r.Updated, r.Unchanged,
             r.Rejected, r.Conflicts, job.CreatedAt, job.StartedAt, job.FinishedAt) { RowsTotal = job.Spec.Rows, Error = job.Error });
     }
+
+    /// <summary>The sheet of a county admin's template that lists the county's branches.</summary>
+    public const string BranchesSheet = "本县基层工会";
+
+    private static readonly SheetColumn[] BranchListColumns = [new("基层工会编号", 20), new("名称", 32), new("会员人数", 10, SheetValue.Whole)];
+
+    private static async Task<PushStreamHttpResult> GetTemplateAsync([AsParameters] ImportTemplateQuery query, Database database,
+        RegionDirectory regions, HttpContext context)
+    {
+        var kind = ImportKinds.Named(query.type!);
+        // A county's admin fills in its branches' rows: the county's branches are listed, read before the file is written.
+        var county = KeyHolder.From(context.User) is { Role: Roles.RegionAdmin, Scope: var scope } && regions.IsLeaf(scope) ? scope : null;
+        var branches = new List<BranchListItem>();
+        for (var page = 1; county is not null; page++)
+        {
+            var found = await BranchesApi.PageAsync(database, regions, county, null, false, page, BranchesApi.MaxPageSize, context.RequestAborted);
+            branches.AddRange(found.Items);
+            if ((long)page * found.PageSize >= found.Total) break;
+        }
+        var columns = kind.Columns.Select(c => new SheetColumn(c.Title, Math.Max(12, c.Title.Length * 2 + 4), c.Value switch
+        {
+            ColumnValue.Whole => SheetValue.Whole,
+            ColumnValue.Date => SheetValue.Date,
+            _ => SheetValue.Text,
+        })
+        {
+            Choices = c.Values is { } values ? [.. values.Select(v => values.Label(v) ?? v)] : null,
+            ChoicesFrom = c.Field == "branchId" && branches.Count > 0 ? (BranchesSheet, branches.Count) : null,
+        }).ToList();
+        return XlsxFile.Stream($"{kind.Type}-template.xlsx", context.RequestAborted, async file =>
+        {
+            await file.StartSheetAsync(ImportTypeNames.GetValueOrDefault(kind.Type, kind.Type), columns, XlsxFile.TemplateRows, context.RequestAborted);
+            if (county is null) return;
+            await file.StartSheetAsync(BranchesSheet, BranchListColumns, cancellationToken: context.RequestAborted);
+            foreach (var b in branches) await file.AddRowAsync([b.Id, b.Name, b.MemberCount], context.RequestAborted);
+        });
+    }
+
+    /// <summary>The kinds' names as a sheet is named (the dashboard's names for them).</summary>
+    private static readonly Dictionary<string, string> ImportTypeNames = new()
+    {
+        ["branches"] = "基层工会", ["study-sessions"] = "学习场次", ["honoree-talks"] = "劳模宣讲", ["publicity"] = "宣传报道",
+    };
 
     /// <summary>hq, the key that imported, a key of the same scope, or a region-admin above that scope.</summary>
     private static async Task<bool> MayReadAsync(HttpContext context, ImportJobSpec spec, Access access, RegionDirectory regions) =>

@@ -27,6 +27,9 @@ public enum SheetValue
 public sealed record SheetColumn(string Header, double Width, SheetValue Value = SheetValue.Text)
 {
     public IReadOnlyList<string>? Choices { get; init; }
+
+    /// <summary>A dropdown of the first column of another sheet of the workbook: "=SHEET!$A$2:$A$n".</summary>
+    public (string Sheet, int Rows)? ChoicesFrom { get; init; }
 }
 
 /// <summary>
@@ -80,9 +83,10 @@ public sealed class XlsxFile : IAsyncDisposable
         if (templateRows == 0) return;
         for (var i = 0; i < columns.Count; i++)
         {
-            if (columns[i].Choices is not { Count: > 0 } choices) continue;
-            var letter = Imports.ImportHeader.Letter(i);
-            _workbook.AddDataValidation($"{letter}2:{letter}{templateRows + 1}", DataValidation.ListValues(choices, showDropdown: true));
+            var cells = $"{Imports.ImportHeader.Letter(i)}2:{Imports.ImportHeader.Letter(i)}{templateRows + 1}";
+            if (columns[i].Choices is { Count: > 0 } choices) _workbook.AddDataValidation(cells, DataValidation.ListValues(choices, showDropdown: true));
+            else if (columns[i].ChoicesFrom is var (sheet, rows))
+                _workbook.AddDataValidation(cells, DataValidation.ListValuesFromCells(sheet, $"$A$2:$A${rows + 1}", showDropdown: true));
         }
     }
 

@@ -35,8 +35,8 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 /// PUT. Rows of one record or branch are applied in the order they appear. All branch rows are done before the first
 /// record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
-public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, RecordIntake intake, FactCommitter committer,
-    Database database, BranchDirectory branches, RegionDirectory regions, TimeProvider clock)
+public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, RecordIntake intake, BranchIntake branchIntake,
+    Database database, BranchDirectory branches, TimeProvider clock)
 {
     public const int ChunkRows = 5_000;
 
@@ -249,7 +249,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             }
             try
             {
-                BranchRows.Check(profile, regions);
+                branchIntake.Check(profile);
             }
             catch (FieldValidationException e)
             {
@@ -261,7 +261,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             else known.Add((row, profile));
         }
 
-        var errors = await committer.CommitAllAsync([.. fresh.Select(f => BranchRows.Registration(f.Row.Row!.Id!, f.Profile, now, run.Actor))]);
+        var errors = await branchIntake.RegisterNewAsync([.. fresh.Select(f => (f.Row.Row!.Id!, f.Profile))], now, run.Actor);
         for (var i = 0; i < fresh.Count; i++)
         {
             switch (errors[i])

@@ -23,127 +23,175 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
 
     public async IAsyncEnumerable<ReadRow> ReadAsync(long firstOrdinal = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await Task.CompletedTask;
-        using var workbook = XlsxWorkbook.Open(body);
-        if (workbook.Sheets.Count == 0) throw XlsxWorkbook.Refused("The workbook has no sheet.");
-        var (sheet, path) = workbook.Sheets[0];
-        using var xml = workbook.Part(path) ?? throw XlsxWorkbook.Refused($"The workbook's first sheet ({sheet}) is missing from the file.");
-        var names = new Names(xml.NameTable);
-        List<string>? headerCells = [];
-        ImportRowBuilder? builder = null;
-        var (line, position, ordinal, rows) = (0L, -1, firstOrdinal, 0L);
-        while (xml.Read())
+        using var sheet = Sheet.Open(body, kind, firstOrdinal);
+        while (sheet.Next() is { } row)
         {
-            if (xml.NodeType == XmlNodeType.EndElement && (object)xml.LocalName == names.Row)
-            {
-                if (EndRow() is { } row) yield return row;
-                continue;
-            }
-            if (xml.NodeType != XmlNodeType.Element) continue;
-            var name = xml.LocalName;
-            if ((object)name == names.Row)
-            {
-                line = long.TryParse(xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : line + 1;
-                position = -1;
-                builder?.Begin();
-                if (xml.IsEmptyElement && EndRow() is { } empty) yield return empty;
-            }
-            else if ((object)name == names.Cell)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                Cell();
-            }
-            else if ((object)name == names.MergeCell)
-                throw XlsxWorkbook.Refused($"{sheet}!{xml.GetAttribute("ref")} is a merged cell. Unmerge the cells, giving each row its own values, and import again.");
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return row;
         }
-        if (builder is null)
+        await Task.CompletedTask;
+    }
+
+    /// <summary>The first sheet of a workbook, read row by row.</summary>
+    private sealed class Sheet : IDisposable
+    {
+        private readonly XlsxWorkbook _workbook;
+        private readonly XmlReader _xml;
+        private readonly ImportKind _kind;
+        private readonly string _name;
+        private readonly string _row, _cell, _value, _formula, _inline, _merged;
+        private readonly List<string> _header = [];
+        private ImportRowBuilder? _builder;
+        private long _line, _ordinal, _rows;
+        private int _position;
+
+        private Sheet(XlsxWorkbook workbook, XmlReader xml, ImportKind kind, string name, long ordinal)
         {
-            var others = workbook.Sheets.Skip(1).Where(s => workbook.HasCells(s.Path)).Select(s => s.Name).ToList();
-            throw XlsxWorkbook.Refused(others.Count == 0
-                ? $"The first sheet ({sheet}) is empty."
-                : $"The first sheet ({sheet}) is empty; an import reads the first sheet only, and {string.Join(", ", others)} holds the rows. Move that sheet first.");
+            (_workbook, _xml, _kind, _name, _ordinal) = (workbook, xml, kind, name, ordinal);
+            // Element names atomized once, so each comparison is a reference comparison.
+            var names = xml.NameTable;
+            (_row, _cell, _value, _formula, _inline, _merged) = (names.Add("row"), names.Add("c"), names.Add("v"), names.Add("f"), names.Add("is"), names.Add("mergeCell"));
         }
 
-        ReadRow? EndRow()
+        public static Sheet Open(Stream body, ImportKind kind, long ordinal)
         {
-            if (builder is null)
+            var workbook = XlsxWorkbook.Open(body);
+            try
             {
-                if (headerCells.All(string.IsNullOrWhiteSpace)) return null;
-                builder = new ImportRowBuilder(ImportHeader.Map(headerCells, kind, sheet));
+                if (workbook.Sheets.Count == 0) throw XlsxWorkbook.Refused("The workbook has no sheet.");
+                var (name, path) = workbook.Sheets[0];
+                var xml = workbook.Part(path) ?? throw XlsxWorkbook.Refused($"The workbook's first sheet ({name}) is missing from the file.");
+                return new Sheet(workbook, xml, kind, name, ordinal);
+            }
+            catch
+            {
+                workbook.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The next row with a value; null at the end of the sheet.</summary>
+        public ReadRow? Next()
+        {
+            try
+            {
+                while (_xml.Read())
+                {
+                    if (_xml.NodeType == XmlNodeType.EndElement && (object)_xml.LocalName == _row)
+                    {
+                        if (EndRow() is { } row) return row;
+                        continue;
+                    }
+                    if (_xml.NodeType != XmlNodeType.Element) continue;
+                    var name = _xml.LocalName;
+                    if ((object)name == _row)
+                    {
+                        _line = long.TryParse(_xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : _line + 1;
+                        _position = -1;
+                        _builder?.Begin();
+                        if (_xml.IsEmptyElement && EndRow() is { } empty) return empty;
+                    }
+                    else if ((object)name == _cell) Cell();
+                    else if ((object)name == _merged)
+                        throw XlsxWorkbook.Refused($"{_name}!{_xml.GetAttribute("ref")} is a merged cell. Unmerge the cells, giving each row its own values, and import again.");
+                }
+            }
+            catch (Exception e) when (e is XmlException or InvalidDataException)
+            {
+                throw XlsxWorkbook.Refused($"The file is not a readable .xlsx workbook: its sheet {_name} is damaged ({e.Message}).");
+            }
+            if (_builder is null) throw XlsxWorkbook.Refused(EmptyFirstSheet());
+            return null;
+        }
+
+        private ReadRow? EndRow()
+        {
+            if (_builder is null)
+            {
+                if (!_header.All(string.IsNullOrWhiteSpace)) _builder = new ImportRowBuilder(ImportHeader.Map(_header, _kind, _name));
                 return null;
             }
-            var row = builder.End(line, ordinal);
+            var row = _builder.End(_line, _ordinal);
             if (row is null) return null;
-            if (++rows > MaxRows)
-                throw XlsxWorkbook.Refused($"The sheet {sheet} has more than {MaxRows:N0} rows (Excel's last is 1,048,576); split it into files of fewer rows.");
-            ordinal++;
+            if (++_rows > MaxRows)
+                throw XlsxWorkbook.Refused(string.Create(CultureInfo.InvariantCulture,
+                    $"The sheet {_name} has more than {MaxRows:N0} rows (Excel's last is 1,048,576); split it into files of fewer rows."));
+            _ordinal++;
             return row;
         }
 
-        void Cell()
+        private void Cell()
         {
-            var (reference, type, style) = (xml.GetAttribute("r"), xml.GetAttribute("t"), xml.GetAttribute("s"));
-            position = reference is null ? position + 1 : Column(reference);
-            if (xml.IsEmptyElement) return;
+            var (reference, type, style) = (_xml.GetAttribute("r"), _xml.GetAttribute("t"), _xml.GetAttribute("s"));
+            _position = reference is null ? _position + 1 : Column(reference);
+            if (_xml.IsEmptyElement) return;
             string? value = null;
-            var depth = xml.Depth;
-            xml.Read();
-            while (xml.Depth > depth)
+            var depth = _xml.Depth;
+            _xml.Read();
+            while (_xml.Depth > depth)
             {
-                if (xml.NodeType == XmlNodeType.Element && (object)xml.LocalName == names.Formula)
-                    throw XlsxWorkbook.Refused($"{sheet}!{reference} holds a formula ({FormulaText(xml)}), which an import never evaluates. " +
+                var element = _xml.NodeType == XmlNodeType.Element ? _xml.LocalName : null;
+                if ((object?)element == _formula)
+                    throw XlsxWorkbook.Refused($"{_name}!{reference} holds a formula ({FormulaText()}), which an import never evaluates. " +
                         "Copy the cells and paste them as values, then import again.");
-                if (xml.NodeType == XmlNodeType.Element && (object)xml.LocalName == names.Value) value = xml.ReadElementContentAsString();
-                else if (xml.NodeType == XmlNodeType.Element && (object)xml.LocalName == names.InlineText) value = XlsxWorkbook.ReadText(xml);
-                else xml.Read();
+                if ((object?)element == _value) value = _xml.ReadElementContentAsString();
+                else if ((object?)element == _inline) value = XlsxWorkbook.ReadText(_xml);
+                else _xml.Read();
             }
             if (value is null) return;
             var text = type switch
             {
-                "s" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < workbook.SharedStrings.Count
-                    ? workbook.SharedStrings[index]
-                    : throw XlsxWorkbook.Refused($"{sheet}!{reference} names a shared string the workbook does not hold."),
+                "s" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < _workbook.SharedStrings.Count
+                    ? _workbook.SharedStrings[index]
+                    : throw XlsxWorkbook.Refused($"{_name}!{reference} names a shared string the workbook does not hold."),
                 "b" => value == "1" ? "TRUE" : "FALSE",
                 "d" => value.Length > 10 ? value[..10] : value, // an ISO 8601 date cell
                 "inlineStr" or "str" or "e" => value,
                 _ => null, // a number
             };
-            if (builder is null)
+            if (_builder is null)
             {
-                while (headerCells.Count <= position) headerCells.Add("");
-                headerCells[position] = text ?? value;
+                while (_header.Count <= _position) _header.Add("");
+                _header[_position] = text ?? value;
             }
-            else if (text is not null) builder.Text(position, text);
+            else if (text is not null) _builder.Text(_position, text);
             else if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-                throw XlsxWorkbook.Refused($"{sheet}!{reference} holds '{value}', which is no number.");
-            else if (!builder.Number(position, number, int.TryParse(style, out var s) && s < workbook.DateStyles.Count && workbook.DateStyles[s]))
-                throw XlsxWorkbook.Refused($"{sheet}!{reference}, in the column {builder.Header.Columns[position]!.Title}, holds the number {value}, " +
+                throw XlsxWorkbook.Refused($"{_name}!{reference} holds '{value}', which is no number.");
+            else if (!_builder.Number(_position, number, int.TryParse(style, out var s) && s < _workbook.DateStyles.Count && _workbook.DateStyles[s]))
+                throw XlsxWorkbook.Refused($"{_name}!{reference}, in the column {_builder.Header.Columns[_position]!.Title}, holds the number {value}, " +
                     "not a date: the cell has lost its date format (Excel keeps a date as a count of days). Format the column as a date, or write dates as YYYY-MM-DD.");
         }
-    }
 
-    /// <summary>The column of a cell reference such as E5, from 0.</summary>
-    private static int Column(string reference)
-    {
-        var column = 0;
-        foreach (var c in reference)
+        private string EmptyFirstSheet()
         {
-            if (c is < 'A' or > 'Z') break;
-            column = column * 26 + (c - 'A' + 1);
+            var others = _workbook.Sheets.Skip(1).Where(s => _workbook.HasCells(s.Path)).Select(s => s.Name).ToList();
+            return others.Count == 0
+                ? $"The first sheet ({_name}) is empty."
+                : $"The first sheet ({_name}) is empty; an import reads the first sheet only, and {string.Join(", ", others)} holds the rows. Move that sheet first.";
         }
-        return column - 1;
-    }
 
-    private static string FormulaText(XmlReader xml)
-    {
-        var formula = xml.IsEmptyElement ? "" : xml.ReadElementContentAsString();
-        return "=" + (formula.Length > 40 ? formula[..40] + "…" : formula);
-    }
+        private string FormulaText()
+        {
+            var formula = _xml.IsEmptyElement ? "" : _xml.ReadElementContentAsString();
+            return "=" + (formula.Length > 40 ? formula[..40] + "…" : formula);
+        }
 
-    /// <summary>The sheet's element names, atomized once so each comparison is a reference comparison.</summary>
-    private sealed class Names(XmlNameTable table)
-    {
-        public readonly string Row = table.Add("row"), Cell = table.Add("c"), Value = table.Add("v"), Formula = table.Add("f"),
-            InlineText = table.Add("is"), MergeCell = table.Add("mergeCell");
+        /// <summary>The column of a cell reference such as E5, from 0.</summary>
+        private static int Column(string reference)
+        {
+            var column = 0;
+            foreach (var c in reference)
+            {
+                if (c is < 'A' or > 'Z') break;
+                column = column * 26 + (c - 'A' + 1);
+            }
+            return column - 1;
+        }
+
+        public void Dispose()
+        {
+            _xml.Dispose();
+            _workbook.Dispose();
+        }
     }
 }

@@ -105,6 +105,8 @@ public sealed class XlsxWorkbook : IDisposable
 
     public static ImportFormatException Refused(string message) => new("body", message);
 
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
     /// <summary>What the first bytes say the file is, when it is not a zip: a refusal, else null.</summary>
     private static string? What(Stream body)
     {
@@ -132,17 +134,17 @@ public sealed class XlsxWorkbook : IDisposable
 
     private void CheckSizes()
     {
-        if (_zip.Entries.Count > MaxEntries) throw Refused($"The workbook has {_zip.Entries.Count:N0} parts; at most {MaxEntries:N0} are read.");
+        if (_zip.Entries.Count > MaxEntries) throw Refused(Invariant($"The workbook has {_zip.Entries.Count:N0} parts; at most {MaxEntries:N0} are read."));
         long total = 0;
         foreach (var entry in _zip.Entries)
         {
             total += entry.Length;
             if (entry.Length > RatioFloor && entry.Length > MaxRatio * Math.Max(entry.CompressedLength, 1))
-                throw Refused($"The part {entry.FullName} unpacks to {entry.Length:N0} bytes from {entry.CompressedLength:N0}, more than {MaxRatio} " +
+                throw Refused(Invariant($"The part {entry.FullName} unpacks to {entry.Length:N0} bytes from {entry.CompressedLength:N0}, more than {MaxRatio} ") +
                     "times its size: a zip bomb, or not a workbook Excel wrote.");
         }
         if (total > MaxUnpackedBytes)
-            throw Refused($"The workbook unpacks to {total:N0} bytes; at most {MaxUnpackedBytes:N0} are read. Split it, or send CSV.");
+            throw Refused(Invariant($"The workbook unpacks to {total:N0} bytes; at most {MaxUnpackedBytes:N0} are read. Split it, or send CSV."));
     }
 
     private void ReadParts()
@@ -287,7 +289,7 @@ public sealed class XlsxWorkbook : IDisposable
         private int Count(int n)
         {
             _read += n;
-            if (_read > declared) throw Refused($"The part {name} unpacks to more than the {declared:N0} bytes its zip declares: a zip bomb?");
+            if (_read > declared) throw Refused(Invariant($"The part {name} unpacks to more than the {declared:N0} bytes its zip declares: a zip bomb?"));
             return n;
         }
 
