@@ -116,12 +116,22 @@ public sealed class XlsxFile : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _workbook.DisposeAsync();
 
-    /// <summary>A report's answer: the workbook streamed to the response as it is written.</summary>
+    /// <summary>
+    /// A report's answer: the workbook written to a temporary file as its rows are read, then sent. The zip SpreadCheetah
+    /// writes through closes each part with a synchronous write, which a response body refuses; a file takes it, and keeps
+    /// a long report out of memory.
+    /// </summary>
     public static Microsoft.AspNetCore.Http.HttpResults.PushStreamHttpResult Stream(string fileName, CancellationToken aborted, Func<XlsxFile, Task> write) =>
         TypedResults.Stream(async body =>
         {
-            await using var file = await CreateAsync(body, aborted);
-            await write(file);
-            await file.FinishAsync(aborted);
+            await using var spool = new FileStream(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"grassroots-report-{Guid.NewGuid():N}.xlsx"),
+                FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 << 10, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            await using (var file = await CreateAsync(spool, aborted))
+            {
+                await write(file);
+                await file.FinishAsync(aborted);
+            }
+            spool.Position = 0;
+            await spool.CopyToAsync(body, aborted);
         }, ContentType, fileName);
 }

@@ -23,13 +23,12 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
 
     public async IAsyncEnumerable<ReadRow> ReadAsync(long firstOrdinal = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var sheet = Sheet.Open(body, kind, firstOrdinal);
+        using var sheet = Sheet.Open(await XlsxWorkbook.OpenAsync(body, cancellationToken), kind, firstOrdinal);
         while (sheet.Next() is { } row)
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return row;
         }
-        await Task.CompletedTask;
     }
 
     /// <summary>The first sheet of a workbook, read row by row.</summary>
@@ -53,9 +52,8 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
             (_row, _cell, _value, _formula, _inline, _merged) = (names.Add("row"), names.Add("c"), names.Add("v"), names.Add("f"), names.Add("is"), names.Add("mergeCell"));
         }
 
-        public static Sheet Open(Stream body, ImportKind kind, long ordinal)
+        public static Sheet Open(XlsxWorkbook workbook, ImportKind kind, long ordinal)
         {
-            var workbook = XlsxWorkbook.Open(body);
             try
             {
                 if (workbook.Sheets.Count == 0) throw XlsxWorkbook.Refused("The workbook has no sheet.");
@@ -158,7 +156,7 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
             else if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 throw XlsxWorkbook.Refused($"{_name}!{reference} holds '{value}', which is no number.");
             else if (!_builder.Number(_position, number, int.TryParse(style, out var s) && s < _workbook.DateStyles.Count && _workbook.DateStyles[s]))
-                throw XlsxWorkbook.Refused($"{_name}!{reference}, in the column {_builder.Header.Columns[_position]!.Title}, holds the number {value}, " +
+                throw XlsxWorkbook.Refused($"{_name}!{reference}, in the column {_header[_position]}, holds the number {value}, " +
                     "not a date: the cell has lost its date format (Excel keeps a date as a count of days). Format the column as a date, or write dates as YYYY-MM-DD.");
         }
 

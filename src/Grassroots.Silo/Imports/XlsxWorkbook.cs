@@ -45,16 +45,21 @@ public sealed class XlsxWorkbook : IDisposable
     public IReadOnlyList<bool> DateStyles { get; private set; } = [];
 
     /// <summary>Opens the workbook; an <see cref="ImportFormatException"/> (field "body") says why it cannot be read.</summary>
-    public static XlsxWorkbook Open(Stream body)
+    public static async Task<XlsxWorkbook> OpenAsync(Stream body, CancellationToken cancellationToken)
     {
         if (!body.CanSeek)
         {
             // A job's body comes back from the database part by part; a zip is read from its end. It is at most the upload limit.
             var copy = new MemoryStream();
-            body.CopyTo(copy);
+            await body.CopyToAsync(copy, cancellationToken);
             copy.Position = 0;
             body = copy;
         }
+        return Open(body);
+    }
+
+    private static XlsxWorkbook Open(Stream body)
+    {
         Refuse(What(body));
         ZipArchive zip;
         try
