@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.Commands;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
@@ -107,6 +108,40 @@ public sealed class ExcelImportTests
         Assert.Equal((4L, 4L, 2L, 2L), (job.RowsTotal, job.RowsRead, job.Imported, job.Rejected));
         Assert.All(job.Conflicts, c => Assert.Equal("学习场次", c.Sheet));
         Assert.Empty(await app.Service<Reconciler>().CompareAsync());
+    }
+}
+
+/// <summary>The `import` command with an Excel file: sent whole as a job, its rows named as the sheet names them.</summary>
+public sealed class ExcelImportCommandTests
+{
+    [OpenpyxlTheory]
+    [InlineData(StorageProvider.Sqlite)]
+    [PostgresData]
+    public async Task TheImportCommandSendsAWorkbookAndNamesEachBadRowByItsCell(StorageProvider provider)
+    {
+        await using var app = await GrassrootsApp.StartOnKestrelAsync(provider);
+        await SeedAsync(app);
+        var file = Path.Combine(Path.GetTempPath(), $"grassroots-test-{Guid.NewGuid():N}.xlsx");
+        await File.WriteAllBytesAsync(file, await Openpyxl.WriteAsync("""
+            ws.title = '学习场次'
+            ws.append(['基层工会编号', '记录编号', '活动编号', '标题', '举办日期', '形式', '参与人次', '一线职工人次'])
+            for i in range(1, 1201):
+                ws.append(['b%d' % (1 + i % 3), 's%d' % i, 'c1', '学习', datetime.date(2020, 12, 1 + i % 20), '线下', 20, 30 if i == 700 else 5])
+            """));
+        try
+        {
+            var (output, progress) = (new StringWriter(), new StringWriter());
+            var code = await CommandLine.RunAsync(["import", file, "--url", app.Address.ToString(), "--key", app.HqKey, "--type", "study-sessions"], output, progress);
+            Assert.Equal(1, code);
+            Assert.Contains("1,200 rows read: 1,199 imported, 0 updated, 0 unchanged, 1 rejected.", output.ToString());
+            Assert.Contains("学习场次!H701: attendees.frontline: Must not exceed total (20).", output.ToString());
+            Assert.EndsWith("100% (1,200 rows done)", progress.ToString().Trim());
+            Assert.Empty(await app.Service<Reconciler>().CompareAsync());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }
 
