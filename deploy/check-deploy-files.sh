@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks the deployment files without starting anything: docker-compose.yml (alone and with
-# deploy/compose.local-images.yml) with Debian's docker-compose, and both nginx fronts (compose's and local-cluster.sh's
+# Checks the deployment files without starting anything: docker-compose.yml (alone, with
+# deploy/compose.local-images.yml and with deploy/compose.otlp.yml) with Debian's docker-compose, and both nginx fronts (compose's and local-cluster.sh's
 # shared part) with nginx -t. The compose test (tests/Grassroots.Compose.Tests) then starts the stack for real.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 echo "== docker-compose config" >&2
 docker-compose -f docker-compose.yml config -q
 docker-compose -f docker-compose.yml -f deploy/compose.local-images.yml config -q
+docker-compose -f docker-compose.yml -f deploy/compose.local-images.yml -f deploy/compose.otlp.yml config -q
+# The OTLP override adds to each silo's environment; it replaces none of it.
+[ "$(docker-compose -f docker-compose.yml -f deploy/compose.otlp.yml config | grep -c -E 'OTEL_EXPORTER_OTLP_ENDPOINT|Storage__Shard')" = 6 ] \
+  || { echo "deploy/compose.otlp.yml does not add OTEL_EXPORTER_OTLP_ENDPOINT to each silo's own environment" >&2; exit 1; }
 
 echo "== nginx -t on deploy/nginx/docker.conf" >&2
 work=$(mktemp -d)

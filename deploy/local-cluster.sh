@@ -16,7 +16,8 @@
 #   GRASSROOTS_CLUSTER_PG_PORT    PostgreSQL                          default 15440
 #   GRASSROOTS_CLUSTER_SILO_PORT  silo I's Orleans port is this + I   default 11300
 #   GRASSROOTS_CLUSTER_GATEWAY_PORT  and its gateway port this + I    default 12300
-#   GRASSROOTS_CLUSTER_MANAGEMENT_PORT  silo I's management port (/metrics, /dashboard) this + I   default 9300
+#   GRASSROOTS_CLUSTER_MANAGEMENT_PORT  silo I's management port (/metrics with the dev-only scrape token below, /dashboard with the hq key) this + I   default 9300;
+#                                 "off": no management port, no Prometheus (a later `start` may switch it, for silos it starts)
 #   GRASSROOTS_CLUSTER_DEMO       load the demo data on silo 1 (1) or not (0)   default 1
 # Keep every port below the kernel's ephemeral range (32768 and up here): PostgreSQL restarted in a drill cannot
 # listen on a port that an outgoing connection happens to be using.
@@ -27,6 +28,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 dir="${GRASSROOTS_CLUSTER_DIR:-/tmp/grassroots-cluster}"
 settings="$dir/cluster.env"
 password="grassroots-dev-only"
+# What Prometheus sends to scrape a silo's /metrics (Authorization: Bearer …): local development only, as the password.
+scrape_token="grassroots-dev-only-scrape-token"
 
 load_settings() {
   if [ -f "$settings" ]; then
@@ -73,9 +76,16 @@ silo_env() {
     "Storage__Shard=silo-$i Cluster__ClusterId=grassroots-local Cluster__ServiceId=grassroots" \
     "Cluster__SiloPort=$((silo_port + i)) Cluster__GatewayPort=$((gateway_port + i)) Cluster__AdvertisedAddress=127.0.0.1" \
     "Cluster__DrainDelay=00:00:02 Demo__Load=$([ "$i" = 1 ] && [ "$demo" = 1 ] && echo true || echo false)" \
-    "Telemetry__Prometheus=true Management__Url=http://127.0.0.1:$((management_port + i))" \
+    "$(management_env "$i")" \
     "Logging__Console__FormatterOptions__IncludeScopes=true"
 }
+
+management_env() {
+  if [ "$management_port" = off ]; then echo "Telemetry__Prometheus=false Management__Url="
+  else echo "Telemetry__Prometheus=true Management__Url=http://127.0.0.1:$((management_port + $1)) Management__ScrapeToken=$scrape_token"; fi
+}
+
+management_of() { [ "$management_port" = off ] && echo "off" || echo "http://127.0.0.1:$((management_port + $1))/dashboard/ (the hq key), /metrics (Bearer $scrape_token)"; }
 
 content_root() { # a published app carries its wwwroot; a build output serves the project's
   if [ -d "$(dirname "$dll")/wwwroot" ]; then dirname "$dll"; else echo "$repo/src/Grassroots.Silo"; fi
@@ -207,7 +217,7 @@ status() {
   for i in $(seq 1 "$count"); do
     local code
     code=$(readyz $((http_port + i)))
-    echo "silo-$i:     http://127.0.0.1:$((http_port + i))  pid $(pid_of "silo-$i") $(running "silo-$i" && echo running || echo stopped), /readyz $code, management http://127.0.0.1:$((management_port + i))/dashboard"
+    echo "silo-$i:     http://127.0.0.1:$((http_port + i))  pid $(pid_of "silo-$i") $(running "silo-$i" && echo running || echo stopped), /readyz $code, management $(management_of "$i")"
   done
   echo "PostgreSQL: 127.0.0.1:$pg_port  $("$repo/deploy/postgres-throwaway.sh" status "$dir/pg" || true)"
   PGPASSWORD=$password psql -h 127.0.0.1 -p "$pg_port" -U grassroots -d grassroots -c \
@@ -224,6 +234,7 @@ case "$cmd" in
     load_settings
     count="${2:-$count}"
     dll="${GRASSROOTS_SILO_DLL:-}" # publish afresh unless told which build to run
+    management_port="${GRASSROOTS_CLUSTER_MANAGEMENT_PORT:-$management_port}"
     ensure_app
     save_settings
     start_postgres

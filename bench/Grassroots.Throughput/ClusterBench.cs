@@ -1,300 +1,226 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 
 namespace Grassroots.Throughput;
 
 /// <summary>
-/// The docker-compose topology without Docker, from deploy/local-cluster.sh in a folder and on ports of its own (so it
-/// never meets the cluster tests'): ingest and national reads against one silo directly, then through nginx in front of
-/// several, over the same PostgreSQL in the same run; how soon a record one silo acknowledged shows in the national
-/// rollup another silo serves (freshness), idle and under load; and who used the two cores while several silos ingested.
+/// What a request costs on one silo and on several, in one run over one PostgreSQL on one machine: the docker-compose
+/// topology without Docker (deploy/local-cluster.sh, <see cref="LocalClusterScript"/>) or the compose cluster itself
+/// (<see cref="ComposeCluster"/>). For each number of silos, started afresh behind nginx: PUTs of new records and
+/// rollup reads (national, provincial, county), each window's CPU per silo from /proc and each silo's Orleans activity
+/// (messages and bytes between silos, grain-directory operations, activations) from its own metrics; pgbench's
+/// single-row INSERTs on the same PostgreSQL as the baseline; how soon a record acknowledged by one silo shows on
+/// another (freshness); and what the configuration around a request costs one silo (the management port on and off,
+/// the cluster configuration's silo against the standalone one the ingest bench runs). <see cref="ClusterReport"/>
+/// prints the figures with the ratios between them.
 /// </summary>
 public static class ClusterBench
 {
-    private const string Dir = "/tmp/grassroots-bench-cluster";
-    private const int HttpPort = 5400;
-    private const string ConnectionString = "Host=127.0.0.1;Port=15540;Username=grassroots;Password=grassroots-dev-only;Database=grassroots";
-    private const string ProbeCampaign = "probe";
-    private const string ProbeBranch = "probe-000001";
-
-    /// <summary>A probe that has not shown after this long is counted as missed rather than holding up the run.</summary>
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
-
-    private sealed record Freshness(string Name, double[] DelaysMs, int Missed)
-    {
-        public double Percentile(double p) => DelaysMs.Length == 0 ? double.NaN : DelaysMs[(int)Math.Min(DelaysMs.Length - 1, p * DelaysMs.Length)];
-    }
-
     public static async Task RunAsync(ClusterBenchOptions options)
     {
         var dll = ServiceBuild.Dll(options.Configuration);
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first: dotnet build -c {options.Configuration} src/Grassroots.Silo", dll);
-        if (Directory.Exists(Dir))
-        {
-            Console.WriteLine($"== {Dir} is left from an interrupted run; stopping what it started");
-            await StopAsync(dll);
-        }
-        var results = new List<RunResult>();
-        var freshness = new List<Freshness>();
-        var cpu = new Dictionary<string, double>();
-        var cpuSeconds = 0.0;
+        var report = new ClusterReport(options);
+        report.Start();
+        IClusterUnderTest cluster = options.Compose ? new ComposeCluster() : new LocalClusterScript(dll);
         try
         {
-            await ScriptAsync(dll, "start", "1");
-            var key = (await File.ReadAllTextAsync(Path.Combine(Dir, "hq-key.txt"))).Trim();
-            var ingest = new IngestBenchOptions(ConnectionString, Connections: options.Connections, BaselineConnections: options.BaselineConnections,
-                ReadConnections: options.ReadConnections, Seconds: options.Seconds, WarmupSeconds: options.WarmupSeconds, Branches: options.Branches)
-            {
-                Load = options.Load,
-            };
-            var run = "c" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
-            var connections = Math.Max(Math.Max(options.Connections, options.ReadConnections), options.LoadConnections);
-
-            using var silo1 = IngestBench.Client(SiloUrl(1), key, connections);
-            var counties = await IngestBench.SeedAsync(silo1, options.Branches);
-            await SeedProbeAsync(silo1, counties[0]);
-            results.Add(await RawInsert.PostgresAsync(ConnectionString, ingest));
-            var direct = new IngestBench.SiloTarget(SiloUrl(1), key, silo1);
-            results.Add(Named("1 silo, direct", await IngestBench.PutNewSessionsAsync(direct, ingest, run + "d")));
-            results.Add(Named("1 silo, direct", await IngestBench.ReadPathAsync(direct, ingest, IngestBench.NationalRollup, "national rollup read")));
-
-            await ScriptAsync(dll, "start", options.Silos.ToString(CultureInfo.InvariantCulture));
-            using var front = IngestBench.Client(new Uri($"http://127.0.0.1:{HttpPort}"), key, connections);
-            var roots = CpuRoots(options.Silos);
-            var (before, started) = (new Dictionary<string, double>(), 0L);
-            var nginx = new IngestBench.SiloTarget(new Uri($"http://127.0.0.1:{HttpPort}"), key, front);
-            results.Add(Named($"{options.Silos} silos via nginx", await IngestBench.PutNewSessionsAsync(nginx, ingest, run + "n",
-                () => (before, started) = (ProcessCpu.Sample(roots), Stopwatch.GetTimestamp()),
-                () => (cpu, cpuSeconds) = (ProcessCpu.Difference(before, ProcessCpu.Sample(roots)), Stopwatch.GetElapsedTime(started).TotalSeconds))));
-            PrintUpstreams();
-            results.Add(Named($"{options.Silos} silos via nginx", await IngestBench.ReadPathAsync(nginx, ingest, IngestBench.NationalRollup, "national rollup read")));
-
-            var readers = Enumerable.Range(2, options.Silos - 1).Select(i => IngestBench.Client(SiloUrl(i), key, 1)).ToArray();
-            try
-            {
-                freshness.Add(await FreshnessAsync("idle", silo1, readers, options.Probes, first: 1));
-                freshness.Add(await UnderLoadAsync(front, silo1, readers, options));
-            }
-            finally
-            {
-                foreach (var reader in readers) reader.Dispose();
-            }
-
-            Console.WriteLine("== reconcile");
-            Console.WriteLine(await ServiceBuild.RunCommandAsync(dll, new Dictionary<string, string>
+            await cluster.StartAsync(options.Silos[0]);
+            await MeasureAsync(cluster, dll, options, report);
+            report.Reconcile = await ServiceBuild.RunCommandAsync(dll, new Dictionary<string, string>
             {
                 ["Storage:Provider"] = "Postgres",
-                ["Storage:ConnectionString"] = ConnectionString,
-                ["Cluster:ClusterId"] = "grassroots-local",
+                ["Storage:ConnectionString"] = cluster.ConnectionString,
+                ["Cluster:ClusterId"] = cluster.ClusterId,
                 ["Logging:LogLevel:Default"] = "Warning",
-            }, "reconcile"));
+            }, "reconcile");
+            Console.WriteLine(report.Reconcile);
         }
         finally
         {
-            await StopAsync(dll);
+            await cluster.StopAsync();
         }
-        Print(results, freshness, cpu, cpuSeconds, options);
+        report.Print();
     }
 
-    private static Uri SiloUrl(int i) => new($"http://127.0.0.1:{HttpPort + i}");
-
-    private static RunResult Named(string where, RunResult result) => result with { Name = $"{where}: {result.Name}" };
-
-    /// <summary>A campaign of its own for the probes, so the load on the bench campaign never moves the count they wait for.</summary>
-    private static async Task SeedProbeAsync(HttpClient http, string county)
+    private static async Task MeasureAsync(IClusterUnderTest cluster, string dll, ClusterBenchOptions options, ClusterReport report)
     {
-        IngestBench.Ensure(await http.PutAsync($"/api/campaigns/{ProbeCampaign}",
-            IngestBench.Json("""{"title":"新鲜度探针","startsOn":"2020-11-24"}""")), HttpStatusCode.Created);
-        IngestBench.Ensure(await http.PutAsync($"/api/branches/{ProbeBranch}",
-            IngestBench.Json($$"""{"name":"探针工会","regionCode":"{{county}}","memberCount":50,"kind":"enterprise"}""")), HttpStatusCode.Created);
+        var key = cluster.Key;
+        var run = "c" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        string[] counties;
+        using (var silo1 = IngestBench.Client(cluster.SiloUrl(1), key, 16))
+        {
+            counties = await IngestBench.SeedAsync(silo1, options.Branches);
+            await Freshness.SeedAsync(silo1, counties[0]);
+        }
+        report.Server = await IngestBench.ServerAsync(cluster.ConnectionString);
+        if (options.Phases.Contains('b')) report.Baseline = await BaselineAsync(cluster, options);
+
+        var reads = ReadPaths(counties);
+        var freshnessOn = options.Phases.Contains('f') ? options.Silos.Max() : 0;
+        foreach (var (silos, t) in options.Silos.Select((s, t) => (s, t)))
+        {
+            if (!options.Phases.Contains('w') && !options.Phases.Contains('r') && silos != freshnessOn) continue;
+            await cluster.RestartSilosAsync(silos, management: true);
+            var topology = cluster.Topology(silos == 1 ? "1 silo via nginx" : $"{silos} silos via nginx");
+            if (options.Phases.Contains('w') || options.Phases.Contains('r'))
+                await RequestsAsync(topology, key, options, $"{run}t{t}", options.Phases.Contains('w'), options.Phases.Contains('r') ? reads : [], report.Scale);
+            if (options.Phases.Contains('w')) cluster.PrintUpstreams();
+            if (silos == freshnessOn)
+            {
+                report.Freshness.AddRange(await FreshnessAsync(cluster, key, silos, options));
+                freshnessOn = 0;
+            }
+        }
+        if (options.Phases.Contains('m') || options.Phases.Contains('s'))
+            await ConfigurationsAsync(cluster, dll, key, options, reads[0], $"{run}c", report.Configurations);
+    }
+
+    /// <summary>The rollups read: the national one, Guangdong's, and a county of Guangdong that the bench's branches are in.</summary>
+    private static (string Path, string Name)[] ReadPaths(string[] counties) =>
+    [
+        (IngestBench.NationalRollup, "national rollup read"),
+        ($"/api/rollups/440000?campaignId={IngestBench.Campaign}", "provincial rollup read (440000)"),
+        ($"/api/rollups/{counties.First(c => c.StartsWith("44", StringComparison.Ordinal))}?campaignId={IngestBench.Campaign}", "county rollup read"),
+    ];
+
+    /// <summary>pgbench's single-row autocommit INSERTs on the cluster's PostgreSQL (Npgsql's single-row transactions without pgbench).</summary>
+    private static async Task<RunResult> BaselineAsync(IClusterUnderTest cluster, ClusterBenchOptions options)
+    {
+        var ingest = options.Ingest with { Postgres = cluster.ConnectionString };
+        var meter = new CostMeter(new Dictionary<string, int> { [PhaseCosts.PostgresGroup] = cluster.PostgresPid, [PhaseCosts.LoadGroup] = Environment.ProcessId }, null);
+        if (PgBench.Path is null)
+        {
+            Console.WriteLine("== WARNING: pgbench is not installed (apt-get install postgresql-client): the baseline is Npgsql's");
+            return await IngestBench.MeteredAsync(meter, (start, end) => RawInsert.PostgresAsync(cluster.ConnectionString, ingest, start, end));
+        }
+        return await IngestBench.MeteredAsync(meter, (start, end) => RawInsert.WithTableAsync(cluster.ConnectionString, _ => PgBench.RunAsync(
+            cluster.ConnectionString, options.BaselineConnections, options.Branches, TimeSpan.FromSeconds(options.WarmupSeconds),
+            TimeSpan.FromSeconds(options.Seconds), start, end)));
     }
 
     /// <summary>
-    /// Probes numbered from <paramref name="first"/>: each PUT of one new probe session to silo-1, and from its
-    /// acknowledgement, national rollup reads of the probe campaign from the other silos in turn, back to back, until
-    /// one counts it.
+    /// Against silos just started: a warm-up of PUTs and every read at once (so the JIT has compiled every path a phase
+    /// takes before any is measured, which on a busy machine takes longer than one phase's own warm-up), then PUTs of new
+    /// records (when <paramref name="writes"/>) and each read, each window metered.
     /// </summary>
-    private static async Task<Freshness> FreshnessAsync(string name, HttpClient writer, HttpClient[] readers, int probes, int first)
+    private static async Task RequestsAsync(ClusterTopology topology, string key, ClusterBenchOptions options, string prefix, bool writes,
+        IReadOnlyList<(string Path, string Name)> reads, List<ClusterPhase> into)
     {
-        Console.WriteLine($"== freshness, {name}: {probes} probes, acknowledged by silo-1, read from silo-2 to silo-{readers.Length + 1} in turn");
-        var delays = new List<double>(probes);
-        var missed = 0;
-        for (var k = 0; k < probes; k++)
-        {
-            var n = first + k;
-            IngestBench.Ensure(await writer.PutAsync($"/api/branches/{ProbeBranch}/study-sessions/p{n}", IngestBench.Json(
-                $$$"""{"campaignId":"{{{ProbeCampaign}}}","title":"新鲜度探针","heldOn":"2021-03-01","format":"offline","kind":"group-study","attendees":{"total":10}}""")),
-                HttpStatusCode.Created);
-            var acknowledged = Stopwatch.GetTimestamp();
-            var reader = readers[k % readers.Length];
-            while (true)
-            {
-                if (await StudySessionsAsync(reader) >= n)
-                {
-                    delays.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
-                    break;
-                }
-                if (Stopwatch.GetElapsedTime(acknowledged) > ProbeTimeout)
-                {
-                    missed++;
-                    break;
-                }
-            }
-        }
-        var result = new Freshness(name, [.. delays.Order()], missed);
-        Console.WriteLine($"  [{name}] p50 {result.Percentile(0.5):F1} ms, p99 {result.Percentile(0.99):F1} ms, max {result.Percentile(1):F1} ms" +
-            (missed > 0 ? $", {missed} not seen within {ProbeTimeout.TotalSeconds:0} s" : ""));
-        return result;
-    }
-
-    /// <summary>The probe campaign's national count of study sessions as a silo serves it; -1 when it did not answer 200.</summary>
-    private static async Task<long> StudySessionsAsync(HttpClient reader)
-    {
-        using var response = await reader.GetAsync($"/api/rollups/CN?campaignId={ProbeCampaign}");
-        if (response.StatusCode != HttpStatusCode.OK) return -1;
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-        return doc.RootElement.GetProperty("totals").GetProperty("studySessions").GetInt64();
-    }
-
-    /// <summary>The probes again while <see cref="ClusterBenchOptions.LoadConnections"/> connections ingest through nginx without pause.</summary>
-    private static async Task<Freshness> UnderLoadAsync(HttpClient front, HttpClient writer, HttpClient[] readers, ClusterBenchOptions options)
-    {
-        var (records, refused, stop) = (0L, 0L, false);
-        var load = Enumerable.Range(0, options.LoadConnections).Select(_ => Task.Run(async () =>
-        {
-            var step = IngestBench.IngestStep(front, options.Branches, () => Interlocked.Increment(ref refused));
-            while (!Volatile.Read(ref stop)) Interlocked.Add(ref records, await step());
-        })).ToArray();
-        Console.WriteLine($"== background ingest through nginx, {options.LoadConnections} connections; probing after 5 s");
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        var (startRecords, started) = (Interlocked.Read(ref records), Stopwatch.GetTimestamp());
-        var result = await FreshnessAsync("under load", writer, readers, options.Probes, first: options.Probes + 1);
-        var rate = (Interlocked.Read(ref records) - startRecords) / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        Volatile.Write(ref stop, true);
-        await Task.WhenAll(load);
-        Console.WriteLine($"  background ingest while probing: {rate:N0} records/s" + (refused > 0 ? $", {refused:N0} PUTs not answered 201" : ""));
-        return result with { Name = $"under load ({options.LoadConnections} connections via nginx, {rate:N0} records/s)" };
-    }
-
-    /// <summary>Each process group whose CPU time the run reports: the silos, PostgreSQL's postmaster, nginx's master, this process.</summary>
-    private static Dictionary<string, int> CpuRoots(int silos)
-    {
-        int Pid(string file) => int.Parse(File.ReadLines(Path.Combine(Dir, file)).First().Trim(), CultureInfo.InvariantCulture);
-        var roots = Enumerable.Range(1, silos).ToDictionary(i => $"silo-{i}", i => Pid($"silo-{i}.pid"));
-        roots["postgres"] = Pid("pg/postmaster.pid");
-        roots["nginx"] = Pid("nginx.pid");
-        roots["bench"] = Environment.ProcessId;
-        return roots;
-    }
-
-    /// <summary>Which silo nginx sent the bench's PUTs to, from its access log: shows the reloaded upstream has every silo.</summary>
-    private static void PrintUpstreams()
-    {
-        var counts = File.ReadLines(Path.Combine(Dir, "nginx-access.log"))
-            .Select(line => line.Split(' '))
-            .Where(f => f.Length > 4 && f[1] == "PUT" && f[2].StartsWith("/api/branches/bench-", StringComparison.Ordinal))
-            .GroupBy(f => f[4])
-            .OrderBy(g => g.Key, StringComparer.Ordinal);
-        Console.WriteLine("  nginx sent the PUTs to " + string.Join(", ", counts.Select(g => $"{g.Key} {g.Count():N0}")));
-    }
-
-    private static async Task ScriptAsync(string dll, params string[] args)
-    {
-        // Not redirected: the script's output goes to the console, and the daemons it starts hold no pipe of ours.
-        var info = new ProcessStartInfo(Path.Combine(ServiceBuild.RepositoryRoot(), "deploy", "local-cluster.sh")) { UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        info.Environment["GRASSROOTS_CLUSTER_DIR"] = Dir;
-        info.Environment["GRASSROOTS_CLUSTER_PORT"] = HttpPort.ToString(CultureInfo.InvariantCulture);
-        info.Environment["GRASSROOTS_CLUSTER_PG_PORT"] = "15540";
-        info.Environment["GRASSROOTS_CLUSTER_SILO_PORT"] = "11400";
-        info.Environment["GRASSROOTS_CLUSTER_GATEWAY_PORT"] = "12400";
-        info.Environment["GRASSROOTS_SILO_DLL"] = dll;
-        using var process = Process.Start(info)!;
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"deploy/local-cluster.sh {string.Join(' ', args)} exited with {process.ExitCode}");
-    }
-
-    /// <summary>Stops whatever the folder's cluster runs and removes the folder; a failure to stop is reported, not thrown, so it hides no earlier one.</summary>
-    private static async Task StopAsync(string dll)
-    {
+        Console.WriteLine($"== {topology.Name}: {string.Join(", ", topology.Silos.Select(s => $"{s.Name} pid {s.Pid}"))}, load to {topology.Url}");
+        using var http = IngestBench.Client(topology.Url, key, Math.Max(options.Connections, options.ReadConnections));
+        var target = new IngestBench.SiloTarget(topology.Url, key, http);
+        var runtimes = RuntimeCountersOf(topology);
         try
         {
-            await ScriptAsync(dll, "stop");
+            if (options.StartWarmupSeconds > 0)
+            {
+                var warm = options.Ingest with { WarmupSeconds = 0, Seconds = options.StartWarmupSeconds };
+                await Task.WhenAll(reads.Select(r => IngestBench.ReadPathAsync(target, warm, r.Path, $"warm-up: {r.Name}"))
+                    .Append(IngestBench.PutNewSessionsAsync(target, warm, prefix + "w")));
+            }
+            if (writes)
+                into.Add(new(topology, ClusterPhase.Put, await MeteredAsync(topology, runtimes, options, (start, end) =>
+                    IngestBench.PutNewSessionsAsync(target, options.Ingest, prefix, start, end))));
+            foreach (var (path, name) in reads)
+                into.Add(new(topology, name, await MeteredAsync(topology, runtimes, options, (start, end) =>
+                    IngestBench.ReadPathAsync(target, options.Ingest, path, name, start, end))));
         }
-        catch (InvalidOperationException e)
+        finally
         {
-            Console.Error.WriteLine(e.Message);
+            foreach (var counters in runtimes.Values) await counters.DisposeAsync();
         }
-        Directory.Delete(Dir, recursive: true);
     }
 
-    private static void Print(List<RunResult> results, List<Freshness> freshness, Dictionary<string, double> cpu, double cpuSeconds, ClusterBenchOptions options)
+    private static async Task<RunResult> MeteredAsync(ClusterTopology topology, IReadOnlyDictionary<string, RuntimeCounters> runtimes,
+        ClusterBenchOptions options, Func<Action, Action, Task<RunResult>> phase)
     {
-        var baseline = results.FirstOrDefault(r => r.Generator == "Npgsql");
-        Console.WriteLine();
-        Console.WriteLine("| measure | per second | p50 | p99 | max | × baseline |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var r in results)
-            Console.WriteLine($"| {r.Name} | {r.PerSecond:N0} | {r.P50Ms:F1} ms | {r.P99Ms:F1} ms | | " +
-                $"{(baseline is null || r.Name.Contains("read", StringComparison.Ordinal) ? "" : $"{r.PerSecond / baseline.PerSecond:F2}×")} |");
-        foreach (var f in freshness)
-            Console.WriteLine($"| freshness {f.Name}: acknowledged by silo-1 → counted by another silo, {f.DelaysMs.Length + f.Missed} probes" +
-                $"{(f.Missed > 0 ? $" ({f.Missed} not seen within {ProbeTimeout.TotalSeconds:0} s)" : "")} | | " +
-                $"{f.Percentile(0.5):F1} ms | {f.Percentile(0.99):F1} ms | {f.Percentile(1):F1} ms | |");
-        Console.WriteLine($"({options.Seconds} s measured after {options.WarmupSeconds} s warm-up per phase; {options.Branches:N0} branches; one PostgreSQL)");
-        if (cpuSeconds == 0) return;
-        Console.WriteLine();
-        Console.WriteLine($"CPU during the {options.Silos}-silo ingest ({cpuSeconds:F1} s measured, {Environment.ProcessorCount} cores):");
-        Console.WriteLine();
-        Console.WriteLine("| process | CPU s | cores |");
-        Console.WriteLine("|---|---:|---:|");
-        var named = cpu.Where(c => c.Key != "all").ToArray();
-        foreach (var (name, seconds) in named.Append(new("others on the machine", cpu["all"] - named.Sum(c => c.Value))).Append(new("all", cpu["all"])))
-            Console.WriteLine($"| {name} | {seconds:F1} | {seconds / cpuSeconds:F2} |");
+        using var metrics = topology.Metrics(options.MetricsToken);
+        return await IngestBench.MeteredAsync(new CostMeter(topology.CpuRoots(), runtimes, null, metrics), phase);
+    }
+
+    /// <summary>
+    /// Each silo's runtime counters (allocations, JIT time) over its diagnostic port; none for a silo whose port this
+    /// process cannot reach (one in a container, whose /tmp is its own).
+    /// </summary>
+    private static Dictionary<string, RuntimeCounters> RuntimeCountersOf(ClusterTopology topology)
+    {
+        var runtimes = new Dictionary<string, RuntimeCounters>();
+        foreach (var silo in topology.Silos)
+        {
+            try
+            {
+                runtimes[silo.Name] = RuntimeCounters.Start(silo.Pid);
+            }
+            catch (Exception e) when (e is Microsoft.Diagnostics.NETCore.Client.ServerNotAvailableException or IOException or UnauthorizedAccessException)
+            {
+                Console.WriteLine($"  ({silo.Name}'s runtime counters are out of reach: {e.Message})");
+            }
+        }
+        return runtimes;
+    }
+
+    /// <summary>Freshness, idle and under load: written to silo-1, read from the others directly.</summary>
+    private static async Task<List<Freshness>> FreshnessAsync(IClusterUnderTest cluster, string key, int silos, ClusterBenchOptions options)
+    {
+        using var front = IngestBench.Client(cluster.Front, key, options.LoadConnections);
+        using var writer = IngestBench.Client(cluster.SiloUrl(1), key, 1);
+        var readers = Enumerable.Range(2, silos - 1).Select(i => IngestBench.Client(cluster.SiloUrl(i), key, 1)).ToArray();
+        try
+        {
+            return
+            [
+                await Freshness.ProbeAsync("idle", writer, readers, options.Probes, first: 1),
+                await Freshness.UnderLoadAsync(front, writer, readers, options.LoadConnections, options.Branches, options.Probes),
+            ];
+        }
+        finally
+        {
+            foreach (var reader in readers) reader.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// One silo in each configuration, each started afresh, with the same load (PUTs, then national reads): the cluster configuration's silo
+    /// behind nginx; with `s`, the same silo directly and the standalone silo over the same database; with `m`, the
+    /// cluster configuration's silo with its management port off.
+    /// </summary>
+    private static async Task ConfigurationsAsync(IClusterUnderTest cluster, string dll, string key, ClusterBenchOptions options,
+        (string Path, string Name) read, string prefix, List<ClusterPhase> into)
+    {
+        await cluster.RestartSilosAsync(1, management: true);
+        await RequestsAsync(cluster.Topology(ClusterPhase.ClusterSilo), key, options, prefix + "n", true, [read], into);
+        if (options.Phases.Contains('s'))
+        {
+            await cluster.RestartSilosAsync(1, management: true);
+            await RequestsAsync(cluster.Topology(ClusterPhase.ClusterSiloDirect, direct: true), key, options, prefix + "d", true, [read], into);
+        }
+        if (options.Phases.Contains('m'))
+        {
+            await cluster.RestartSilosAsync(1, management: false);
+            await RequestsAsync(cluster.Topology(ClusterPhase.ManagementOff), key, options, prefix + "o", true, [read], into);
+        }
+        if (!options.Phases.Contains('s')) return;
+        await cluster.StopSilosAsync();
+        var settings = IngestBench.ServiceSettings("bench-standalone", new()
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = cluster.ConnectionString,
+        });
+        await using var standalone = await ServiceBuild.StartAsync(dll, settings);
+        var topology = new ClusterTopology(ClusterPhase.Standalone, standalone.Address, [new SiloProcess("silo-1", standalone.Id, null)], cluster.PostgresPid, null);
+        await RequestsAsync(topology, key, options, prefix + "s", true, [read], into);
     }
 }
 
-public sealed record ClusterBenchOptions(
-    int Silos = 3,
-    int Connections = 64,
-    int BaselineConnections = 32,
-    int ReadConnections = 64,
-    int LoadConnections = 32,
-    int Seconds = 20,
-    int WarmupSeconds = 20,
-    int Branches = 2_000,
-    int Probes = 300,
-    string Configuration = "Release")
+/// <summary>One measured window of the cluster bench: a measure (PUT, or a read) against a topology.</summary>
+public sealed record ClusterPhase(ClusterTopology Topology, string Measure, RunResult Result)
 {
-    /// <summary>The load generator of the measured phases (the freshness probes' background load is HttpClient's).</summary>
-    public LoadGenerator Load { get; init; } = new IngestBenchOptions("").Load;
+    public const string Put = "PUT of a new record";
 
-    public static ClusterBenchOptions? Parse(string[] args)
-    {
-        var options = new ClusterBenchOptions();
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            var value = args[i + 1];
-            int Int() => int.Parse(value, CultureInfo.InvariantCulture);
-            switch (args[i])
-            {
-                case "--silos": options = options with { Silos = Int() }; break;
-                case "--connections": options = options with { Connections = Int() }; break;
-                case "--baseline-connections": options = options with { BaselineConnections = Int() }; break;
-                case "--read-connections": options = options with { ReadConnections = Int() }; break;
-                case "--load-connections": options = options with { LoadConnections = Int() }; break;
-                case "--seconds": options = options with { Seconds = Int() }; break;
-                case "--warmup": options = options with { WarmupSeconds = Int() }; break;
-                case "--branches": options = options with { Branches = Int() }; break;
-                case "--probes": options = options with { Probes = Int() }; break;
-                case "--configuration": options = options with { Configuration = value }; break;
-                case "--load" when Enum.TryParse<LoadGenerator>(value, ignoreCase: true, out var load): options = options with { Load = load }; break;
-                default: return null;
-            }
-        }
-        // Freshness reads from a silo other than the one that acknowledged.
-        return args.Length % 2 == 0 && options.Silos >= 2 ? options : null;
-    }
+    public const string ClusterSilo = "cluster configuration's silo, via nginx",
+        ClusterSiloDirect = "cluster configuration's silo, direct",
+        ManagementOff = "cluster configuration's silo, via nginx, management port off",
+        Standalone = "standalone silo (as `ingest` runs it), direct";
+
+    public bool IsRead => Measure != Put;
 }

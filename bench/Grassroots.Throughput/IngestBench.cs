@@ -121,7 +121,8 @@ public static class IngestBench
             if (options.Perf is not null) foreach (var (name, value) in SiloPerf.SiloEnvironment) environment[name] = value;
             await using var silo = await ServiceBuild.StartAsync(dll, environment);
             await using var counters = RuntimeCounters.Start(silo.Id);
-            var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id }, counters, database);
+            var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id },
+                new Dictionary<string, RuntimeCounters> { [PhaseCosts.SiloGroup] = counters }, database);
             Console.WriteLine($"== service pid {silo.Id} at {silo.Address}; GC {mode.Name}: {mode.Description}");
             using var http = Client(silo.Address, key, Math.Max(options.Connections, options.ReadConnections));
             var target = new SiloTarget(silo.Address, key, http);
@@ -170,7 +171,7 @@ public static class IngestBench
     }
 
     /// <summary>Runs a phase with the meter's window around its measured interval, and attaches the window's costs.</summary>
-    private static async Task<RunResult> MeteredAsync(CostMeter meter, Func<Action, Action, Task<RunResult>> phase)
+    internal static async Task<RunResult> MeteredAsync(CostMeter meter, Func<Action, Action, Task<RunResult>> phase)
     {
         var result = await phase(meter.Start, meter.Stop);
         return result with { Costs = await meter.CostsAsync() };
@@ -207,7 +208,7 @@ public static class IngestBench
                 options.WrkThreads, options.ReadConnections, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds),
                 onMeasureStart, onMeasureEnd);
 
-    private static async Task<string> ServerAsync(string connectionString)
+    internal static async Task<string> ServerAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -131,9 +131,9 @@ public sealed class IngestReport(IngestBenchOptions options)
         }
     }
 
-    private static string Bytes(double bytes) =>
+    internal static string Bytes(double bytes) =>
         double.IsNaN(bytes) ? "" : bytes >= 10_240 ? $"{bytes / 1024:N1} KB" : $"{bytes:N0} B";
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture).ToString("F2", CultureInfo.InvariantCulture)));
 }

@@ -34,9 +34,9 @@ switch (args)
                      [--load wrk|http] [--wrk-threads 2] [--gc build|workstation|server|datas|all, or a list: server,datas]
                      [--trace silo.nettrace] [--perf silo.perf.data]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --sqlite [same options; --baseline-connections 1]
-                   dotnet run -c Release --project bench/Grassroots.Throughput -- cluster [--silos 3] [--connections 64]
-                     [--baseline-connections 32] [--read-connections 64] [--load-connections 32] [--seconds 20] [--warmup 20]
-                     [--branches 2000] [--probes 300] [--configuration Release] [--load wrk|http]
+                   dotnet run -c Release --project bench/Grassroots.Throughput -- cluster [--silos 1,3] [--phases bwrfms] [--connections 64]
+                     [--baseline-connections 32] [--read-connections 16] [--load-connections 32] [--seconds 20] [--warmup 20]
+                     [--branches 2000] [--probes 300] [--configuration Release] [--load wrk|http] [--metrics-token T] [--compose]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation generate --data DIR
                      [--branches 2800000] [--records 10000000] [--honorees 2000] [--seed 20201124]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- federation load --postgres "<admin connection string>"
@@ -51,9 +51,13 @@ switch (args)
             phase reports the silo's CPU, bytes allocated and GC per operation; --gc starts a silo per GC mode in turn;
             --trace writes a .nettrace of the silo over the ingest window, --perf a Linux perf CPU profile of it with the
             top methods in µs per record (see docs/benchmarks.md, "How to profile"). `cluster` runs deploy/local-cluster.sh in
-            /tmp/grassroots-bench-cluster (nginx on 5400, silo I on 5400+I, PostgreSQL on 15540) with that build: one silo,
-            then --silos behind nginx, then freshness probes (a record acknowledged by silo-1 until another silo counts it);
-            it stops the cluster and removes the folder at the end.
+            /tmp/grassroots-bench-cluster (nginx on 5400, silo I on 5400+I, its management port 9400+I, PostgreSQL on 15540)
+            with that build, or with --compose docker-compose.yml on the images of deploy/build-local-images.sh; phases:
+            b pgbench on its PostgreSQL; w PUTs and r rollup reads through nginx for each number of silos in --silos, started
+            afresh, with CPU per silo and the silos' own Orleans metrics per request; f freshness probes; m one silo with its
+            management port on, then off; s the cluster configuration's silo against the standalone one. /metrics is sent
+            the bearer token in $GRASSROOTS_METRICS_TOKEN (or --metrics-token) when there is one. It stops the cluster and
+            removes its folder at the end.
             `federation` writes a federation-scale data set in the import formats, loads it into a database it creates and
             keeps, and measures the service over it (see docs/benchmarks.md).
             """);

@@ -116,5 +116,6 @@ public sealed record RuntimeRates(IReadOnlyDictionary<string, double> PerSecond,
     public double PauseFraction => PerSecond.GetValueOrDefault("dotnet.gc.pause.time");
     public double Collections(string generation) => PerSecond.GetValueOrDefault($"dotnet.gc.collections/gc.heap.generation={generation}");
     public double JitSeconds => PerSecond.GetValueOrDefault("dotnet.jit.compilation.time");
+    public double JitMethods => PerSecond.GetValueOrDefault("dotnet.jit.compiled_methods");
     public double LockContentions => PerSecond.GetValueOrDefault("dotnet.monitor.lock_contentions");
 }

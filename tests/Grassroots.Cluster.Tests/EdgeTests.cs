@@ -30,9 +30,15 @@ public sealed class EdgeTests(LocalCluster cluster)
         }
         for (var i = 1; i <= LocalCluster.Silos; i++)
         {
+            // Behind local-cluster.sh's dev-only scrape token, and the hq key.
             using var operators = new HttpClient { BaseAddress = cluster.Management(i) };
-            Assert.Contains("# TYPE", await operators.GetStringAsync("/metrics"));
-            Assert.Equal(HttpStatusCode.OK, (await operators.GetAsync("/dashboard")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await operators.GetAsync("/metrics")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await operators.GetAsync("/dashboard/")).StatusCode);
+            using var prometheus = new HttpClient { BaseAddress = cluster.Management(i) };
+            prometheus.DefaultRequestHeaders.Authorization = new("Bearer", "grassroots-dev-only-scrape-token");
+            Assert.Contains("# TYPE", await prometheus.GetStringAsync("/metrics"));
+            using var hq = cluster.Client(cluster.Management(i));
+            Assert.Equal(HttpStatusCode.OK, (await hq.GetAsync("/dashboard/")).StatusCode);
             using var silo = cluster.Client(cluster.Silo(i));
             Assert.Equal(HttpStatusCode.NotFound, (await silo.GetAsync("/metrics")).StatusCode);
         }

@@ -33,6 +33,9 @@ public sealed class CommandLineTests
             Assert.True(result.ExitCode == 0, result.Error);
             Assert.Contains("Usage:", result.Output);
             foreach (var word in mentioned) Assert.Contains(word, result.Output);
+            // The usage line closes every bracket it opens, and no more (System.CommandLine's own text has one too many).
+            var usage = result.Output.Split('\n').SkipWhile(line => !line.StartsWith("Usage:", StringComparison.Ordinal)).ElementAt(1);
+            Assert.Equal(usage.Count(c => c == '['), usage.Count(c => c == ']'));
             Assert.Empty(Directory.EnumerateFileSystemEntries(directory)); // no database, no key: nothing started
         }
         finally

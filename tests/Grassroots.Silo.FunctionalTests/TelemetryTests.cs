@@ -3,6 +3,7 @@ using Grassroots.TestSupport;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grassroots.Silo.FunctionalTests.Support;
@@ -78,28 +79,59 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public async Task PrometheusScrapesTheGrassrootsMeterOnTheManagementPortOnly()
+    public async Task PrometheusScrapesTheGrassrootsMeterOnTheManagementPortOnlyWithItsTokenAndTheDashboardAsksForAnHqKey()
     {
         await using var database = await Grassroots.TestSupport.TestDatabase.CreateAsync(StorageProvider.Sqlite);
         var directory = Directory.CreateTempSubdirectory("grassroots-management-").FullName;
         var management = new Uri($"http://127.0.0.1:{Grassroots.TestSupport.FreePorts.Take()}");
+        const string scrapeToken = "test-scrape-token";
         var settings = new Dictionary<string, string?>(Grassroots.TestSupport.FreePorts.ClusterSettings())
         {
             ["Storage:Provider"] = "Sqlite", ["Storage:ConnectionString"] = database.Options.ConnectionString,
             ["Storage:DataDirectory"] = directory, ["Demo:Load"] = "false",
-            ["Telemetry:Prometheus"] = "true", ["Management:Url"] = management.ToString(),
+            ["Telemetry:Prometheus"] = "true", ["Management:Url"] = management.ToString(), ["Management:ScrapeToken"] = scrapeToken,
         };
         await using var service = await Grassroots.TestSupport.ServiceProcess.StartAsync(Grassroots.TestSupport.ServiceProcess.BesideTests, settings);
+        var hqKey = (await File.ReadAllTextAsync(Path.Combine(directory, "hq-key.txt"))).Trim();
         using var client = new HttpClient { BaseAddress = service.Address };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", (await File.ReadAllTextAsync(Path.Combine(directory, "hq-key.txt"))).Trim());
+        client.DefaultRequestHeaders.Authorization = new("Bearer", hqKey);
         Assert.Equal(HttpStatusCode.Created, (await client.PutAsJsonAsync("/api/campaigns/c1", new { title = "活动", startsOn = "2020-11-24" })).StatusCode);
         using var operators = new HttpClient { BaseAddress = management };
+        async Task<HttpResponseMessage> GetAsync(string path, AuthenticationHeaderValue? credentials)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = credentials } };
+            return await operators.SendAsync(request);
+        }
 
-        var scraped = await Grassroots.TestSupport.Eventually.ReadAsync(() => operators.GetStringAsync("/metrics"),
+        // Prometheus' `authorization` setting sends the token as a bearer credential; nothing else opens /metrics.
+        var scraped = await Grassroots.TestSupport.Eventually.ReadAsync(
+            async () => await (await GetAsync("/metrics", new("Bearer", scrapeToken))).Content.ReadAsStringAsync(),
             text => text.Contains("grassroots_requests_rejected_total", StringComparison.Ordinal) || text.Contains("http_server_request_duration", StringComparison.Ordinal),
             "the scrape to hold the service's instruments");
         Assert.Contains("# TYPE", scraped);
-        Assert.Equal(HttpStatusCode.OK, (await operators.GetAsync("/dashboard")).StatusCode);
+        foreach (var wrong in new AuthenticationHeaderValue?[] { null, new("Bearer", "not-the-token"), new("Bearer", hqKey), new("Basic", Basic(scrapeToken)) })
+        {
+            var refused = await GetAsync("/metrics", wrong);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Bearer", refused.Headers.WwwAuthenticate.Single().Scheme);
+        }
+
+        // The dashboard: an hq key, as a bearer header or as the password of the browser's sign-in (HTTP Basic), which
+        // the 401's challenge asks for.
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/dashboard/", new("Bearer", hqKey))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/dashboard/", new("Basic", Basic(hqKey)))).StatusCode);
+        foreach (var wrong in new AuthenticationHeaderValue?[] { null, new("Bearer", scrapeToken), new("Basic", Basic("gr_not_a_key")), new("Basic", "%%%") })
+        {
+            var refused = await GetAsync("/dashboard/", wrong);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Basic", refused.Headers.WwwAuthenticate.Single().Scheme);
+        }
+        // A key of another role is not enough.
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsJsonAsync("/api/branches/b1", new { name = "测试工会", regionCode = "630102", memberCount = 40 })).StatusCode);
+        var branchKey = await client.PostAsJsonAsync("/api/keys", new { role = "branch", scope = "b1", label = "支部" });
+        Assert.Equal(HttpStatusCode.Created, branchKey.StatusCode);
+        var key = (await branchKey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync("/dashboard/", new("Bearer", key))).StatusCode);
 
         // The public port serves neither, however the path is written or whatever Host the client claims; the management
         // port serves nothing else.
@@ -108,9 +140,12 @@ public sealed class TelemetryTests
         using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         spoofed.Headers.Host = $"127.0.0.1:{management.Port}";
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(spoofed)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await operators.GetAsync("/api/campaigns")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/api/campaigns", new("Bearer", hqKey))).StatusCode);
         Directory.Delete(directory, recursive: true);
     }
+
+    /// <summary>HTTP Basic credentials with any user name and <paramref name="password"/>, as a browser sends them.</summary>
+    private static string Basic(string password) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("operator:" + password));
 
     [Fact]
     public async Task ALogRecordWrittenInAGrainCallCarriesTheTraceBranchAndGrainIds()

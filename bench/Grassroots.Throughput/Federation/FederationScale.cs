@@ -141,7 +141,7 @@ public static class FederationScale
         var meter = new CostMeter(new Dictionary<string, int>
         {
             [PhaseCosts.SiloGroup] = siloPid, [PhaseCosts.PostgresGroup] = postgres, [PhaseCosts.LoadGroup] = Environment.ProcessId,
-        }, counters, new PostgresActivity(connectionString));
+        }, new Dictionary<string, RuntimeCounters> { [PhaseCosts.SiloGroup] = counters }, new PostgresActivity(connectionString));
         var name = $"HTTP PUT of new study sessions to cold branches, {connections} connections";
         RunResult cold;
         if (load == LoadGenerator.Wrk)

@@ -10,8 +10,14 @@ namespace Grassroots.Domain.Rollups;
 /// every shard's sequence number, and a batch is applied only when it comes after that, so none is counted twice or left
 /// out. Batches that arrive while a holder loads are kept and applied to the figures the load brings. Reads never wait
 /// for a reload: the figures in place answer until the new ones are swapped in whole.
+/// <para>
+/// Loads take turns (<paramref name="loads"/>, shared with the replica): when the replica loads every holder again and
+/// moves a shard's stream past batches that never arrived, no holder loaded on its own, from an older snapshot, can be
+/// left without them.
+/// </para>
 /// </summary>
-public sealed class RollupBook<TState, TChange>(Database database, Func<string, Snapshot, Task<TState>> load, Action<TState, TChange> apply)
+public sealed class RollupBook<TState, TChange>(Database database, SemaphoreSlim loads, Func<string, Snapshot, Task<TState>> load,
+    Action<TState, TChange> apply)
     where TState : class
 {
     private readonly ConcurrentDictionary<string, Holder> _holders = new(StringComparer.Ordinal);
@@ -44,7 +50,8 @@ public sealed class RollupBook<TState, TChange>(Database database, Func<string, 
 
     /// <summary>
     /// Loads every holder again from <paramref name="snapshot"/> (whose shard sequence numbers are <paramref name="seqs"/>),
-    /// each swapped in once loaded; batches applied meanwhile are applied to the new figures too.
+    /// each swapped in once loaded; batches applied meanwhile are applied to the new figures too. The caller holds the
+    /// turn of loads.
     /// </summary>
     public async Task ReloadAllAsync(Snapshot snapshot, IReadOnlyDictionary<string, long> seqs)
     {
@@ -84,9 +91,10 @@ public sealed class RollupBook<TState, TChange>(Database database, Func<string, 
         }
     }
 
-    /// <summary>A holder's load; a first load that fails is forgotten, so the next read loads again.</summary>
+    /// <summary>A holder's load, in its turn; a first load that fails is forgotten, so the next read loads again.</summary>
     private async Task LoadAsync(string key, Holder holder)
     {
+        await loads.WaitAsync();
         var ticket = holder.Begin();
         try
         {
@@ -102,6 +110,10 @@ public sealed class RollupBook<TState, TChange>(Database database, Func<string, 
                 holder.FirstLoad.TrySetException(error);
             }
             throw;
+        }
+        finally
+        {
+            loads.Release();
         }
     }
 

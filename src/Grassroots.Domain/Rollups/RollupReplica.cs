@@ -30,18 +30,19 @@ public sealed class RollupReplica
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ShardStream> _streams = new(StringComparer.Ordinal);
     private readonly Lock _reloadGate = new();
+    private readonly SemaphoreSlim _loads = new(1, 1);
     private Task? _reloading;
     private bool _reloadAgain;
 
     public RollupReplica(Database database, RegionDirectory regions, TimeProvider clock, ILogger<RollupReplica> logger)
     {
         (_database, _regions, _clock, _logger) = (database, regions, clock, logger);
-        Regions = new(database, (code, snapshot) => RegionFigures.LoadAsync(code, regions, database, snapshot), static (figures, change) =>
+        Regions = new(database, _loads, (code, snapshot) => RegionFigures.LoadAsync(code, regions, database, snapshot), static (figures, change) =>
         {
-            if (change.Day is { } day) figures.Add(day.Code, day.CampaignId, day.Day, day.Figures);
-            if (change.Registered is { } registered) figures.AddRegistered(registered.Code, registered.Delta);
+            if (change.CampaignId is { } campaign) figures.Add(change.Node, campaign, change.Day, change.Figures);
+            else figures.AddRegistered(change.Node, change.Registered);
         });
-        Honorees = new(database, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
+        Honorees = new(database, _loads, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
     }
 
     private RollupBook<RegionFigures, RegionChange> Regions { get; }
@@ -67,8 +68,8 @@ public sealed class RollupReplica
     public async Task StartAsync()
     {
         lock (_gate) HasStarted = true;
-        var seqs = await _database.InSnapshotAsync(RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync).Translated();
-        RestartAt(seqs);
+        // Holders read before this (a request that came early) are loaded again with the rest, as the streams start.
+        await LoadAllAsync();
     }
 
     /// <summary>A committed batch, this silo's own or a peer's, in any order; applied once every batch of its shard before it is.</summary>
@@ -182,12 +183,12 @@ public sealed class RollupReplica
         foreach (var county in batch.Days)
         {
             var chain = _regions.Chain(county.Code);
-            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(county with { Code = chain[i - 1] }, null));
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(chain[i - 1], county.CampaignId, county.Day, county.Figures, 0));
         }
         foreach (var county in batch.Registered)
         {
             var chain = _regions.Chain(county.Code);
-            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(null, county with { Code = chain[i - 1] }));
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(chain[i - 1], null, default, default, county.Delta));
         }
         return result;
     }
@@ -199,15 +200,10 @@ public sealed class RollupReplica
         {
             try
             {
-                var seqs = await _database.InSnapshotAsync(async snapshot =>
-                {
-                    var seqs = await RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync(snapshot);
-                    await Regions.ReloadAllAsync(snapshot, seqs);
-                    await Honorees.ReloadAllAsync(snapshot, seqs);
-                    return seqs;
-                }).Translated();
-                RestartAt(seqs);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await LoadAllAsync();
                 failures = 0;
+                _logger.LogInformation("Rollup figures loaded again in {Elapsed:0} ms", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception error)
             {
@@ -227,7 +223,35 @@ public sealed class RollupReplica
             }
         }
     }
+
+    /// <summary>
+    /// Every holder loaded again from one snapshot, and every shard's stream moved to where that snapshot ends: batches
+    /// before it are in the figures, even those that never arrived. In the turn of loads, so no holder loads meanwhile
+    /// from an older snapshot.
+    /// </summary>
+    private async Task LoadAllAsync()
+    {
+        await _loads.WaitAsync();
+        try
+        {
+            var seqs = await _database.InSnapshotAsync(async snapshot =>
+            {
+                var seqs = await RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync(snapshot);
+                await Regions.ReloadAllAsync(snapshot, seqs);
+                await Honorees.ReloadAllAsync(snapshot, seqs);
+                return seqs;
+            }).Translated();
+            RestartAt(seqs);
+        }
+        finally
+        {
+            _loads.Release();
+        }
+    }
 }
 
-/// <summary>One change to a region's figures: a day's figures or registered branches of one of its nodes.</summary>
-public sealed record RegionChange(CountyDay? Day, CountyCount? Registered);
+/// <summary>
+/// One change to a region's figures, for one of its nodes (the region or the child a county lies under): a campaign's
+/// figures on a day, or, without a campaign, registered branches.
+/// </summary>
+public readonly record struct RegionChange(string Node, string? CampaignId, DateOnly Day, Figures Figures, long Registered);

@@ -38,6 +38,9 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
             _ => (500, "An unexpected error occurred.", null),
         };
         if (status == 500) logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+        // A refusal the client retries, logged in the request's scope (trace, span, branch): what an operator follows
+        // from a 503's traceId to its cause, whether it met the outage in a grain call or in the endpoint itself.
+        if (status == 503) logger.LogInformation(exception, "{Method} {Path} answered 503: {Message}", context.Request.Method, context.Request.Path, exception.Message);
         if (status == 503) context.Response.Headers.RetryAfter = "5";
         context.Response.StatusCode = status;
         var details = errors is null

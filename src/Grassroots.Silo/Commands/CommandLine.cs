@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Grassroots.Domain;
 using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Apis;
@@ -33,13 +34,25 @@ public static class CommandLine
         var problem = parsed.Errors.FirstOrDefault()?.Message
             ?? (Configuration.Unknown(parsed.UnmatchedTokens) is { } unknown ? $"Unrecognized command or argument '{unknown}'." : null);
         var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-        if (problem is null) return await parsed.InvokeAsync(invocation);
+        if (problem is null) return parsed.Action is HelpAction ? await HelpAsync(parsed, output) : await parsed.InvokeAsync(invocation);
 
         error.WriteLine(problem);
         error.WriteLine();
         var path = Path(parsed.CommandResult).ToArray();
-        await root.Parse([.. path, "--help"]).InvokeAsync(new InvocationConfiguration { Output = error });
+        await HelpAsync(root.Parse([.. path, "--help"]), error);
         return UsageError;
+    }
+
+    /// <summary>
+    /// System.CommandLine's help, but for its usage line of a command that takes settings: its resources write
+    /// "[[--] &lt;additional arguments&gt;...]]", one closing bracket too many (and its help builder is not public to change).
+    /// </summary>
+    private static async Task<int> HelpAsync(ParseResult help, TextWriter output)
+    {
+        using var text = new StringWriter();
+        var exit = await help.InvokeAsync(new InvocationConfiguration { Output = text });
+        output.Write(string.Join('\n', text.ToString().Split('\n').Select(WithoutUnopenedBrackets)));
+        return exit;
     }
 
     private static RootCommand Build(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings, Func<Task<int>> serve)
@@ -80,6 +93,20 @@ public static class CommandLine
         revoke.SetAction(parsed => WithGrainsAsync(parsed, settings, sp => new KeysCommand(sp, output, error).RevokeAsync(parsed.GetValue(keyId)!), error));
 
         return new Command("keys", "Manages API keys, with or without a running service.") { create, list, revoke };
+    }
+
+    /// <summary>The line without the closing brackets that no opening bracket before them opened.</summary>
+    public static string WithoutUnopenedBrackets(string line)
+    {
+        var kept = new System.Text.StringBuilder(line.Length);
+        var open = 0;
+        foreach (var c in line)
+        {
+            if (c == ']' && open == 0) continue;
+            open += c switch { '[' => 1, ']' => -1, _ => 0 };
+            kept.Append(c);
+        }
+        return kept.ToString();
     }
 
     /// <summary>A command that takes settings (--Section:Key=value) besides its own options.</summary>

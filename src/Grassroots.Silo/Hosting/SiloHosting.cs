@@ -52,6 +52,15 @@ public static class SiloHosting
             }
             silo.AddGrassrootsGrains(storage);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = idle);
+            // During a rolling upgrade two releases serve side by side. A grain interface that changes between them
+            // carries [Version(n)], raised by one; a newer version must still answer an older caller (methods are added,
+            // and removed only in a later release), and a call may go to an activation of any version compatible with the
+            // caller's (docs/operations.md, "Rolling upgrades"). Orleans' defaults, named here because upgrades rely on them.
+            silo.Configure<GrainVersioningOptions>(o =>
+            {
+                o.DefaultCompatibilityStrategy = nameof(Orleans.Versions.Compatibility.BackwardCompatible);
+                o.DefaultVersionSelectorStrategy = nameof(Orleans.Versions.Selector.AllCompatibleVersions);
+            });
             silo.AddManagementDashboard(configuration);
         });
         return builder;

@@ -30,9 +30,14 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         // The key's grain may have been on a silo that was just lost: asking again is harmless.
         var key = await Hosting.SiloFailover.RunAsync(Context.RequestServices, () => keys.AuthenticateAsync(header["Bearer ".Length..].Trim()), Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail("The API key is unknown or has been revoked.");
-        var holder = new KeyHolder(key.KeyId, key.Role, key.Scope);
-        return AuthenticateResult.Success(new AuthenticationTicket(holder.ToPrincipal(SchemeName), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(Users.GetValue(key, static k => new KeyHolder(k.KeyId, k.Role, k.Scope).ToPrincipal(SchemeName)), SchemeName));
     }
+
+    /// <summary>
+    /// The user of each key as this silo holds it: made once per key rather than per request (a principal, an identity and
+    /// four claims), and gone with the key when the silo's copy of the key is forgotten (a revocation) or ages out.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ApiKeyRecord, System.Security.Claims.ClaimsPrincipal> Users = new();
 
     /// <summary>401 as problem details, with the challenge RFC 6750 asks for.</summary>
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

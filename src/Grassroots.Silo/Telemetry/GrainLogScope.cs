@@ -7,7 +7,7 @@ namespace Grassroots.Silo.Telemetry;
 /// Every grain call runs in a log scope naming the grain, the branch (from a branch or record grain's key, else from the
 /// request that caused the call) and the trace id, so a log record written during the call carries all three on any
 /// silo. A call that fails is logged here too: refusals the caller is told about (validation, not found, conflicts) at
-/// Debug, the database away at Information, anything else as a warning.
+/// Debug, the database away or a silo lost mid-call (the request retries it) at Information, anything else as a warning.
 /// </summary>
 public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrainCallFilter
 {
@@ -18,7 +18,7 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
     {
         var grain = context.TargetId;
         using var scope = logger.BeginScope("grain {GrainId} branch {BranchId} trace {TraceId}",
-            grain.ToString(), BranchOf(grain), Activity.Current?.TraceId.ToHexString() ?? RequestContext.Get(RequestTelemetry.TraceIdKey) as string);
+            grain.ToString(), BranchOf(grain), Activity.Current?.TraceId.ToHexString() ?? RequestContext.Get(RequestIds.TraceIdKey) as string);
         try
         {
             await context.Invoke();
@@ -30,6 +30,9 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
                 FieldValidationException or NotFoundException or StateConflictException or WriteConflictException or WriteRefusedException
                     or Domain.Approvals.PeriodLockedException => LogLevel.Debug,
                 ServiceUnavailableException => LogLevel.Information,
+                // A silo lost mid-call: the request runs the call again (Hosting/SiloFailover.cs), and only its final
+                // failure, answered 503, is one.
+                _ when Hosting.SiloFailover.IsSiloLost(error) => LogLevel.Information,
                 _ => LogLevel.Warning,
             };
             logger.Log(level, error, "{Method} of {GrainId} failed: {Message}", context.MethodName, grain.ToString(), error.Message);
@@ -39,7 +42,7 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
 
     private static string? BranchOf(GrainId grain)
     {
-        if (!BranchKeyed.Contains(grain.Type.ToString()!)) return RequestContext.Get(RequestTelemetry.BranchIdKey) as string;
+        if (!BranchKeyed.Contains(grain.Type.ToString()!)) return RequestContext.Get(RequestIds.BranchIdKey) as string;
         var key = grain.Key.ToString()!;
         return key.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? key[..slash] : key;
     }

@@ -1,26 +1,21 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grassroots.Storage;
 
 namespace Grassroots.Silo.Telemetry;
 
 /// <summary>
-/// Around every request: counts the /api requests refused, by reason; puts the branch the request is about into the
-/// log scope (ASP.NET Core's scope already carries the trace id); and hands both to the grain calls the request makes
-/// through Orleans' request context, so <see cref="GrainLogScope"/> can name them on whichever silo the grains run.
+/// Around every request: counts the /api requests refused, by reason, and puts the branch the request is about into the
+/// log scope (ASP.NET Core's scope already carries the trace id). <see cref="RequestIds"/> hands both to the grain calls
+/// the request makes.
 /// </summary>
 public sealed class RequestTelemetry(RequestDelegate next, ILogger<RequestTelemetry> logger)
 {
-    public const string TraceIdKey = "grassroots.trace-id", BranchIdKey = "grassroots.branch-id";
-
     private static readonly Counter<long> Rejected = GrassrootsTelemetry.Meter.CreateCounter<long>(
         "grassroots.requests.rejected", "{request}", "API requests answered with a refusal (4xx) or 503, by reason");
 
     public async Task InvokeAsync(HttpContext context)
     {
         var branch = context.GetRouteValue("branchId") as string;
-        if (Activity.Current is { } activity) RequestContext.Set(TraceIdKey, activity.TraceId.ToHexString());
-        if (branch is not null) RequestContext.Set(BranchIdKey, branch);
         using (branch is null ? null : logger.BeginScope("branch {BranchId}", branch))
             await next(context);
         if (ReasonFor(context.Response.StatusCode) is { } reason && context.Request.Path.StartsWithSegments("/api"))

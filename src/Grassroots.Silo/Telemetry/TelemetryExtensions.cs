@@ -1,5 +1,6 @@
 using Grassroots.Storage;
 using OpenTelemetry.Metrics;
+using Polly.Telemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -23,6 +24,13 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddGrassrootsTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IIncomingGrainCallFilter, GrainLogScope>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<IOutgoingGrainCallFilter, RequestIds>();
+        // A retry is not a failure: Polly logs each retry and each failed attempt as a warning, and the request it serves
+        // still succeeds. They are information here (counted in Polly's metrics all the same); what fails is the
+        // request in the end, answered 503 or logged as an error by the host.
+        builder.Services.Configure<TelemetryOptions>(o => o.SeverityProvider = args =>
+            args.Event.EventName is "OnRetry" or "ExecutionAttempt" ? ResilienceEventSeverity.Information : args.Event.Severity);
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var console = builder.Configuration.GetValue<bool>("Telemetry:Console");
         var prometheus = builder.Configuration.GetValue<bool>("Telemetry:Prometheus");

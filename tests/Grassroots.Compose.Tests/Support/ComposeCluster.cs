@@ -35,21 +35,24 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
     private IHost? _client;
     private bool _down;
 
-    private ComposeCluster(ITestOutputHelper output)
+    private ComposeCluster(ITestOutputHelper output, string? siloImage)
     {
         _output = output;
         Project = "grassroots-test-" + Guid.NewGuid().ToString("N")[..8];
         // nginx, silo 1–3 and PostgreSQL on five consecutive loopback ports that nobody listens on.
         _basePort = FreePorts.Blocks(1, 5)[0];
-        var root = typeof(ComposeCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-        _files.Add(Path.Combine(root, "docker-compose.yml"));
-        if (UsesLocalImages) _files.Add(Path.Combine(root, "deploy", "compose.local-images.yml"));
-        _files.Add(Path.Combine(root, "tests", "Grassroots.Compose.Tests", "compose.test.yml"));
+        _files.Add(Path.Combine(RepositoryRoot, "docker-compose.yml"));
+        if (UsesLocalImages) _files.Add(Path.Combine(RepositoryRoot, "deploy", "compose.local-images.yml"));
+        _files.Add(Path.Combine(RepositoryRoot, "tests", "Grassroots.Compose.Tests", "compose.test.yml"));
+        if (siloImage is not null) _environment["GRASSROOTS_SILO_IMAGE"] = siloImage;
         _environment["COMPOSE_PROJECT_NAME"] = Project;
         _environment["GRASSROOTS_HTTP_PORT"] = Port(0);
         for (var i = 1; i <= Silos; i++) _environment[$"GRASSROOTS_TEST_SILO_{i}_PORT"] = Port(i);
         _environment["GRASSROOTS_TEST_POSTGRES_PORT"] = Port(4);
     }
+
+    public static string RepositoryRoot { get; } =
+        typeof(ComposeCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
     public static bool UsesLocalImages => Environment.GetEnvironmentVariable("GRASSROOTS_COMPOSE_IMAGES") is not "official";
 
@@ -76,12 +79,15 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
 
     private string Port(int offset) => (_basePort + offset).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>`docker-compose up -d`, then waits until every service is healthy and fetches the first hq key.</summary>
-    public static async Task<ComposeCluster> UpAsync(ITestOutputHelper output)
+    /// <summary>
+    /// `docker-compose up -d`, then waits until every service is healthy and fetches the first hq key. The silos run
+    /// <paramref name="siloImage"/> when given (GRASSROOTS_SILO_IMAGE), else the compose file's.
+    /// </summary>
+    public static async Task<ComposeCluster> UpAsync(ITestOutputHelper output, string? siloImage = null)
     {
         if (Docker.Unreachable() is { } why)
             throw new InvalidOperationException($"No Docker engine answers ({why}). In CI, .ci/run starts dockerd; see its output.");
-        var cluster = new ComposeCluster(output);
+        var cluster = new ComposeCluster(output, siloImage);
         try
         {
             await cluster.StartAsync();
@@ -125,6 +131,36 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
         await Shell.RunCheckedAsync("docker", args, new Dictionary<string, string>(), CommandLimit);
 
     public async Task<string> ContainerAsync(string service) => (await ComposeAsync("ps", "-q", service)).Trim();
+
+    /// <summary>The silo image the next compose command runs (GRASSROOTS_SILO_IMAGE), as an operator sets it for an upgrade.</summary>
+    public string SiloImage
+    {
+        set => _environment["GRASSROOTS_SILO_IMAGE"] = value;
+    }
+
+    /// <summary>The image a service's container runs now.</summary>
+    public async Task<string> ImageOfAsync(string service) =>
+        (await DockerAsync("inspect", "--format", "{{.Config.Image}}", await ContainerAsync(service))).Trim();
+
+    /// <summary>
+    /// Runs one of deploy/'s scripts as an operator runs it beside this stack: docker-compose finds the project through
+    /// COMPOSE_FILE and COMPOSE_PROJECT_NAME. Returns what it printed on standard output and standard error.
+    /// </summary>
+    public async Task<(string Output, string Error)> ScriptAsync(string script, params string[] args)
+    {
+        var environment = new Dictionary<string, string>(_environment) { ["COMPOSE_FILE"] = string.Join(':', _files) };
+        var result = await Shell.RunAsync(Path.Combine(RepositoryRoot, "deploy", script), args, environment, CommandLimit);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"deploy/{script} {string.Join(' ', args)} exited with {result.ExitCode}:\n{result.Error}\n{result.Output}");
+        return (result.Output, result.Error);
+    }
+
+    /// <summary>Everything a service's current container printed, standard output and error, as `docker logs` shows it.</summary>
+    public async Task<string> ContainerLogAsync(string service)
+    {
+        var result = await Shell.RunAsync("docker", ["logs", await ContainerAsync(service)], new Dictionary<string, string>(), CommandLimit);
+        return result.Output + result.Error;
+    }
 
     public sealed record ContainerState(string Status, string Health, int ExitCode, string StartedAt, int RestartCount);
 

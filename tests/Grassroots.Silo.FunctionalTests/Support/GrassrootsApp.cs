@@ -15,9 +15,9 @@ namespace Grassroots.Silo.FunctionalTests.Support;
 /// <see cref="WebApplicationFactory{T}.CreateClient()"/> sends an hq key (issued at start) so tests about other
 /// things need not think about keys; <see cref="ClientWith"/> sends any other key, or none.
 /// <para>
-/// The service answers a write once its batch has committed; the rollup grains have its figures a flush of the silo's
-/// aggregator later (≤ 50 ms). So that a test reads what it has just written without guessing a wait, the clients of
-/// this class have the aggregator send what it holds before each GET (<see cref="SettleAsync"/>). Tests of that delay
+/// The service answers a write once its batch has committed and this silo's rollup figures hold it; other silos have it
+/// a flush later (100 ms). So that a test reads what it has just written without guessing a wait, the clients of this
+/// class have the silo send its peers what it holds before each GET (<see cref="SettleAsync"/>). Tests of that delay
 /// itself read through <see cref="RawClient"/>.
 /// </para>
 /// </summary>
@@ -62,8 +62,8 @@ public sealed class GrassrootsApp : WebApplicationFactory<Program>
         StartOnAsync(new GrassrootsApp(database, shard) { _ownsDatabase = false });
 
     /// <summary>A second silo over the same PostgreSQL database, joining the first one's cluster; it accepts the first one's hq key.</summary>
-    public static GrassrootsApp SecondSilo(GrassrootsApp first, string shard) =>
-        new(first._database, shard, first._settings, first.ClusterId) { _ownsDatabase = false, HqKey = first.HqKey };
+    public static GrassrootsApp SecondSilo(GrassrootsApp first, string shard, Action<IServiceCollection>? services = null) =>
+        new(first._database, shard, first._settings, first.ClusterId) { _ownsDatabase = false, HqKey = first.HqKey, _services = services };
 
     /// <summary>The service on Kestrel at a loopback port, for clients that need a real address (the import command).</summary>
     public static async Task<GrassrootsApp> StartOnKestrelAsync(StorageProvider provider)

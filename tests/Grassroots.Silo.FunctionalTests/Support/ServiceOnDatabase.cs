@@ -23,7 +23,8 @@ public sealed class ServiceOnDatabase : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<ServiceOnDatabase> StartAsync(TestDatabase database, bool demoData = false)
+    /// <param name="more">Settings besides the database's, e.g. where telemetry goes.</param>
+    public static async Task<ServiceOnDatabase> StartAsync(TestDatabase database, bool demoData = false, IReadOnlyDictionary<string, string?>? more = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "grassroots-tests", "process-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -34,6 +35,7 @@ public sealed class ServiceOnDatabase : IAsyncDisposable
             ["Storage:DataDirectory"] = directory,
             ["Demo:Load"] = demoData ? "true" : "false",
         };
+        foreach (var (name, value) in more ?? new Dictionary<string, string?>()) settings[name] = value;
         var key = await ServiceProcess.RunAsync(ServiceProcess.BesideTests, ["keys", "create", "--role", "hq", "--scope", "CN", "--label", "test process"], settings);
         Assert.True(key.ExitCode == 0, "keys create failed: " + key.Error);
         var process = await ServiceProcess.StartAsync(ServiceProcess.BesideTests, settings);
