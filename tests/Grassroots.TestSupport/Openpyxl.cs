@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Grassroots.TestSupport;
 using Xunit;
 
-namespace Grassroots.Silo.FunctionalTests.Imports;
+namespace Grassroots.TestSupport;
 
 /// <summary>
 /// Workbooks made and read by openpyxl (Debian's python3-openpyxl, under /usr/bin/python3), a spreadsheet library the
 /// service does not use: the Excel files the tests send are written as a spreadsheet program writes them (shared strings,
 /// number formats, merged cells, formulas, several sheets), and those the service writes are read back by a reader of
-/// its own. .ci/run installs it; elsewhere the tests that need it are skipped, saying why.
+/// its own. The dashboard's tests fill in the templates the page downloads with it. .ci/run installs it; elsewhere the tests that need it are skipped, saying why.
 /// </summary>
 public static class Openpyxl
 {
@@ -89,7 +88,8 @@ public static class Openpyxl
         }
     }
 
-    private static async Task<string> RunAsync(string script, params string[] args)
+    /// <summary>Runs a Python script with openpyxl at hand and answers what it printed; a failing script fails the test.</summary>
+    public static async Task<string> RunAsync(string script, params string[] args)
     {
         var start = new ProcessStartInfo(Python) { ArgumentList = { "-c", script } };
         foreach (var arg in args) start.ArgumentList.Add(arg);
