@@ -8,6 +8,7 @@ using Grassroots.Domain.Model;
 using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Hosting;
+using Grassroots.Silo.Imports;
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,8 +26,8 @@ namespace Grassroots.ImportBench;
 /// </summary>
 public static class ImportBench
 {
-    private const string Campaign = "bench";
-    private static readonly DateOnly Starts = new(2020, 11, 24);
+    private const string Campaign = StudySessionFiles.Campaign;
+    private static readonly DateOnly Starts = StudySessionFiles.Starts;
     private static readonly string[] Counties = ["630102", "630103", "630104", "440103", "440104", "440112", "110101", "110102", "310101", "510104"];
 
     public static async Task<int> RunAsync(ImportBenchOptions options)
@@ -45,33 +46,45 @@ public static class ImportBench
             for (var b = 0; b < options.Branches; b++)
                 await grains.GetGrain<IBranchGrain>(BranchId(b)).PutAsync(new BranchProfile($"测速工会 {b}", Counties[b % Counties.Length], null, 100, "enterprise"), "bench");
 
-            var csv = Csv(options);
+            var csv = StudySessionFiles.Csv(options.Rows, options.Branches, "s");
+            var xlsx = StudySessionFiles.Xlsx(options.XlsxRows, options.Branches, "x");
             var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", hqKey);
-            await DescribeAsync(connectionString, options, csv.Length);
+            await DescribeAsync(connectionString, options, csv.Length, xlsx.Length);
 
-            using var profile = new CommitProfile();
+            await WarmUpAsync(http, options);
+
+            using var commits = new CommitProfile();
             var costs = await ProcessCosts.ForAsync(connectionString);
             Console.WriteLine($"GC: {ProcessCosts.GcMode} (set with DOTNET_gcServer / DOTNET_GCDynamicAdaptationMode before dotnet run)");
-            var dry = await ImportAsync(http, csv, "dry run (read, check; nothing stored)", "&dryRun=true", profile, costs, options.Rows);
-            var first = await ImportAsync(http, csv, "import", "", profile, costs, options.Rows);
-            var again = await ImportAsync(http, csv, "same file again (all unchanged)", "", profile, costs, options.Rows);
+            var phases = new List<Phase>
+            {
+                await ImportAsync(http, csv, "text/csv", "dry run (read, check; nothing stored)", "&dryRun=true", commits, costs, options, "dry"),
+                await ImportAsync(http, csv, "text/csv", "import of new rows", "", commits, costs, options, "import"),
+                await ImportAsync(http, csv, "text/csv", "same file again (all unchanged)", "", commits, costs, options, "again"),
+                await ImportAsync(http, xlsx, ImportFormat.XlsxMediaType, "Excel sheet of new rows (.xlsx)", "", commits, costs, options with { Rows = options.XlsxRows }, "xlsx"),
+            };
             var inserts = await InsertAsync(connectionString, options, costs);
             var copy = await CopyAsync(connectionString, options, costs);
 
             var differences = await services.GetRequiredService<Reconciler>().CompareAsync();
             Console.WriteLine();
-            Console.WriteLine($"results, {options.Rows:N0} rows over {options.Branches} branches, {csv.Length / 1048576.0:0.0} MiB of CSV");
-            foreach (var (label, seconds, result) in new[] { dry, first, again })
-                Console.WriteLine($"  {label,-40} {seconds,7:0.00} s  {options.Rows / seconds,10:N0} rows/s   " +
-                    $"imported {result.Imported:N0} updated {result.Updated:N0} unchanged {result.Unchanged:N0} rejected {result.Rejected:N0}");
-            Console.WriteLine($"  {$"100-row INSERTs, {options.InsertConnections} connections",-40} {inserts,7:0.00} s  {options.Rows / inserts,10:N0} rows/s");
-            Console.WriteLine($"  {"binary COPY, 1 connection",-40} {copy,7:0.00} s  {options.Rows / copy,10:N0} rows/s");
-            Console.WriteLine($"  import / INSERTs: {inserts / first.Seconds:0.00}x; import / COPY: {copy / first.Seconds:0.00}x");
-            Console.WriteLine($"  reconcile: {(differences.Count == 0 ? "no differences" : $"{differences.Count} rows differ")}");
+            Console.WriteLine($"results, {options.Rows:N0} rows over {options.Branches} branches ({csv.Length / 1048576.0:0.0} MiB of CSV), " +
+                $"and a sheet of {options.XlsxRows:N0} rows ({xlsx.Length / 1048576.0:0.0} MiB of .xlsx)");
+            Console.WriteLine("| phase | time | rows/s | service CPU µs/row | PostgreSQL CPU µs/row | allocated B/row | working set growth | imported / updated / unchanged / rejected |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var (label, rows, result, cost) in phases)
+                Console.WriteLine($"| {label} | {cost.Seconds:0.00} s | {rows / cost.Seconds:N0} | {cost.CpuMicros:N1} | {cost.PostgresMicros:N1} | {cost.AllocatedBytes:N0} | " +
+                    $"{cost.PeakGrowthMiB:N0} MiB | {result.Imported:N0} / {result.Updated:N0} / {result.Unchanged:N0} / {result.Rejected:N0} |");
+            foreach (var (label, cost) in new[] { ($"baseline: 100-row INSERTs, {options.InsertConnections} connections", inserts), ("baseline: binary COPY, 1 connection", copy) })
+                Console.WriteLine($"| {label} | {cost.Seconds:0.00} s | {options.Rows / cost.Seconds:N0} | {cost.CpuMicros:N1} (client) | {cost.PostgresMicros:N1} | {cost.AllocatedBytes:N0} | | |");
+            var first = phases[1];
+            Console.WriteLine($"import / INSERTs: {inserts.Seconds / first.Cost.Seconds:0.00}x; import / COPY: {copy.Seconds / first.Cost.Seconds:0.00}x");
+            Console.WriteLine($"reconcile: {(differences.Count == 0 ? "no differences" : $"{differences.Count} rows differ")}");
             await app.StopAsync();
-            return first.Result.Imported == options.Rows && again.Result.Unchanged == options.Rows && differences.Count == 0 ? 0 : 1;
+            return phases[1].Result.Imported == options.Rows && phases[2].Result.Unchanged == options.Rows && phases[3].Result.Imported == options.XlsxRows
+                && differences.Count == 0 ? 0 : 1;
         }
         finally
         {
@@ -80,46 +93,71 @@ public static class ImportBench
         }
     }
 
-    private static string BranchId(int b) => $"bench-{b:0000}";
+    private const int WarmUpRows = 10_000;
 
-    /// <summary>Study sessions in file order branch by branch, as a county federation's sheet lists them.</summary>
-    private static byte[] Csv(ImportBenchOptions options)
+    /// <summary>
+    /// A service that has run a while: each path a phase takes (dry run, new rows, unchanged rows, an Excel sheet) is run
+    /// on rows of its own (ids w…, of the same branches) until a round makes the JIT compile fewer than
+    /// <see cref="SettledMethods"/> methods, so the phases measure compiled code and not the tiered JIT's work, and pools
+    /// and caches are filled.
+    /// </summary>
+    private static async Task WarmUpAsync(HttpClient http, ImportBenchOptions options)
     {
-        var text = new StringBuilder(options.Rows * 110);
-        text.Append("branchId,id,campaignId,title,heldOn,format,kind,attendees.total,attendees.frontline,attendees.youth,attendees.women,onlineViews\r\n");
-        var perBranch = (options.Rows + options.Branches - 1) / options.Branches;
-        for (var i = 0; i < options.Rows; i++)
+        var rounds = 0;
+        var paths = new (Func<int, byte[]> File, string MediaType, string Query)[]
         {
-            var day = Starts.AddDays(i % 300).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var total = 10 + i % 90;
-            text.Append(CultureInfo.InvariantCulture,
-                $"{BranchId(i / perBranch)},s{i:000000},{Campaign},学习贯彻劳模表彰大会精神第{i}场,{day},offline,group-study,{total},{total / 2},{total / 3},{total / 4},{i % 7}\r\n");
+            (_ => StudySessionFiles.Csv(WarmUpRows, options.Branches, "w"), "text/csv", "&dryRun=true"),
+            (round => StudySessionFiles.Csv(WarmUpRows, options.Branches, $"w{round}-"), "text/csv", ""),
+            (_ => StudySessionFiles.Csv(WarmUpRows, options.Branches, "w1-"), "text/csv", ""),
+            (round => StudySessionFiles.Xlsx(WarmUpRows, options.Branches, $"x{round}-"), ImportFormat.XlsxMediaType, ""),
+        };
+        foreach (var (file, mediaType, query) in paths)
+        {
+            for (var round = 1; round <= 20; round++)
+            {
+                var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+                await PostAsync(http, file(round), mediaType, query);
+                rounds++;
+                if (System.Runtime.JitInfo.GetCompiledMethodCount() - compiled < SettledMethods) break;
+            }
         }
-        return Encoding.UTF8.GetBytes(text.ToString());
+        Console.WriteLine($"warm-up: {rounds} rounds of {WarmUpRows:N0} rows; {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods compiled so far");
     }
 
-    private static async Task<(string Label, double Seconds, ImportResult Result)> ImportAsync(HttpClient http, byte[] csv, string label,
-        string query, CommitProfile profile, ProcessCosts costs, int rows)
+    private const int SettledMethods = 20;
+
+    private static string BranchId(int b) => StudySessionFiles.BranchId(b);
+
+    private sealed record Phase(string Label, long Rows, ImportResult Result, Cost Cost);
+
+    private static async Task<Phase> ImportAsync(HttpClient http, byte[] body, string mediaType, string label, string query, CommitProfile commits,
+        ProcessCosts costs, ImportBenchOptions options, string profileName)
     {
-        profile.Take();
+        var profile = options.Perf is { } perf ? new ImportProfile($"{perf}.{profileName}.data") : null;
+        commits.Take();
+        profile?.Start();
         costs.Start();
-        var content = new ByteArrayContent(csv);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        var clock = Stopwatch.StartNew();
-        using var response = await http.PostAsync($"/api/imports?type=study-sessions{query}", content);
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
-        var seconds = clock.Elapsed.TotalSeconds;
-        var cost = costs.Stop(rows);
-        var result = System.Text.Json.JsonSerializer.Deserialize<ImportResult>(body, System.Text.Json.JsonSerializerOptions.Web)!;
-        var (batches, units, commitSeconds) = profile.Take();
-        Console.WriteLine($"  [{label}] {seconds:0.00} s; group commit: {batches:N0} transactions of {(batches == 0 ? 0 : units / (double)batches):0.0} units, " +
+        var result = await PostAsync(http, body, mediaType, query);
+        var cost = costs.Stop(options.Rows);
+        var (batches, units, commitSeconds) = commits.Take();
+        Console.WriteLine($"  [{label}] {cost.Seconds:0.00} s; group commit: {batches:N0} transactions of {(batches == 0 ? 0 : units / (double)batches):0.0} units, " +
             $"{commitSeconds:0.00} s writing and committing; {cost}");
-        return (label, seconds, result);
+        if (profile is not null) await profile.ReportAsync(cost.CpuMicros, label);
+        return new Phase(label, options.Rows, result, cost);
+    }
+
+    private static async Task<ImportResult> PostAsync(HttpClient http, byte[] body, string mediaType, string query)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        using var response = await http.PostAsync($"/api/imports?type=study-sessions{query}", content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {text}");
+        return System.Text.Json.JsonSerializer.Deserialize<ImportResult>(text, System.Text.Json.JsonSerializerOptions.Web)!;
     }
 
     /// <summary>The same rows into a copy of study_sessions (same columns, key and indexes), 100 rows a statement, autocommit.</summary>
-    private static async Task<double> InsertAsync(string connectionString, ImportBenchOptions options, ProcessCosts costs)
+    private static async Task<Cost> InsertAsync(string connectionString, ImportBenchOptions options, ProcessCosts costs)
     {
         await using (var connection = new NpgsqlConnection(connectionString))
         {
@@ -136,7 +174,6 @@ public static class ImportBench
         var next = -1;
         var now = DateTime.UtcNow;
         costs.Start();
-        var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, options.InsertConnections).Select(async _ =>
         {
             await using var connection = new NpgsqlConnection(connectionString);
@@ -156,16 +193,16 @@ public static class ImportBench
                 await insert.ExecuteNonQueryAsync();
             }
         }));
-        var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  [100-row INSERTs] {seconds:0.00} s; {costs.Stop(options.Rows, "client")}");
-        return seconds;
+        var cost = costs.Stop(options.Rows, "client");
+        Console.WriteLine($"  [100-row INSERTs] {cost.Seconds:0.00} s; {cost}");
+        return cost;
     }
 
     /// <summary>
     /// The same rows by binary COPY (Npgsql's BeginBinaryImport) from one connection into another copy of study_sessions
     /// (same columns, key and indexes): the fastest way PostgreSQL takes rows, and so the strongest baseline for an import.
     /// </summary>
-    private static async Task<double> CopyAsync(string connectionString, ImportBenchOptions options, ProcessCosts costs)
+    private static async Task<Cost> CopyAsync(string connectionString, ImportBenchOptions options, ProcessCosts costs)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -173,7 +210,6 @@ public static class ImportBench
             await create.ExecuteNonQueryAsync();
         var now = DateTime.UtcNow;
         costs.Start();
-        var clock = Stopwatch.StartNew();
         await using (var writer = await connection.BeginBinaryImportAsync(
             "COPY bench_study_sessions_copy (branch_id, session_id, campaign_id, region_code, title, held_on, format, kind, attendees, frontline, " +
             "youth, women, online_views, notes, voided, void_reason, created_at, updated_at, version, created_by) FROM STDIN (FORMAT BINARY)"))
@@ -201,9 +237,9 @@ public static class ImportBench
             }
             await writer.CompleteAsync();
         }
-        var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  [binary COPY] {seconds:0.00} s; {costs.Stop(options.Rows, "client")}");
-        return seconds;
+        var cost = costs.Stop(options.Rows, "client");
+        Console.WriteLine($"  [binary COPY] {cost.Seconds:0.00} s; {cost}");
+        return cost;
     }
 
     private static async Task<WebApplication> StartServiceAsync(string connectionString)
@@ -235,7 +271,7 @@ public static class ImportBench
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task DescribeAsync(string connectionString, ImportBenchOptions options, long bytes)
+    private static async Task DescribeAsync(string connectionString, ImportBenchOptions options, long bytes, long xlsxBytes)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -244,7 +280,7 @@ public static class ImportBench
         await reader.ReadAsync();
         Console.WriteLine($"server: {reader.GetString(0)}");
         Console.WriteLine($"fsync={reader.GetString(1)} synchronous_commit={reader.GetString(2)} shared_buffers={reader.GetString(3)}");
-        Console.WriteLine($"client: {Environment.ProcessorCount} cores, .NET {Environment.Version}; rows={options.Rows} branches={options.Branches} csv={bytes:N0} bytes");
+        Console.WriteLine($"client: {Environment.ProcessorCount} cores, .NET {Environment.Version}; rows={options.Rows} branches={options.Branches} csv={bytes:N0} bytes xlsx={xlsxBytes:N0} bytes");
     }
 
     private static async Task AdminAsync(string connectionString, string sql)

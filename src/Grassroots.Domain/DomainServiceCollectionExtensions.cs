@@ -1,4 +1,5 @@
 using Grassroots.Domain.Grains;
+using Grassroots.Domain.Branches;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
@@ -46,6 +47,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton(RollupWrites.Activity);
         services.AddSingleton<FactCommitter>();
         services.AddSingleton<RecordIntake>();
+        services.AddSingleton<BranchIntake>();
         services.AddSingleton<RollupReplica>();
         services.AddSingleton<RollupBroadcast>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RollupBroadcast>());

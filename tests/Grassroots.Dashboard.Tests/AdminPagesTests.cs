@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Grassroots.Dashboard.Tests.Support;
+using Grassroots.TestSupport;
 using Microsoft.Playwright;
 using static Grassroots.Dashboard.Tests.Support.KnownData;
 using static Microsoft.Playwright.Assertions;
@@ -91,6 +92,102 @@ public sealed class AdminPagesTests(DashboardFixture fixture)
         await Expect(page.Total("attendance")).ToHaveTextAsync(Figures.Number(expected));
         Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
         page.AssertNoConsoleErrors();
+    }
+
+    [BrowserFact(NeedsOpenpyxl = true)]
+    public async Task ACountyAdminFillsInTheExcelTemplateThePageOffersAndItsDryRunNamesTheCellThenTheImportLands()
+    {
+        var key = await fixture.Hq.IssueKeyAsync("region-admin", Tianhe, "天河区总工会");
+        using var admin = new Api(fixture.Silo.BaseAddress, key);
+        await using var page = await fixture.OpenAsync(Phone, PhoneHeight);
+        await page.SignInAsync(key);
+        await page.Page.GetByRole(AriaRole.Link, new() { Name = "导入", Exact = true }).ClickAsync();
+        await page.Page.GetByLabel("导入什么").SelectOptionAsync("study-sessions");
+        var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.GetByRole(AriaRole.Button, new() { Name = "下载模板（Excel）" }).ClickAsync());
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        var template = await File.ReadAllBytesAsync(await download.PathAsync());
+
+        // Filled in as an office would, by header, in a spreadsheet program of its own (openpyxl): one good row, and one with
+        // more women than attendees. The county's branches are listed on the template's second sheet.
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var filled = await FillAsync(template, $$"""
+            rows = [
+              {'基层工会编号': '{{ReportingBranch}}', '记录编号': 'xl-{{suffix}}-1', '活动编号': '{{Campaign}}', '标题': '表格导入的学习会',
+               '日期': datetime.date(2021, 3, 15), '形式': '线下', '类型': 'group-study', '参与人次': 40, '女职工人次': 12},
+              {'基层工会编号': '{{ReportingBranch}}', '记录编号': 'xl-{{suffix}}-2', '活动编号': '{{Campaign}}', '标题': '表格导入的学习会',
+               '日期': datetime.date(2021, 3, 16), '形式': '线下', '类型': 'group-study', '参与人次': 10, '女职工人次': 11},
+            ]
+            """);
+        Assert.Contains(ReportingBranch, filled.Listed);
+
+        var before = (await admin.RollupAsync(Tianhe)).GetProperty("totals").GetProperty("attendance").GetInt64();
+        await page.Page.Locator("#importFile").SetInputFilesAsync(new FilePayload { Name = "学习会.xlsx", MimeType = Xlsx, Buffer = filled.Workbook });
+        await Expect(page.Page.Locator("#fileInfo")).ToContainTextAsync("Excel 工作簿");
+        await Expect(Count(page, "rejected")).ToHaveTextAsync("1");
+        await Expect(Count(page, "imported")).ToHaveTextAsync("1");
+        var conflict = page.Page.Locator("#conflicts tbody tr[data-line='3']");
+        await Expect(conflict).ToContainTextAsync("女职工人次");
+        await Expect(conflict).ToContainTextAsync("不能超过参与人次（10）");
+        await Expect(conflict.Locator("td.line")).ToHaveTextAsync($"工作表“{filled.Sheet}”{filled.WomenColumn}3");
+        var problems = (await page.SeriousAccessibilityViolationsAsync()).Select(v => $"Excel dry run: {v}").ToList();
+        await page.AssertNoHorizontalScrollAsync();
+        await page.ScreenshotAsync("import-excel-dry-run");
+
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "导入 1 行" }).ClickAsync();
+        await Expect(page.Page.Locator("#importProgress")).ToHaveAttributeAsync("data-state", "done");
+        await Expect(page.Page.Locator("#progressLabel")).ToHaveTextAsync("导入完成：已处理 2 / 2 行");
+        await admin.EventuallyAsync($"/api/rollups/{Tianhe}?campaignId={Campaign}",
+            r => r.GetProperty("totals").GetProperty("attendance").GetInt64() == before + 40, "天河区's rollup counts the session from the workbook");
+
+        // A workbook the import would not read as it shows is refused whole, in the page's words, and nothing of it is stored.
+        var withFormula = await FillAsync(template, $$"""
+            rows = [{'基层工会编号': '{{ReportingBranch}}', '记录编号': 'xl-{{suffix}}-3', '活动编号': '{{Campaign}}', '标题': '公式',
+                     '日期': datetime.date(2021, 3, 17), '形式': '线下', '类型': 'group-study', '参与人次': '=20*2'}]
+            """);
+        await page.Page.Locator("#importFile").SetInputFilesAsync(new FilePayload { Name = "公式.xlsx", MimeType = Xlsx, Buffer = withFormula.Workbook });
+        await Expect(page.Page.Locator("#importError")).ToContainTextAsync("含有公式（=20*2），导入从不计算公式");
+        await Expect(page.Page.Locator("#importResult")).ToBeHiddenAsync();
+        Assert.Equal(404, await admin.StatusAsync($"/api/branches/{ReportingBranch}/study-sessions/xl-{suffix}-3"));
+        Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
+        page.AssertNoConsoleErrors("the server responded with a status of 400");
+    }
+
+    private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    /// <summary>
+    /// The template filled in by openpyxl: <c>rows</c> (Python dicts by header) written under the header of its first sheet.
+    /// Answers the workbook, the first sheet's name, the column letter of 女职工人次 and the branch ids the second sheet lists.
+    /// </summary>
+    private static async Task<(byte[] Workbook, string Sheet, string WomenColumn, string[] Listed)> FillAsync(byte[] template, string rows)
+    {
+        // openpyxl opens a workbook by its name's extension.
+        var (from, to) = (Path.Combine(Path.GetTempPath(), $"grassroots-test-{Guid.NewGuid():N}.xlsx"), Path.Combine(Path.GetTempPath(), $"grassroots-test-{Guid.NewGuid():N}.xlsx"));
+        try
+        {
+            await File.WriteAllBytesAsync(from, template);
+            var said = JsonDocument.Parse(await Openpyxl.RunAsync($$"""
+                import datetime, json, sys
+                from openpyxl import load_workbook
+                from openpyxl.utils import get_column_letter
+                wb = load_workbook(sys.argv[1])
+                ws = wb.worksheets[0]
+                header = [c.value for c in ws[1]]
+                {{rows}}
+                for r, row in enumerate(rows, start=2):
+                    for title, value in row.items():
+                        ws.cell(row=r, column=header.index(title) + 1, value=value)
+                wb.save(sys.argv[2])
+                listed = [row[0] for row in wb.worksheets[1].iter_rows(min_row=2, values_only=True)] if len(wb.worksheets) > 1 else []
+                print(json.dumps({'sheet': ws.title, 'women': get_column_letter(header.index('女职工人次') + 1), 'listed': listed}, ensure_ascii=False))
+                """, from, to)).RootElement;
+            return (await File.ReadAllBytesAsync(to), said.GetProperty("sheet").GetString()!, said.GetProperty("women").GetString()!,
+                [.. said.GetProperty("listed").EnumerateArray().Select(b => b.GetString()!)]);
+        }
+        finally
+        {
+            File.Delete(from);
+            File.Delete(to);
+        }
     }
 
     [BrowserFact]

@@ -8,8 +8,8 @@ using Grassroots.Storage;
 namespace Grassroots.Domain.Branches;
 
 /// <summary>
-/// A branch as a row of the branches table, stated once for its grain and for imports that register branches in bulk:
-/// its columns, how a row reads back, the rule a profile must meet, and what registering one writes.
+/// A branch as a row of the branches table, stated once for its grain, its intake and imports: its columns and how a row
+/// reads back (what a change writes is <see cref="BranchIntake"/>'s).
 /// </summary>
 public static class BranchRows
 {
@@ -18,20 +18,6 @@ public static class BranchRows
 
     /// <summary>Reads the profile from a row selected as branch_id, value columns, ….</summary>
     public static BranchProfile Read(DbDataReader r) => new(r.GetString(1), r.GetString(2), r.Text(3), r.Int(4), r.Text(5));
-
-    /// <summary>Branches register against a county (or a city without counties); else a 400 naming regionCode.</summary>
-    public static void Check(BranchProfile profile, RegionDirectory regions)
-    {
-        if (!regions.IsLeaf(profile.RegionCode))
-            throw new FieldValidationException("regionCode", $"'{profile.RegionCode}' is not a county-level region code.");
-    }
-
-    /// <summary>A new branch: its row, inserted if absent, and one more registered branch in its county.</summary>
-    public static WriteUnit Registration(string branchId, BranchProfile profile, DateTimeOffset at, string actor) => new(
-    [
-        new VersionedPut(Tables.Branches, [branchId], [.. Columns(profile), at, at, actor], 0),
-        RollupWrites.Registered(profile.RegionCode, +1),
-    ]);
 
     /// <summary>The stored profiles of these branches, read in one statement; absent ones are left out.</summary>
     public static async Task<Dictionary<string, BranchProfile>> ReadManyAsync(IReadOnlyList<string> branchIds, Database database) =>

@@ -5,7 +5,6 @@ using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
-using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
 using Grassroots.Storage;
 using Orleans.Placement;
@@ -17,7 +16,7 @@ namespace Grassroots.Domain.Grains;
 /// were logged). Its records are their own grains' and never pass through here. Placed on the silo that first calls it.
 /// </summary>
 [GrainType(Constants.GrainTypes.Branch), PreferLocalPlacement]
-public sealed class BranchGrain(Database database, FactCommitter committer, TimeProvider clock, RegionDirectory regions, SiloCaches caches)
+public sealed class BranchGrain(Database database, FactCommitter committer, TimeProvider clock, BranchIntake intake, SiloCaches caches)
     : ProfileGrain<BranchProfile>(database, committer, clock), IBranchGrain
 {
     protected override Table Table => Tables.Branches;
@@ -27,17 +26,11 @@ public sealed class BranchGrain(Database database, FactCommitter committer, Time
 
     protected override BranchProfile Read(DbDataReader r) => BranchRows.Read(r);
 
-    protected override void Check(BranchProfile value) => BranchRows.Check(value, regions);
+    protected override void Check(BranchProfile value) => intake.Check(value);
 
-    protected override (string?, string?) Owner(BranchProfile value) => (Key, value.RegionCode);
-
-    /// <summary>A new branch counts as registered in its county; a move shifts that count.</summary>
-    protected override IEnumerable<RowWrite> ExtraWrites(Versioned<BranchProfile>? before, Versioned<BranchProfile> after)
-    {
-        if (before?.Value.RegionCode == after.Value.RegionCode) yield break;
-        yield return RollupWrites.Registered(after.Value.RegionCode, +1);
-        if (before is not null) yield return RollupWrites.Registered(before.Value.RegionCode, -1);
-    }
+    /// <summary>As an import registers a branch: its row, its county's count (moved with it) and the change log, from its intake.</summary>
+    protected override List<RowWrite> Writes(Versioned<BranchProfile>? before, Versioned<BranchProfile> after, string actor) =>
+        intake.Writes(Key, before, after, actor);
 
     /// <summary>Every silo's branch directory forgets a moved branch before the move is acknowledged.</summary>
     protected override Task OnCommittedAsync(Versioned<BranchProfile>? before, Versioned<BranchProfile> after) =>

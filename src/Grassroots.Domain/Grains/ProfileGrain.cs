@@ -29,8 +29,20 @@ public abstract class ProfileGrain<T>(Database database, FactCommitter committer
     /// <summary>Checks references; throws <see cref="FieldValidationException"/>.</summary>
     protected virtual void Check(T value) { }
 
-    /// <summary>Further writes that must commit with the change (e.g. registered-branch counts).</summary>
-    protected virtual IEnumerable<RowWrite> ExtraWrites(Versioned<T>? before, Versioned<T> after) => [];
+    /// <summary>
+    /// Everything the change writes, as one unit: the row (inserted if absent, or updated at the version read), and for a
+    /// correction its change-log entry with before and after. A branch's come from its intake, which an import shares.
+    /// </summary>
+    protected virtual List<RowWrite> Writes(Versioned<T>? before, Versioned<T> after, string actor)
+    {
+        List<RowWrite> writes = [new VersionedPut(Table, [Key], [.. Columns(after.Value), after.CreatedAt, after.UpdatedAt, after.CreatedBy], before?.Version ?? 0)];
+        if (before is not null)
+        {
+            var (branchId, regionCode) = Owner(after.Value);
+            writes.Add(ChangeLog.Entry(after.UpdatedAt, actor, Entity, Key, "update", before.Value, after.Value, branchId, regionCode));
+        }
+        return writes;
+    }
 
     /// <summary>The branch and region a change belongs to, for the change log (so audits scope it like reads).</summary>
     protected virtual (string? BranchId, string? RegionCode) Owner(T value) => (null, null);
@@ -61,17 +73,7 @@ public abstract class ProfileGrain<T>(Database database, FactCommitter committer
         Check(value);
         var now = clock.Now();
         var after = new Versioned<T>(value, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now, before?.CreatedBy ?? actor);
-        List<RowWrite> writes =
-        [
-            new VersionedPut(Table, [Key], [.. Columns(value), after.CreatedAt, after.UpdatedAt, after.CreatedBy], before?.Version ?? 0),
-            .. ExtraWrites(before, after),
-        ];
-        if (before is not null)
-        {
-            var (branchId, regionCode) = Owner(value);
-            writes.Add(ChangeLog.Entry(now, actor, Entity, Key, "update", before.Value, value, branchId, regionCode));
-        }
-        await committer.CommitAsync(new WriteUnit(writes));
+        await committer.CommitAsync(new WriteUnit(Writes(before, after, actor)));
         Current = after;
         await OnCommittedAsync(before, after);
         return new Saved<T>(before is null ? PutResult.Created : PutResult.Updated, after);

@@ -41,8 +41,15 @@ public static class AuditApi
         api.MapGet("audit.csv", GetAuditCsvAsync).WithTags("Audit").WithName("GetAuditCsv")
             .WithSummary("The same trail as CSV for Excel (UTF-8 with BOM, Chinese headers): every entry, or one page when page is given.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("audit.xlsx", GetAuditXlsxAsync).WithTags("Audit").WithName("GetAuditXlsx")
+            .WithSummary("The same trail as an Excel workbook: times as Excel's dates and times in Beijing, the header row frozen.")
+            .Produces<byte[]>(StatusCodes.Status200OK, XlsxFile.ContentType).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
+
+    private static readonly SheetColumn[] Columns =
+        [new("时间（北京时间）", 20, SheetValue.Time), new("操作", 10), new("对象类型", 12), new("对象编号", 24), new("基层工会编号", 20),
+         new("地区代码", 10), new("操作者密钥", 18), new("操作者", 16), new("修改前", 60), new("修改后", 60)];
 
     public static async Task<Results<Ok<AuditPage>, ProblemHttpResult, ValidationProblem>> GetAuditAsync(
         [AsParameters] AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
@@ -57,9 +64,16 @@ public static class AuditApi
         return TypedResults.Ok(new AuditPage(number, size, total, items));
     }
 
-    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditCsvAsync(
+    public static Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditCsvAsync(
         [AsParameters] AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
-        HttpContext context)
+        HttpContext context) => GetAuditFileAsync(query, database, regions, access, grains, context, xlsx: false);
+
+    public static Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditXlsxAsync(
+        [AsParameters] AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
+        HttpContext context) => GetAuditFileAsync(query, database, regions, access, grains, context, xlsx: true);
+
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditFileAsync(
+        AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains, HttpContext context, bool xlsx)
     {
         var (page, pageSize) = (query.page, query.pageSize);
         var scoped = await ScopeAsync(query, regions, access, context);
@@ -68,18 +82,27 @@ public static class AuditApi
         // Without a page, every entry, read MaxPageSize at a time (pageSize says how long a page is only with page): the
         // file is written as it is read, never held whole.
         var size = page is null ? MaxPageSize : pageSize.AsNumber() ?? MaxPageSize;
-        return TypedResults.Stream(async body =>
+        async IAsyncEnumerable<object?[]> Rows()
         {
-            await using var csv = ReportsApi.CsvFile(body, ["时间（北京时间）", "操作", "对象类型", "对象编号", "基层工会编号", "地区代码", "操作者密钥", "操作者", "修改前", "修改后"]);
             for (var number = page.AsNumber() ?? 1; ; number++)
             {
                 var (_, items) = await PageAsync(database, grains, scoped.Filter!, number, size, withTotal: false, context.RequestAborted);
                 foreach (var e in items)
-                    await csv.WriteRecordAsync([e.At.ToOffset(ServiceClock.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                        WhatNames.GetValueOrDefault(e.What, e.What), EntityNames.GetValueOrDefault(e.Entity, e.Entity), e.Key, e.BranchId, e.RegionCode,
-                        e.By.KeyId, e.By.Label, Text(e.Before), Text(e.After)], context.RequestAborted);
+                    yield return [e.At, WhatNames.GetValueOrDefault(e.What, e.What), EntityNames.GetValueOrDefault(e.Entity, e.Entity), e.Key, e.BranchId,
+                        e.RegionCode, e.By.KeyId, e.By.Label, Text(e.Before), Text(e.After)];
                 if (page is not null || items.Count < size) break;
             }
+        }
+        if (xlsx)
+            return XlsxFile.Stream("audit.xlsx", context.RequestAborted, async file =>
+            {
+                await file.StartSheetAsync("修改记录", Columns, cancellationToken: context.RequestAborted);
+                await foreach (var row in Rows()) await file.AddRowAsync(row, context.RequestAborted);
+            });
+        return TypedResults.Stream(async body =>
+        {
+            await using var csv = ReportsApi.CsvFile(body, [.. Columns.Select(c => c.Header)]);
+            await foreach (var row in Rows()) await csv.WriteRecordAsync([.. row.Select(ReportsApi.CsvCell)], context.RequestAborted);
         }, ReportsApi.CsvType, "audit.csv");
     }
 

@@ -20,8 +20,14 @@ public sealed class Choices(params (string Value, string? Label)[] items) : IRea
     public string? Label(string value) => _labels.GetValueOrDefault(value);
 
     /// <summary>The value a cell means: the value itself, or its label; null when neither.</summary>
-    public string? ValueOf(string text) =>
-        _values.Contains(text) ? text : _labels.FirstOrDefault(l => l.Value == text).Key;
+    public string? ValueOf(ReadOnlySpan<char> text)
+    {
+        foreach (var value in _values)
+            if (text.SequenceEqual(value)) return value;
+        foreach (var (value, label) in _labels)
+            if (text.SequenceEqual(label)) return value;
+        return null;
+    }
 
     public int Count => _values.Length;
     public string this[int index] => _values[index];

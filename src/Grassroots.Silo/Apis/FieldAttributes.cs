@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -78,13 +80,20 @@ public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchema
     }
 
     /// <summary>The ids of <paramref name="owner"/>'s id lists that are not ids, by position.</summary>
-    public static IEnumerable<ValidationResult> Check(object owner) =>
-        from property in owner.GetType().GetProperties()
-        where property.IsDefined(typeof(IdListAttribute))
-        let ids = property.GetValue(owner) as IReadOnlyList<string?> ?? []
-        from i in Enumerable.Range(0, ids.Count)
-        where !IdAttribute.IsId(ids[i])
-        select new ValidationResult(IdAttribute.Message, [$"{property.Name}[{i}]"]);
+    public static IEnumerable<ValidationResult> Check(object owner)
+    {
+        List<ValidationResult>? problems = null;
+        foreach (var property in Lists.GetOrAdd(owner.GetType(), type => [.. type.GetProperties().Where(p => p.IsDefined(typeof(IdListAttribute)))]))
+        {
+            var ids = property.GetValue(owner) as IReadOnlyList<string?> ?? [];
+            for (var i = 0; i < ids.Count; i++)
+                if (!IdAttribute.IsId(ids[i])) (problems ??= []).Add(new ValidationResult(IdAttribute.Message, [$"{property.Name}[{i}]"]));
+        }
+        return problems ?? (IEnumerable<ValidationResult>)[];
+    }
+
+    /// <summary>The id-list properties of each type, found once: an import checks every row.</summary>
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Lists = new();
 }
 
 /// <summary>Text under the <see cref="TextPolicy"/>, at most <paramref name="maxLength"/> characters; only a multi-line field may hold tab and line breaks.</summary>
@@ -170,13 +179,31 @@ public sealed class NotAboveAttribute(string other) : Attribute, ISchemaRule
         (schema.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-not-above"] = new JsonNodeExtension(JsonValue.Create(other));
     }
 
-    public static IEnumerable<ValidationResult> Check(object owner) =>
-        from property in owner.GetType().GetProperties()
-        let rule = property.GetCustomAttribute<NotAboveAttribute>()
-        where rule is not null
-        let most = owner.GetType().GetProperty(rule.Other)!.GetValue(owner) as int?
-        where property.GetValue(owner) is int part && part > most
-        select new ValidationResult($"Must not exceed {JsonNamingPolicy.CamelCase.ConvertName(rule.Other)} ({most}).", [property.Name]);
+    public static IEnumerable<ValidationResult> Check(object owner)
+    {
+        List<ValidationResult>? problems = null;
+        foreach (var (part, most, partName, mostName) in Pairs.GetOrAdd(owner.GetType(), Find))
+            if (part(owner) is { } value && most(owner) is { } limit && value > limit)
+                (problems ??= []).Add(new ValidationResult($"Must not exceed {mostName} ({limit}).", [partName]));
+        return problems ?? (IEnumerable<ValidationResult>)[];
+    }
+
+    private static (Func<object, int?>, Func<object, int?>, string, string)[] Find(Type type) =>
+        [.. from property in type.GetProperties()
+            let rule = property.GetCustomAttribute<NotAboveAttribute>()
+            where rule is not null
+            select (Getter(type, property.Name), Getter(type, rule.Other), property.Name, JsonNamingPolicy.CamelCase.ConvertName(rule.Other))];
+
+    private static Func<object, int?> Getter(Type type, string property)
+    {
+        var owner = Expression.Parameter(typeof(object));
+        var value = Expression.Property(Expression.Convert(owner, type), property);
+        return Expression.Lambda<Func<object, int?>>(
+            Expression.Convert(value, typeof(int?)), owner).Compile();
+    }
+
+    /// <summary>Each type's parts and the counts they may not exceed, with compiled getters, found once: an import checks every row.</summary>
+    private static readonly ConcurrentDictionary<Type, (Func<object, int?> Part, Func<object, int?> Most, string PartName, string MostName)[]> Pairs = new();
 }
 
 /// <summary>A whole number in a range, written in decimal digits in a query string.</summary>

@@ -83,9 +83,10 @@ public sealed record ImportResult(
     [property: Orleans.Id(6)] IReadOnlyList<ImportConflict> Conflicts);
 
 /// <summary>
-/// Why a row was rejected: its <see cref="Line"/> in a CSV file (as a spreadsheet numbers it, the header being line 1) or
-/// its <see cref="Index"/> in its JSON list, the field (a JSON path within the row, "row" for the row as a whole) and the
-/// message a single PUT would have answered.
+/// Why a row was rejected: its <see cref="Line"/> in a CSV file or an Excel sheet (as a spreadsheet numbers it, the header
+/// being line 1) or its <see cref="Index"/> in its JSON list, the field (a JSON path within the row, "row" for the row as a
+/// whole) and the message a single PUT would have answered; for a CSV or Excel row also the <see cref="Column"/> letter of
+/// the field, and for an Excel row its <see cref="Sheet"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("import-conflict")]
 public sealed record ImportConflict(
@@ -97,6 +98,8 @@ public sealed record ImportConflict(
     [Orleans.Id(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Index { get; init; }
     [Orleans.Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? BranchId { get; init; }
     [Orleans.Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Id { get; init; }
+    [Orleans.Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Sheet { get; init; }
+    [Orleans.Id(8), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Column { get; init; }
 }
 
 /// <summary>The answer to an asynchronous import: where to ask for its progress.</summary>

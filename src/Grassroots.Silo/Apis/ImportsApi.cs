@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Grassroots.Domain.Regions;
 using Grassroots.Silo.Imports;
 using Grassroots.Silo.Security;
+using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,8 @@ using Microsoft.OpenApi;
 namespace Grassroots.Silo.Apis;
 
 /// <summary>
-/// Bulk imports of what branches and county federations kept on paper or in Excel: JSON or CSV (UTF-8 or GB18030, Chinese
-/// or API column names), up to 16 MiB a request. Each row is stored as its single PUT would be, with the same rules and the
+/// Bulk imports of what branches and county federations kept on paper or in Excel: JSON, CSV (UTF-8 or GB18030, Chinese
+/// or API column names) or an Excel workbook's first sheet, up to 16 MiB a request. Each row is stored as its single PUT would be, with the same rules and the
 /// same key scope; rows the service refuses are reported by line or index and field while the others are stored. The body
 /// is spooled to a temporary file (never held in memory) and read once to check it can be imported at all, so a body that
 /// cannot (malformed JSON, a header without the required columns, no rows) is a 400 with nothing stored.
@@ -23,7 +24,7 @@ public static class ImportsApi
     {
         var group = api.MapGroup("imports").WithTags("Imports");
         group.MapPost("", PostImportAsync).WithName("PostImport")
-            .WithSummary("Imports branches and records from JSON or CSV; with async=true as a job that survives restarts (202).")
+            .WithSummary("Imports branches and records from JSON, CSV or Excel (.xlsx); with async=true as a job that survives restarts (202).")
             .WithDescription("JSON: {branches, studySessions, honoreeTalks, publicity}, each record row the body of its PUT plus " +
                 "branchId and id, each branch row the body of PUT /api/branches/{branchId} plus id; a body's branches are stored " +
                 "before its records, wherever their list stands. " +
@@ -31,18 +32,29 @@ public static class ImportsApi
                 "Chinese (参与人次), UTF-8 with or without BOM or GB18030, one of them throughout (else 400 naming the line and " +
                 "byte of the first bad byte; a charset in the Content-Type is held to strictly). Rows go through the same checks " +
                 "as single PUTs; the answer counts imported, updated, unchanged and rejected rows and lists why rows were rejected, by CSV line or JSON index " +
-                "and field. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
-            .Accepts<ImportBody>("application/json", "text/csv")
+                "and field. Excel (.xlsx, ?type=): the first sheet, read as a CSV file of the same kind (its first row the header; dates as dates or " +
+                "YYYY-MM-DD text), each rejected row named by sheet, row and column; refused with 400, nothing stored, when it is not a workbook, is " +
+                "encrypted, unpacks too far (a zip bomb), holds a formula or merged cells, a date column holds bare numbers, its first sheet is empty, " +
+                "or it has more than 1,000,000 rows. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
+            .Accepts<ImportBody>("application/json", "text/csv", ImportFormat.XlsxMediaType)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
-                // The CSV body is text, whatever the JSON rows look like.
+                // The CSV body is text and the Excel body a file, whatever the JSON rows look like.
                 if (operation.RequestBody?.Content is { } content && content.ContainsKey("text/csv"))
+                {
                     content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                    content[ImportFormat.XlsxMediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+                }
                 (operation.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-csv-columns"] = new JsonNodeExtension(CsvColumns());
                 return Task.CompletedTask;
             })
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("templates/{type}.xlsx", GetTemplateAsync).WithName("GetImportTemplate")
+            .WithSummary("An Excel template for one kind of row: the CSV headers in Chinese, a dropdown of labels for every column of fixed " +
+                "values, dates formatted as dates; for a county's admin key a second sheet lists the county's branches, which the " +
+                "branch column offers.")
+            .Produces<byte[]>(StatusCodes.Status200OK, XlsxFile.ContentType);
         group.MapGet("{importId}", GetImportAsync).WithName("GetImport")
             .WithSummary("An import job's state (queued, running, done, failed), its counts so far and its conflicts.");
         return api;
@@ -63,7 +75,7 @@ public static class ImportsApi
         }
         if (format is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "An import is JSON (application/json) or CSV (text/csv with ?type=).");
+                title: "An import is JSON (application/json), CSV (text/csv with ?type=) or Excel (.xlsx, with ?type=).");
 
         await using var upload = await ImportUpload.SpoolAsync(context.Request.Body, cancellationToken);
         ImportShape shape;
@@ -102,6 +114,49 @@ public static class ImportsApi
         return TypedResults.Ok(new ImportJobResponse(importId, job.State, r.DryRun, r.RowsRead, r.Imported, r.Updated, r.Unchanged,
             r.Rejected, r.Conflicts, job.CreatedAt, job.StartedAt, job.FinishedAt) { RowsTotal = job.Spec.Rows, Error = job.Error });
     }
+
+    /// <summary>The sheet of a county admin's template that lists the county's branches.</summary>
+    public const string BranchesSheet = "本县基层工会";
+
+    private static readonly SheetColumn[] BranchListColumns = [new("基层工会编号", 20), new("名称", 32), new("会员人数", 10, SheetValue.Whole)];
+
+    private static async Task<PushStreamHttpResult> GetTemplateAsync([AsParameters] ImportTemplateQuery query, Database database,
+        RegionDirectory regions, HttpContext context)
+    {
+        var kind = ImportKinds.Named(query.type!);
+        // A county's admin fills in its branches' rows: the county's branches are listed, read before the file is written.
+        var county = KeyHolder.From(context.User) is { Role: Roles.RegionAdmin, Scope: var scope } && regions.IsLeaf(scope) ? scope : null;
+        var branches = new List<BranchListItem>();
+        for (var page = 1; county is not null; page++)
+        {
+            var found = await BranchesApi.PageAsync(database, regions, county, null, false, page, BranchesApi.MaxPageSize, context.RequestAborted);
+            branches.AddRange(found.Items);
+            if ((long)page * found.PageSize >= found.Total) break;
+        }
+        var columns = kind.Columns.Select(c => new SheetColumn(c.Title, Math.Max(12, c.Title.Length * 2 + 4), c.Value switch
+        {
+            ColumnValue.Whole => SheetValue.Whole,
+            ColumnValue.Date => SheetValue.Date,
+            _ => SheetValue.Text,
+        })
+        {
+            Choices = c.Values is { } values ? [.. values.Select(v => values.Label(v) ?? v)] : null,
+            ChoicesFrom = c.Field == "branchId" && branches.Count > 0 ? (BranchesSheet, branches.Count) : null,
+        }).ToList();
+        return XlsxFile.Stream($"{kind.Type}-template.xlsx", context.RequestAborted, async file =>
+        {
+            await file.StartSheetAsync(ImportTypeNames.GetValueOrDefault(kind.Type, kind.Type), columns, XlsxFile.TemplateRows, context.RequestAborted);
+            if (county is null) return;
+            await file.StartSheetAsync(BranchesSheet, BranchListColumns, cancellationToken: context.RequestAborted);
+            foreach (var b in branches) await file.AddRowAsync([b.Id, b.Name, b.MemberCount], context.RequestAborted);
+        });
+    }
+
+    /// <summary>The kinds' names as a sheet is named (the dashboard's names for them).</summary>
+    private static readonly Dictionary<string, string> ImportTypeNames = new()
+    {
+        ["branches"] = "基层工会", ["study-sessions"] = "学习场次", ["honoree-talks"] = "劳模宣讲", ["publicity"] = "宣传报道",
+    };
 
     /// <summary>hq, the key that imported, a key of the same scope, or a region-admin above that scope.</summary>
     private static async Task<bool> MayReadAsync(HttpContext context, ImportJobSpec spec, Access access, RegionDirectory regions) =>

@@ -89,6 +89,27 @@ public static partial class ProblemLanguage
         ("Each query parameter may be given once.", "每个查询参数只能给出一次。"),
         ("Must be valid UTF-8 once percent-decoded.", "百分号解码后须为有效的 UTF-8。"),
         ("Methods are case-sensitive: {method} is not {upper}.", "请求方法区分大小写：{method} 不是 {upper}。"),
+        // What an Excel import refuses (Imports/XlsxWorkbook.cs, Imports/XlsxImportReader.cs), as the 导入 page shows it.
+        ("{cell} holds a formula ({formula}), which an import never evaluates. Copy the cells and paste them as values, then import again.",
+            "{cell} 含有公式（{formula}），导入从不计算公式。请复制这些单元格，“粘贴为数值”后再导入。"),
+        ("{cell} is a merged cell. Unmerge the cells, giving each row its own values, and import again.",
+            "{cell} 是合并单元格。请取消合并，让每一行都有自己的值，再导入。"),
+        ("{cell}, in the column {column}, holds the number {n}, not a date: the cell has lost its date format (Excel keeps a date as a count of days). " +
+            "Format the column as a date, or write dates as YYYY-MM-DD.",
+            "{cell}（{column}列）是数字 {n}，不是日期：单元格丢失了日期格式（Excel 以天数保存日期）。请把该列设为日期格式，或把日期写作 YYYY-MM-DD。"),
+        ("The first sheet ({sheet}) is empty; an import reads the first sheet only, and {others} holds the rows. Move that sheet first.",
+            "第一个工作表（{sheet}）是空的；导入只读取第一个工作表，数据在“{others}”中。请把它移到最前面。"),
+        ("The first sheet ({sheet}) is empty.", "第一个工作表（{sheet}）是空的。"),
+        ("The sheet {sheet} has more than {max} rows (Excel's last is 1,048,576); split it into files of fewer rows.",
+            "工作表“{sheet}”超过 {max} 行，请拆分成几个文件。"),
+        ("The file is not an Excel workbook (.xlsx is a zip file; this one is not). Send CSV as text/csv.", "该文件不是 Excel 工作簿（.xlsx）。"),
+        ("The workbook is encrypted (protected by a password): save a copy without the password and import that.",
+            "该工作簿已加密（设有密码）：请另存一份不设密码的副本再导入。"),
+        ("The file is an Excel 97–2003 workbook (.xls); save it as an Excel workbook (.xlsx) or as CSV.",
+            "该文件是 Excel 97–2003 工作簿（.xls）：请另存为 Excel 工作簿（.xlsx）或 CSV 后再导入。"),
+        ("The part {part} unpacks to {n} bytes from {packed}, more than {ratio} times its size: a zip bomb, or not a workbook Excel wrote.",
+            "文件中的 {part} 解压后有 {n} 字节（压缩后 {packed} 字节），超过 {ratio} 倍：可能是“压缩炸弹”，或不是 Excel 写出的工作簿。"),
+        ("The workbook unpacks to {n} bytes; at most {max} are read. Split it, or send CSV.", "该工作簿解压后有 {n} 字节，最多读取 {max} 字节。请拆分文件，或上传 CSV。"),
     ];
 
     private static readonly (Regex English, string Chinese)[] Compiled =

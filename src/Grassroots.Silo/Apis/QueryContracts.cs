@@ -68,6 +68,9 @@ public sealed record VoidQuery([property: Required, Text(RecordResource.MaxReaso
 [ValidatableType]
 public sealed record ImportQuery([property: Flag] string? dryRun, [property: Flag] string? async, [property: OneOf(typeof(ImportKinds), nameof(ImportKinds.TypeNames))] string? type);
 
+/// <summary>The kind of row an import template is for, as in ?type= of an import.</summary>
+public sealed record ImportTemplateQuery([property: Required, OneOf(typeof(ImportKinds), nameof(ImportKinds.TypeNames))] string? type);
+
 /// <summary>Reading checked query values: an empty one is absent.</summary>
 internal static class QueryValues
 {

@@ -13,9 +13,10 @@ namespace Grassroots.Silo.Apis;
 
 /// <summary>
 /// Tables headquarters forwards: the provinces' figures (read from the national rollup grain, never recounted) and the
-/// branches of a region that have not reported in a campaign (the region's branch list, filtered). CSV files are UTF-8 with
-/// a byte order mark and Chinese headers, so that Excel opens them as they are; a cell that would start a formula is
-/// escaped. Scoped like rollups. The honoree ranking is HonoreeLeaderboardApi; figures over time are the rollup series.
+/// branches of a region that have not reported in a campaign (the region's branch list, filtered). Each comes as CSV —
+/// UTF-8 with a byte order mark and Chinese headers, so that Excel opens it as it is, a cell that would start a formula
+/// escaped — and as an Excel workbook (.xlsx) with the same columns, its numbers and dates as Excel's own, the header row
+/// frozen. Scoped like rollups. The honoree ranking is HonoreeLeaderboardApi; figures over time are the rollup series.
 /// </summary>
 public static class ReportsApi
 {
@@ -26,23 +27,44 @@ public static class ReportsApi
         ["学习场次", "参与人次", "一线职工人次", "青年职工人次", "女职工人次", "劳模宣讲场次", "宣讲现场受众", "线上观看", "宣传报道篇数", "宣传传播量",
          "已开展基层工会", "已登记基层工会", "覆盖率"];
 
+    private static readonly SheetColumn[] ProvinceColumns =
+        [new("省份代码", 10), new("省份", 14), .. FigureHeaders.Select(h => new SheetColumn(h, 14, h == "覆盖率" ? SheetValue.Share : SheetValue.Whole))];
+
+    private static readonly SheetColumn[] InactiveColumns =
+        [new("基层工会编号", 20), new("名称", 32), new("县级地区代码", 12), new("县（区）", 14), new("市", 14), new("省", 12),
+         new("会员人数", 10, SheetValue.Whole), new("类型", 12)];
+
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
         var reports = api.MapGroup("reports").WithTags("Reports");
         reports.MapGet("provinces.csv", GetProvincesCsvAsync).WithName("GetProvincesCsv")
             .WithSummary("One row per province with the campaign's figures (records dated from..to), and the national total; CSV for Excel.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
+        reports.MapGet("provinces.xlsx", GetProvincesXlsxAsync).WithName("GetProvincesXlsx")
+            .WithSummary("The same table as an Excel workbook: numbers as numbers, coverage as a percentage, the header row frozen.")
+            .Produces<byte[]>(StatusCodes.Status200OK, XlsxFile.ContentType);
         reports.MapGet("inactive-branches", GetInactiveBranchesAsync).WithName("GetInactiveBranches")
             .WithSummary("Registered branches of a region with no record in the campaign (who has not reported), a page at a time.");
         reports.MapGet("inactive-branches.csv", GetInactiveBranchesCsvAsync).WithName("GetInactiveBranchesCsv")
             .WithSummary("The same list as CSV for Excel, every branch (or one page when page is given).")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
+        reports.MapGet("inactive-branches.xlsx", GetInactiveBranchesXlsxAsync).WithName("GetInactiveBranchesXlsx")
+            .WithSummary("The same list as an Excel workbook, every branch (or one page when page is given).")
+            .Produces<byte[]>(StatusCodes.Status200OK, XlsxFile.ContentType);
         return api;
     }
 
-    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesCsvAsync(
-        [AsParameters] CampaignFiguresQuery query, RollupReplica rollups, CampaignDirectory campaigns,
-        RegionDirectory regions, Access access, HttpContext context)
+    private static Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesCsvAsync([AsParameters] CampaignFiguresQuery query,
+        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
+        GetProvincesAsync(query, rollups, campaigns, regions, access, context, xlsx: false);
+
+    private static Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesXlsxAsync([AsParameters] CampaignFiguresQuery query,
+        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
+        GetProvincesAsync(query, rollups, campaigns, regions, access, context, xlsx: true);
+
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetProvincesAsync(
+        CampaignFiguresQuery query, RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access,
+        HttpContext context, bool xlsx)
     {
         var campaignId = query.campaignId;
         var (first, last) = (query.from.AsDate(), query.to.AsDate());
@@ -51,8 +73,18 @@ public static class ReportsApi
 
         var view = await rollups.GetRollupAsync(RegionDirectory.National, campaignId!, first, last);
         var names = regions.Children(RegionDirectory.National).ToDictionary(c => c.Code, c => c.Name);
-        return Csv($"provinces-{campaignId}.csv", ["省份代码", "省份", .. FigureHeaders],
-            [.. view.Children.Select(c => Figures(c.Code, names[c.Code], c.Totals)), Figures(RegionDirectory.National, "全国合计", view.Totals)]);
+        object?[][] rows = [.. view.Children.Select(c => Figures(c.Code, names[c.Code], c.Totals)), Figures(RegionDirectory.National, "全国合计", view.Totals)];
+        if (xlsx)
+            return XlsxFile.Stream($"provinces-{campaignId}.xlsx", context.RequestAborted, async file =>
+            {
+                await file.StartSheetAsync("各省份汇总", ProvinceColumns, cancellationToken: context.RequestAborted);
+                foreach (var row in rows) await file.AddRowAsync(row, context.RequestAborted);
+            });
+        return TypedResults.Stream(async body =>
+        {
+            await using var csv = CsvFile(body, [.. ProvinceColumns.Select(c => c.Header)]);
+            foreach (var row in rows) await csv.WriteRecordAsync([.. row.Select(CsvCell)]);
+        }, CsvType, $"provinces-{campaignId}.csv");
     }
 
     private static async Task<Results<Ok<InactiveBranchesReport>, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesAsync(
@@ -72,9 +104,17 @@ public static class ReportsApi
             [.. branches.Items.Select(b => Inactive(b, regions))]));
     }
 
-    private static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesCsvAsync(
+    private static Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesCsvAsync(
         [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
-        HttpContext context)
+        HttpContext context) => GetInactiveBranchesFileAsync(query, campaigns, regions, database, access, context, xlsx: false);
+
+    private static Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesXlsxAsync(
+        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
+        HttpContext context) => GetInactiveBranchesFileAsync(query, campaigns, regions, database, access, context, xlsx: true);
+
+    private static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesFileAsync(
+        InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
+        HttpContext context, bool xlsx)
     {
         var (code, campaignId, page, pageSize) = (query.regionCode.Given() ?? RegionDirectory.National, query.campaignId, query.page, query.pageSize);
         switch (await CheckAsync(code, campaignId, campaigns, regions, access, context))
@@ -85,18 +125,28 @@ public static class ReportsApi
         }
         var size = pageSize.AsNumber() ?? BranchesApi.MaxPageSize;
         // Without a page, every page in turn: the file is written as it is read, never held whole.
-        return TypedResults.Stream(async body =>
+        async IAsyncEnumerable<object?[]> Rows()
         {
-            await using var csv = CsvFile(body, ["基层工会编号", "名称", "县级地区代码", "县（区）", "市", "省", "会员人数", "类型"]);
             for (var number = page.AsNumber() ?? 1; ; number++)
             {
                 var branches = await BranchesApi.PageAsync(database, regions, code, campaignId, false, number, size, context.RequestAborted);
                 foreach (var b in branches.Items.Select(b => Inactive(b, regions)))
-                    await csv.WriteRecordAsync([b.Id, b.Name, b.RegionCode, b.CountyName, b.CityName, b.ProvinceName,
-                        b.MemberCount.ToString(CultureInfo.InvariantCulture), b.Kind], context.RequestAborted);
+                    yield return [b.Id, b.Name, b.RegionCode, b.CountyName, b.CityName, b.ProvinceName, b.MemberCount, b.Kind];
                 if (page is not null || (long)number * size >= branches.Total) break;
             }
-        }, CsvType, $"inactive-branches-{code}-{campaignId}.csv");
+        }
+        var name = $"inactive-branches-{code}-{campaignId}";
+        if (xlsx)
+            return XlsxFile.Stream($"{name}.xlsx", context.RequestAborted, async file =>
+            {
+                await file.StartSheetAsync("未开展的基层工会", InactiveColumns, cancellationToken: context.RequestAborted);
+                await foreach (var row in Rows()) await file.AddRowAsync(row, context.RequestAborted);
+            });
+        return TypedResults.Stream(async body =>
+        {
+            await using var csv = CsvFile(body, [.. InactiveColumns.Select(c => c.Header)]);
+            await foreach (var row in Rows()) await csv.WriteRecordAsync([.. row.Select(CsvCell)], context.RequestAborted);
+        }, CsvType, $"{name}.csv");
     }
 
     /// <summary>The region exists (404), the campaign too (400), and the key may read the region (403).</summary>
@@ -116,18 +166,22 @@ public static class ReportsApi
             b.MemberCount, b.Kind);
     }
 
-    private static string?[] Figures(string code, string name, Totals t) =>
+    private static object?[] Figures(string code, string name, Totals t) =>
     [
-        code, name, .. new[] { t.StudySessions, t.Attendance, t.Frontline, t.Youth, t.Women, t.HonoreeTalks, t.TalkAudience, t.OnlineViews,
-            t.PublicityItems, t.PublicityReach, t.ActiveBranches, t.RegisteredBranches }.Select(n => n.ToString(CultureInfo.InvariantCulture)),
-        t.Coverage.ToString("0.####", CultureInfo.InvariantCulture),
+        code, name, t.StudySessions, t.Attendance, t.Frontline, t.Youth, t.Women, t.HonoreeTalks, t.TalkAudience, t.OnlineViews,
+        t.PublicityItems, t.PublicityReach, t.ActiveBranches, t.RegisteredBranches, t.Coverage,
     ];
 
-    private static PushStreamHttpResult Csv(string fileName, string[] header, IReadOnlyList<string?[]> rows) => TypedResults.Stream(async body =>
+    /// <summary>A value as a CSV cell: numbers invariant (a share to four places), times in Beijing.</summary>
+    public static string? CsvCell(object? value) => value switch
     {
-        await using var csv = CsvFile(body, header);
-        foreach (var row in rows) await csv.WriteRecordAsync(row);
-    }, CsvType, fileName);
+        null => null,
+        double share => share.ToString("0.####", CultureInfo.InvariantCulture),
+        DateTimeOffset at => at.ToOffset(Domain.ServiceClock.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+        var other => other.ToString(),
+    };
 
     /// <summary>A CSV file for Excel: UTF-8 with a byte order mark (so the Chinese reads right), CRLF, formulas escaped.</summary>
     internal static CsvWriter CsvFile(Stream body, string[] header)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -6,32 +6,41 @@ using System.Text.Json;
 using CsvHelper;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Imports;
-using System.CommandLine;
 using Spectre.Console;
 
 namespace Grassroots.Silo.Commands;
 
 /// <summary>
 /// <c>import FILE --url URL --key KEY [--type branches|study-sessions|honoree-talks|publicity] [--dry-run]</c>: uploads a
-/// CSV or JSON file of any size to a running service, <see cref="ChunkRows"/> rows (at most <see cref="ChunkBytes"/>) per
-/// <c>POST /api/imports</c>, with its progress on standard error (a bar, or a line per 10% where that is no terminal), and prints the summary on standard output, each
-/// rejected row named by its line (CSV) or index (JSON) in the file. A JSON file is read twice, its branches sent before
-/// any of its records, since a chunk can only log records of branches registered already. Exit status: 0 when every row was stored (or, dry,
-/// would be), 1 when rows were rejected, 2 for a usage error, 3 when the service refused a chunk or could not be reached.
+/// CSV, Excel or JSON file to a running service and prints the summary on standard output, each rejected row named by its
+/// line (CSV), its sheet, row and column (Excel) or its index (JSON) in the file, with its progress on standard error (a
+/// bar, or a line per 10% where that is no terminal). A CSV or JSON file of any size is cut into requests of
+/// <see cref="ChunkRows"/> rows (at most <see cref="ChunkBytes"/>), <see cref="MaxInFlight"/> sent at once, so the service
+/// reads one while it stores the other; a request waits for one in flight that holds a row of the same record or branch,
+/// so rows of one record are applied in file order. A JSON file is read twice, its branches sent before any of its
+/// records, since a chunk can only log records of branches registered already. An Excel file (up to the 16 MiB a request
+/// takes) is sent whole as an import job, whose progress the command follows. Exit status: 0 when every row was stored
+/// (or, dry, would be), 1 when rows were rejected, 2 for a usage error, 3 when the service refused a request or could not
+/// be reached.
 /// </summary>
 public sealed class ImportCommand(TextWriter output, TextWriter error)
 {
     public const int ChunkRows = 5_000;
     public const int ChunkBytes = 8 << 20;
+
+    /// <summary>Requests in flight: one being stored while the next is read and checked.</summary>
+    public const int MaxInFlight = 2;
+
     private const int ListedConflicts = 20;
+    private static readonly TimeSpan JobPolling = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The `import` command, parsed by <see cref="CommandLine"/>.</summary>
     public static Command Define(TextWriter output, TextWriter error)
     {
-        var file = new Argument<string>("FILE") { Description = "A CSV file (one kind, named by --type) or a JSON file of any size." };
+        var file = new Argument<string>("FILE") { Description = "A CSV or Excel (.xlsx) file of one kind, named by --type, or a JSON file of any size." };
         var url = new Option<string>("--url") { Description = "The running service, e.g. http://127.0.0.1:5080.", Required = true };
         var key = new Option<string>("--key") { Description = "An API key whose scope covers the rows.", Required = true };
-        var type = new Option<string>("--type") { Description = "The kind of a CSV file's rows." }.AcceptOnlyFromAmong([.. ImportKinds.TypeNames]);
+        var type = new Option<string>("--type") { Description = "The kind of a CSV or Excel file's rows." }.AcceptOnlyFromAmong([.. ImportKinds.TypeNames]);
         var dryRun = new Option<bool>("--dry-run") { Description = "Checks every row and stores nothing." };
         var command = new Command("import",
             "Uploads a file to a running service, 5,000 rows a request, and prints the summary. Exit 0: every row stored; 1: rows " +
@@ -39,8 +48,8 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         { file, url, key, type, dryRun };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(type) is null && result.GetValue(file)?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true)
-                result.AddError("A CSV file needs --type: " + string.Join(", ", ImportKinds.TypeNames) + ".");
+            if (result.GetValue(type) is null && Path.GetExtension(result.GetValue(file) ?? "").ToLowerInvariant() is ".csv" or ".xlsx")
+                result.AddError("A CSV or Excel file needs --type: " + string.Join(", ", ImportKinds.TypeNames) + ".");
         });
         command.SetAction(parsed => new ImportCommand(output, error).RunAsync(new Options(parsed.GetValue(file)!, parsed.GetValue(url)!,
             parsed.GetValue(key)!, parsed.GetValue(type), parsed.GetValue(dryRun))));
@@ -54,19 +63,19 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
             error.WriteLine($"No file {options.File}.");
             return CommandLine.UsageError;
         }
+        var workbook = options.File.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
+        if (workbook && new FileInfo(options.File).Length > Hosting.RequestLimits.ImportLimit)
+        {
+            error.WriteLine($"{options.File} is over the 16 MiB a request takes; save it as CSV, which the command sends in parts of any number.");
+            return CommandLine.UsageError;
+        }
         using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
         var totals = new Totals();
         try
         {
-            await ShowProgressAsync(Path.GetFileName(options.File), new FileInfo(options.File).Length, async advance =>
-            {
-                await foreach (var (chunk, locate, read) in Chunks(options))
-                {
-                    totals.Add(await SendAsync(http, chunk, options), locate);
-                    advance(read, totals.Read);
-                }
-            });
+            if (workbook) await SendWorkbookAsync(http, options, totals);
+            else await SendChunksAsync(http, options, totals);
         }
         catch (ImportFormatException e)
         {
@@ -76,7 +85,7 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         catch (ChunkRefusedException e)
         {
             Summarize(totals, options);
-            error.WriteLine($"The service refused a chunk ({e.Message}); the chunks before it were imported. Importing the file again is safe.");
+            error.WriteLine($"The service refused a request ({e.Message}); the rows before it were imported. Importing the file again is safe.");
             return 3;
         }
         catch (HttpRequestException e)
@@ -89,11 +98,65 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         return totals.Rejected > 0 ? 1 : 0;
     }
 
+    /// <summary>The file in chunks, <see cref="MaxInFlight"/> at once, its progress by how far into the file the done chunks reach.</summary>
+    private async Task SendChunksAsync(HttpClient http, Options options, Totals totals)
+    {
+        var inFlight = new List<(Task<ImportResult> Sent, HashSet<string> Keys, Func<ImportConflict, ImportConflict> Locate, long Reached)>();
+        await ShowProgressAsync(Path.GetFileName(options.File), new FileInfo(options.File).Length, async advance =>
+        {
+            async Task FinishFirstAsync()
+            {
+                var done = await Task.WhenAny(inFlight.Select(f => f.Sent));
+                var finished = inFlight.Single(f => f.Sent == done);
+                inFlight.Remove(finished);
+                totals.Add(await done, finished.Locate);
+                advance(finished.Reached, totals.Read);
+            }
+
+            await foreach (var chunk in Chunks(options))
+            {
+                if (chunk.Body is null)
+                {
+                    // A JSON file's branches are all stored before its first record is sent.
+                    while (inFlight.Count > 0) await FinishFirstAsync();
+                    continue;
+                }
+                while (inFlight.Count >= MaxInFlight || inFlight.Any(f => f.Keys.Overlaps(chunk.Keys))) await FinishFirstAsync();
+                inFlight.Add((SendAsync(http, chunk.Body, options), chunk.Keys, chunk.Locate, chunk.Reached));
+            }
+            while (inFlight.Count > 0) await FinishFirstAsync();
+        });
+    }
+
+    /// <summary>An Excel file as one import job, its progress by the rows the job has read.</summary>
+    private async Task SendWorkbookAsync(HttpClient http, Options options, Totals totals)
+    {
+        var content = new StreamContent(File.OpenRead(options.File));
+        content.Headers.ContentType = new MediaTypeHeaderValue(XlsxFile.ContentType);
+        using var response = await http.PostAsync(ImportPath(options, "async=true"), content);
+        if (!response.IsSuccessStatusCode)
+            throw new ChunkRefusedException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var importId = (await response.Content.ReadFromJsonAsync<ImportAccepted>(JsonSerializerOptions.Web))!.ImportId;
+        ImportJobResponse job = null!;
+        await ShowProgressAsync(Path.GetFileName(options.File), 1, async advance =>
+        {
+            while (true)
+            {
+                job = (await http.GetFromJsonAsync<ImportJobResponse>($"/api/imports/{importId}", JsonSerializerOptions.Web))!;
+                advance(job.State == ImportJobStates.Done ? 1 : job.RowsRead / Math.Max(1.0, job.RowsTotal), job.RowsRead);
+                if (job.State is ImportJobStates.Done or ImportJobStates.Failed) return;
+                await Task.Delay(JobPolling);
+            }
+        });
+        if (job.State == ImportJobStates.Failed) throw new ChunkRefusedException($"the import job failed: {job.Error}");
+        totals.Add(new ImportResult(job.DryRun, job.RowsRead, job.Imported, job.Updated, job.Unchanged, job.Rejected, job.Conflicts), c => c);
+    }
+
     /// <summary>
-    /// Progress on standard error: a bar on a terminal; elsewhere (a log, a pipe, CI) a line at each tenth of the file, which
-    /// a log keeps readable where a bar's redraws would not.
+    /// Progress on standard error: a bar on a terminal; elsewhere (a log, a pipe, CI) a line at each tenth of the whole,
+    /// which a log keeps readable where a bar's redraws would not.
     /// </summary>
-    private async Task ShowProgressAsync(string name, long length, Func<Action<long, long>, Task> work)
+    private async Task ShowProgressAsync(string name, double whole, Func<Action<double, long>, Task> work)
     {
         if (ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected)
         {
@@ -102,26 +165,29 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
                     new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(async progress =>
                 {
-                    var task = progress.AddTask(name, maxValue: Math.Max(length, 1));
-                    await work((read, _) => task.Value = read);
+                    var task = progress.AddTask(name, maxValue: Math.Max(whole, 1));
+                    await work((reached, _) => task.Value = Math.Max(task.Value, reached));
                     task.Value = task.MaxValue;
                 });
             return;
         }
         var tenths = 0;
-        await work((read, rows) =>
+        await work((reached, rows) =>
         {
-            var reached = length == 0 ? 10 : (int)Math.Min(10, read * 10 / length);
-            for (; tenths < reached; tenths++) error.WriteLine($"{name}: {(tenths + 1) * 10}% ({rows:N0} rows sent)");
+            var now = whole <= 0 ? 10 : (int)Math.Min(10, reached * 10 / whole);
+            for (; tenths < now; tenths++) error.WriteLine($"{name}: {(tenths + 1) * 10}% ({rows:N0} rows done)");
         });
     }
 
-    /// <summary>The file as request bodies, each with where its rows are in the file, and how far into the file it reaches.</summary>
-    private static async IAsyncEnumerable<(HttpContent Body, Func<ImportConflict, ImportConflict> Locate, long Read)> Chunks(Options options)
+    /// <summary>A request's rows: its body, the keys of its records or branches, where its rows are in the file, how far it reaches.</summary>
+    private sealed record Chunk(HttpContent? Body, HashSet<string> Keys, Func<ImportConflict, ImportConflict> Locate, long Reached);
+
+    /// <summary>The file as request bodies; a chunk without a body marks where a JSON file's branches end.</summary>
+    private static async IAsyncEnumerable<Chunk> Chunks(Options options)
     {
         if (options.Type is null)
         {
-            // Branches on the first reading, records on the second; the progress bar counts each reading as half the file.
+            // Branches on the first reading, records on the second; the progress counts each reading as half the file.
             var length = new FileInfo(options.File).Length;
             foreach (var branches in new[] { true, false })
             {
@@ -130,19 +196,22 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
                 var reader = new JsonImportReader(json, JsonSerializerOptions.Web);
                 var sections = ImportKinds.All.ToDictionary(k => k, _ => new List<byte[]>());
                 var indexes = ImportKinds.All.ToDictionary(k => k, _ => new List<long>()); // each row's index in its list in the file
+                var keys = new HashSet<string>(StringComparer.Ordinal);
                 var (rows, bytes) = (0, 0L);
                 await foreach (var (kind, index, row) in reader.ReadRawAsync())
                 {
                     if (kind is BranchImportKind != branches) continue;
                     sections[kind].Add(row);
                     indexes[kind].Add(index);
+                    keys.Add(KeyOf(kind, row));
                     (rows, bytes) = (rows + 1, bytes + row.Length);
                     if (rows < ChunkRows && bytes < ChunkBytes) continue;
-                    yield return (JsonChunk(sections), Locator(indexes), Read(json.Position));
+                    yield return new Chunk(JsonChunk(sections), keys, Locator(indexes), Read(json.Position));
                     foreach (var kind2 in ImportKinds.All) (sections[kind2], indexes[kind2]) = ([], []);
-                    (rows, bytes) = (0, 0);
+                    (rows, bytes, keys) = (0, 0, new HashSet<string>(StringComparer.Ordinal));
                 }
-                if (rows > 0) yield return (JsonChunk(sections), Locator(indexes), Read(length));
+                if (rows > 0) yield return new Chunk(JsonChunk(sections), keys, Locator(indexes), Read(length));
+                if (branches) yield return new Chunk(null, [], c => c, Read(length));
             }
             yield break;
         }
@@ -151,21 +220,37 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         var kindOfFile = ImportKinds.Named(options.Type);
         // Decided as the service decides (CsvDecoding): the chunks are re-encoded as UTF-8, so a file that is neither is refused here.
         var encoding = await CsvDecoding.DecideAsync(() => File.OpenRead(options.File), null, CancellationToken.None);
-        await using var csv = CsvReader.Create(file, new CsvReaderOptions { Encoding = encoding, TrimWhitespace = true, DetectSeparatorHint = true },
-            leaveOpen: true);
-        await csv.ReadHeaderAsync();
-        var header = csv.Headers.Select(h => h.TrimStart('\uFEFF')).ToArray();
-        CsvImportReader.MapHeader(header, kindOfFile); // refuses a header without the required columns before anything is sent
-        var (buffer, writer, lines) = NewCsvChunk(header);
-        while (await csv.ReadAsync())
+        await using var csv = await CsvImportReader.OpenAsync(file, encoding, CancellationToken.None);
+        if (!await CsvImportReader.ReadAsync(csv, CancellationToken.None)) throw new ImportFormatException("header", "The file has no header row.");
+        var header = CsvImportReader.Header(csv);
+        var columns = ImportHeader.Map(header, kindOfFile).Columns; // refuses a header without the required columns before anything is sent
+        var keyColumns = new[] { "branchId", "id" }.Select(f => columns.ToList().FindIndex(c => c?.Field == f)).Where(i => i >= 0).ToArray();
+        var (buffer, writer, lines, chunkKeys) = NewCsvChunk(header);
+        while (await CsvImportReader.ReadAsync(csv, CancellationToken.None))
         {
-            writer.WriteRecord([.. Enumerable.Range(0, csv.FieldCount).Select(csv.GetString)]);
-            lines.Add(csv.RowNumber + 1);
+            writer.WriteRecord([.. Enumerable.Range(0, csv.RowFieldCount).Select(csv.GetString)]);
+            lines.Add(csv.RowNumber);
+            chunkKeys.Add(string.Join('\u001f', keyColumns.Select(i => i < csv.RowFieldCount ? csv.GetString(i).Trim() : "")));
             if (lines.Count < ChunkRows && buffer.Length < ChunkBytes) continue;
-            yield return (CsvContent(buffer, writer), Locator(lines), file.Position);
-            (buffer, writer, lines) = NewCsvChunk(header);
+            yield return new Chunk(CsvContent(buffer, writer), chunkKeys, Locator(lines), file.Position);
+            (buffer, writer, lines, chunkKeys) = NewCsvChunk(header);
         }
-        if (lines.Count > 0) yield return (CsvContent(buffer, writer), Locator(lines), file.Length);
+        if (lines.Count > 0) yield return new Chunk(CsvContent(buffer, writer), chunkKeys, Locator(lines), file.Length);
+    }
+
+    /// <summary>The record or branch a JSON row is about, as its kind, branch and id.</summary>
+    private static string KeyOf(ImportKind kind, byte[] row)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(row);
+            string? Text(string name) => json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var v) ? v.ToString() : null;
+            return $"{kind.Type}\u001f{Text("branchId")}\u001f{Text("id")}";
+        }
+        catch (JsonException)
+        {
+            return $"{kind.Type}\u001f(unreadable)";
+        }
     }
 
     /// <summary>A chunk's line 2 is its first row, at the file line noted for it.</summary>
@@ -201,12 +286,12 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         return content;
     }
 
-    private static (MemoryStream, CsvWriter, List<long>) NewCsvChunk(string[] header)
+    private static (MemoryStream, CsvWriter, List<long>, HashSet<string>) NewCsvChunk(string[] header)
     {
         var buffer = new MemoryStream();
         var writer = CsvWriter.Create(buffer, new CsvWriterOptions(), leaveOpen: true);
         writer.WriteRecord(header);
-        return (buffer, writer, []);
+        return (buffer, writer, [], new HashSet<string>(StringComparer.Ordinal));
     }
 
     private static HttpContent CsvContent(MemoryStream buffer, CsvWriter writer)
@@ -217,12 +302,17 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         return content;
     }
 
-    private static async Task<ImportResult> SendAsync(HttpClient http, HttpContent chunk, Options options)
+    private static string ImportPath(Options options, params string[] more)
     {
-        var query = new List<string>();
+        var query = new List<string>(more);
         if (options.Type is { } type) query.Add($"type={Uri.EscapeDataString(type)}");
         if (options.DryRun) query.Add("dryRun=true");
-        using var response = await http.PostAsync("/api/imports" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), chunk);
+        return "/api/imports" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+    }
+
+    private static async Task<ImportResult> SendAsync(HttpClient http, HttpContent chunk, Options options)
+    {
+        using var response = await http.PostAsync(ImportPath(options), chunk);
         if (!response.IsSuccessStatusCode)
             throw new ChunkRefusedException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<ImportResult>(JsonSerializerOptions.Web))!;
@@ -232,10 +322,18 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
     {
         output.WriteLine($"{(options.DryRun ? "Dry run (nothing stored): " : "")}{totals.Read:N0} rows read: {totals.Imported:N0} imported, " +
             $"{totals.Updated:N0} updated, {totals.Unchanged:N0} unchanged, {totals.Rejected:N0} rejected.");
-        foreach (var c in totals.Conflicts.Take(ListedConflicts))
-            output.WriteLine($"  {(c.Line is { } line ? $"line {line}" : $"{c.Type} [{c.Index}]")}: {c.Field}: {c.Message}");
-        if (totals.Conflicts.Count > ListedConflicts) output.WriteLine($"  … and {totals.Conflicts.Count - ListedConflicts:N0} more listed by the service.");
+        var conflicts = totals.Conflicts.OrderBy(c => c.Line ?? -1).ThenBy(c => c.Type, StringComparer.Ordinal).ThenBy(c => c.Index ?? -1).ToList();
+        foreach (var c in conflicts.Take(ListedConflicts))
+            output.WriteLine($"  {Where(c)}: {c.Field}: {c.Message}");
+        if (conflicts.Count > ListedConflicts) output.WriteLine($"  … and {conflicts.Count - ListedConflicts:N0} more listed by the service.");
     }
+
+    private static string Where(ImportConflict c) => c switch
+    {
+        { Sheet: { } sheet, Line: { } row } => $"{sheet}!{c.Column}{row}",
+        { Line: { } line } => $"line {line}",
+        _ => $"{c.Type} [{c.Index}]",
+    };
 
     private sealed class ChunkRefusedException(string message) : Exception(message);
 

@@ -1,106 +1,98 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using CsvHelper;
-using Grassroots.Silo.Apis;
+using Sylvan.Data.Csv;
 
 namespace Grassroots.Silo.Imports;
 
 /// <summary>
-/// Reads the rows of a CSV import with CsvHelper: one kind of record per file, a header naming each column by the API's
-/// field name or its Chinese name (参与人次, 基层工会编号…), nested fields flattened (attendees.total). Cells become the
-/// values the JSON body would carry; a cell that is not a number or a date where one is needed is a problem of its row.
+/// Reads the rows of a CSV import with Sylvan.Data.Csv: one kind of record per file, a header naming each column by the
+/// API's field name or its Chinese name (参与人次, 基层工会编号…), nested fields flattened (attendees.total), the
+/// separator found from the header (comma, semicolon, tab or bar). Cells are read as spans of the reader's buffer, so a
+/// row costs no string but those it keeps. Quoting is RFC 4180 and strict: a quote left open, or text after a closing
+/// quote, is a 400 naming the line rather than rows silently run together.
 /// </summary>
 public sealed class CsvImportReader(Stream body, ImportKind kind, Encoding encoding)
 {
-    /// <summary>A record larger than this is refused (an unclosed quote must not swallow the file).</summary>
-    public const int MaxRecordBytes = 1 << 20;
+    /// <summary>A record larger than this (in characters) is refused: an unclosed quote must not swallow the file.</summary>
+    public const int MaxRecordChars = 1 << 20;
 
-    private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy/M/d", "yyyy-M-d"];
-    private static readonly char[] ListSeparators = [';', '；', '、', ',', '，', '|', ' '];
-
-    /// <summary>Reads the header and every row; a header that cannot serve is an <see cref="ImportFormatException"/>.</summary>
-    public async IAsyncEnumerable<ReadRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Reads the header and every row; a header or body that cannot serve is an <see cref="ImportFormatException"/>.</summary>
+    public async IAsyncEnumerable<ReadRow> ReadAsync(long firstOrdinal = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var options = new CsvReaderOptions
+        await using var csv = await OpenAsync(body, encoding, cancellationToken);
+        if (!await ReadAsync(csv, cancellationToken))
+            throw new ImportFormatException("header", "The file has no header row.");
+        var builder = new ImportRowBuilder(ImportHeader.Map(Header(csv), kind));
+        var ordinal = firstOrdinal;
+        while (await ReadAsync(csv, cancellationToken))
         {
-            Encoding = encoding,
-            TrimWhitespace = true,
-            MaxRecordSize = MaxRecordBytes,
-            DetectSeparatorHint = true,
-        };
-        await using var csv = CsvReader.Create(body, options, leaveOpen: true);
+            builder.Begin();
+            for (var i = 0; i < csv.RowFieldCount; i++) builder.Text(i, csv.GetFieldSpan(i));
+            if (builder.End(csv.RowNumber, ordinal) is { } row)
+            {
+                ordinal++;
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body as the import will, without making rows: whether its header serves and it is CSV to its end,
+    /// and how many rows it holds (those with a value in a column of the import).
+    /// </summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var csv = await OpenAsync(body, encoding, cancellationToken);
+        if (!await ReadAsync(csv, cancellationToken))
+            throw new ImportFormatException("header", "The file has no header row.");
+        var columns = ImportHeader.Map(Header(csv), kind).Columns;
+        long rows = 0;
+        while (await ReadAsync(csv, cancellationToken))
+        {
+            for (var i = 0; i < csv.RowFieldCount && i < columns.Count; i++)
+            {
+                if (columns[i] is null || csv.GetFieldSpan(i).IsWhiteSpace()) continue;
+                rows++;
+                break;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The header of a CSV file as written (the import command re-sends it with each chunk).</summary>
+    public static string[] Header(CsvDataReader csv) => [.. Enumerable.Range(0, csv.RowFieldCount).Select(i => csv.GetString(i).TrimStart('\uFEFF'))];
+
+    /// <summary>A reader over the body in its decided encoding, the header being its first row.</summary>
+    public static async Task<CsvDataReader> OpenAsync(Stream body, Encoding encoding, CancellationToken cancellationToken)
+    {
+        // No byte order mark detection: the encoding was decided from the whole body (CsvDecoding); a UTF-8 BOM reads as
+        // U+FEFF before the first header, which the header's map skips.
+        var text = new StreamReader(body, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 << 10, leaveOpen: true);
+        var options = new CsvDataReaderOptions { HasHeaders = false, MaxBufferSize = MaxRecordChars, Comment = '\0', OwnsReader = true };
         try
         {
-            await csv.ReadHeaderAsync(cancellationToken);
+            return await CsvDataReader.CreateAsync(text, options, cancellationToken);
         }
         catch (CsvFormatException e)
         {
             throw new ImportFormatException("header", $"The file has no readable header row: {e.Message}");
         }
-        var columns = MapHeader(csv.Headers, kind);
-        while (await ReadAsync(csv, cancellationToken))
-        {
-            var row = kind.NewRow();
-            var problems = new List<(string, string)>();
-            foreach (var (index, column) in columns)
-            {
-                if (index >= csv.FieldCount) continue;
-                var text = csv.GetString(index);
-                if (string.IsNullOrEmpty(text)) continue;
-                // A value may be written as its Chinese label (形式: 线下), as sheets kept by hand are.
-                if (column.Values?.ValueOf(text) is { } named) text = named;
-                if (Convert(text, column.ValueType) is { } value) column.Set(row, value);
-                else problems.Add((column.Field, Explain(text, column.ValueType)));
-            }
-            yield return new ReadRow(kind, csv.RowNumber + 1, null, (IImportRow)row, problems);
-        }
     }
 
-    private static async Task<bool> ReadAsync(CsvReader csv, CancellationToken cancellationToken)
+    /// <summary>The next row; a body that is not CSV from here on is an <see cref="ImportFormatException"/> naming the line.</summary>
+    public static async Task<bool> ReadAsync(CsvDataReader csv, CancellationToken cancellationToken)
     {
         try
         {
             return await csv.ReadAsync(cancellationToken);
         }
+        catch (CsvRecordTooLargeException)
+        {
+            throw new ImportFormatException("body", $"Line {csv.RowNumber + 1} is longer than {MaxRecordChars:N0} characters; a quote left open?");
+        }
         catch (CsvFormatException e)
         {
-            throw new ImportFormatException("body", $"The file cannot be read as CSV after line {csv.RowNumber + 1}: {e.Message}");
+            throw new ImportFormatException("body", $"The file cannot be read as CSV at line {e.RowNumber}: {e.Message}");
         }
     }
-
-    /// <summary>Which column holds which field: every required field must have one, and no field two.</summary>
-    public static List<(int Index, ImportColumn Column)> MapHeader(IReadOnlyList<string> headers, ImportKind kind)
-    {
-        var mapped = new List<(int, ImportColumn)>();
-        for (var i = 0; i < headers.Count; i++)
-        {
-            var name = headers[i].Trim().TrimStart('\uFEFF');
-            var column = kind.Columns.FirstOrDefault(c => c.Headers.Any(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)));
-            if (column is null) continue; // a column of the sheet's own (序号, a remark): not part of the record
-            if (mapped.Any(m => m.Item2 == column))
-                throw new ImportFormatException("header", $"Two columns name the field {column.Field} ({string.Join(", ", column.Headers)}).");
-            mapped.Add((i, column));
-        }
-        var missing = kind.Columns.Where(c => c.Required && mapped.All(m => m.Item2 != c)).ToList();
-        if (missing.Count > 0)
-            throw new ImportFormatException("header", $"The header has no column for {string.Join("; ", missing.Select(c => $"{c.Field} ({string.Join(" / ", c.Headers.Skip(1))})"))}. " +
-                $"Columns of {kind.Type}: {string.Join(", ", kind.Columns.Select(c => c.Field))}.");
-        return mapped;
-    }
-
-    private static object? Convert(string text, Type type)
-    {
-        if (type == typeof(string)) return text;
-        if (type == typeof(int))
-            return int.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) ? n : null;
-        if (type == typeof(DateOnly))
-            return DateOnly.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-        // A list of ids in one cell, separated as people write lists: "h1;h2", "h1、h2".
-        return (IReadOnlyList<string?>)[.. text.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-    }
-
-    private static string Explain(string text, Type type) => type == typeof(int)
-        ? $"'{text}' is not a whole number."
-        : $"'{text}' is not a date written YYYY-MM-DD.";
 }

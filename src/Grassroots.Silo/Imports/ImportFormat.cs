@@ -9,13 +9,17 @@ public sealed class ImportFormatException(string field, string message) : Except
     public string Field { get; } = field;
 }
 
+/// <summary>How an import body is written.</summary>
+public enum ImportBody { Json, Csv, Xlsx }
+
 /// <summary>
-/// What an import body is: JSON, or CSV of one kind of record in UTF-8 (with or without a byte order mark) or GB18030,
-/// which is what Excel on a Chinese Windows saves as "CSV". Which of the two a CSV body is, is decided by
-/// <see cref="CsvDecoding"/> before anything is stored; both encodings here are strict, so that a byte that is not what
-/// they say is an error and never a replacement character.
+/// What an import body is: JSON; CSV of one kind of record in UTF-8 (with or without a byte order mark) or GB18030, which
+/// is what Excel on a Chinese Windows saves as "CSV"; or an Excel workbook (.xlsx) whose first sheet holds one kind of
+/// record as a CSV file would. Which of the two encodings a CSV body is, is decided by <see cref="CsvDecoding"/> before
+/// anything is stored; both encodings here are strict, so that a byte that is not what they say is an error and never a
+/// replacement character.
 /// </summary>
-public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encoding)
+public sealed record ImportFormat(ImportBody Body, ImportKind? Kind, Encoding? Encoding)
 {
     /// <summary>
     /// A JSON body whose branches follow some of its records: read twice, branches first, so that they are registered
@@ -23,7 +27,11 @@ public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encodi
     /// </summary>
     public bool BranchesLater { get; init; }
 
+    public bool IsCsv => Body == ImportBody.Csv;
+
     public static readonly string[] CsvMediaTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
+
+    public const string XlsxMediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     public static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -35,29 +43,36 @@ public sealed record ImportFormat(bool IsCsv, ImportKind? Kind, Encoding? Encodi
         Gb18030 = Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
 
-    /// <summary>The format a request declares; null when its Content-Type is neither JSON nor CSV (415).</summary>
+    /// <summary>The format a request declares; null when its Content-Type is neither JSON, CSV nor xlsx (415).</summary>
     public static ImportFormat? From(string? contentType, string? type)
     {
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media)) return null;
         var mediaType = media.MediaType.Value?.ToLowerInvariant();
-        if (mediaType == "application/json") return new ImportFormat(false, null, null);
-        if (!CsvMediaTypes.Contains(mediaType)) return null;
+        if (mediaType == "application/json") return new ImportFormat(ImportBody.Json, null, null);
+        var body = mediaType == XlsxMediaType ? ImportBody.Xlsx : CsvMediaTypes.Contains(mediaType) ? ImportBody.Csv : (ImportBody?)null;
+        if (body is null) return null;
         var kind = type is null ? null : ImportKinds.Named(type);
-        if (kind is null) throw new ImportFormatException("type", $"Is required for CSV: {string.Join(", ", ImportKinds.TypeNames)}.");
-        return new ImportFormat(true, kind, media.Charset.HasValue ? EncodingNamed(media.Charset.Value!) : null);
+        if (kind is null) throw new ImportFormatException("type", $"Is required for {(body == ImportBody.Csv ? "CSV" : "Excel")}: {string.Join(", ", ImportKinds.TypeNames)}.");
+        return new ImportFormat(body.Value, kind, body == ImportBody.Csv && media.Charset.HasValue ? EncodingNamed(media.Charset.Value!) : null);
     }
 
     /// <summary>The same format with its CSV encoding decided (see <see cref="CsvDecoding"/>).</summary>
     public ImportFormat WithEncoding(Encoding encoding) => this with { Encoding = encoding };
 
-    /// <summary>As stored with an import job: "json", "json:branches-later", or "csv:type:encoding".</summary>
-    public override string ToString() => IsCsv ? $"csv:{Kind!.Type}:{Encoding?.WebName ?? "auto"}" : BranchesLater ? "json:branches-later" : "json";
+    /// <summary>As stored with an import job: "json", "json:branches-later", "csv:type:encoding" or "xlsx:type".</summary>
+    public override string ToString() => Body switch
+    {
+        ImportBody.Csv => $"csv:{Kind!.Type}:{Encoding?.WebName ?? "auto"}",
+        ImportBody.Xlsx => $"xlsx:{Kind!.Type}",
+        _ => BranchesLater ? "json:branches-later" : "json",
+    };
 
     public static ImportFormat Parse(string text)
     {
-        if (text.StartsWith("json", StringComparison.Ordinal)) return new ImportFormat(false, null, null) { BranchesLater = text == "json:branches-later" };
+        if (text.StartsWith("json", StringComparison.Ordinal)) return new ImportFormat(ImportBody.Json, null, null) { BranchesLater = text == "json:branches-later" };
         var parts = text.Split(':');
-        return new ImportFormat(true, ImportKinds.Named(parts[1]), parts[2] == "auto" ? null : EncodingNamed(parts[2]));
+        if (parts[0] == "xlsx") return new ImportFormat(ImportBody.Xlsx, ImportKinds.Named(parts[1]), null);
+        return new ImportFormat(ImportBody.Csv, ImportKinds.Named(parts[1]), parts[2] == "auto" ? null : EncodingNamed(parts[2]));
     }
 
     private static Encoding EncodingNamed(string charset) => charset.Trim('"').ToLowerInvariant() switch

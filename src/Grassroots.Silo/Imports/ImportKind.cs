@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Text.Json;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Silo.Apis;
@@ -23,8 +21,13 @@ public abstract class ImportKind
     /// <summary>The CSV columns: each field of the row, nested ones flattened ("attendees.total"), with its Chinese headers.</summary>
     public abstract IReadOnlyList<ImportColumn> Columns { get; }
 
-    /// <summary>A new, empty row, filled from CSV cells by <see cref="ImportColumn.Set"/>.</summary>
+    /// <summary>A new, empty row, filled from cells by its columns' setters.</summary>
     public abstract object NewRow();
+
+    /// <summary>The field rules of its rows, gathered once from the row type's DataAnnotations.</summary>
+    public ImportRowRules Rules => _rules ??= ImportRowRules.Of(RowType);
+
+    private ImportRowRules? _rules;
 }
 
 /// <summary>A kind of record: how a checked row becomes its record and is stored through its record grain.</summary>
@@ -53,27 +56,6 @@ public sealed class BranchImportKind(IReadOnlyDictionary<string, string[]> chine
 
     /// <summary>The profile the PUT would store; called only for a row that passed its field rules.</summary>
     public static BranchProfile ToProfile(object row) => ((BranchImportRow)row).ToProfile();
-}
-
-/// <summary>A CSV column: the row's field (a JSON path) and the headers that name it, the API's field name first.</summary>
-public sealed class ImportColumn(string field, IReadOnlyList<string> headers, Type valueType, Action<object, object?> set)
-{
-    public string Field { get; } = field;
-    public IReadOnlyList<string> Headers { get; } = headers;
-
-    /// <summary>string, int, DateOnly, or a list of ids.</summary>
-    public Type ValueType { get; } = valueType;
-
-    /// <summary>The values the field may take, each with its Chinese label, which a cell may hold instead; null for free values.</summary>
-    public Choices? Values { get; init; }
-
-    public bool Required { get; init; }
-
-    /// <summary>Sets the field of a row being read; an empty cell sets nothing, as a field left out of JSON.</summary>
-    public void Set(object row, object? value)
-    {
-        if (value is not null) set(row, value);
-    }
 }
 
 internal sealed class ImportKind<TRow, TRequest, TData, TGrain>(
@@ -162,55 +144,5 @@ public static class ImportKinds
     {
         foreach (var (field, headers) in Shared) own.TryAdd(field, headers);
         return own;
-    }
-}
-
-/// <summary>The CSV columns of a row type, made from its properties and their rules (so a new field is a new column).</summary>
-internal static class ImportColumns
-{
-    public static IReadOnlyList<ImportColumn> Of(Type rowType, IReadOnlyDictionary<string, string[]> chinese)
-    {
-        var columns = new List<ImportColumn>();
-        Add(rowType, "", row => row, columns, chinese);
-        // Key columns first, in the order a person reads a sheet.
-        return [.. columns.OrderBy(c => c.Field switch { "branchId" => 0, "id" => 1, _ => 2 })];
-    }
-
-    /// <param name="owner">The object of <paramref name="type"/> within a row, made when a column first sets one of its values.</param>
-    private static void Add(Type type, string prefix, Func<object, object> owner, List<ImportColumn> columns,
-        IReadOnlyDictionary<string, string[]> chinese)
-    {
-        foreach (var property in type.GetProperties().Where(p => p.IsDefined(typeof(System.ComponentModel.DataAnnotations.ValidationAttribute)) || IsNested(p.PropertyType)))
-        {
-            var field = prefix + JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-            if (IsNested(property.PropertyType))
-            {
-                // Positional records' properties are init-only, which reflection may still set while the row is being built.
-                Add(property.PropertyType, field + ".", row =>
-                {
-                    var parent = owner(row);
-                    if (property.GetValue(parent) is not { } nested)
-                        property.SetValue(parent, nested = Empty(property.PropertyType));
-                    return nested;
-                }, columns, chinese);
-                continue;
-            }
-            var valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            columns.Add(new ImportColumn(field, [field, .. chinese.GetValueOrDefault(field) ?? []], valueType,
-                (row, value) => property.SetValue(owner(row), value))
-            {
-                Required = property.IsDefined(typeof(System.ComponentModel.DataAnnotations.RequiredAttribute)),
-                Values = property.GetCustomAttribute<OneOfAttribute>()?.Allowed,
-            });
-        }
-    }
-
-    /// <summary>A nested object of a row (a study session's attendees), whose own properties carry their rules.</summary>
-    private static bool IsNested(Type type) => type.IsDefined(typeof(Microsoft.Extensions.Validation.ValidatableTypeAttribute), inherit: false);
-
-    private static object Empty(Type positional)
-    {
-        var constructor = positional.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
-        return constructor.Invoke(new object?[constructor.GetParameters().Length]);
     }
 }

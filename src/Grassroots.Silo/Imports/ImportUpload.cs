@@ -47,20 +47,20 @@ public sealed class ImportUpload : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _file.DisposeAsync();
 
-    /// <summary>The file, read through, left open for the next reading.</summary>
+    /// <summary>The file, read through (and, for a zip, sought in), left open for the next reading.</summary>
     private sealed class NonClosing(Stream inner) : Stream
     {
         public override bool CanRead => true;
-        public override bool CanSeek => false;
+        public override bool CanSeek => true;
         public override bool CanWrite => false;
         public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override long Position { get => inner.Position; set => inner.Position = value; }
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             inner.ReadAsync(buffer, offset, count, cancellationToken);
         public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
@@ -79,11 +79,19 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
         if (format.IsCsv) format = format.WithEncoding(await CsvDecoding.DecideAsync(open, format.Encoding, cancellationToken));
         long rows = 0;
         var (records, branchesLater) = (false, false);
-        await foreach (var row in ReadRows(open, format, json, parse: false, cancellationToken))
+        if (format.IsCsv)
         {
-            rows++;
-            if (row.Kind is BranchImportKind) branchesLater |= records;
-            else records = true;
+            await using var body = open();
+            rows = await new CsvImportReader(body, format.Kind!, format.Encoding!).CountAsync(cancellationToken);
+        }
+        else
+        {
+            await foreach (var row in ReadRows(open, format, json, parse: false, cancellationToken))
+            {
+                rows++;
+                if (row.Kind is BranchImportKind) branchesLater |= records;
+                else records = true;
+            }
         }
         if (rows == 0) throw new ImportFormatException("body", "The body holds no rows.");
         return new ImportShape(format with { BranchesLater = branchesLater }, rows);
@@ -97,14 +105,16 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
     public static async IAsyncEnumerable<ReadRow> ReadRows(Func<Stream> open, ImportFormat format, JsonSerializerOptions json, bool parse,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        long ordinal = 0;
-        if (format.IsCsv)
+        if (format.Body != ImportBody.Json)
         {
             await using var body = open();
-            await foreach (var row in new CsvImportReader(body, format.Kind!, format.Encoding!).ReadAsync(cancellationToken))
-                yield return row with { Ordinal = ordinal++ };
+            var rows = format.IsCsv
+                ? new CsvImportReader(body, format.Kind!, format.Encoding!).ReadAsync(0, cancellationToken)
+                : new XlsxImportReader(body, format.Kind!).ReadAsync(0, cancellationToken);
+            await foreach (var row in rows) yield return row;
             yield break;
         }
+        long ordinal = 0;
         Func<ImportKind, bool>[] passes = format.BranchesLater ? [k => k is BranchImportKind, k => k is not BranchImportKind] : [_ => true];
         foreach (var pass in passes)
         {

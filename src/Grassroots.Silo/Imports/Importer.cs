@@ -35,8 +35,8 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 /// PUT. Rows of one record or branch are applied in the order they appear. All branch rows are done before the first
 /// record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
-public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, RecordIntake intake, FactCommitter committer,
-    Database database, BranchDirectory branches, RegionDirectory regions, TimeProvider clock)
+public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, RecordIntake intake, BranchIntake branchIntake,
+    Database database, BranchDirectory branches, TimeProvider clock)
 {
     public const int ChunkRows = 5_000;
 
@@ -53,6 +53,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     {
         var tally = run.Resumed is { } resumed ? new ImportTally(resumed) : new ImportTally();
         var chunks = new InFlight();
+        var pace = new Pace();
         var records = new List<(ReadRow Row, RecordData Data)>();
         var branchRows = new List<(ReadRow Row, BranchProfile Profile)>();
         var sinceCheckpoint = 0;
@@ -62,7 +63,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             if (records.Count == 0) return;
             var chunk = records;
             records = [];
-            await chunks.AddAsync(chunk.Select(r => RecordKey(r.Row)), () => ImportRecordsAsync(chunk, run, tally));
+            await chunks.AddAsync(chunk.Select(r => RecordKey(r.Row)), () => ImportRecordsAsync(chunk, run, tally, pace));
         }
 
         async Task SendBranchesAsync()
@@ -70,7 +71,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             if (branchRows.Count == 0) return;
             var chunk = branchRows;
             branchRows = [];
-            await chunks.AddAsync(chunk.Select(r => "branch/" + r.Row.Row!.Id), () => ImportBranchesAsync(chunk, run, tally));
+            await chunks.AddAsync(chunk.Select(r => new RowKey(ImportKinds.Branches.Type, r.Row.Row!.Id!, "")), () => ImportBranchesAsync(chunk, run, tally));
         }
 
         await foreach (var row in rows.WithCancellation(cancellationToken))
@@ -112,26 +113,46 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     /// <summary>Whether the row passes every check a PUT makes before it reaches a grain; else rejects it.</summary>
     private async Task<bool> CheckAsync(ReadRow row, ImportTally tally)
     {
-        var problems = row.Problems.Count > 0 || row.Row is null ? row.Problems : await FieldChecks.ValidateAsync(row.Row, services);
+        var problems = row.Problems.Count > 0 || row.Row is null ? row.Problems : await row.Kind.Rules.ProblemsAsync(row.Row, services);
         foreach (var (field, message) in problems) tally.Reject(row, field, message);
         return problems.Count == 0;
     }
 
-    private static string RecordKey(ReadRow row) => $"{row.Kind.Type}/{row.Row!.BranchId}/{row.Row.Id}";
+    /// <summary>A record or branch a row is about; rows of one key are applied in order.</summary>
+    private readonly record struct RowKey(string Type, string BranchId, string Id);
+
+    private static RowKey RecordKey(ReadRow row) => new(row.Kind.Type, row.Row!.BranchId!, row.Row.Id!);
 
     private static RecordImportKind KindOf(ReadRow row) => (RecordImportKind)row.Kind;
+
+    private static (RecordKind, string, string) StoredKey(LoggedRecord record) => (RecordKinds.Of(record.Data), record.BranchId, record.RecordId);
+
+    /// <summary>Adds the stored records of these rows to <paramref name="stored"/>, one read per kind.</summary>
+    private async Task ReadStoredAsync(IEnumerable<(ReadRow Row, RecordData Data, LoggedRecord After)> rows,
+        Dictionary<(RecordKind, string, string), LoggedRecord> stored)
+    {
+        foreach (var kind in rows.GroupBy(r => RecordKinds.Of(r.Data)))
+            foreach (var record in await kind.Key.ReadManyAsync([.. kind.Select(r => (r.After.BranchId, r.After.RecordId))], database))
+                stored[StoredKey(record)] = record;
+    }
+
+    /// <summary>What the chunks of a run have found so far: whether most of their rows were stored already.</summary>
+    private sealed class Pace
+    {
+        public volatile bool MostlyStored;
+    }
 
     /// <summary>
     /// One chunk of record rows through the record intake, as their PUTs would go: each new record checked (its branch,
     /// campaign and honorees looked up once for the chunk) and all committed as one batch; rows whose record is stored
     /// already are compared with it, and those that change it go through its grain.
     /// </summary>
-    private async Task ImportRecordsAsync(List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally)
+    private async Task ImportRecordsAsync(List<(ReadRow Row, RecordData Data)> rows, ImportRun run, ImportTally tally, Pace pace)
     {
         var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
         var fresh = new List<(ReadRow Row, RecordData Data)>(rows.Count);
         var later = new List<(ReadRow Row, RecordData Data)>(); // a record's second row in the chunk: a correction of its first
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<RowKey>();
         foreach (var (row, data) in rows)
         {
             var branchId = row.Row!.BranchId!;
@@ -150,40 +171,50 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             else created.Add((row, data, prepared[i].Record!));
         }
 
+        // Where the chunk before found most of its rows stored already (a file imported again), the chunk's records are read
+        // first, so a stored one costs a read and no attempt to insert it; otherwise the new ones are inserted if absent and
+        // those found there are read after. A dry run reads them all.
+        var stored = new Dictionary<(RecordKind, string, string), LoggedRecord>();
         var existing = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>();
-        if (run.DryRun) existing.AddRange(created);
-        else
+        var toCommit = created;
+        if (run.DryRun || pace.MostlyStored)
         {
-            var outcomes = await intake.CommitNewAsync([.. created.Select(c => c.After)], run.Actor);
-            for (var i = 0; i < created.Count; i++)
+            await ReadStoredAsync(created, stored);
+            toCommit = run.DryRun ? [] : [.. created.Where(c => !stored.ContainsKey(StoredKey(c.After)))];
+            existing.AddRange(run.DryRun ? created : created.Where(c => stored.ContainsKey(StoredKey(c.After))));
+        }
+        if (toCommit.Count > 0)
+        {
+            var conflicting = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>();
+            var outcomes = await intake.CommitNewAsync([.. toCommit.Select(c => c.After)], run.Actor);
+            for (var i = 0; i < toCommit.Count; i++)
             {
-                var (row, data, _) = created[i];
+                var (row, data, _) = toCommit[i];
                 switch (outcomes[i])
                 {
                     case null: tally.Count(PutResult.Created); break;
                     case PeriodLockedException locked: RejectLocked(row, data, locked, tally); break;
-                    case WriteConflictException: existing.Add(created[i]); break;
+                    case WriteConflictException: conflicting.Add(toCommit[i]); break;
                     case var error: tally.Reject(row, "row", error.Message); break;
                 }
             }
+            await ReadStoredAsync(conflicting, stored);
+            existing.AddRange(conflicting);
         }
+        if (!run.DryRun) pace.MostlyStored = existing.Count * 2 > created.Count;
 
         var changed = new List<(ReadRow Row, RecordData Data)>();
-        foreach (var kind in existing.GroupBy(e => RecordKinds.Of(e.Data)))
+        var locks = new Dictionary<Placement, PeriodLockedException?>();
+        foreach (var (row, data, after) in existing)
         {
-            var stored = (await kind.Key.ReadManyAsync([.. kind.Select(e => (e.Row.Row!.BranchId!, e.Row.Row.Id!))], database))
-                .ToDictionary(r => (r.BranchId, r.RecordId));
-            foreach (var (row, data, after) in kind)
+            switch (stored.GetValueOrDefault(StoredKey(after)))
             {
-                switch (stored.GetValueOrDefault((row.Row!.BranchId!, row.Row.Id!)))
-                {
-                    case null when await intake.FindLockAsync(after.Placement) is { } locked: RejectLocked(row, data, locked, tally); break;
-                    case null: tally.Count(PutResult.Created); break; // a dry run's new record
-                    case { Voided: true }: tally.Reject(row, "id", $"The {kind.Key.Name} '{row.Row.Id}' was voided and cannot be changed."); break;
-                    case var before when before.Data.Equals(data): tally.Count(PutResult.Unchanged); break;
-                    case var before when run.DryRun && await DryLockAsync(before, data) is { } locked: RejectLocked(row, data, locked, tally); break;
-                    default: changed.Add((row, data)); break;
-                }
+                case null when await FindLockAsync(after.Placement, locks) is { } locked: RejectLocked(row, data, locked, tally); break;
+                case null: tally.Count(PutResult.Created); break; // a dry run's new record
+                case { Voided: true }: tally.Reject(row, "id", $"The {RecordKinds.Of(data).Name} '{row.Row!.Id}' was voided and cannot be changed."); break;
+                case var before when before.Data.Equals(data): tally.Count(PutResult.Unchanged); break;
+                case var before when run.DryRun && await DryLockAsync(before, data, locks) is { } locked: RejectLocked(row, data, locked, tally); break;
+                default: changed.Add((row, data)); break;
             }
         }
         if (run.DryRun)
@@ -218,7 +249,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             }
             try
             {
-                BranchRows.Check(profile, regions);
+                branchIntake.Check(profile);
             }
             catch (FieldValidationException e)
             {
@@ -230,7 +261,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             else known.Add((row, profile));
         }
 
-        var errors = await committer.CommitAllAsync([.. fresh.Select(f => BranchRows.Registration(f.Row.Row!.Id!, f.Profile, now, run.Actor))]);
+        var errors = await branchIntake.RegisterNewAsync([.. fresh.Select(f => (f.Row.Row!.Id!, f.Profile))], now, run.Actor);
         for (var i = 0; i < fresh.Count; i++)
         {
             switch (errors[i])
@@ -271,15 +302,23 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     }
 
     /// <summary>Rows through their grains, <see cref="MaxGrainCalls"/> at once; rows of one key in order.</summary>
-    private static Task ThroughGrainsAsync<T>(IEnumerable<T> rows, Func<T, string> key, Func<T, Task> put) =>
+    private static Task ThroughGrainsAsync<T, TKey>(IEnumerable<T> rows, Func<T, TKey> key, Func<T, Task> put) =>
         Parallel.ForEachAsync(rows.GroupBy(key), new ParallelOptions { MaxDegreeOfParallelism = MaxGrainCalls }, async (group, _) =>
         {
             foreach (var row in group) await put(row);
         });
 
     /// <summary>What a dry run's change of a stored record would meet: the lock where it counts now, or where it would count after.</summary>
-    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord before, RecordData data) =>
-        await intake.FindLockAsync(before.Placement) ?? await intake.FindLockAsync((before with { Data = data, Voided = false }).Placement);
+    private async Task<PeriodLockedException?> DryLockAsync(LoggedRecord before, RecordData data, Dictionary<Placement, PeriodLockedException?> known) =>
+        await FindLockAsync(before.Placement, known) ?? await FindLockAsync((before with { Data = data, Voided = false }).Placement, known);
+
+    /// <summary>The lock a dry run's record would meet where it counts, found once per campaign, day and county of a chunk: its rows share few.</summary>
+    private async ValueTask<PeriodLockedException?> FindLockAsync(Placement? placement, Dictionary<Placement, PeriodLockedException?> known)
+    {
+        if (placement is null) return null;
+        if (!known.TryGetValue(placement, out var found)) known[placement] = found = await intake.FindLockAsync(placement);
+        return found;
+    }
 
     /// <summary>A row refused for a signed-off period: a conflict naming its date field.</summary>
     private static void RejectLocked(ReadRow row, RecordData data, PeriodLockedException locked, ImportTally tally) =>
@@ -317,18 +356,18 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     /// </summary>
     private sealed class InFlight
     {
-        private readonly List<(Task Task, HashSet<string> Keys, bool Branches)> _running = [];
+        private readonly List<(Task Task, HashSet<RowKey> Keys, bool Branches)> _running = [];
 
         public bool HasBranches => _running.Any(r => r.Branches);
 
-        public async Task AddAsync(IEnumerable<string> keys, Func<Task> run)
+        public async Task AddAsync(IEnumerable<RowKey> keys, Func<Task> run)
         {
-            var held = keys.ToHashSet(StringComparer.Ordinal);
+            var held = keys.ToHashSet();
             _running.RemoveAll(r => r.Task.IsCompletedSuccessfully);
             while (_running.Count >= MaxChunksInFlight) await Task.WhenAny(_running.Select(r => r.Task)).ContinueWith(_ => Prune());
             var before = _running.Where(r => r.Keys.Overlaps(held)).Select(r => r.Task).ToList();
             var task = before.Count == 0 ? run() : Task.WhenAll(before).ContinueWith(_ => run(), TaskScheduler.Default).Unwrap();
-            _running.Add((task, held, held.Any(k => k.StartsWith("branch/", StringComparison.Ordinal))));
+            _running.Add((task, held, held.Any(k => k.Type == ImportKinds.Branches.Type)));
         }
 
         /// <summary>Waits for every chunk; a chunk's failure (the database away) ends the import.</summary>
@@ -347,3 +386,4 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         }
     }
 }
+

@@ -33,7 +33,7 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
         await foreach (var (kind, index, json) in ReadRawAsync(cancellationToken))
         {
             if (only is not null && !only(kind)) continue;
-            yield return parse ? Parse(kind, index, json) : new ReadRow(kind, null, index, null, []);
+            yield return parse ? Parse(kind, index, json) : new ReadRow(kind, 0, null, index, null, []);
         }
     }
 
@@ -170,11 +170,11 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
     private ReadRow Parse(ImportKind kind, long index, byte[] json)
     {
         if (json.Length == 0 || json[0] != (byte)'{')
-            return new ReadRow(kind, null, index, null, [("row", "Must be a JSON object.")]);
+            return new ReadRow(kind, 0, null, index, null, [("row", "Must be a JSON object.")]);
         try
         {
             var row = (IImportRow)JsonSerializer.Deserialize(json, kind.RowType, options)!;
-            return new ReadRow(kind, null, index, row, []);
+            return new ReadRow(kind, 0, null, index, row, []);
         }
         catch (JsonException e)
         {
@@ -191,7 +191,7 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
             var message = e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
                 ? "Appears more than once; send each field once."
                 : "Not a valid value for this field, or not valid JSON here.";
-            return new ReadRow(kind, null, index, key, [(field, message)]);
+            return new ReadRow(kind, 0, null, index, key, [(field, message)]);
         }
     }
 

@@ -26,4 +26,11 @@ public static class Chromium
 public sealed class BrowserFactAttribute : FactAttribute
 {
     public BrowserFactAttribute() => Skip = Chromium.SkipReason;
+
+    /// <summary>The test also fills in or reads workbooks with openpyxl (see <see cref="Grassroots.TestSupport.Openpyxl.SkipReason"/>).</summary>
+    public bool NeedsOpenpyxl
+    {
+        get => Skip is not null && Skip == Grassroots.TestSupport.Openpyxl.SkipReason;
+        set => Skip = Chromium.SkipReason ?? (value ? Grassroots.TestSupport.Openpyxl.SkipReason : null);
+    }
 }

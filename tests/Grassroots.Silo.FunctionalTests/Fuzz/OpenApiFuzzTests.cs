@@ -19,7 +19,8 @@ namespace Grassroots.Silo.FunctionalTests.Fuzz;
 /// Property-based fuzzing driven by the service's own OpenAPI document: for every /api operation, thousands of valid
 /// and broken requests (see <see cref="RequestGenerator"/>). Whatever is sent: never a 5xx; every 4xx is problem
 /// details; every status is one the document lists for the operation and every JSON answer conforms to its schema; a
-/// broken request is never accepted. Afterwards every rollup equals a recount of the facts, nothing stored holds text
+/// broken request is never accepted. POST /api/imports is sent Excel workbooks too, made and broken as offices make and
+/// break them (RequestGenerator.Workbooks.cs). Afterwards every rollup equals a recount of the facts, nothing stored holds text
 /// the policy forbids, and nothing exists where only broken requests were sent. GRASSROOTS_FUZZ_REQUESTS sets the
 /// requests per operation (default 2,000).
 /// </summary>
@@ -66,7 +67,7 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         await Gen.OneOf([.. operations.Select(generator.For)]).SampleAsync(async request =>
         {
             var (status, body) = await SendAsync(clients[request.Caller], request);
-            statuses.AddOrUpdate((request.Operation.Id, status), 1, (_, n) => n + 1);
+            statuses.AddOrUpdate((request.Bytes is null ? request.Operation.Id : $"{request.Operation.Id} (xlsx)", status), 1, (_, n) => n + 1);
             Verify(schemas, request, status, body);
             if (request.FreshPath is { } path) fresh.Add(path);
             if (status is 200 or 201 && request.Operation.Method == "PUT") stored.TryAdd(request.Url.Split('?')[0], 0);
@@ -80,6 +81,9 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         // The sign-off steps and the audit trail were reached past their checks, not only refused (each is drawn ~2,000 times).
         foreach (var operation in new[] { "ListPeriods", "GetPeriod", "SubmitPeriod", "ApprovePeriod", "ReturnPeriod", "ReopenPeriod", "GetAudit", "GetAuditCsv" })
             Assert.Contains(statuses, s => s.Key.Status == 200 && s.Key.Operation == operation);
+        // Workbooks were read to their rows, and refused.
+        Assert.Contains(statuses, s => s.Key.Status == 200 && s.Key.Operation == "PostImport (xlsx)");
+        Assert.Contains(statuses, s => s.Key.Status == 400 && s.Key.Operation == "PostImport (xlsx)");
 
         // Import jobs finish what they were given before the facts are recounted.
         foreach (var job in jobs)
@@ -113,7 +117,9 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
     private static async Task<(int Status, (string? MediaType, string Text) Body)> SendAsync(HttpClient client, FuzzRequest request)
     {
         using var message = new HttpRequestMessage(new HttpMethod(request.Operation.Method), request.Url);
-        if (request.Body is not null)
+        if (request.Bytes is not null)
+            message.Content = new ByteArrayContent(request.Bytes) { Headers = { ContentType = MediaTypeHeaderValue.Parse(request.ContentType!) } };
+        else if (request.Body is not null)
             message.Content = new StringContent(request.Body, Encoding.UTF8, request.ContentType ?? "application/json")
                 { Headers = { ContentType = MediaTypeHeaderValue.Parse(request.ContentType ?? "application/json") } };
         using var response = await client.SendAsync(message);

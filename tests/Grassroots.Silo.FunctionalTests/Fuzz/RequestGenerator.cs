@@ -16,8 +16,11 @@ public sealed record FuzzRequest(ApiOperation Operation, string Url, string? Bod
     /// <summary>Where a broken PUT was sent with a fresh id: nothing may exist there afterwards.</summary>
     public string? FreshPath { get; init; }
 
+    /// <summary>A binary body (an Excel workbook), sent instead of <see cref="Body"/>.</summary>
+    public byte[]? Bytes { get; init; }
+
     public override string ToString() =>
-        $"{Operation.Method} {SchemaChecker.Printable(Url)} as {Caller}, {Broken ?? "valid"}: {(Body is null ? "" : SchemaChecker.Printable(Body))}";
+        $"{Operation.Method} {SchemaChecker.Printable(Url)} as {Caller}, {Broken ?? "valid"}: {(Bytes is not null ? $"{ContentType}, {Bytes.Length:N0} bytes" : Body is null ? "" : SchemaChecker.Printable(Body))}";
 }
 
 /// <summary>
@@ -29,7 +32,7 @@ public sealed record FuzzRequest(ApiOperation Operation, string Url, string? Bod
 /// body over 1 MiB, a URL over 8 KiB, a missing or malformed parameter); some sent with no key, an unknown one or a
 /// narrower one.
 /// </summary>
-public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string> revocableKeyIds)
+public sealed partial class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string> revocableKeyIds)
 {
     private static readonly string[] Campaigns = ["c1", "c1", "c1", "c-none"];
     private static readonly string[] Branches = ["b1", "b2", "b3", "b4"];
@@ -52,7 +55,11 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
 
     private static Gen<T> Pick<T>(params T[] items) => Gen.Int[0, items.Length - 1].Select(i => items[i]);
 
-    public Gen<FuzzRequest> For(ApiOperation operation) => Gen.Frequency(
+    public Gen<FuzzRequest> For(ApiOperation operation) => operation.Id == "PostImport"
+        ? Gen.Frequency((3, Requests(operation)), (1, Workbook(operation).SelectMany(r => WithCaller(r, Gen.Frequency((4, Gen.Const(Caller.Hq)), (1, Gen.Enum<Caller>()))))))
+        : Requests(operation);
+
+    private Gen<FuzzRequest> Requests(ApiOperation operation) => Gen.Frequency(
         (4, Valid(operation).SelectMany(r => WithCaller(r, Gen.Const<Caller>(Caller.Hq)))),
         (5, Broken(operation).SelectMany(r => WithCaller(r, Gen.Const<Caller>(Caller.Hq)))),
         (1, Gen.OneOf(Valid(operation), Broken(operation)).SelectMany(r => WithCaller(r, Gen.Enum<Caller>()))));
@@ -326,7 +333,9 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
         var template = operation.Path.Split('/');
         var segments = url.Split('?', 2);
         var actual = segments[0].Split('/');
-        actual[Array.IndexOf(template, "{" + parameter + "}")] = Uri.EscapeDataString(value);
+        // A segment may hold more than the parameter (templates/{type}.xlsx).
+        var at = Array.FindIndex(template, t => t.Contains("{" + parameter + "}", StringComparison.Ordinal));
+        actual[at] = template[at].Replace("{" + parameter + "}", Uri.EscapeDataString(value), StringComparison.Ordinal);
         return string.Join('/', actual) + (segments.Length > 1 ? "?" + segments[1] : "");
     }
 
@@ -380,5 +389,5 @@ public sealed class RequestGenerator(SchemaChecker schemas, IReadOnlyList<string
     private static double Max(JsonElement schema) => schema.TryGetProperty("maximum", out var m) ? m.GetDouble() : 1_000_000;
 
     /// <summary>For the summary: how many characters of JSON text a body is.</summary>
-    public static int Size(FuzzRequest request) => request.Body is null ? 0 : Encoding.UTF8.GetByteCount(request.Body);
+    public static int Size(FuzzRequest request) => request.Bytes?.Length ?? (request.Body is null ? 0 : Encoding.UTF8.GetByteCount(request.Body));
 }

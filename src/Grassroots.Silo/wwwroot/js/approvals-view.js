@@ -164,6 +164,7 @@ export function bindApprovals() {
   });
   // Who changed what in the region shown: every change of its branches, keys and periods, as a file for Excel.
   $('auditCsv').addEventListener('click', () => shown && download('/api/audit.csv', { regionCode: shown.code }, `修改记录-${shown.code}.csv`));
+  $('auditXlsx').addEventListener('click', () => shown && download('/api/audit.xlsx', { regionCode: shown.code }, `修改记录-${shown.code}.xlsx`));
   $('submitPeriod').addEventListener('click', () => {
     if (!shown) return;
     const note = $('submitNote').value.trim();

@@ -1,17 +1,20 @@
-// 导入 (hq and region-admins): a CSV file saved from Excel (UTF-8 or GB18030) is checked by the service's dry run,
-// which lists each line's problems, then imported as a job (POST /api/imports?async=true) whose progress is polled
-// (GET /api/imports/{id}). The columns, their Chinese headers and the templates come from the service's OpenAPI
-// document (x-csv-columns on POST /api/imports), which states what its CSV reader accepts.
-import { ApiError, getJson, openApiDocument, sendJson } from './api.js';
+// 导入 (hq and region-admins): an Excel workbook (.xlsx, its first sheet) or a CSV file saved from Excel (UTF-8 or
+// GB18030) is checked by the service's dry run, which lists each row's problems (a workbook's by sheet, row and column),
+// then imported as a job (POST /api/imports?async=true) whose progress is polled (GET /api/imports/{id}). The columns
+// and their Chinese headers come from the service's OpenAPI document (x-csv-columns on POST /api/imports), which states
+// what its readers accept; the Excel template is the service's own (GET /api/imports/templates/{type}.xlsx), with its
+// dropdowns and, for a county's admin, the county's branches.
+import { ApiError, download, getJson, openApiDocument, sendJson } from './api.js';
 import { saveCsv } from './csv.js';
 import { $, el, fillTable, show } from './dom.js';
 import { importTypes, number } from './format.js';
 import { besides, describe, translate } from './problems.js';
 
 const POLL_MS = 500;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 let columns = null; // { type: [{ field, headers, required }] }
-let file = null; // { bytes, name, encoding, lines }
+let file = null; // { bytes, name, workbook, encoding, lines } (a workbook's lines are not read here)
 let generation = 0; // a newer file or a page change stops an older job's polling
 
 export async function openImport() {
@@ -31,6 +34,9 @@ export async function openImport() {
     drawColumns();
   });
   $('template').addEventListener('click', saveTemplate);
+  $('templateXlsx').addEventListener('click', () =>
+    download(`/api/imports/templates/${encodeURIComponent(type())}.xlsx`, {}, `${importTypes[type()] ?? type()}-导入模板.xlsx`)
+      .catch(error => fail(problemText(error))));
   $('importFile').addEventListener('change', () => $('importFile').files[0] && choose($('importFile').files[0]));
   const zone = $('dropZone');
   zone.addEventListener('dragover', event => {
@@ -54,7 +60,11 @@ const type = () => $('importType').value;
 /** A column's header as a person writes it: its first Chinese header, else its API name. */
 const headerOf = column => column.headers[1] ?? column.headers[0];
 
+/** What a problem of the whole file names: its body or its header row. */
+const fileParts = { body: '文件', header: '表头' };
+
 function label(kind, field) {
+  if (fileParts[field]) return fileParts[field];
   const column = columns[kind]?.find(c => c.field === field.replace(/\[\d+\]$/, ''));
   return column ? headerOf(column) : field;
 }
@@ -92,8 +102,18 @@ function guessType(header) {
   return fits.some(f => f.kind === type()) ? type() : fits[0]?.kind;
 }
 
+/** An .xlsx is a zip: it starts with PK\x03\x04 whatever its name says. */
+const isWorkbook = bytes => bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4;
+
 async function choose(chosen) {
   const bytes = new Uint8Array(await chosen.arrayBuffer());
+  if (isWorkbook(bytes) || /\.xlsx$/i.test(chosen.name)) {
+    // Its header is inside the zip: the dry run says whether it fits the kind chosen.
+    file = { bytes, name: chosen.name, workbook: true, lines: [] };
+    $('fileInfo').textContent = `${chosen.name}：Excel 工作簿，读取第一个工作表（导入${importTypes[type()] ?? type()}）。`;
+    await dryRun();
+    return;
+  }
   const { text, encoding } = decode(bytes);
   const lines = text.split(/\r\n|\n|\r/);
   file = { bytes, name: chosen.name, encoding, lines };
@@ -121,7 +141,7 @@ function problemText(error) {
 }
 
 const upload = query => sendJson('POST', '/api/imports', {
-  query: { type: type(), ...query }, body: new Blob([file.bytes]), contentType: 'text/csv',
+  query: { type: type(), ...query }, body: new Blob([file.bytes]), contentType: file.workbook ? XLSX : 'text/csv',
 });
 
 /** Nothing is stored: the service says what each line would do. */
@@ -162,6 +182,12 @@ async function startJob() {
   }
 }
 
+/** Where a row's problem is: a workbook's cell (工作表“学习会”H3), or a CSV file's line as it was read. */
+function where(c) {
+  if (c.sheet) return `工作表“${c.sheet}”${c.column ?? ''}${c.line ?? ''}`;
+  return c.line ? file?.lines[c.line - 1] ?? '' : '';
+}
+
 const jobStates = { queued: '排队中', running: '正在导入', done: '导入完成', failed: '导入失败' };
 
 function drawResult(r, { dry }) {
@@ -192,6 +218,6 @@ function drawResult(r, { dry }) {
     el('td', {}, c.line ?? c.index ?? ''),
     el('td', { className: 'text' }, c.field ? label(kind, c.field) : ''),
     el('td', { className: 'text' }, translate(c.message, c.field ? besides(c.field, f => label(kind, f)) : f => label(kind, f))),
-    el('td', { className: 'text line' }, c.line ? file?.lines[c.line - 1] ?? '' : ''))),
+    el('td', { className: 'text line' }, where(c)))),
   r.rejected ? `共 ${number(r.rejected)} 行有问题（只列出前 1,000 行）。` : '每一行都没有问题。');
 }

@@ -83,18 +83,20 @@ async function describe({ role, scope }) {
 
 const home = () => (me.role === 'hq' ? 'CN' : me.role === 'region-admin' ? me.scope : null);
 
-/** The service's CSV reports, as its OpenAPI document lists them. */
+/** The service's reports as files (CSV, and Excel where it has them), as its OpenAPI document lists them. */
 async function findReports() {
   const known = {
     'provinces.csv': '各省份汇总（CSV）',
+    'provinces.xlsx': '各省份汇总（Excel）',
     'inactive-branches.csv': '未开展的基层工会名单（CSV）',
+    'inactive-branches.xlsx': '未开展的基层工会名单（Excel）',
   };
   return Object.entries(await openApiPaths())
-    .filter(([path, operations]) => /^\/api\/reports\/[^/{}]+\.csv$/.test(path) && operations.get)
+    .filter(([path, operations]) => /^\/api\/reports\/[^/{}]+\.(csv|xlsx)$/.test(path) && operations.get)
     .map(([path, operations]) => {
       const file = path.split('/').pop();
       return {
-        path, label: known[file] ?? `${file}`, fileName: file.replace(/\.csv$/, ''),
+        path, label: known[file] ?? `${file}`, fileName: file.replace(/\.(csv|xlsx)$/, ''), extension: file.split('.').pop(),
         params: (operations.get.parameters ?? []).filter(p => p.in === 'query').map(p => p.name),
       };
     });

@@ -151,7 +151,7 @@ function drawLeaderboard(board, info, state) {
 }
 
 /**
- * The service's CSV reports, where it has them (found in its OpenAPI document): those that take a regionCode are
+ * The service's report files (CSV and Excel), where it has them (found in its OpenAPI document): those that take a regionCode are
  * offered for the region shown, the others on the national page only.
  */
 function drawReports(reports, info, state, campaign) {
@@ -161,7 +161,7 @@ function drawReports(reports, info, state, campaign) {
     const values = { campaignId: campaign.id, regionCode: info.code, from: state.from, to: state.to };
     const query = Object.fromEntries(report.params.filter(p => p in values).map(p => [p, values[p]]));
     return el('button', { type: 'button', className: 'plain',
-      onclick: () => download(report.path, query, `${report.fileName}-${info.code}-${campaign.id}.csv`) }, report.label);
+      onclick: () => download(report.path, query, `${report.fileName}-${info.code}-${campaign.id}.${report.extension}`) }, report.label);
   })));
 }
 
