@@ -11,7 +11,8 @@ namespace Grassroots.Storage;
 /// with the batch's <see cref="CommittedBatch"/>: what it added to the rollup rows, which the caller passes on to the
 /// grains that hold them (storage never calls up into the domain). Batches go through <see cref="StorageOptions.Writers"/>
 /// lanes, each a connection and a writer shard of its own; a lane writes one batch at a time, so each of its batches
-/// carries a sequence number one higher than its last. A unit whose owner does not hold, or whose rows the database
+/// carries a sequence number one higher than its last. Lanes write side by side only batches of at least
+/// <see cref="StorageOptions.ConcurrentBatchMin"/> units; smaller ones take turns. A unit whose owner does not hold, or whose rows the database
 /// refuses, fails alone; a database outage fails the waiting units with <see cref="StorageUnavailableException"/> and
 /// the next batch reconnects.
 /// </summary>
@@ -24,6 +25,7 @@ public sealed class GroupCommitter : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Lane[] _lanes;
     private readonly Task[] _loops;
+    private readonly SemaphoreSlim _smallBatchTurn = new(1, 1);
 
     /// <param name="lease">When given, no batch of a shard is written while this process does not hold it.</param>
     /// <param name="activity">Where branch activity is kept; needed by units with <see cref="ActivityChange"/>s.</param>
@@ -82,9 +84,30 @@ public sealed class GroupCommitter : IAsyncDisposable
         var reader = _queue.Reader;
         while (deferred.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            await CollectAsync(lane, batch, deferred, reader).ConfigureAwait(false);
+            var units = await CollectAsync(lane, batch, deferred, reader, wait: true).ConfigureAwait(false);
             if (batch.Count == 0) continue;
-            await ExecuteAsync(lane, batch).ConfigureAwait(false);
+            if (units >= _database.Options.ConcurrentBatchMin || _lanes.Length == 1)
+            {
+                await ExecuteAsync(lane, batch).ConfigureAwait(false);
+            }
+            else
+            {
+                // A small batch takes the turn that small batches share: while another lane commits one, this lane waits
+                // and then takes what queued meanwhile too. So a silo whose writes are few commits one transaction at a
+                // time, each carrying all that waited (three silos' lanes each writing batches of one or two units cost
+                // PostgreSQL and the silos a transaction per write), and the lanes write side by side only when the queue
+                // holds enough for each (docs/benchmarks.md, issue 24).
+                await _smallBatchTurn.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    await CollectAsync(lane, batch, deferred, reader, wait: false).ConfigureAwait(false);
+                    await ExecuteAsync(lane, batch).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _smallBatchTurn.Release();
+                }
+            }
             batch.Clear();
         }
     }
@@ -94,11 +117,17 @@ public sealed class GroupCommitter : IAsyncDisposable
     /// about to come back when the last batch was bigger. A bulk unit set goes alone. A unit whose owner row is already in
     /// the batch waits for the next one, so no statement writes a row twice.
     /// </summary>
-    private async Task CollectAsync(Lane lane, List<Pending> batch, Queue<Pending> deferred, ChannelReader<Pending> reader)
+    private async Task<int> CollectAsync(Lane lane, List<Pending> batch, Queue<Pending> deferred, ChannelReader<Pending> reader, bool wait)
     {
         var max = _database.Options.MaxBatchSize;
         var owners = new HashSet<(Table, string)>();
         var units = 0;
+        foreach (var taken in batch)
+        {
+            if (taken.IsBulk) return max;
+            if (taken.Units[0].Owner is { } owner) owners.Add((owner.Table, string.Join('\u001f', owner.Key)));
+            units++;
+        }
         bool Take(Pending item)
         {
             if (item.IsBulk)
@@ -127,7 +156,7 @@ public sealed class GroupCommitter : IAsyncDisposable
         }
         Drain();
         var wanted = Math.Min(max, lane.LastBatchSize);
-        if (units > 0 && units < wanted && _database.Options.MaxBatchDelay > TimeSpan.Zero)
+        if (wait && units > 0 && units < wanted && _database.Options.MaxBatchDelay > TimeSpan.Zero)
         {
             using var timeout = new CancellationTokenSource(_database.Options.MaxBatchDelay);
             try
@@ -139,6 +168,7 @@ public sealed class GroupCommitter : IAsyncDisposable
             }
         }
         lane.LastBatchSize = units;
+        return units;
     }
 
     private async Task ExecuteAsync(Lane lane, List<Pending> batch)

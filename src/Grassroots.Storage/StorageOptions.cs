@@ -25,6 +25,12 @@ public sealed class StorageOptions
     public IReadOnlyList<string> LaneShards() =>
         [.. Enumerable.Range(1, Provider == StorageProvider.Postgres ? Math.Max(1, Writers) : 1).Select(i => i == 1 ? Shard : $"{Shard}.{i}")];
 
+    /// <summary>
+    /// Fewest units a batch carries to be written beside another lane's; a smaller one waits for the small batch being
+    /// written and goes with what queued meanwhile, so lanes add transactions only when there is enough to fill them.
+    /// </summary>
+    public int ConcurrentBatchMin { get; set; } = 32;
+
     /// <summary>Most units one transaction carries.</summary>
     public int MaxBatchSize { get; set; } = 512;
 
