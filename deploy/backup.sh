@@ -5,6 +5,8 @@
 #   deploy/backup.sh compose [FILE]   the database of docker-compose.yml's PostgreSQL (the compose files and project as
 #                                     docker-compose finds them: COMPOSE_FILE, COMPOSE_PROJECT_NAME, the current folder)
 #   deploy/backup.sh local [FILE]     the database of deploy/local-cluster.sh's PostgreSQL (GRASSROOTS_CLUSTER_DIR)
+#   deploy/backup.sh server [FILE]    a database of any PostgreSQL, named as libpq names it: PGHOST, PGPORT, PGUSER,
+#                                     PGPASSWORD (or ~/.pgpass), PGDATABASE (default grassroots)
 # FILE defaults to grassroots-YYYYMMDDTHHMMSSZ.dump in the current folder. The silos keep serving meanwhile.
 #
 # What a backup holds: every table of the database as of one moment, pg_dump's snapshot, taken as it starts: every record
@@ -34,6 +36,10 @@ case "$where" in
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     # local-cluster.sh's database password: local development only.
     PGPASSWORD=grassroots-dev-only "$bin/pg_dump" -h 127.0.0.1 -p "$pg_port" -U grassroots -d grassroots "${options[@]}" -f "$file.partial"
+    ;;
+  server)
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    "${bin:+$bin/}pg_dump" -d "${PGDATABASE:-grassroots}" "${options[@]}" -f "$file.partial"
     ;;
   *)
     awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2

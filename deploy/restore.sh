@@ -5,6 +5,8 @@
 #   deploy/restore.sh compose FILE [DATABASE]   into docker-compose.yml's PostgreSQL (compose files and project as
 #                                               docker-compose finds them: COMPOSE_FILE, COMPOSE_PROJECT_NAME, …)
 #   deploy/restore.sh local FILE [DATABASE]     into deploy/local-cluster.sh's PostgreSQL (GRASSROOTS_CLUSTER_DIR)
+#   deploy/restore.sh server FILE [DATABASE]    into any PostgreSQL, named as libpq names it (PGHOST, PGPORT, PGUSER,
+#                                               PGPASSWORD or ~/.pgpass); its user may create databases
 # DATABASE (default grassroots) is made when it does not exist; one that exists must be empty (no tables), as a new
 # PostgreSQL volume's is: the script never writes over data. To restore in place of a cluster's data, stop its silos,
 # drop or rename the database (or start PostgreSQL on a new volume), restore, then start the silos: they apply any newer
@@ -39,8 +41,13 @@ case "$where" in
     sql() { "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U grassroots -v ON_ERROR_STOP=1 -qAt "$@"; }
     restore() { "$bin/pg_restore" -h 127.0.0.1 -p "$pg_port" -U grassroots "$@" "$file"; }
     ;;
+  server)
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    sql() { "${bin:+$bin/}psql" -v ON_ERROR_STOP=1 -qAt "$@"; }
+    restore() { "${bin:+$bin/}pg_restore" "$@" "$file"; }
+    ;;
   *)
-    echo "Where to restore: compose or local" >&2
+    echo "Where to restore: compose, local or server" >&2
     exit 2
     ;;
 esac
