@@ -49,13 +49,22 @@ public sealed class RollupBook<TState, TChange>(Database database, SemaphoreSlim
     }
 
     /// <summary>
-    /// Loads every holder again from <paramref name="snapshot"/> (whose shard sequence numbers are <paramref name="seqs"/>),
-    /// each swapped in once loaded; batches applied meanwhile are applied to the new figures too. The caller holds the
-    /// turn of loads.
+    /// Begins loading every holder again: from now on each keeps the batches applied to it, for the figures the load
+    /// brings. Called before the snapshot is taken, so a batch committed after the snapshot and applied before the load
+    /// began is not left out of the new figures. The caller holds the turn of loads and ends what it began with
+    /// <see cref="ReloadAllAsync"/>.
     /// </summary>
-    public async Task ReloadAllAsync(Snapshot snapshot, IReadOnlyDictionary<string, long> seqs)
+    public Reload BeginReload() => new([.. _holders.Select(h => (h.Key, h.Value, h.Value.Begin()))]);
+
+    /// <summary>
+    /// Loads every holder <paramref name="reload"/> began again from <paramref name="snapshot"/> (whose shard sequence
+    /// numbers are <paramref name="seqs"/>), each swapped in once loaded; batches applied since the reload began are
+    /// applied to the new figures too. A holder whose load fails keeps its figures, as do those after it.
+    /// </summary>
+    public async Task ReloadAllAsync(Reload reload, Snapshot snapshot, IReadOnlyDictionary<string, long> seqs)
     {
-        var loads = _holders.Select(h => (h.Key, Holder: h.Value, Ticket: h.Value.Begin())).ToList();
+        var loads = reload.Loads;
+        reload.Ran = true;
         for (var i = 0; i < loads.Count; i++)
         {
             var (key, holder, ticket) = loads[i];
@@ -69,6 +78,24 @@ public sealed class RollupBook<TState, TChange>(Database database, SemaphoreSlim
                 throw;
             }
         }
+    }
+
+    /// <summary>Gives up a reload that <see cref="BeginReload"/> began, if <see cref="ReloadAllAsync"/> never ran it.</summary>
+    public static void AbandonUnlessRan(Reload reload)
+    {
+        if (reload.Ran) return;
+        reload.Ran = true;
+        foreach (var (_, holder, _) in reload.Loads) holder.Abandon();
+    }
+
+    /// <summary>The holders a reload began, with their tickets.</summary>
+    public sealed class Reload
+    {
+        internal Reload(List<(string Key, Holder Holder, long Ticket)> loads) => Loads = loads;
+
+        internal List<(string Key, Holder Holder, long Ticket)> Loads { get; }
+
+        internal bool Ran { get; set; }
     }
 
     /// <summary>Loads the holder again now (this silo's first if it has none): once done, it holds every batch committed before the call.</summary>
@@ -121,7 +148,7 @@ public sealed class RollupBook<TState, TChange>(Database database, SemaphoreSlim
     public static async Task<IReadOnlyDictionary<string, long>> ReadSeqsAsync(Snapshot snapshot) =>
         (await snapshot.QueryAsync("SELECT shard, seq FROM shards", [], r => (r.GetString(0), r.Long(1)))).ToDictionary();
 
-    private sealed class Holder
+    internal sealed class Holder
     {
         public readonly Lock Gate = new();
         public readonly TaskCompletionSource FirstLoad = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -234,14 +234,25 @@ public sealed class RollupReplica
         await _loads.WaitAsync();
         try
         {
-            var seqs = await _database.InSnapshotAsync(async snapshot =>
+            // Every holder keeps the batches applied to it from before the snapshot is taken (its first query), so none
+            // committed after the snapshot is missing from what the load brings.
+            var (regions, honorees) = (Regions.BeginReload(), Honorees.BeginReload());
+            try
             {
-                var seqs = await RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync(snapshot);
-                await Regions.ReloadAllAsync(snapshot, seqs);
-                await Honorees.ReloadAllAsync(snapshot, seqs);
-                return seqs;
-            }).Translated();
-            RestartAt(seqs);
+                var seqs = await _database.InSnapshotAsync(async snapshot =>
+                {
+                    var seqs = await RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync(snapshot);
+                    await Regions.ReloadAllAsync(regions, snapshot, seqs);
+                    await Honorees.ReloadAllAsync(honorees, snapshot, seqs);
+                    return seqs;
+                }).Translated();
+                RestartAt(seqs);
+            }
+            finally
+            {
+                RollupBook<RegionFigures, RegionChange>.AbandonUnlessRan(regions);
+                RollupBook<HonoreeTalkFigures, HonoreeProvince>.AbandonUnlessRan(honorees);
+            }
         }
         finally
         {
