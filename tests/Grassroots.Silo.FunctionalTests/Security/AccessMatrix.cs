@@ -84,10 +84,15 @@ internal static class AccessMatrix
         new("GET", "/api/reports/honorees", (Refused, Refused), (Ok, Refused), Everyone,
             (_, t, _) => Done(new(), $"campaignId=c1&regionCode={t.Province}")),
         new("GET", "/api/reports/provinces.csv", (Refused, Refused), (Refused, Refused), Everyone, (_, _, _) => Done(new(), "campaignId=c1")),
+        new("GET", "/api/reports/provinces.xlsx", (Refused, Refused), (Refused, Refused), Everyone, (_, _, _) => Done(new(), "campaignId=c1")),
         new("GET", "/api/reports/inactive-branches", (Refused, Refused), (Ok, Refused), Everyone,
             (_, t, _) => Done(new(), $"campaignId=c1&regionCode={t.Region}")),
         new("GET", "/api/reports/inactive-branches.csv", (Refused, Refused), (Ok, Refused), Everyone,
             (_, t, _) => Done(new(), $"campaignId=c1&regionCode={t.Region}")),
+        new("GET", "/api/reports/inactive-branches.xlsx", (Refused, Refused), (Ok, Refused), Everyone,
+            (_, t, _) => Done(new(), $"campaignId=c1&regionCode={t.Region}")),
+        // A template is the same for every key but a county admin's, which lists the county's branches on a second sheet.
+        new("GET", "/api/imports/templates/{type}.xlsx", Everyone, Everyone, Everyone, (_, _, _) => Done(new() { ["type"] = "study-sessions" })),
         // An import is open to every key; rows outside the key's scope are rejected one by one in its 200 answer.
         new("POST", "/api/imports", Everyone, Everyone, Everyone,
             (_, t, n) => Done([], body: new { studySessions = new[] { ImportRow(t.Branch, $"i{n}") } })),
@@ -121,6 +126,7 @@ internal static class AccessMatrix
         // The audit trail is read like the branch or region it is about.
         new("GET", "/api/audit", (Ok, Refused), (Ok, Refused), Everyone, (_, t, _) => Done(new(), $"branchId={t.Branch}")),
         new("GET", "/api/audit.csv", (Ok, Refused), (Ok, Refused), Everyone, (_, t, _) => Done(new(), $"branchId={t.Branch}")),
+        new("GET", "/api/audit.xlsx", (Ok, Refused), (Ok, Refused), Everyone, (_, t, _) => Done(new(), $"branchId={t.Branch}")),
         new("GET", "/api/keys", (Refused, Refused), (Ok, Ok), Everyone, (_, _, _) => Done(new())),
         new("POST", "/api/keys", (Refused, Refused), (Created, Refused), (Created, Created),
             (_, t, n) => Done([], body: new { role = Roles.Branch, scope = t.Branch, label = $"issued {n}" })),
