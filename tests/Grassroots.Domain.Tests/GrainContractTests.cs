@@ -84,11 +84,13 @@ public sealed class GrainContractTests
         var issued = await keys.CreateAsync(Roles.Branch, "b1", "西宁某公司工会", "test");
         var key = grains.GetGrain<IApiKeyGrain>(issued.Record.KeyId);
         Assert.Equal(issued.Record, await key.GetAsync());
-        var secretHash = ApiKeySecret.Hash(ApiKeySecret.Parse(issued.Key)!.Secret);
-        Assert.Equal(issued.Record, (await key.GetCredentialAsync())!.Check(secretHash));
-        Assert.Null((await key.GetCredentialAsync())!.Check(ApiKeySecret.Hash("a guess")));
+        var secret = ApiKeySecret.Parse(issued.Key)!.Secret;
+        var secretHash = ApiKeySecret.Hash(secret);
+        Assert.Equal(issued.Record, (await key.GetCredentialAsync())!.Check(secret));
+        Assert.Null((await key.GetCredentialAsync())!.Check("a guess"));
+        Assert.Null((await key.GetCredentialAsync())!.Check(secretHash)); // the stored hash is no key
         Assert.Equal(Revocation.Revoked, await key.RevokeAsync("test"));
-        Assert.Null((await key.GetCredentialAsync())!.Check(secretHash));
+        Assert.Null((await key.GetCredentialAsync())!.Check(secret));
         Assert.Null(await keys.AuthenticateAsync(issued.Key)); // every silo forgot the key when it was revoked
         await Assert.ThrowsAsync<StateConflictException>(() => key.CreateAsync(new ApiKeyDraft(Roles.Hq, "CN", "again", secretHash, "test")));
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -22,22 +23,41 @@ public static class ApiKeySecret
         Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(KeyIdBytes)),
         System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes)));
 
-    /// <summary>Splits a presented key; null when it is not in the key format at all.</summary>
-    public static Parts? Parse(string presented)
+    /// <summary>
+    /// Splits a presented key into its id and where its secret lies in it; false when it is not in the key format at all.
+    /// Only the id is copied out: every request presents a key, and the secret is hashed from the request's own text.
+    /// </summary>
+    public static bool TryParse(string presented, out string keyId, out Range secret)
     {
+        (keyId, secret) = ("", default);
         // The id is hex, so the first '_' after it ends it; the secret may itself contain '_' (base64url).
-        if (!presented.StartsWith(Prefix, StringComparison.Ordinal)) return null;
+        if (!presented.StartsWith(Prefix, StringComparison.Ordinal)) return false;
         var rest = presented.AsSpan(Prefix.Length);
         var cut = rest.IndexOf('_');
-        if (cut != KeyIdBytes * 2 || rest[..cut].IndexOfAnyExcept("0123456789abcdef") >= 0 || rest.Length - cut - 1 is < 1 or > 128) return null;
-        return new Parts(rest[..cut].ToString(), rest[(cut + 1)..].ToString());
+        if (cut != KeyIdBytes * 2 || rest[..cut].IndexOfAnyExcept("0123456789abcdef") >= 0 || rest.Length - cut - 1 is < 1 or > 128) return false;
+        (keyId, secret) = (rest[..cut].ToString(), (Prefix.Length + cut + 1)..);
+        return true;
     }
+
+    /// <summary>Splits a key into its id and its secret; null when it is not in the key format (for tools and tests).</summary>
+    public static Parts? Parse(string presented) => TryParse(presented, out var keyId, out var secret) ? new Parts(keyId, presented[secret]) : null;
 
     /// <summary>What the database keeps: SHA-256 of the secret, hex.</summary>
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    /// <summary>Compares two hashes in constant time, so response timing says nothing about how much of a guess was right.</summary>
-    public static bool HashesMatch(string presentedHash, string storedHash) =>
-        presentedHash.Length == storedHash.Length
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(presentedHash), Encoding.ASCII.GetBytes(storedHash));
+    /// <summary>
+    /// Whether <paramref name="secret"/> hashes to <paramref name="storedHash"/>, compared in constant time so response
+    /// timing says nothing about how much of a guess was right. Works on the stack: no copy of the secret is made.
+    /// </summary>
+    public static bool Matches(ReadOnlySpan<char> secret, string storedHash)
+    {
+        Span<byte> utf8 = stackalloc byte[128 * 3];
+        var length = Encoding.UTF8.GetBytes(secret, utf8);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..length], hash);
+        Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
+        Convert.TryToHexStringLower(hash, hex, out _);
+        return storedHash.Length == hex.Length
+            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(hex), MemoryMarshal.AsBytes(storedHash.AsSpan()));
+    }
 }

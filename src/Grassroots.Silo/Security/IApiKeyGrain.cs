@@ -42,8 +42,8 @@ public sealed record ApiKeyRecord(
 [GenerateSerializer, Immutable, Alias("api-key-credential")]
 public sealed record ApiKeyCredential([property: Id(0)] ApiKeyRecord Key, [property: Id(1)] string SecretHash)
 {
-    /// <summary>The key, when it is live and <paramref name="presentedHash"/> is its secret's hash (compared in constant time).</summary>
-    public ApiKeyRecord? Check(string presentedHash) => !Key.IsRevoked && ApiKeySecret.HashesMatch(presentedHash, SecretHash) ? Key : null;
+    /// <summary>The key, when it is live and <paramref name="secret"/> is its secret (its hash compared in constant time).</summary>
+    public ApiKeyRecord? Check(ReadOnlySpan<char> secret) => !Key.IsRevoked && ApiKeySecret.Matches(secret, SecretHash) ? Key : null;
 }
 
 /// <summary>What a new key is: role, scope and label, the hash of its secret, and who issues it.</summary>
