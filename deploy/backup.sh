@@ -29,15 +29,14 @@ case "$where" in
     docker-compose exec -T postgres sh -c 'PGPASSWORD="$POSTGRES_PASSWORD" exec pg_dump -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" "$@"' \
       pg_dump "${options[@]}" > "$file.partial"
     ;;
-  local)
-    dir="${GRASSROOTS_CLUSTER_DIR:-/tmp/grassroots-cluster}"
-    [ -f "$dir/cluster.env" ] || { echo "No local cluster in $dir (deploy/local-cluster.sh start makes one)." >&2; exit 1; }
-    pg_port=$(sed -n 's/^pg_port=//p' "$dir/cluster.env")
-    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    # local-cluster.sh's database password: local development only.
-    PGPASSWORD=grassroots-dev-only "$bin/pg_dump" -h 127.0.0.1 -p "$pg_port" -U grassroots -d grassroots "${options[@]}" -f "$file.partial"
-    ;;
-  server)
+  local | server)
+    if [ "$where" = local ]; then
+      dir="${GRASSROOTS_CLUSTER_DIR:-/tmp/grassroots-cluster}"
+      [ -f "$dir/cluster.env" ] || { echo "No local cluster in $dir (deploy/local-cluster.sh start makes one)." >&2; exit 1; }
+      # The local cluster's PostgreSQL as libpq names a server; its password is local-cluster.sh's, local development only.
+      export PGHOST=127.0.0.1 PGPORT="$(sed -n 's/^pg_port=//p' "$dir/cluster.env")" PGUSER=grassroots PGDATABASE=grassroots \
+        PGPASSWORD=grassroots-dev-only
+    fi
     bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
     "${bin:+$bin/}pg_dump" -d "${PGDATABASE:-grassroots}" "${options[@]}" -f "$file.partial"
     ;;

@@ -31,17 +31,13 @@ case "$where" in
     sql() { docker-compose exec -T postgres sh -c 'PGPASSWORD="$POSTGRES_PASSWORD" exec psql -h 127.0.0.1 -U "$POSTGRES_USER" -v ON_ERROR_STOP=1 -qAt "$@"' psql "$@"; }
     restore() { docker-compose exec -T postgres sh -c 'PGPASSWORD="$POSTGRES_PASSWORD" exec pg_restore -h 127.0.0.1 -U "$POSTGRES_USER" "$@"' pg_restore "$@" < "$file"; }
     ;;
-  local)
-    dir="${GRASSROOTS_CLUSTER_DIR:-/tmp/grassroots-cluster}"
-    [ -f "$dir/cluster.env" ] || { echo "No local cluster in $dir (deploy/local-cluster.sh start makes one)." >&2; exit 1; }
-    pg_port=$(sed -n 's/^pg_port=//p' "$dir/cluster.env")
-    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    # local-cluster.sh's database password: local development only.
-    export PGPASSWORD=grassroots-dev-only
-    sql() { "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U grassroots -v ON_ERROR_STOP=1 -qAt "$@"; }
-    restore() { "$bin/pg_restore" -h 127.0.0.1 -p "$pg_port" -U grassroots "$@" "$file"; }
-    ;;
-  server)
+  local | server)
+    if [ "$where" = local ]; then
+      dir="${GRASSROOTS_CLUSTER_DIR:-/tmp/grassroots-cluster}"
+      [ -f "$dir/cluster.env" ] || { echo "No local cluster in $dir (deploy/local-cluster.sh start makes one)." >&2; exit 1; }
+      # The local cluster's PostgreSQL as libpq names a server; its password is local-cluster.sh's, local development only.
+      export PGHOST=127.0.0.1 PGPORT="$(sed -n 's/^pg_port=//p' "$dir/cluster.env")" PGUSER=grassroots PGPASSWORD=grassroots-dev-only
+    fi
     bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
     sql() { "${bin:+$bin/}psql" -v ON_ERROR_STOP=1 -qAt "$@"; }
     restore() { "${bin:+$bin/}pg_restore" "$@" "$file"; }
