@@ -43,7 +43,12 @@ public static class ApiKeySecret
     public static Parts? Parse(string presented) => TryParse(presented, out var keyId, out var secret) ? new Parts(keyId, presented[secret]) : null;
 
     /// <summary>What the database keeps: SHA-256 of the secret, hex.</summary>
-    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    public static string Hash(string secret)
+    {
+        Span<char> hex = stackalloc char[HexLength];
+        HashHex(secret, hex);
+        return new string(hex);
+    }
 
     /// <summary>
     /// Whether <paramref name="secret"/> hashes to <paramref name="storedHash"/>, compared in constant time so response
@@ -51,13 +56,22 @@ public static class ApiKeySecret
     /// </summary>
     public static bool Matches(ReadOnlySpan<char> secret, string storedHash)
     {
-        Span<byte> utf8 = stackalloc byte[128 * 3];
+        Span<char> hex = stackalloc char[HexLength];
+        HashHex(secret, hex);
+        return storedHash.Length == hex.Length
+            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(hex), MemoryMarshal.AsBytes(storedHash.AsSpan()));
+    }
+
+    private const int HexLength = SHA256.HashSizeInBytes * 2;
+
+    /// <summary>SHA-256 of the secret's UTF-8, as lower-case hex into <paramref name="hex"/>.</summary>
+    private static void HashHex(ReadOnlySpan<char> secret, Span<char> hex)
+    {
+        // A presented secret is at most 128 characters (TryParse); anything longer is hashed from the heap.
+        var utf8 = Encoding.UTF8.GetMaxByteCount(secret.Length) <= 384 ? stackalloc byte[384] : new byte[Encoding.UTF8.GetMaxByteCount(secret.Length)];
         var length = Encoding.UTF8.GetBytes(secret, utf8);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(utf8[..length], hash);
-        Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
         Convert.TryToHexStringLower(hash, hex, out _);
-        return storedHash.Length == hex.Length
-            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(hex), MemoryMarshal.AsBytes(storedHash.AsSpan()));
     }
 }
