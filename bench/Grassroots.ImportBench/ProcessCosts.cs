@@ -30,8 +30,12 @@ public sealed class ProcessCosts
     });
 
     public static string GcMode => $"{(GCSettings.IsServerGC ? "Server" : "Workstation")} GC" +
-        (GCSettings.IsServerGC ? $", DOTNET_GCDynamicAdaptationMode={Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? "unset (DATAS on)"}" : "") +
+        (GCSettings.IsServerGC ? $", DATAS {(Datas ? "on" : "off")}" : "") +
         $", latency mode {GCSettings.LatencyMode}";
+
+    /// <summary>Whether DATAS adapts the heap count: the environment variable wins over the runtime configuration (ServiceRuntime.props).</summary>
+    private static bool Datas =>
+        (Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? AppContext.GetData("System.GC.DynamicAdaptationMode")?.ToString()) != "0";
 
     public void Start()
     {
