@@ -178,5 +178,28 @@ public sealed class GroupCommitTests
         Assert.Equal(500, second.Batch.Increments[0].Deltas[1]);
         Assert.Equal(2_000, await store.CountAsync("SELECT count(*) FROM test_state"));
         Assert.Equal(2_000, await store.CountAsync("SELECT SUM(audience) FROM honoree_rollups"));
+
+    }
+
+    [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
+    public async Task BulkBatchAfterOneRolledBackWhollyIsStillOneBatch(StorageProvider provider)
+    {
+        // One writer, so that every batch goes over the same connection, and what a rolled-back one left behind is met.
+        await using var store = await TestStore.CreateAsync(provider, o => o.Writers = 1);
+        var keys = Enumerable.Range(0, 1_200).Select(i => $"bulk-{i}").ToList();
+        WriteUnit[] Units(IEnumerable<string> ks) => [.. ks.Select(k => new WriteUnit([Rows.State(k), Rows.Talk("honoree-1", 1)]))];
+        foreach (var half in keys.Chunk(600)) Assert.All((await store.Committer.CommitAllAsync(Units(half)).WaitAsync(TestStore.Guard)).Errors, Assert.Null);
+
+        // Every row is there already: every unit fails and the transaction is rolled back, with whatever it made on the way.
+        var again = await store.Committer.CommitAllAsync(Units(keys)).WaitAsync(TestStore.Guard);
+        Assert.All(again.Errors, e => Assert.IsType<VersionConflictException>(e));
+
+        // The next batch of new rows is still written as one batch, its increments summed (a batch retried unit by unit
+        // after the database refused it reports one increment per unit).
+        var fresh = await store.Committer.CommitAllAsync(Units(Enumerable.Range(2_000, 1_200).Select(i => $"bulk-{i}"))).WaitAsync(TestStore.Guard);
+        Assert.All(fresh.Errors, Assert.Null);
+        Assert.Single(fresh.Batch!.Increments);
+        Assert.Equal(2_400, await store.CountAsync("SELECT count(*) FROM test_state"));
+        Assert.Equal(2_400, await store.CountAsync("SELECT SUM(audience) FROM honoree_rollups"));
     }
 }

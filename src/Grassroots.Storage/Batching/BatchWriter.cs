@@ -7,8 +7,8 @@ namespace Grassroots.Storage.Batching;
 /// <list type="number">
 /// <item>the lane's fence (its shard still held at its epoch, the batch's sequence number) and the owners — inserts that
 /// add only absent rows and updates only at the expected version, each returning the keys it wrote, so a unit whose
-/// owner did not hold fails alone and nothing else of it is written (many new rows of a table first go to a staging
-/// table by binary COPY, <see cref="StagedInserts"/>);</item>
+/// owner did not hold fails alone and nothing else of it is written (many new rows of a table go by binary COPY,
+/// straight into the table when none is there yet, else through a staging table: <see cref="StagedInserts"/>);</item>
 /// <item>if the surviving units move branch activity, the activity rows' locks and what they hold
 /// (<see cref="ActivityWriter"/>);</item>
 /// <item>every other write of the surviving units, with their increments summed per row and the activity moves.</item>
@@ -20,7 +20,6 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
 
     private readonly ColumnTypes? _columns = database.Dialect == "Postgres" ? new ColumnTypes() : null;
     private readonly ActivityWriter? _activity = activity is null ? null : new ActivityWriter(database, activity);
-    private readonly StagedInserts _staged = new();
 
     public sealed record Outcome(Exception?[] Errors, List<Increment> Increments);
 
@@ -38,11 +37,15 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
         var statements = new List<Statement>();
         if (fence is { } f) statements.Add(FenceStatement(f));
         var direct = owners;
+        var copied = new HashSet<VersionedPut>(ReferenceEqualityComparer.Instance); // inserted whole by COPY: written
         if (connection is Npgsql.NpgsqlConnection npgsql && arrays is not null)
         {
             foreach (var many in owners.Where(o => o.ExpectedVersion == 0).GroupBy(o => o.Table).Where(g => g.Count() >= StagedInserts.Threshold).ToList())
             {
-                statements.Add(await _staged.CopyAsync(npgsql, many.Key, [.. many], arrays, cancellationToken).ConfigureAwait(false));
+                List<VersionedPut> puts = [.. many];
+                if (await StagedInserts.TryCopyAllAsync(npgsql, tx, many.Key, puts, arrays, cancellationToken).ConfigureAwait(false))
+                    copied.UnionWith(puts);
+                else statements.Add(await StagedInserts.CopyAsync(npgsql, many.Key, puts, arrays, cancellationToken).ConfigureAwait(false));
                 direct = [.. direct.Where(o => o.Table != many.Key || o.ExpectedVersion != 0)];
             }
         }
@@ -68,7 +71,7 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
         var changes = new List<ActivityChange>();
         for (var i = 0; i < units.Count; i++)
         {
-            if (units[i].Owner is { } owner && !written.Contains(RowKey.Of(owner.Table, owner.Key)))
+            if (units[i].Owner is { } owner && !copied.Contains(owner) && !written.Contains(RowKey.Of(owner.Table, owner.Key)))
             {
                 errors[i] = new VersionConflictException(owner.ExpectedVersion == 0
                     ? $"{owner.Table} row ({string.Join(", ", owner.Key)}) exists already."
