@@ -134,11 +134,14 @@ public static class ImportBench
         ProcessCosts costs, ImportBenchOptions options, string profileName)
     {
         var profile = options.Perf is { } perf ? new ImportProfile($"{perf}.{profileName}.data") : null;
+        using var allocations = options.Allocations ? new AllocationProfile() : null;
         commits.Take();
         profile?.Start();
+        allocations?.Start();
         costs.Start();
         var result = await PostAsync(http, body, mediaType, query);
         var cost = costs.Stop(options.Rows);
+        allocations?.Report(label, options.Rows);
         var (batches, units, commitSeconds) = commits.Take();
         Console.WriteLine($"  [{label}] {cost.Seconds:0.00} s; group commit: {batches:N0} transactions of {(batches == 0 ? 0 : units / (double)batches):0.0} units, " +
             $"{commitSeconds:0.00} s writing and committing; {cost}");
