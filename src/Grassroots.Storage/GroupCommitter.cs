@@ -64,9 +64,10 @@ public sealed class GroupCommitter : IAsyncDisposable
     public async Task<BulkOutcome> CommitAllAsync(IReadOnlyList<WriteUnit> units)
     {
         if (units.Count == 0) return new BulkOutcome(null, []);
-        var owners = units.Select(u => u.Owner).OfType<VersionedPut>().Select(o => (o.Table, string.Join('\u001f', o.Key)));
-        if (owners.Count() != owners.Distinct().Count())
-            throw new ArgumentException("Units committed together must not share an owner row.", nameof(units));
+        var owners = new HashSet<(Table, object?[])>(units.Count, Batching.MadeKeyComparer.Instance);
+        foreach (var unit in units)
+            if (unit.Owner is VersionedPut owner && !owners.Add((owner.Table, owner.Key)))
+                throw new ArgumentException("Units committed together must not share an owner row.", nameof(units));
         var pending = new Pending(units, bulk: true);
         Enqueue(pending);
         return await pending.All.ConfigureAwait(false);

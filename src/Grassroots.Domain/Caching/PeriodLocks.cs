@@ -60,8 +60,16 @@ public sealed class PeriodLocks(Database database, RegionDirectory regions, Time
         var admission = Enter();
         try
         {
+            // A chunk's records fall on few days: the locks of each day's month and week are looked up once.
+            var days = new Dictionary<(string CampaignId, DateOnly Day), DayLocks>();
             var locks = new PeriodLock?[placements.Count];
-            for (var i = 0; i < placements.Count; i++) locks[i] = await FindAsync(placements[i]);
+            for (var i = 0; i < placements.Count; i++)
+            {
+                var placement = placements[i];
+                if (!days.TryGetValue((placement.CampaignId, placement.Day), out var day))
+                    days[(placement.CampaignId, placement.Day)] = day = await DayLocksAsync(placement.CampaignId, placement.Day);
+                locks[i] = day.Find(placement, regions);
+            }
             return (admission, locks);
         }
         catch
@@ -72,17 +80,40 @@ public sealed class PeriodLocks(Database database, RegionDirectory regions, Time
     }
 
     /// <summary>The lock a record placed here would meet, or null: its county or a region above it, in its month or week.</summary>
-    public async Task<PeriodLock?> FindAsync(Placement placement)
+    public async Task<PeriodLock?> FindAsync(Placement placement) =>
+        (await DayLocksAsync(placement.CampaignId, placement.Day)).Find(placement, regions);
+
+    /// <summary>What is locked in the month and the week a day of a campaign falls in.</summary>
+    private async ValueTask<DayLocks> DayLocksAsync(string campaignId, DateOnly day)
     {
-        var (month, week) = ReportingPeriod.Containing(placement.Day);
-        foreach (var period in new[] { month, week })
+        var (month, week) = ReportingPeriod.Containing(day);
+        var (monthId, weekId) = (month.Id, week.Id);
+        return new DayLocks(campaignId, monthId, await LockedAsync(campaignId, monthId), weekId, await LockedAsync(campaignId, weekId));
+    }
+
+    /// <summary>From memory with no task or closure when held, as nearly every write finds it.</summary>
+    private ValueTask<Locked> LockedAsync(string campaignId, string period)
+    {
+        var key = KeyOf(campaignId, period);
+        return _cache.TryGet(key, out var held) && held is not null ? new(held) : new(LoadOnceAsync(key, campaignId, period));
+    }
+
+    private async Task<Locked> LoadOnceAsync(string key, string campaignId, string period) =>
+        (await _cache.GetAsync(key, () => LoadAsync(campaignId, period)))!;
+
+    private readonly record struct DayLocks(string CampaignId, string MonthId, Locked Month, string WeekId, Locked Week)
+    {
+        public PeriodLock? Find(Placement placement, RegionDirectory regions) =>
+            Find(placement, regions, MonthId, Month) ?? Find(placement, regions, WeekId, Week);
+
+        private PeriodLock? Find(Placement placement, RegionDirectory regions, string period, Locked locked)
         {
-            var locked = await _cache.GetAsync(KeyOf(placement.CampaignId, period.Id), () => LoadAsync(placement.CampaignId, period.Id));
-            if (locked!.Regions.Count == 0) continue;
-            foreach (var code in regions.Chain(placement.RegionCode))
-                if (locked.Regions.TryGetValue(code, out var state)) return new PeriodLock(placement.CampaignId, period.Id, code, state);
+            if (locked.Regions.Count == 0) return null;
+            var chain = regions.Chain(placement.RegionCode);
+            for (var i = 0; i < chain.Count; i++) // indexed: a foreach over the interface would allocate its enumerator
+                if (locked.Regions.TryGetValue(chain[i], out var state)) return new PeriodLock(CampaignId, period, chain[i], state);
+            return null;
         }
-        return null;
     }
 
     public void Forget(string id) => _cache.Forget(id);

@@ -43,6 +43,18 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
 
     public string Kind => kind;
 
+    /// <summary>What is held for the id, with no load and no task: false when nothing is (a kept absence is held, as null).</summary>
+    public bool TryGet(string id, out T? value)
+    {
+        if (_entries.TryGetValue(id, out Entry? held))
+        {
+            value = held!.Value;
+            return true;
+        }
+        value = null;
+        return false;
+    }
+
     public async Task<T?> GetAsync(string id, Func<Task<T?>> load)
     {
         if (_entries.TryGetValue(id, out Entry? held)) return held!.Value;

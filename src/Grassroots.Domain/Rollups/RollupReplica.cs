@@ -174,10 +174,17 @@ public sealed class RollupReplica
     /// <summary>A county's figures go to every region above it, each as the child of that region they fall under.</summary>
     private Dictionary<string, List<RegionChange>> RegionChanges(CommittedChanges batch)
     {
-        var result = new Dictionary<string, List<RegionChange>>(StringComparer.Ordinal);
+        // Each holder's list made at the size it ends at: a batch of an import's chunk holds thousands of county days.
+        var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var code in batch.Days.Select(d => d.Code).Concat(batch.Registered.Select(r => r.Code)))
+        {
+            var chain = _regions.Chain(code);
+            for (var i = 1; i < chain.Count; i++) System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sizes, chain[i], out _)++;
+        }
+        var result = new Dictionary<string, List<RegionChange>>(sizes.Count, StringComparer.Ordinal);
         void Add(string holder, RegionChange change)
         {
-            if (!result.TryGetValue(holder, out var list)) result[holder] = list = [];
+            if (!result.TryGetValue(holder, out var list)) result[holder] = list = new(sizes[holder]);
             list.Add(change);
         }
         foreach (var county in batch.Days)

@@ -29,6 +29,9 @@ public sealed class Choices(params (string Value, string? Label)[] items) : IRea
         return null;
     }
 
+    /// <summary>Whether the value is one of these (not a label); on the array, where LINQ's Contains would enumerate the list.</summary>
+    public bool Contains(string value) => Array.IndexOf(_values, value) >= 0;
+
     public int Count => _values.Length;
     public string this[int index] => _values[index];
     public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_values).GetEnumerator();

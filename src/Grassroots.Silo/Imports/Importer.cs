@@ -54,7 +54,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         var tally = run.Resumed is { } resumed ? new ImportTally(resumed) : new ImportTally();
         var chunks = new InFlight();
         var pace = new Pace();
-        var records = new List<(ReadRow Row, RecordData Data)>();
+        var records = new List<(ReadRow Row, RecordData Data)>(ChunkRows);
         var branchRows = new List<(ReadRow Row, BranchProfile Profile)>();
         var sinceCheckpoint = 0;
 
@@ -62,8 +62,8 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         {
             if (records.Count == 0) return;
             var chunk = records;
-            records = [];
-            await chunks.AddAsync(chunk.Select(r => RecordKey(r.Row)), () => ImportRecordsAsync(chunk, run, tally, pace));
+            records = new(ChunkRows);
+            await chunks.AddAsync(chunk.Count, chunk.Select(r => RecordKey(r.Row)), () => ImportRecordsAsync(chunk, run, tally, pace));
         }
 
         async Task SendBranchesAsync()
@@ -71,7 +71,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             if (branchRows.Count == 0) return;
             var chunk = branchRows;
             branchRows = [];
-            await chunks.AddAsync(chunk.Select(r => new RowKey(ImportKinds.Branches.Type, r.Row.Row!.Id!, "")), () => ImportBranchesAsync(chunk, run, tally));
+            await chunks.AddAsync(chunk.Count, chunk.Select(r => new RowKey(ImportKinds.Branches.Type, r.Row.Row!.Id!, "")), () => ImportBranchesAsync(chunk, run, tally));
         }
 
         await foreach (var row in rows.WithCancellation(cancellationToken))
@@ -128,11 +128,19 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     private static (RecordKind, string, string) StoredKey(LoggedRecord record) => (RecordKinds.Of(record.Data), record.BranchId, record.RecordId);
 
     /// <summary>Adds the stored records of these rows to <paramref name="stored"/>, one read per kind.</summary>
-    private async Task ReadStoredAsync(IEnumerable<(ReadRow Row, RecordData Data, LoggedRecord After)> rows,
+    private async Task ReadStoredAsync(List<(ReadRow Row, RecordData Data, LoggedRecord After)> rows,
         Dictionary<(RecordKind, string, string), LoggedRecord> stored)
     {
-        foreach (var kind in rows.GroupBy(r => RecordKinds.Of(r.Data)))
-            foreach (var record in await kind.Key.ReadManyAsync([.. kind.Select(r => (r.After.BranchId, r.After.RecordId))], database))
+        var byKind = new Dictionary<RecordKind, List<(string, string)>>();
+        foreach (var (_, data, after) in rows)
+        {
+            var kind = RecordKinds.Of(data);
+            if (!byKind.TryGetValue(kind, out var keys)) byKind[kind] = keys = new(rows.Count);
+            keys.Add((after.BranchId, after.RecordId));
+        }
+        stored.EnsureCapacity(stored.Count + rows.Count);
+        foreach (var (kind, keys) in byKind)
+            foreach (var record in await kind.ReadManyAsync(keys, database))
                 stored[StoredKey(record)] = record;
     }
 
@@ -152,7 +160,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
         var fresh = new List<(ReadRow Row, RecordData Data)>(rows.Count);
         var later = new List<(ReadRow Row, RecordData Data)>(); // a record's second row in the chunk: a correction of its first
-        var seen = new HashSet<RowKey>();
+        var seen = new HashSet<RowKey>(rows.Count);
         foreach (var (row, data) in rows)
         {
             var branchId = row.Row!.BranchId!;
@@ -162,7 +170,9 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             else fresh.Add((row, data));
         }
 
-        var prepared = await intake.PrepareAsync([.. fresh.Select(f => new NewRecord(f.Row.Row!.BranchId!, f.Row.Row.Id!, f.Data))], run.Actor);
+        var news = new NewRecord[fresh.Count];
+        for (var i = 0; i < news.Length; i++) news[i] = new NewRecord(fresh[i].Row.Row!.BranchId!, fresh[i].Row.Row!.Id!, fresh[i].Data);
+        var prepared = await intake.PrepareAsync(news, run.Actor);
         var created = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>(fresh.Count);
         for (var i = 0; i < fresh.Count; i++)
         {
@@ -175,7 +185,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         // first, so a stored one costs a read and no attempt to insert it; otherwise the new ones are inserted if absent and
         // those found there are read after. A dry run reads them all.
         var stored = new Dictionary<(RecordKind, string, string), LoggedRecord>();
-        var existing = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>();
+        var existing = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>(run.DryRun || pace.MostlyStored ? created.Count : 0);
         var toCommit = created;
         if (run.DryRun || pace.MostlyStored)
         {
@@ -360,9 +370,10 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
 
         public bool HasBranches => _running.Any(r => r.Branches);
 
-        public async Task AddAsync(IEnumerable<RowKey> keys, Func<Task> run)
+        public async Task AddAsync(int count, IEnumerable<RowKey> keys, Func<Task> run)
         {
-            var held = keys.ToHashSet();
+            var held = new HashSet<RowKey>(count);
+            foreach (var key in keys) held.Add(key);
             _running.RemoveAll(r => r.Task.IsCompletedSuccessfully);
             while (_running.Count >= MaxChunksInFlight) await Task.WhenAny(_running.Select(r => r.Task)).ContinueWith(_ => Prune());
             var before = _running.Where(r => r.Keys.Overlaps(held)).Select(r => r.Task).ToList();

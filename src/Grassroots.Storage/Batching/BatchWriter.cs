@@ -120,10 +120,10 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
     /// <summary>Increments of one row added up: what the batch applies, and what it reports to its writers.</summary>
     private static List<Increment> Sum(IEnumerable<Increment> increments)
     {
-        var sums = new Dictionary<RowKey, Increment>();
+        var sums = new Dictionary<(Table, object?[]), Increment>(MadeKeyComparer.Instance);
         foreach (var increment in increments)
         {
-            var key = RowKey.Of(increment.Table, increment.Key);
+            var key = (increment.Table, increment.Key);
             if (!sums.TryGetValue(key, out var sum)) sums[key] = sum = increment with { Deltas = new long[increment.Deltas.Length] };
             for (var i = 0; i < sum.Deltas.Length; i++) sum.Deltas[i] += increment.Deltas[i];
         }
