@@ -19,14 +19,14 @@ public static class ApprovalLevels
     public static readonly IReadOnlyList<string> DefaultPath = [County, Province, National];
 
     /// <summary>Why a path is not one, or null: two or more known levels, each higher than the one before it.</summary>
-    public static string? Problem(IReadOnlyList<string> path)
+    public static Message? Problem(IReadOnlyList<string> path)
     {
-        if (path.Count < 2) return "An approval path names at least two levels: one that submits and one that approves.";
+        if (path.Count < 2) return new(MessageKeys.ApprovalPathTooShort);
         for (var i = 0; i < path.Count; i++)
         {
-            if (Array.IndexOf(All, path[i]) < 0) return $"'{path[i]}' is not a level; levels are {string.Join(", ", All)}.";
+            if (Array.IndexOf(All, path[i]) < 0) return new(MessageKeys.ApprovalPathNotALevel, path[i], string.Join(", ", All));
             if (i > 0 && Array.IndexOf(All, path[i]) <= Array.IndexOf(All, path[i - 1]))
-                return "Levels are listed lowest first, each once (e.g. county, province, national).";
+                return new(MessageKeys.ApprovalPathOrder);
         }
         return null;
     }

@@ -14,21 +14,20 @@ public static class PeriodChecks
     public static ReportingPeriod Check(Campaign? campaign, string campaignId, RegionDirectory regions, string regionCode, string periodId,
         DateOnly today, bool submitter = true)
     {
-        if (campaign is null) throw new FieldValidationException("campaignId", $"No campaign has the id '{campaignId}'.");
+        if (campaign is null) throw new FieldValidationException("campaignId", new Message(MessageKeys.NoCampaign, campaignId));
         if (!ReportingPeriod.TryParse(periodId, out var period))
-            throw new FieldValidationException("period", "Must be a month written YYYY-MM or an ISO week written YYYY-Www, e.g. 2020-12 or 2020-W49.");
+            throw new FieldValidationException("period", new Message(MessageKeys.Period));
         if (period.Kind != campaign.ReportingPeriod)
             throw new FieldValidationException("period", campaign.ReportingPeriod == PeriodKinds.Month
-                ? $"Campaign '{campaign.Id}' is signed off by month: write the period as YYYY-MM, e.g. {campaign.StartsOn:yyyy-MM}."
-                : $"Campaign '{campaign.Id}' is signed off by week: write the period as YYYY-Www, e.g. {ReportingPeriod.Of(PeriodKinds.Week, campaign.StartsOn).Id}.");
+                ? new Message(MessageKeys.PeriodByMonth, campaign.Id, campaign.StartsOn.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture))
+                : new Message(MessageKeys.PeriodByWeek, campaign.Id, ReportingPeriod.Of(PeriodKinds.Week, campaign.StartsOn).Id));
         var last = campaign.EndsOn is { } ends && ends < today ? ends : today;
         if (period.End < campaign.StartsOn || period.Start > last)
-            throw new FieldValidationException("period",
-                $"{period.Id} is not a period of campaign '{campaign.Id}' ({campaign.StartsOn:yyyy-MM-dd} to {last:yyyy-MM-dd}, today at the latest).");
+            throw new FieldValidationException("period", new Message(MessageKeys.PeriodOutsideCampaign, period.Id, campaign.Id, campaign.StartsOn.Iso(), last.Iso()));
         if (submitter && !ApprovalLevels.Submits(regions, campaign.Path, regionCode))
-            throw new FieldValidationException("regionCode",
-                $"{regionCode} does not submit periods of campaign '{campaign.Id}': its approval path is {string.Join(" → ", campaign.Path)}, " +
-                $"and {ApprovalLevels.LevelOf(regions, regionCode)} level regions {(campaign.Path.Contains(ApprovalLevels.LevelOf(regions, regionCode)) ? "only approve" : "take no part")}.");
+            throw new FieldValidationException("regionCode", new Message(MessageKeys.RegionDoesNotSubmit, regionCode, campaign.Id,
+                string.Join(" → ", campaign.Path), ApprovalLevels.LevelOf(regions, regionCode),
+                new Message(campaign.Path.Contains(ApprovalLevels.LevelOf(regions, regionCode)) ? MessageKeys.ApprovalOnly : MessageKeys.ApprovalNoPart)));
         return period;
     }
 }

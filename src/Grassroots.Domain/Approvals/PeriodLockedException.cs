@@ -8,8 +8,7 @@ namespace Grassroots.Domain.Approvals;
 /// </summary>
 [GenerateSerializer, Alias("period-locked-error")]
 public sealed class PeriodLockedException(string campaignId, string period, string regionCode, PeriodState state)
-    : Exception($"Records of campaign '{campaignId}' dated in {period} are locked for region {regionCode}: the period is " +
-        $"{state.ToString().ToLowerInvariant()}. It can be changed again once the period is returned or re-opened.")
+    : DomainException(new Message(MessageKeys.PeriodLocked, campaignId, period, regionCode, state.Said()))
 {
     [Id(0)]
     public string CampaignId { get; } = campaignId;

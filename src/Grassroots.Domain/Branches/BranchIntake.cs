@@ -18,7 +18,7 @@ public sealed class BranchIntake(FactCommitter committer, RegionDirectory region
     public void Check(BranchProfile profile)
     {
         if (!regions.IsLeaf(profile.RegionCode))
-            throw new FieldValidationException("regionCode", $"'{profile.RegionCode}' is not a county-level region code.");
+            throw new FieldValidationException("regionCode", new Message(MessageKeys.NotCounty, profile.RegionCode));
     }
 
     /// <summary>

@@ -20,8 +20,8 @@ public sealed class CampaignGrain(
 
     public async Task<Saved<Campaign>> PutAsync(Campaign campaign, string actor)
     {
-        if (campaign.Id != this.GetPrimaryKeyString()) throw new FieldValidationException("campaignId", "The campaign id must match the path.");
-        if (campaign.EndsOn < campaign.StartsOn) throw new FieldValidationException("endsOn", "endsOn is before startsOn.");
+        if (campaign.Id != this.GetPrimaryKeyString()) throw new FieldValidationException("campaignId", new Message(MessageKeys.CampaignIdMismatch));
+        if (campaign.EndsOn < campaign.StartsOn) throw new FieldValidationException("endsOn", new Message(MessageKeys.EndsBeforeStarts));
         var before = state.RecordExists ? state.State.Current : null;
         if (before is not null && before.Value.Equals(campaign))
         {
@@ -33,8 +33,7 @@ public sealed class CampaignGrain(
         // Periods already signed off keep the meaning they were signed off under.
         if (before is not null && (before.Value.ReportingPeriod != campaign.ReportingPeriod || !before.Value.Path.SequenceEqual(campaign.Path))
             && await approvals.AnyLockedAsync(campaign.Id))
-            throw new StateConflictException($"Periods of campaign '{campaign.Id}' are submitted or approved: its reporting period and " +
-                "approval path cannot change until they are returned or re-opened.");
+            throw new StateConflictException(new Message(MessageKeys.CampaignPeriodsLocked, campaign.Id));
         var now = clock.Now();
         var after = new Versioned<Campaign>(campaign, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
         state.State = new CampaignState(after);

@@ -30,6 +30,6 @@ public sealed class HonoreeGrain(Database database, FactCommitter committer, Tim
     protected override void Check(HonoreeProfile value)
     {
         if (regions.Find(value.ProvinceCode)?.Level != RegionLevel.Province)
-            throw new FieldValidationException("provinceCode", $"'{value.ProvinceCode}' is not a provincial-level region code.");
+            throw new FieldValidationException("provinceCode", new Message(MessageKeys.NotProvince, value.ProvinceCode));
     }
 }

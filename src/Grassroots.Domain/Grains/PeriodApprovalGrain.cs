@@ -42,7 +42,7 @@ public sealed class PeriodApprovalGrain(
             if (S.Pending is not null) await FinishSubmissionAsync(period);
             return View;
         }
-        if (S.State is not (PeriodState.Open or PeriodState.Returned)) throw Conflict("submitted", "an open or returned");
+        if (S.State is not (PeriodState.Open or PeriodState.Returned)) throw Conflict(MessageKeys.CannotSubmit);
         // The lock first, stored, so that a silo reading the locks from now on finds it; the figures once it holds everywhere.
         await SaveAsync(s =>
         {
@@ -69,8 +69,7 @@ public sealed class PeriodApprovalGrain(
         if (S.Pending is not null) await FinishSubmissionAsync(period);
         if (S.State == to && S.History.LastOrDefault()?.Action == action) return View;
         if (S.State != from)
-            throw Conflict(action switch { ApprovalActions.Approve => "approved", ApprovalActions.Return => "returned", _ => "re-opened" },
-                from == PeriodState.Submitted ? "a submitted" : "an approved");
+            throw Conflict(action switch { ApprovalActions.Approve => MessageKeys.CannotApprove, ApprovalActions.Return => MessageKeys.CannotReturn, _ => MessageKeys.CannotReopen });
         var figures = await FiguresAsync(period, reload: false);
         var step = new ApprovalTransition(action, to, actor.Actor, actor.Label, clock.Now(), reason, figures);
         await SaveAsync(s =>
@@ -110,7 +109,7 @@ public sealed class PeriodApprovalGrain(
 
     private async Task<ReportingPeriod> CheckAsync()
     {
-        if (regions.Find(RegionCode) is null) throw new NotFoundException($"No region has the code '{RegionCode}'.");
+        if (regions.Find(RegionCode) is null) throw new NotFoundException(new Message(MessageKeys.NoRegion, RegionCode));
         var campaign = (await campaigns.GetAsync(CampaignId))?.Value;
         return PeriodChecks.Check(campaign, CampaignId, regions, RegionCode, Period, clock.Today());
     }
@@ -147,8 +146,8 @@ public sealed class PeriodApprovalGrain(
         }
     }
 
-    private StateConflictException Conflict(string done, string wanted) => new(
-        $"The period {Period} of {RegionCode} in campaign '{CampaignId}' is {S.State.Name()}; only {wanted} period can be {done}.");
+    /// <summary>Why the period cannot take this step from the state it is in (a key of MessageKeys' Cannot… keys).</summary>
+    private StateConflictException Conflict(string cannot) => new(new Message(cannot, Period, RegionCode, CampaignId, S.State.Said()));
 
     private PeriodApproval View => new(RegionCode, CampaignId, Period, S.State, S.Pending is not null, S.Version, [.. S.History]);
 }

@@ -39,7 +39,7 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, RecordI
             Written(created);
             return new RecordSaved(PutResult.Created, created);
         }
-        if (before.Voided) throw new StateConflictException($"The {kind.Name} '{RecordId}' was voided and cannot be changed.");
+        if (before.Voided) throw new StateConflictException(new Message(MessageKeys.RecordVoided, kind.Name, RecordId));
         if (before.Data.Equals(data)) return new RecordSaved(PutResult.Unchanged, before);
         var after = before with { Data = data, Version = before.Version + 1, UpdatedAt = clock.Now() };
         await intake.ChangeAsync(before, after, actor, "update");
@@ -49,7 +49,7 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, RecordI
 
     private async Task<RecordSaved> TryVoidAsync(string reason, string actor)
     {
-        var before = _record ??= await ReadAsync() ?? throw new NotFoundException($"No {kind.Name} '{RecordId}' in branch '{BranchId}'.");
+        var before = _record ??= await ReadAsync() ?? throw new NotFoundException(new Message(MessageKeys.NoRecord, kind.Name, RecordId, BranchId));
         if (before.Voided) return new RecordSaved(PutResult.Unchanged, before);
         var after = before with { Voided = true, VoidReason = reason, Version = before.Version + 1, UpdatedAt = clock.Now() };
         await intake.ChangeAsync(before, after, actor, "void");

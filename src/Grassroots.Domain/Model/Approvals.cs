@@ -82,5 +82,14 @@ public static class PeriodStates
 {
     public static string Name(this PeriodState state) => state.ToString().ToLowerInvariant();
 
+    /// <summary>The state as a message says it, in the request's language.</summary>
+    public static Message Said(this PeriodState state) => new(state switch
+    {
+        PeriodState.Open => MessageKeys.PeriodOpen,
+        PeriodState.Submitted => MessageKeys.PeriodSubmitted,
+        PeriodState.Approved => MessageKeys.PeriodApproved,
+        _ => MessageKeys.PeriodReturned,
+    });
+
     public static PeriodState Parse(string name) => Enum.Parse<PeriodState>(name, ignoreCase: true);
 }

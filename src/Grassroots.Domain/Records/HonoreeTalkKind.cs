@@ -51,7 +51,7 @@ public sealed class HonoreeTalkKind : RecordKind<HonoreeTalk>
     protected override async Task CheckReferencesAsync(HonoreeTalk data, HonoreeDirectory honorees)
     {
         if (await honorees.MissingAsync(data.HonoreeIds) is [var missing, ..])
-            throw new FieldValidationException($"honoreeIds[{data.HonoreeIds.ToList().IndexOf(missing)}]", $"No honoree has the id '{missing}'.");
+            throw new FieldValidationException($"honoreeIds[{data.HonoreeIds.ToList().IndexOf(missing)}]", new Message(MessageKeys.NoHonoree, missing));
     }
 
     /// <summary>The talk's honorees as rows of talk_honorees, and each honoree's figures in the province of the talk.</summary>

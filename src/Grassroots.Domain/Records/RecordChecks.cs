@@ -12,12 +12,12 @@ public static class RecordChecks
 {
     public static async Task CheckAsync(RecordKind kind, RecordData data, Campaign? campaign, DateOnly today, HonoreeDirectory honorees)
     {
-        if (campaign is null) throw new FieldValidationException("campaignId", $"No campaign has the id '{data.CampaignId}'.");
+        if (campaign is null) throw new FieldValidationException("campaignId", new Message(MessageKeys.NoCampaign, data.CampaignId));
         var day = data.Day;
         if (!campaign.Covers(day))
-            throw new FieldValidationException(kind.DateField,
-                $"{day:yyyy-MM-dd} is outside the campaign ({campaign.StartsOn:yyyy-MM-dd} to {campaign.EndsOn?.ToString("yyyy-MM-dd") ?? "open"}).");
-        if (day > today) throw new FieldValidationException(kind.DateField, $"{day:yyyy-MM-dd} is in the future.");
+            throw new FieldValidationException(kind.DateField, new Message(MessageKeys.OutsideCampaign, day.Iso(), campaign.StartsOn.Iso(),
+                campaign.EndsOn is { } ends ? (object)ends.Iso() : new Message(MessageKeys.OpenEnd)));
+        if (day > today) throw new FieldValidationException(kind.DateField, new Message(MessageKeys.InTheFuture, day.Iso()));
         await kind.CheckReferencesAsync(data, honorees);
     }
 }

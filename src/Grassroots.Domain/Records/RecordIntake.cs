@@ -136,7 +136,7 @@ public sealed class RecordIntake(FactCommitter committer, CampaignDirectory camp
     private static LoggedRecord New(string branchId, string recordId, string county, RecordData data, string actor, DateTimeOffset now) =>
         new(branchId, recordId, county, data, false, null, 1, now, now, actor);
 
-    private static FieldValidationException NoBranch(string branchId) => new("branchId", $"No branch has the id '{branchId}'.");
+    private static FieldValidationException NoBranch(string branchId) => new("branchId", new Message(MessageKeys.NoBranch, branchId));
 }
 
 /// <summary>A record to create: its branch, its id within the branch, and what it says.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Grassroots.Domain.Approvals;
+using Grassroots.Domain;
 using Microsoft.OpenApi;
 
 namespace Grassroots.Silo.Apis;
@@ -18,7 +19,7 @@ public sealed class PeriodAttribute : ValidationAttribute, ISchemaRule
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
         value is null || ReportingPeriod.TryParse(value as string, out _)
             ? ValidationResult.Success
-            : new("Must be a month written YYYY-MM or an ISO week written YYYY-Www, e.g. 2020-12 or 2020-W49.");
+            : new MessageResult(new(MessageKeys.Period));
 
     public void Describe(OpenApiSchema schema)
     {
@@ -37,8 +38,8 @@ public sealed class ApprovalPathAttribute : ValidationAttribute, ISchemaRule
     protected override ValidationResult? IsValid(object? value, ValidationContext context)
     {
         if (value is not IReadOnlyList<string?> levels) return ValidationResult.Success;
-        if (levels.Any(l => l is null)) return new($"Each level is one of: {string.Join(", ", ApprovalLevels.All)}.");
-        return ApprovalLevels.Problem([.. levels!]) is { } problem ? new(problem) : ValidationResult.Success;
+        if (levels.Any(l => l is null)) return new MessageResult(new(MessageKeys.ApprovalLevelOneOf, string.Join(", ", ApprovalLevels.All)));
+        return ApprovalLevels.Problem([.. levels!]) is { } problem ? new MessageResult(problem) : ValidationResult.Success;
     }
 
     public void Describe(OpenApiSchema schema)

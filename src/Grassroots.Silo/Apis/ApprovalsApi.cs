@@ -1,10 +1,10 @@
-using Grassroots.Domain;
 using Grassroots.Domain.Approvals;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
+using Grassroots.Domain;
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -51,7 +51,7 @@ public static class ApprovalsApi
         if (regions.Find(regionCode) is not { } region) return UnknownRegion(regionCode);
         if (!access.CanReadRegion(context.User, regionCode)) return Access.Refused();
         if ((await campaigns.GetAsync(campaignId!))?.Value is not { } campaign)
-            return FieldChecks.Invalid("campaignId", $"No campaign has the id '{campaignId}'.");
+            return FieldChecks.Invalid("campaignId", new(MessageKeys.NoCampaign, campaignId));
 
         var path = campaign.Path;
         var submits = ApprovalLevels.Submits(regions, path, regionCode);
@@ -147,7 +147,7 @@ public static class ApprovalsApi
         }
         catch (FieldValidationException e)
         {
-            return FieldChecks.Invalid(e.Field, e.Message);
+            return FieldChecks.Invalid(e.Field, e.Reason);
         }
     }
 
@@ -184,5 +184,5 @@ public static class ApprovalsApi
     private static string LevelName(Region region) => region.Level.ToString().ToLowerInvariant();
 
     private static ProblemHttpResult UnknownRegion(string code) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No region has the code '{code}'.");
+        ApiProblems.Problem(StatusCodes.Status404NotFound, new(MessageKeys.NoRegion, code));
 }

@@ -121,9 +121,9 @@ public static class AuditApi
         var (first, last) = (from.AsDate(), to.AsDate());
         if (QueryValues.PeriodProblem(first, last) is { } period) return new(null, Invalid: period);
         if (recordId is not null && branchId is null)
-            return new(null, Invalid: FieldChecks.Invalid("recordId", "A record id is unique within its branch: give branchId too."));
+            return new(null, Invalid: FieldChecks.Invalid("recordId", new(MessageKeys.RecordIdNeedsBranch)));
         if (regionCode is not null && regions.Find(regionCode) is null)
-            return new(null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No region has the code '{regionCode}'."));
+            return new(null, ApiProblems.Problem(StatusCodes.Status404NotFound, new(MessageKeys.NoRegion, regionCode)));
 
         var user = context.User;
         var holder = KeyHolder.From(user);

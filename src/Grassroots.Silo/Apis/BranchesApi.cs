@@ -1,9 +1,9 @@
-using Grassroots.Domain;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
+using Grassroots.Domain;
 
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
@@ -64,7 +64,7 @@ public static class BranchesApi
         var onlyActive = query.active.Given() is { } flag ? flag == "true" : (bool?)null;
         var pageNumber = query.page.AsNumber() ?? 1;
         var size = query.pageSize.AsNumber() ?? DefaultPageSize;
-        if (onlyActive is not null && campaignId is null) return FieldChecks.Invalid("campaignId", "Is required when filtering by active.");
+        if (onlyActive is not null && campaignId is null) return FieldChecks.Invalid("campaignId", new(MessageKeys.RequiredWhenActive));
         if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
 
         return TypedResults.Ok(await PageAsync(database, regions, code, campaignId, onlyActive, pageNumber, size, cancellationToken));

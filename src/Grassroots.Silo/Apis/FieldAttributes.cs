@@ -16,7 +16,8 @@ namespace Grassroots.Silo.Apis;
 // The rules of request fields, path segments and query parameters as DataAnnotations: checked by the framework's
 // validation (AddValidation) before an endpoint runs, and by imports for each row; the OpenAPI generator reads the
 // framework's own attributes (Required, Range, RegularExpression, Length), and ISchemaRule says the rest.
-// Messages are English; ProblemLanguage gives them in Chinese when the request asks.
+// Each problem is a Message (a key of the message catalog and its arguments) said in the current UI culture: the
+// request's language where a request is checked, English where FieldChecks.ValidateAsync checks an import row.
 
 /// <summary>What an attribute says in the OpenAPI document beyond what the generator reads from DataAnnotations.</summary>
 public interface ISchemaRule
@@ -30,12 +31,18 @@ public static class FieldValidation
     public static IServiceCollection AddFieldValidation(this IServiceCollection services) => services.AddValidation();
 }
 
+/// <summary>A field rule's problem: <paramref name="message"/> in the language of the request being checked.</summary>
+public sealed class MessageResult(Message message, IEnumerable<string>? members = null) : ValidationResult(message.InCurrentCulture(), members)
+{
+    public Message Message { get; } = message;
+}
+
 /// <summary>The field must be given: not null, not blank (an empty query value counts as not given).</summary>
 public sealed class RequiredAttribute : System.ComponentModel.DataAnnotations.RequiredAttribute
 {
-    public const string Message = "Is required.";
+    public static readonly Message Message = new(MessageKeys.Required);
 
-    public RequiredAttribute() => ErrorMessage = Message;
+    public override string FormatErrorMessage(string name) => Message.InCurrentCulture();
 }
 
 /// <summary>An id (the id rule of every path and body): 1–64 characters of A–Z a–z 0–9 . _ : -, to the very end (a final newline is no id character).</summary>
@@ -44,11 +51,11 @@ public sealed partial class IdAttribute() : RegularExpressionAttribute(Pattern),
     /// <summary>The rule as the OpenAPI document states it (ECMA-262: '$' is the very end of the input).</summary>
     public new const string Pattern = "^[A-Za-z0-9._:-]{1,64}$";
 
-    public const string Message = "Must be 1–64 characters of letters, digits, '.', '_', ':' or '-'.";
+    public static readonly Message Message = new(MessageKeys.IdRule);
 
     public override bool IsValid(object? value) => value is null || (value is string s && IsId(s));
 
-    public override string FormatErrorMessage(string name) => Message;
+    public override string FormatErrorMessage(string name) => Message.InCurrentCulture();
 
     public static bool IsId(string? value) => value is not null && Exact().IsMatch(value);
 
@@ -68,8 +75,8 @@ public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchema
 
     protected override ValidationResult? IsValid(object? value, ValidationContext context) => value switch
     {
-        IReadOnlyCollection<string?> { Count: 0 } => new("At least one is required."),
-        IReadOnlyCollection<string?> ids when ids.Count > MaxItems => new($"At most {MaxItems}."),
+        IReadOnlyCollection<string?> { Count: 0 } => new MessageResult(new(MessageKeys.AtLeastOne)),
+        IReadOnlyCollection<string?> ids when ids.Count > MaxItems => new MessageResult(new(MessageKeys.AtMostItems, MaxItems)),
         _ => ValidationResult.Success,
     };
 
@@ -87,7 +94,7 @@ public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchema
         {
             var ids = property.GetValue(owner) as IReadOnlyList<string?> ?? [];
             for (var i = 0; i < ids.Count; i++)
-                if (!IdAttribute.IsId(ids[i])) (problems ??= []).Add(new ValidationResult(IdAttribute.Message, [$"{property.Name}[{i}]"]));
+                if (!IdAttribute.IsId(ids[i])) (problems ??= []).Add(new MessageResult(IdAttribute.Message, [$"{property.Name}[{i}]"]));
         }
         return problems ?? (IEnumerable<ValidationResult>)[];
     }
@@ -105,8 +112,8 @@ public class TextAttribute(int maxLength) : ValidationAttribute, ISchemaRule
     protected override ValidationResult? IsValid(object? value, ValidationContext context) => value is not string text
         ? ValidationResult.Success
         : TextPolicy.Length(text) > MaxLength
-            ? new($"Must be at most {MaxLength} characters.")
-            : TextPolicy.Problem(text, MultiLine) is { } problem ? new(problem) : ValidationResult.Success;
+            ? new MessageResult(new(MessageKeys.AtMostCharacters, MaxLength))
+            : TextPolicy.Problem(text, MultiLine) is { } problem ? new MessageResult(problem) : ValidationResult.Success;
 
     public virtual void Describe(OpenApiSchema schema)
     {
@@ -122,7 +129,7 @@ public sealed class WebAddressAttribute(int maxLength) : TextAttribute(maxLength
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
         base.IsValid(value, context) is { } problem && problem != ValidationResult.Success ? problem
         : value is string s && !(Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            ? new("Must be an absolute http or https URL.")
+            ? new MessageResult(new(MessageKeys.WebAddress))
             : ValidationResult.Success;
 
     public override void Describe(OpenApiSchema schema)
@@ -142,7 +149,7 @@ public sealed class OneOfAttribute(Type owner, string member) : ValidationAttrib
         ?? throw new ArgumentException($"{owner.Name}.{member} is not a public static {nameof(Choices)}.");
 
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
-        value is not string s || Allowed.Contains(s) ? ValidationResult.Success : new($"Must be one of: {string.Join(", ", Allowed)}.");
+        value is not string s || Allowed.Contains(s) ? ValidationResult.Success : new MessageResult(new(MessageKeys.OneOf, string.Join(", ", Allowed)));
 
     public void Describe(OpenApiSchema schema)
     {
@@ -159,7 +166,7 @@ public sealed class CountAttribute() : RangeAttribute(0, Max)
 {
     public const int Max = 1_000_000;
 
-    public override string FormatErrorMessage(string name) => $"Must be a whole number from 0 to {Max:N0}.";
+    public override string FormatErrorMessage(string name) => new Message(MessageKeys.WholeNumber, 0, Max.ToString("N0", CultureInfo.InvariantCulture)).InCurrentCulture();
 }
 
 /// <summary>
@@ -184,7 +191,7 @@ public sealed class NotAboveAttribute(string other) : Attribute, ISchemaRule
         List<ValidationResult>? problems = null;
         foreach (var (part, most, partName, mostName) in Pairs.GetOrAdd(owner.GetType(), Find))
             if (part(owner) is { } value && most(owner) is { } limit && value > limit)
-                (problems ??= []).Add(new ValidationResult($"Must not exceed {mostName} ({limit}).", [partName]));
+                (problems ??= []).Add(new MessageResult(new(MessageKeys.NotAbove, mostName, limit), [partName]));
         return problems ?? (IEnumerable<ValidationResult>)[];
     }
 
@@ -212,7 +219,7 @@ public sealed class WholeAttribute(int minimum, int maximum) : ValidationAttribu
     protected override ValidationResult? IsValid(object? value, ValidationContext context) => value is not string { Length: > 0 } s
         || (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= minimum && n <= maximum)
             ? ValidationResult.Success
-            : new($"Must be a whole number from {minimum} to {maximum}.");
+            : new MessageResult(new(MessageKeys.WholeNumber, minimum, maximum));
 
     public void Describe(OpenApiSchema schema) =>
         (schema.Type, schema.Format, schema.Minimum, schema.Maximum) = (JsonSchemaType.Integer, "int32", Invariant(minimum), Invariant(maximum));
@@ -226,7 +233,7 @@ public sealed class YearAttribute(int first) : ValidationAttribute, ISchemaRule
     protected override ValidationResult? IsValid(object? value, ValidationContext context)
     {
         var thisYear = ((TimeProvider?)context.GetService(typeof(TimeProvider)) ?? TimeProvider.System).Today().Year;
-        return value is int year && (year < first || year > thisYear) ? new($"Must be a year from {first} to {thisYear}.") : ValidationResult.Success;
+        return value is int year && (year < first || year > thisYear) ? new MessageResult(new(MessageKeys.Year, first, thisYear)) : ValidationResult.Success;
     }
 
     public void Describe(OpenApiSchema schema) => (schema.Minimum, schema.Description) = (WholeAttribute.Invariant(first), "Not after the current year.");
@@ -252,11 +259,11 @@ public sealed class DateAttribute : ValidationAttribute, ISchemaRule
     protected override ValidationResult? IsValid(object? value, ValidationContext context)
     {
         if (value is string { Length: > 0 } s && !DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            return new("Must be a date written YYYY-MM-DD.");
-        if (CampaignDay && value is DateOnly date && date < FirstDay) return new($"Must not be before {FirstDay:yyyy-MM-dd}.");
+            return new MessageResult(new(MessageKeys.Date));
+        if (CampaignDay && value is DateOnly date && date < FirstDay) return new MessageResult(new(MessageKeys.NotBefore, FirstDay.Iso()));
         return NotBefore is not null && value is DateOnly day
             && context.ObjectInstance.GetType().GetProperty(NotBefore)?.GetValue(context.ObjectInstance) is DateOnly earliest && day < earliest
-            ? new($"Must not be before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.")
+            ? new MessageResult(new(MessageKeys.NotBefore, JsonNamingPolicy.CamelCase.ConvertName(NotBefore)))
             : ValidationResult.Success;
     }
 
@@ -277,7 +284,7 @@ public sealed class DateAttribute : ValidationAttribute, ISchemaRule
 public sealed class FlagAttribute : ValidationAttribute, ISchemaRule
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
-        value is null or "" or "true" or "false" ? ValidationResult.Success : new("Must be true or false.");
+        value is null or "" or "true" or "false" ? ValidationResult.Success : new MessageResult(new(MessageKeys.Flag));
 
     public void Describe(OpenApiSchema schema) => schema.Type = JsonSchemaType.Boolean;
 }
@@ -299,11 +306,11 @@ public sealed class RegionCodeAttribute : ValidationAttribute, ISchemaRule
     protected override ValidationResult? IsValid(object? value, ValidationContext context)
     {
         if (National || value is not string { Length: > 0 } code) return ValidationResult.Success; // a path: 404 for what is no region
-        if (code.Length != 6 || !code.All(char.IsAsciiDigit)) return new("Must be a six-digit GB/T 2260 region code.");
+        if (code.Length != 6 || !code.All(char.IsAsciiDigit)) return new MessageResult(new(MessageKeys.RegionCode));
         var regions = (RegionDirectory?)context.GetService(typeof(RegionDirectory));
         return regions is null || (Level == RegionCodeLevel.County ? regions.IsLeaf(code) : regions.Find(code)?.Level == RegionLevel.Province)
             ? ValidationResult.Success
-            : new($"'{code}' is not a {(Level == RegionCodeLevel.County ? "county" : "provincial")}-level region code.");
+            : new MessageResult(new(Level == RegionCodeLevel.County ? MessageKeys.NotCounty : MessageKeys.NotProvince, code));
     }
 
     public void Describe(OpenApiSchema schema)

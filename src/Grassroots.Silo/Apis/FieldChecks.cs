@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Grassroots.Domain;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,18 +16,24 @@ namespace Grassroots.Silo.Apis;
 /// </summary>
 public static class FieldChecks
 {
-    public const string Title = "The request is invalid.", MissingBody = "A JSON object is required.";
+    public static readonly Message Title = new(MessageKeys.InvalidRequest), MissingBody = new(MessageKeys.MissingBody);
 
-    /// <summary>A 400 naming one field.</summary>
-    public static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: Title);
+    /// <summary>A 400 naming one field, said in the request's language.</summary>
+    public static ValidationProblem Invalid(string field, Message message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message.InCurrentCulture()] }, title: Title.InCurrentCulture());
 
     /// <summary>The framework names fields as C# does ("Attendees.Total", "HonoreeIds[1]"); a client as JSON does ("attendees.total").</summary>
     public static string FieldName(string path) => string.Join('.', path.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
-    /// <summary>Every field rule of <paramref name="value"/>, as a request of its type would be checked, fields named as a client names them.</summary>
+    /// <summary>
+    /// Every field rule of <paramref name="value"/>, as a request of its type would be checked, fields named as a client
+    /// names them, said in English: what is checked here (an import row, a command's request) is kept or printed, not
+    /// answered in the language of a request (an import's conflicts are English, whoever asks).
+    /// </summary>
     public static async Task<IReadOnlyList<(string Field, string Message)>> ValidateAsync(object value, IServiceProvider services)
     {
+        // Only for this call and what it awaits: an async method's change of culture does not reach its caller.
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var options = services.GetRequiredService<IOptions<ValidationOptions>>().Value;
         if (!options.TryGetValidatableTypeInfo(value.GetType(), out var info)) return [];
         var context = new ValidateContext { ValidationOptions = options, ValidationContext = new ValidationContext(value, services, null) };

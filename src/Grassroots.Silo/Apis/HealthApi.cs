@@ -1,4 +1,5 @@
 using Grassroots.Domain.Rollups;
+using Grassroots.Domain;
 using Grassroots.Silo.Hosting;
 using Grassroots.Storage;
 
@@ -19,20 +20,20 @@ public static class HealthApi
     private static async Task<IResult> ReadyAsync(Migrator migrator, ISiloStatusOracle silo, Draining draining, ShardLease lease,
         DemoDataLoader demo, RollupBroadcast rollups, CancellationToken cancellationToken)
     {
-        if (draining.IsDraining) return TypedResults.Problem(statusCode: 503, title: "The silo is shutting down.");
-        if (silo.CurrentStatus != SiloStatus.Active) return TypedResults.Problem(statusCode: 503, title: $"The silo is {silo.CurrentStatus}, not active.");
-        if (!rollups.IsStarted) return TypedResults.Problem(statusCode: 503, title: "The silo has not yet joined its peers' rollup figures.");
-        if (!lease.HoldsAll) return TypedResults.Problem(statusCode: 503, title: "The silo does not hold its writer shard (database away?).");
-        if (!demo.IsDone) return TypedResults.Problem(statusCode: 503, title: "The demo data is still loading.");
+        if (draining.IsDraining) return ApiProblems.Problem(503, new(MessageKeys.ShuttingDown));
+        if (silo.CurrentStatus != SiloStatus.Active) return ApiProblems.Problem(503, new(MessageKeys.SiloNotActive, silo.CurrentStatus.ToString()));
+        if (!rollups.IsStarted) return ApiProblems.Problem(503, new(MessageKeys.RollupsNotJoined));
+        if (!lease.HoldsAll) return ApiProblems.Problem(503, new(MessageKeys.ShardNotHeld));
+        if (!demo.IsDone) return ApiProblems.Problem(503, new(MessageKeys.DemoLoading));
         try
         {
             return await migrator.IsCurrentAsync(cancellationToken)
                 ? TypedResults.Ok(new HealthStatus("ready"))
-                : TypedResults.Problem(statusCode: 503, title: "Migrations are not applied yet.");
+                : ApiProblems.Problem(503, new(MessageKeys.MigrationsPending));
         }
         catch (Exception error) when (StorageFailures.IsUnavailable(error))
         {
-            return TypedResults.Problem(statusCode: 503, title: "The database is unreachable.", detail: error.Message);
+            return TypedResults.Problem(statusCode: 503, title: new Message(MessageKeys.DatabaseUnreachable).InCurrentCulture(), detail: error.Message);
         }
     }
 }

@@ -2,6 +2,7 @@ using Grassroots.Domain.Caching;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
+using Grassroots.Domain;
 
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
@@ -34,7 +35,7 @@ public static class HonoreeLeaderboardApi
         var region = query.regionCode.Given() ?? RegionDirectory.National;
         var count = query.top.AsNumber() ?? DefaultTop;
         if (region != RegionDirectory.National && regions.Find(region)?.Level != RegionLevel.Province)
-            return FieldChecks.Invalid("regionCode", $"'{region}' is neither CN nor a provincial-level region code.");
+            return FieldChecks.Invalid("regionCode", new(MessageKeys.NotNationalOrProvince, region));
         if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
         if (!access.CanReadRegion(context.User, region)) return Access.Refused();
 

@@ -42,7 +42,7 @@ public static class HonoreeTalksApi
         }
         catch (FieldValidationException e) when (SentField(request, talk, e.Field) is { } sent)
         {
-            throw new FieldValidationException(sent, e.Message);
+            throw new FieldValidationException(sent, e.Reason);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Grassroots.Domain.Regions;
+using Grassroots.Domain;
 using Grassroots.Silo.Imports;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
@@ -74,8 +75,7 @@ public static class ImportsApi
             return Invalid(e);
         }
         if (format is null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "An import is JSON (application/json), CSV (text/csv with ?type=) or Excel (.xlsx, with ?type=).");
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, new(MessageKeys.ImportMediaType));
 
         await using var upload = await ImportUpload.SpoolAsync(context.Request.Body, cancellationToken);
         ImportShape shape;
@@ -108,7 +108,7 @@ public static class ImportsApi
         [Id] string importId, IGrainFactory grains, Access access, RegionDirectory regions, HttpContext context)
     {
         if (await grains.GetGrain<IImportJobGrain>(importId).GetAsync() is not { } job)
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No import has the id '{importId}'.");
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, new(MessageKeys.NoImport, importId));
         if (!await MayReadAsync(context, job.Spec, access, regions)) return Access.Refused();
         var r = job.Result;
         return TypedResults.Ok(new ImportJobResponse(importId, job.State, r.DryRun, r.RowsRead, r.Imported, r.Updated, r.Unchanged,
@@ -183,5 +183,5 @@ public static class ImportsApi
                 : null,
         })]))));
 
-    private static ValidationProblem Invalid(ImportFormatException e) => FieldChecks.Invalid(e.Field, e.Message);
+    private static ValidationProblem Invalid(ImportFormatException e) => FieldChecks.Invalid(e.Field, e.Reason);
 }

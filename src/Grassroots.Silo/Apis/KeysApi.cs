@@ -1,3 +1,4 @@
+using Grassroots.Domain;
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -57,12 +58,12 @@ public static class KeysApi
     }
 
     /// <summary>Why the scope of a request whose field rules passed does not fit its role (CN; a province, city or county; a registered branch); null when it does.</summary>
-    public static async Task<string?> CheckScopeAsync(KeyRequest request, Access access) =>
+    public static async Task<Message?> CheckScopeAsync(KeyRequest request, Access access) =>
         await access.ScopeRegionAsync(request.Role!, request.Scope!) is not null ? null : request.Role switch
         {
-            Roles.Hq => "An hq key's scope is CN.",
-            Roles.RegionAdmin => $"'{request.Scope}' is not a province, city or county code.",
-            _ => $"No branch is registered with the id '{request.Scope}'.",
+            Roles.Hq => new Message(MessageKeys.HqScope),
+            Roles.RegionAdmin => new Message(MessageKeys.NotAScope, request.Scope!),
+            _ => new Message(MessageKeys.NoRegisteredBranch, request.Scope!),
         };
 }
 

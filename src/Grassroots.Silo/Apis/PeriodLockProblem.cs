@@ -1,6 +1,7 @@
 using Grassroots.Domain.Approvals;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Apis;
 
@@ -14,8 +15,8 @@ public static class PeriodLockProblem
     public static void Describe(Microsoft.AspNetCore.Mvc.ProblemDetails details, PeriodLockedException locked, IServiceProvider services)
     {
         var region = services.GetService<RegionDirectory>()?.Find(locked.RegionCode);
-        details.Detail = $"The period {locked.Period} is {locked.State.Name()} for {region?.Name ?? locked.RegionCode} ({locked.RegionCode}); " +
-            "records of its branches dated in it cannot be created, corrected or voided until it is returned or re-opened.";
+        details.Detail = new Message(MessageKeys.PeriodLockedDetail, locked.Period, locked.State.Said(), region?.Name ?? locked.RegionCode, locked.RegionCode)
+            .InCurrentCulture();
         details.Extensions["campaignId"] = locked.CampaignId;
         details.Extensions["period"] = locked.Period;
         if (ReportingPeriod.TryParse(locked.Period, out var period))

@@ -1,3 +1,4 @@
+using Grassroots.Domain;
 using Grassroots.Silo.Imports;
 using Microsoft.Extensions.Validation;
 
@@ -84,12 +85,12 @@ internal static class QueryValues
 
     /// <summary>from ≤ to, else the 400 naming to.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem? PeriodProblem(DateOnly? from, DateOnly? to) =>
-        from > to ? FieldChecks.Invalid("to", "Must not be before from.") : null;
+        from > to ? FieldChecks.Invalid("to", new(MessageKeys.NotBefore, "from")) : null;
 
     /// <summary>An optional campaign filter must name a campaign that exists: a typo answers 400, not silent zeros.</summary>
     public static async Task<Microsoft.AspNetCore.Http.HttpResults.ValidationProblem?> CampaignProblemAsync(
         this Grassroots.Domain.Caching.CampaignDirectory campaigns, string? campaignId) =>
         campaignId is not null && await campaigns.GetAsync(campaignId) is null
-            ? FieldChecks.Invalid("campaignId", $"No campaign has the id '{campaignId}'.")
+            ? FieldChecks.Invalid("campaignId", new(MessageKeys.NoCampaign, campaignId))
             : null;
 }

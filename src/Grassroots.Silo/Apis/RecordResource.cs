@@ -1,6 +1,7 @@
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Records;
+using Grassroots.Domain;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,7 +40,7 @@ public sealed class RecordResource<TGrain, T, TResponse>(string entity, Func<Log
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         var record = await Grain(grains, branchId, recordId).GetAsync();
         return record is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {entity} '{recordId}' in branch '{branchId}'.")
+            ? ApiProblems.Problem(StatusCodes.Status404NotFound, new(MessageKeys.NoRecord, entity, recordId, branchId))
             : TypedResults.Ok(map(record));
     }
 

@@ -73,8 +73,7 @@ public static class RollupsApi
         var end = last ?? (campaign.Value.EndsOn is { } ends && ends < today ? ends : today);
         var kind = Intervals[interval!];
         if (start <= end && PointCount(start, end, kind) is var count and > MaxPoints)
-            return FieldChecks.Invalid("interval",
-                $"{count:N0} points from {start:yyyy-MM-dd} to {end:yyyy-MM-dd}; at most {MaxPoints:N0}. Use a longer interval or a shorter range.");
+            return FieldChecks.Invalid("interval", new(MessageKeys.TooManyPoints, count, start.Iso(), end.Iso(), MaxPoints));
         var points = start <= end
             ? await rollups.GetSeriesAsync(region.Code, campaignId!, kind, start, end)
             : [];
@@ -92,8 +91,8 @@ public static class RollupsApi
     private static string LevelName(RegionLevel level) => level.ToString().ToLowerInvariant();
 
     private static ProblemHttpResult UnknownRegion(string code) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No region has the code '{code}'.");
+        ApiProblems.Problem(StatusCodes.Status404NotFound, new(MessageKeys.NoRegion, code));
 
     private static ValidationProblem UnknownCampaign(string campaignId) =>
-        FieldChecks.Invalid("campaignId", $"No campaign has the id '{campaignId}'.");
+        FieldChecks.Invalid("campaignId", new(MessageKeys.NoCampaign, campaignId));
 }

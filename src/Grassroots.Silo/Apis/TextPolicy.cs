@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Apis;
 
@@ -16,12 +17,12 @@ public static class TextPolicy
     /// <summary>Forbidden in every text field, as inclusive code point ranges (outside the surrogate block).</summary>
     private static readonly (int First, int Last, string What)[] Forbidden =
     [
-        (0x0000, 0x001F, "a control character"),
-        (0x007F, 0x009F, "a control character"),
-        (0x202A, 0x202E, "a bidirectional embedding or override"),
-        (0x2066, 0x2069, "a bidirectional isolate"),
-        (0xFDD0, 0xFDEF, "a Unicode noncharacter"),
-        (0xFFFE, 0xFFFF, "a Unicode noncharacter"),
+        (0x0000, 0x001F, MessageKeys.CharacterControl),
+        (0x007F, 0x009F, MessageKeys.CharacterControl),
+        (0x202A, 0x202E, MessageKeys.CharacterBidirectional),
+        (0x2066, 0x2069, MessageKeys.CharacterIsolate),
+        (0xFDD0, 0xFDEF, MessageKeys.CharacterNoncharacter),
+        (0xFFFE, 0xFFFF, MessageKeys.CharacterNoncharacter),
     ];
 
     /// <summary>What a multi-line field (notes, descriptions) allows of the control characters.</summary>
@@ -44,7 +45,7 @@ public static class TextPolicy
         [.. Forbidden.SelectMany(f => Enumerable.Range(f.First, f.Last - f.First + 1)).Concat(Enumerable.Range(0xD800, 0x800)).Select(c => (char)c)]);
 
     /// <summary>Why <paramref name="value"/> may not be stored, naming the first offending character; null when it may.</summary>
-    public static string? Problem(string value, bool multiLine)
+    public static Message? Problem(string value, bool multiLine)
     {
         if (!value.AsSpan().ContainsAny(Suspect)) return null;
         var position = 0;
@@ -54,12 +55,12 @@ public static class TextPolicy
             if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
                 code = char.ConvertToUtf32(value[i], value[++i]);
             else if (char.IsSurrogate(value[i]))
-                return Describe(code, "an unpaired surrogate", position);
+                return Describe(code, MessageKeys.CharacterUnpairedSurrogate, position);
             if (multiLine && LineBreaksAndTab.Contains(code)) continue;
-            if (code > 0xFFFF && (code & 0xFFFE) == 0xFFFE) return Describe(code, "a Unicode noncharacter", position);
+            if (code > 0xFFFF && (code & 0xFFFE) == 0xFFFE) return Describe(code, MessageKeys.CharacterNoncharacter, position);
             foreach (var (first, last, what) in Forbidden)
                 if (code >= first && code <= last)
-                    return Describe(code, code is '\n' or '\r' or '\t' ? "a line break or tab; this field is one line" : what, position);
+                    return Describe(code, code is '\n' or '\r' or '\t' ? MessageKeys.CharacterLineBreak : what, position);
         }
         return null;
     }
@@ -92,8 +93,9 @@ public static class TextPolicy
         ? "Text without control characters other than tab and line breaks, Unicode noncharacters or bidirectional controls."
         : "One line of text: no control characters (tab and line breaks included), Unicode noncharacters or bidirectional controls.";
 
-    private static string Describe(int code, string what, int position) =>
-        string.Create(CultureInfo.InvariantCulture, $"Must not contain U+{code:X4} ({what}), found at character {position + 1}.");
+    /// <param name="what">The key of what kind of character it is.</param>
+    private static Message Describe(int code, string what, int position) =>
+        new(MessageKeys.ForbiddenCharacter, code.ToString("X4", CultureInfo.InvariantCulture), new Message(what), position + 1);
 
     private static string Range(int first, int last) => first == last ? Escape(first) : $"{Escape(first)}-{Escape(last)}";
 

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using CsvHelper;
+using Grassroots.Domain;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Imports;
 using Spectre.Console;
@@ -221,7 +222,7 @@ public sealed class ImportCommand(TextWriter output, TextWriter error)
         // Decided as the service decides (CsvDecoding): the chunks are re-encoded as UTF-8, so a file that is neither is refused here.
         var encoding = await CsvDecoding.DecideAsync(() => File.OpenRead(options.File), null, CancellationToken.None);
         await using var csv = await CsvImportReader.OpenAsync(file, encoding, CancellationToken.None);
-        if (!await CsvImportReader.ReadAsync(csv, CancellationToken.None)) throw new ImportFormatException("header", "The file has no header row.");
+        if (!await CsvImportReader.ReadAsync(csv, CancellationToken.None)) throw new ImportFormatException("header", new Message(MessageKeys.ImportNoHeader));
         var header = CsvImportReader.Header(csv);
         var columns = ImportHeader.Map(header, kindOfFile).Columns; // refuses a header without the required columns before anything is sent
         var keyColumns = new[] { "branchId", "id" }.Select(f => columns.ToList().FindIndex(c => c?.Field == f)).Where(i => i >= 0).ToArray();

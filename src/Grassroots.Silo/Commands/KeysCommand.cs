@@ -17,7 +17,7 @@ public sealed class KeysCommand(IServiceProvider services, TextWriter output, Te
     {
         var request = new KeyRequest(role, scope, label);
         var problems = await FieldChecks.ValidateAsync(request, services);
-        if (problems.Count == 0 && await KeysApi.CheckScopeAsync(request, services.GetRequiredService<Access>()) is { } wrong) problems = [("scope", wrong)];
+        if (problems.Count == 0 && await KeysApi.CheckScopeAsync(request, services.GetRequiredService<Access>()) is { } wrong) problems = [("scope", wrong.English)];
         if (problems.Count > 0)
         {
             foreach (var (field, message) in problems) error.WriteLine($"{field}: {message}");

@@ -28,7 +28,7 @@ public static class GrassrootsHostingExtensions
         // Field rules are DataAnnotations, checked before each endpoint runs; every problem answer names fields as clients
         // do and speaks Chinese to a request that asks (Accept-Language: zh-CN).
         services.AddFieldValidation();
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemLanguage.Customize);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.Customize);
         services.AddRequestLocalization(o => o.SetDefaultCulture("en").AddSupportedUICultures("en", "zh-CN", "zh"));
         services.AddExceptionHandler<ApiProblems>();
         // Malformed JSON reaches ApiProblems as an exception, so it is answered with the field it broke.

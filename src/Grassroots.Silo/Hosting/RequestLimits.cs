@@ -1,3 +1,5 @@
+using Grassroots.Domain;
+using Grassroots.Silo.Apis;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Grassroots.Silo.Hosting;
@@ -28,15 +30,15 @@ public sealed class RequestLimits(RequestDelegate next)
             : context.Request.PathBase.Value + context.Request.Path.Value + context.Request.QueryString.Value;
         if (target.Length > MaxUrlLength)
         {
-            await RefuseAsync(context, StatusCodes.Status414UriTooLong, "The request URL is too long.",
-                $"Path and query may be at most {MaxUrlLength / 1024} KiB; this one is {target.Length / 1024} KiB.");
+            await ApiProblems.RefuseAsync(context, StatusCodes.Status414UriTooLong, new(MessageKeys.UrlTooLong),
+                new(MessageKeys.UrlLimit, MaxUrlLength / 1024, target.Length / 1024));
             return;
         }
         var limit = context.Request.Path.StartsWithSegments("/api/imports") ? ImportLimit : DefaultLimit;
         if (context.Request.ContentLength > limit)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
-                $"The limit is {limit / (1 << 20)} MiB.");
+            await ApiProblems.RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, new(MessageKeys.BodyTooLarge),
+                new(MessageKeys.BodyLimit, limit / (1 << 20)));
             return;
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
@@ -44,11 +46,5 @@ public sealed class RequestLimits(RequestDelegate next)
         if (context.Request.ContentLength is null && context.Request.Body.CanRead)
             context.Request.Body = new LimitedStream(context.Request.Body, limit);
         await next(context);
-    }
-
-    private static Task RefuseAsync(HttpContext context, int status, string title, string detail)
-    {
-        context.Response.StatusCode = status;
-        return TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
     }
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using Grassroots.Domain;
+using Grassroots.Silo.Apis;
 
 namespace Grassroots.Silo.Hosting;
 
@@ -18,15 +20,15 @@ public sealed class StrictRequests(RequestDelegate next)
     {
         var request = context.Request;
         if (request.Method.Any(char.IsLower))
-            return RefuseAsync(context, StatusCodes.Status501NotImplemented, "Not Implemented",
-                $"Methods are case-sensitive: {request.Method} is not {request.Method.ToUpperInvariant()}.");
+            return ApiProblems.RefuseAsync(context, StatusCodes.Status501NotImplemented, new(MessageKeys.Status501),
+                new(MessageKeys.MethodCase, request.Method, request.Method.ToUpperInvariant()));
         if (!request.Path.StartsWithSegments("/api")) return next(context);
         if (request.Path.Value!.EndsWith('/'))
-            return RefuseAsync(context, StatusCodes.Status404NotFound, "Not Found", null);
+            return ApiProblems.RefuseAsync(context, StatusCodes.Status404NotFound, new(MessageKeys.Status404));
         if (request.Query.FirstOrDefault(q => q.Value.Count > 1).Key is { } repeated)
-            return InvalidAsync(context, repeated, "Each query parameter may be given once.");
+            return InvalidAsync(context, repeated, new(MessageKeys.QueryOnce));
         if (BadlyEncoded(request.QueryString.Value) is { } badly)
-            return InvalidAsync(context, badly, "Must be valid UTF-8 once percent-decoded.");
+            return InvalidAsync(context, badly, new(MessageKeys.Utf8Query));
         // A blank value, as an HTML form sends for "any", is no value: the endpoint sees the parameter as absent.
         if (request.Query.Any(q => string.IsNullOrEmpty(q.Value)))
             request.QueryString = QueryString.Create(request.Query.Where(q => !string.IsNullOrEmpty(q.Value)));
@@ -68,16 +70,9 @@ public sealed class StrictRequests(RequestDelegate next)
         }
     }
 
-    private static Task InvalidAsync(HttpContext context, string field, string message)
+    private static Task InvalidAsync(HttpContext context, string field, Message message)
     {
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: Apis.FieldChecks.Title)
-            .ExecuteAsync(context);
-    }
-
-    private static Task RefuseAsync(HttpContext context, int status, string title, string? detail)
-    {
-        context.Response.StatusCode = status;
-        return TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+        return FieldChecks.Invalid(field, message).ExecuteAsync(context);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Unicode;
+using System.Text;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Imports;
 
@@ -42,18 +43,16 @@ public static class CsvDecoding
             await using (var body = open()) census = await CensusAsync(body, cancellationToken);
             notUtf8 = census.FirstBad!; // there is one: the body is not UTF-8
             if (declared is not null)
-                throw Refused(notUtf8, "is not UTF-8, which the Content-Type's charset says the file is");
+                throw Refused(notUtf8, new(MessageKeys.EncodingNotDeclaredUtf8));
             if (census.WellFormed >= Utf8Evidence * census.Invalid)
-                throw Refused(notUtf8, $"is not UTF-8, yet the file's other {census.WellFormed} characters beyond ASCII are; " +
-                    "a UTF-8 file must be UTF-8 throughout (if it is GB18030, send it with charset=gb18030)");
+                throw Refused(notUtf8, new(MessageKeys.EncodingMixedUtf8, census.WellFormed));
         }
         await using (var body = open())
         {
             if (await FirstBadGb18030Async(body, cancellationToken) is not { } bad) return ImportFormat.Gb18030;
             throw Refused(bad, notUtf8 is null
-                ? "is not GB18030, which the Content-Type's charset says the file is"
-                : $"is not GB18030, and the file is not UTF-8 either (its first byte that is not UTF-8 is at line {notUtf8.Line}, " +
-                  $"byte {notUtf8.Offset}); save it as UTF-8 or GB18030");
+                ? new(MessageKeys.EncodingNotDeclaredGb18030)
+                : new(MessageKeys.EncodingNeither, notUtf8.Line, notUtf8.Offset));
         }
     }
 
@@ -62,8 +61,8 @@ public static class CsvDecoding
 
     private sealed record Utf8Census(long WellFormed, long Invalid, BadBytes? FirstBad);
 
-    private static ImportFormatException Refused(BadBytes bad, string why) => new("body",
-        $"Line {bad.Line}, byte {bad.Offset}: {Convert.ToHexString(bad.Bytes)} {why}. Nothing was imported.");
+    private static ImportFormatException Refused(BadBytes bad, Message why) => new("body",
+        new Message(MessageKeys.ImportBadBytes, bad.Line, bad.Offset, Convert.ToHexString(bad.Bytes), why));
 
     /// <summary>Whether the body is UTF-8 throughout: the common case, checked at the transcoder's speed before anything is counted.</summary>
     private static async Task<bool> IsUtf8Async(Stream body, CancellationToken cancellationToken)

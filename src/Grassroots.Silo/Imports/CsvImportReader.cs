@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Grassroots.Domain;
 using Sylvan.Data.Csv;
 
 namespace Grassroots.Silo.Imports;
@@ -21,7 +22,7 @@ public sealed class CsvImportReader(Stream body, ImportKind kind, Encoding encod
     {
         await using var csv = await OpenAsync(body, encoding, cancellationToken);
         if (!await ReadAsync(csv, cancellationToken))
-            throw new ImportFormatException("header", "The file has no header row.");
+            throw new ImportFormatException("header", new Message(MessageKeys.ImportNoHeader));
         var builder = new ImportRowBuilder(ImportHeader.Map(Header(csv), kind));
         var ordinal = firstOrdinal;
         while (await ReadAsync(csv, cancellationToken))
@@ -75,7 +76,7 @@ public sealed class CsvImportReader(Stream body, ImportKind kind, Encoding encod
         }
         catch (CsvFormatException e)
         {
-            throw new ImportFormatException("header", $"The file has no readable header row: {e.Message}");
+            throw new ImportFormatException("header", new Message(MessageKeys.ImportHeaderUnreadable, e.Message));
         }
     }
 
@@ -88,11 +89,11 @@ public sealed class CsvImportReader(Stream body, ImportKind kind, Encoding encod
         }
         catch (CsvRecordTooLargeException)
         {
-            throw new ImportFormatException("body", $"Line {csv.RowNumber + 1} is longer than {MaxRecordChars:N0} characters; a quote left open?");
+            throw new ImportFormatException("body", new Message(MessageKeys.ImportLineTooLong, csv.RowNumber + 1, MaxRecordChars));
         }
         catch (CsvFormatException e)
         {
-            throw new ImportFormatException("body", $"The file cannot be read as CSV at line {e.RowNumber}: {e.Message}");
+            throw new ImportFormatException("body", new Message(MessageKeys.ImportNotCsv, e.RowNumber, e.Message));
         }
     }
 }

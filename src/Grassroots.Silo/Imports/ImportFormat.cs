@@ -1,12 +1,21 @@
 using System.Text;
+using Grassroots.Domain;
 using Microsoft.Net.Http.Headers;
 
 namespace Grassroots.Silo.Imports;
 
-/// <summary>A body that cannot be read as an import at all (not JSON, no header, no rows…): answered 400, nothing stored.</summary>
-public sealed class ImportFormatException(string field, string message) : Exception(message)
+/// <summary>
+/// A body that cannot be read as an import at all (not JSON, no header, no rows…): answered 400, nothing stored. Its
+/// <see cref="Reason"/> is said in the request's language; its Message, the reason in English, is what a job keeps.
+/// </summary>
+public sealed class ImportFormatException(string field, Message reason) : Exception(reason.English)
 {
+    /// <summary>A reason no message key was made for yet (the JSON reader's own): said as written, in every language.</summary>
+    public ImportFormatException(string field, string untranslated) : this(field, new Message(MessageKeys.Untranslated, untranslated)) { }
+
     public string Field { get; } = field;
+
+    public Message Reason { get; } = reason;
 }
 
 /// <summary>How an import body is written.</summary>
@@ -52,7 +61,7 @@ public sealed record ImportFormat(ImportBody Body, ImportKind? Kind, Encoding? E
         var body = mediaType == XlsxMediaType ? ImportBody.Xlsx : CsvMediaTypes.Contains(mediaType) ? ImportBody.Csv : (ImportBody?)null;
         if (body is null) return null;
         var kind = type is null ? null : ImportKinds.Named(type);
-        if (kind is null) throw new ImportFormatException("type", $"Is required for {(body == ImportBody.Csv ? "CSV" : "Excel")}: {string.Join(", ", ImportKinds.TypeNames)}.");
+        if (kind is null) throw new ImportFormatException("type", new Message(MessageKeys.ImportTypeRequired, body == ImportBody.Csv ? "CSV" : "Excel", string.Join(", ", ImportKinds.TypeNames)));
         return new ImportFormat(body.Value, kind, body == ImportBody.Csv && media.Charset.HasValue ? EncodingNamed(media.Charset.Value!) : null);
     }
 
@@ -79,6 +88,6 @@ public sealed record ImportFormat(ImportBody Body, ImportKind? Kind, Encoding? E
     {
         "utf-8" or "utf8" => Utf8,
         "gb18030" or "gbk" or "gb2312" => Gb18030,
-        var other => throw new ImportFormatException("Content-Type", $"charset={other} is not supported; send UTF-8 or GB18030."),
+        var other => throw new ImportFormatException("Content-Type", new Message(MessageKeys.ImportCharset, other)),
     };
 }

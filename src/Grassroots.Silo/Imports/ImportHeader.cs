@@ -1,3 +1,4 @@
+using Grassroots.Domain;
 namespace Grassroots.Silo.Imports;
 
 /// <summary>
@@ -43,14 +44,14 @@ public sealed class ImportHeader
             var column = kind.Columns.FirstOrDefault(c => c.Headers.Any(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)));
             if (column is null) continue;
             if (letters.ContainsKey(column.Field))
-                throw new ImportFormatException("header", $"Two columns name the field {column.Field} ({string.Join(", ", column.Headers)}).");
+                throw new ImportFormatException("header", new Message(MessageKeys.ImportHeaderTwice, column.Field, string.Join(", ", column.Headers)));
             columns[i] = column;
             letters[column.Field] = Letter(i);
         }
         var missing = kind.Columns.Where(c => c.Required && !letters.ContainsKey(c.Field)).ToList();
         if (missing.Count > 0)
-            throw new ImportFormatException("header", $"The header has no column for {string.Join("; ", missing.Select(c => $"{c.Field} ({string.Join(" / ", c.Headers.Skip(1))})"))}. " +
-                $"Columns of {kind.Type}: {string.Join(", ", kind.Columns.Select(c => c.Field))}.");
+            throw new ImportFormatException("header", new Message(MessageKeys.ImportHeaderMissing,
+                string.Join("; ", missing.Select(c => $"{c.Field} ({string.Join(" / ", c.Headers.Skip(1))})")), kind.Type, string.Join(", ", kind.Columns.Select(c => c.Field))));
         return new ImportHeader(kind, columns, new TablePlace(sheet, letters));
     }
 

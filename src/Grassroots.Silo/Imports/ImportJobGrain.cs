@@ -96,7 +96,8 @@ public sealed class ImportJobGrain(
         {
             logger.LogError(error, "Import job {ImportId} failed", this.GetPrimaryKeyString());
             job.State = ImportJobStates.Failed;
-            job.Error = error is ImportFormatException ? error.Message : "The import stopped on an unexpected error; see the service's log.";
+            // Kept for whoever reads the job later, in English as its conflicts are.
+            job.Error = error is ImportFormatException ? error.Message : new Message(MessageKeys.ImportFailed).English;
             job.FinishedAt = clock.GetUtcNow();
             await state.WriteStateAsync();
             await FinishAsync();

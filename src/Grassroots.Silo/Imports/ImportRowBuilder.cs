@@ -1,4 +1,5 @@
 using System.Globalization;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Imports;
 
@@ -43,13 +44,13 @@ public sealed class ImportRowBuilder(ImportHeader header)
             case ColumnValue.Whole:
                 if (int.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var whole))
                     column.SetWhole(_row, whole);
-                else Problem(column, $"'{text}' is not a whole number.");
+                else Problem(column, new(MessageKeys.ImportNotWholeNumber, text.ToString()));
                 break;
             case ColumnValue.Date:
                 // The form the API and the templates write first: one format is quicker to try than three.
                 if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
                     || DateOnly.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date)) column.SetDate(_row, date);
-                else Problem(column, $"'{text}' is not a date written YYYY-MM-DD.");
+                else Problem(column, new(MessageKeys.ImportNotDate, text.ToString()));
                 break;
             default:
                 // A list of ids in one cell, separated as people write lists: "h1;h2", "h1、h2".
@@ -74,7 +75,7 @@ public sealed class ImportRowBuilder(ImportHeader header)
                 column.SetWhole(_row, (int)number);
                 return true;
             case ColumnValue.Whole:
-                Problem(column, $"'{number.ToString(CultureInfo.InvariantCulture)}' is not a whole number.");
+                Problem(column, new(MessageKeys.ImportNotWholeNumber, number));
                 return true;
             case ColumnValue.Date when !dated:
                 return false;
@@ -82,7 +83,7 @@ public sealed class ImportRowBuilder(ImportHeader header)
                 column.SetDate(_row, day);
                 return true;
             case ColumnValue.Date:
-                Problem(column, $"'{number.ToString(CultureInfo.InvariantCulture)}' is not a date Excel can show.");
+                Problem(column, new(MessageKeys.ImportNotExcelDate, number));
                 return true;
             default:
                 var text = dated && DayOf(number) is { } shown ? shown.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
@@ -103,7 +104,8 @@ public sealed class ImportRowBuilder(ImportHeader header)
         return _last[position] = text.ToString();
     }
 
-    private void Problem(ImportColumn column, string message) => (_problems ??= []).Add((column.Field, message));
+    /// <summary>A problem of the row, said in English as an import's conflicts are (made only for a row that has one).</summary>
+    private void Problem(ImportColumn column, Message message) => (_problems ??= []).Add((column.Field, message.English));
 
     /// <summary>The day of an Excel date serial number (its time of day ignored); null outside the dates Excel shows.</summary>
     private static DateOnly? DayOf(double serial) =>

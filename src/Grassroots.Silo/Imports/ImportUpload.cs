@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Imports;
 
@@ -93,7 +94,7 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
                 else records = true;
             }
         }
-        if (rows == 0) throw new ImportFormatException("body", "The body holds no rows.");
+        if (rows == 0) throw new ImportFormatException("body", new Message(MessageKeys.ImportNoRows));
         return new ImportShape(format with { BranchesLater = branchesLater }, rows);
     }
 

@@ -165,7 +165,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         {
             var branchId = row.Row!.BranchId!;
             if (!allowed.TryGetValue(branchId, out var may)) allowed[branchId] = may = await access.CanActForBranchAsync(run.User, branchId);
-            if (!may) tally.Reject(row, "branchId", Access.RefusedTitle);
+            if (!may) tally.Reject(row, "branchId", Access.RefusedTitle.English);
             else if (!seen.Add(RecordKey(row))) later.Add((row, data));
             else fresh.Add((row, data));
         }
@@ -254,7 +254,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             if (!await access.CanManageBranchAsync(run.User, branchId, profile.RegionCode))
             {
                 var outside = KeyHolder.From(run.User)?.Role == Roles.RegionAdmin && !access.CanReadRegion(run.User, profile.RegionCode);
-                tally.Reject(row, outside ? "regionCode" : "id", Access.RefusedTitle);
+                tally.Reject(row, outside ? "regionCode" : "id", Access.RefusedTitle.English);
                 continue;
             }
             try

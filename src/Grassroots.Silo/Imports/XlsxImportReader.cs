@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Xml;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Imports;
 
@@ -56,9 +57,9 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
         {
             try
             {
-                if (workbook.Sheets.Count == 0) throw XlsxWorkbook.Refused("The workbook has no sheet.");
+                if (workbook.Sheets.Count == 0) throw XlsxWorkbook.Refused(new(MessageKeys.XlsxNoSheet));
                 var (name, path) = workbook.Sheets[0];
-                var xml = workbook.Part(path) ?? throw XlsxWorkbook.Refused($"The workbook's first sheet ({name}) is missing from the file.");
+                var xml = workbook.Part(path) ?? throw XlsxWorkbook.Refused(new(MessageKeys.XlsxSheetMissing, name));
                 return new Sheet(workbook, xml, kind, name, ordinal);
             }
             catch
@@ -91,12 +92,12 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
                     }
                     else if ((object)name == _cell) Cell();
                     else if ((object)name == _merged)
-                        throw XlsxWorkbook.Refused($"{_name}!{_xml.GetAttribute("ref")} is a merged cell. Unmerge the cells, giving each row its own values, and import again.");
+                        throw XlsxWorkbook.Refused(new(MessageKeys.XlsxMerged, $"{_name}!{_xml.GetAttribute("ref")}"));
                 }
             }
             catch (Exception e) when (e is XmlException or InvalidDataException)
             {
-                throw XlsxWorkbook.Refused($"The file is not a readable .xlsx workbook: its sheet {_name} is damaged ({e.Message}).");
+                throw XlsxWorkbook.Refused(new(MessageKeys.XlsxSheetDamaged, _name, e.Message));
             }
             if (_builder is null) throw XlsxWorkbook.Refused(EmptyFirstSheet());
             return null;
@@ -112,8 +113,7 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
             var row = _builder.End(_line, _ordinal);
             if (row is null) return null;
             if (++_rows > MaxRows)
-                throw XlsxWorkbook.Refused(string.Create(CultureInfo.InvariantCulture,
-                    $"The sheet {_name} has more than {MaxRows:N0} rows (Excel's last is 1,048,576); split it into files of fewer rows."));
+                throw XlsxWorkbook.Refused(new(MessageKeys.XlsxTooManyRows, _name, MaxRows));
             _ordinal++;
             return row;
         }
@@ -130,8 +130,7 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
             {
                 var element = _xml.NodeType == XmlNodeType.Element ? _xml.LocalName : null;
                 if ((object?)element == _formula)
-                    throw XlsxWorkbook.Refused($"{_name}!{reference} holds a formula ({FormulaText()}), which an import never evaluates. " +
-                        "Copy the cells and paste them as values, then import again.");
+                    throw XlsxWorkbook.Refused(new(MessageKeys.XlsxFormula, $"{_name}!{reference}", FormulaText()));
                 if ((object?)element == _value) value = _xml.ReadElementContentAsString();
                 else if ((object?)element == _inline) value = XlsxWorkbook.ReadText(_xml);
                 else _xml.Read();
@@ -141,7 +140,7 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
             {
                 "s" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < _workbook.SharedStrings.Count
                     ? _workbook.SharedStrings[index]
-                    : throw XlsxWorkbook.Refused($"{_name}!{reference} names a shared string the workbook does not hold."),
+                    : throw XlsxWorkbook.Refused(new(MessageKeys.XlsxNoSharedString, $"{_name}!{reference}")),
                 "b" => value == "1" ? "TRUE" : "FALSE",
                 "d" => value.Length > 10 ? value[..10] : value, // an ISO 8601 date cell
                 "inlineStr" or "str" or "e" => value,
@@ -154,18 +153,17 @@ public sealed class XlsxImportReader(Stream body, ImportKind kind)
             }
             else if (text is not null) _builder.Text(_position, text);
             else if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-                throw XlsxWorkbook.Refused($"{_name}!{reference} holds '{value}', which is no number.");
+                throw XlsxWorkbook.Refused(new(MessageKeys.XlsxNoNumber, $"{_name}!{reference}", value));
             else if (!_builder.Number(_position, number, int.TryParse(style, out var s) && s < _workbook.DateStyles.Count && _workbook.DateStyles[s]))
-                throw XlsxWorkbook.Refused($"{_name}!{reference}, in the column {_header[_position]}, holds the number {value}, " +
-                    "not a date: the cell has lost its date format (Excel keeps a date as a count of days). Format the column as a date, or write dates as YYYY-MM-DD.");
+                throw XlsxWorkbook.Refused(new(MessageKeys.XlsxDateAsNumber, $"{_name}!{reference}", _header[_position], value));
         }
 
-        private string EmptyFirstSheet()
+        private Message EmptyFirstSheet()
         {
             var others = _workbook.Sheets.Skip(1).Where(s => _workbook.HasCells(s.Path)).Select(s => s.Name).ToList();
             return others.Count == 0
-                ? $"The first sheet ({_name}) is empty."
-                : $"The first sheet ({_name}) is empty; an import reads the first sheet only, and {string.Join(", ", others)} holds the rows. Move that sheet first.";
+                ? new(MessageKeys.XlsxFirstSheetEmpty, _name)
+                : new(MessageKeys.XlsxFirstSheetEmptyOthers, _name, string.Join(", ", others));
         }
 
         private string FormulaText()

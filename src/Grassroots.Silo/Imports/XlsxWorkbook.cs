@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Imports;
 
@@ -68,7 +69,7 @@ public sealed class XlsxWorkbook : IDisposable
         }
         catch (InvalidDataException e)
         {
-            throw Refused($"The file is not a readable .xlsx workbook (its zip is damaged: {e.Message}).");
+            throw Refused(new(MessageKeys.XlsxZipDamaged, e.Message));
         }
         var workbook = new XlsxWorkbook(zip);
         try
@@ -80,7 +81,7 @@ public sealed class XlsxWorkbook : IDisposable
         catch (Exception e) when (e is XmlException or InvalidDataException)
         {
             workbook.Dispose();
-            throw Refused($"The file is not a readable .xlsx workbook: {e.Message}");
+            throw Refused(new(MessageKeys.XlsxUnreadable, e.Message));
         }
         catch
         {
@@ -108,12 +109,10 @@ public sealed class XlsxWorkbook : IDisposable
 
     public void Dispose() => _zip.Dispose();
 
-    public static ImportFormatException Refused(string message) => new("body", message);
-
-    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+    public static ImportFormatException Refused(Message message) => new("body", message);
 
     /// <summary>What the first bytes say the file is, when it is not a zip: a refusal, else null.</summary>
-    private static string? What(Stream body)
+    private static Message? What(Stream body)
     {
         Span<byte> head = stackalloc byte[8];
         var read = body.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
@@ -126,41 +125,40 @@ public sealed class XlsxWorkbook : IDisposable
             body.ReadExactly(all);
             body.Position = 0;
             return all.AsSpan().IndexOf(Encoding.Unicode.GetBytes("EncryptionInfo")) >= 0
-                ? "The workbook is encrypted (protected by a password): save a copy without the password and import that."
-                : "The file is an Excel 97–2003 workbook (.xls); save it as an Excel workbook (.xlsx) or as CSV.";
+                ? new(MessageKeys.XlsxEncrypted)
+                : new(MessageKeys.XlsxLegacy);
         }
-        return "The file is not an Excel workbook (.xlsx is a zip file; this one is not). Send CSV as text/csv.";
+        return new(MessageKeys.XlsxNotWorkbook);
     }
 
-    private static void Refuse(string? why)
+    private static void Refuse(Message? why)
     {
         if (why is not null) throw Refused(why);
     }
 
     private void CheckSizes()
     {
-        if (_zip.Entries.Count > MaxEntries) throw Refused(Invariant($"The workbook has {_zip.Entries.Count:N0} parts; at most {MaxEntries:N0} are read."));
+        if (_zip.Entries.Count > MaxEntries) throw Refused(new(MessageKeys.XlsxTooManyParts, _zip.Entries.Count, MaxEntries));
         long total = 0;
         foreach (var entry in _zip.Entries)
         {
             total += entry.Length;
             if (entry.Length > RatioFloor && entry.Length > MaxRatio * Math.Max(entry.CompressedLength, 1))
-                throw Refused(Invariant($"The part {entry.FullName} unpacks to {entry.Length:N0} bytes from {entry.CompressedLength:N0}, more than {MaxRatio} ") +
-                    "times its size: a zip bomb, or not a workbook Excel wrote.");
+                throw Refused(new(MessageKeys.XlsxZipBomb, entry.FullName, entry.Length, entry.CompressedLength, MaxRatio));
         }
         if (total > MaxUnpackedBytes)
-            throw Refused(Invariant($"The workbook unpacks to {total:N0} bytes; at most {MaxUnpackedBytes:N0} are read. Split it, or send CSV."));
+            throw Refused(new(MessageKeys.XlsxTooLarge, total, MaxUnpackedBytes));
     }
 
     private void ReadParts()
     {
         var workbookPath = Target("_rels/.rels", "", type => type.EndsWith("/officeDocument", StringComparison.Ordinal)).FirstOrDefault().Path
-            ?? throw Refused("The file is a zip but not an Excel workbook (it names no workbook part).");
+            ?? throw Refused(new(MessageKeys.XlsxNoWorkbookPart));
         var folder = workbookPath[..(workbookPath.LastIndexOf('/') + 1)];
         var relations = Target($"{folder}_rels/{workbookPath[folder.Length..]}.rels", folder, _ => true).ToDictionary(r => r.Id, r => (r.Path, r.Type));
 
         var sheets = new List<(string, string)>();
-        using (var xml = Part(workbookPath) ?? throw Refused($"The workbook part {workbookPath} is missing."))
+        using (var xml = Part(workbookPath) ?? throw Refused(new(MessageKeys.XlsxWorkbookPartMissing, workbookPath)))
             while (xml.Read())
                 if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "sheet" && xml.NamespaceURI == MainNamespace
                     && relations.TryGetValue(xml.GetAttribute("id", RelationshipNamespace) ?? "", out var sheet))
@@ -294,7 +292,7 @@ public sealed class XlsxWorkbook : IDisposable
         private int Count(int n)
         {
             _read += n;
-            if (_read > declared) throw Refused(Invariant($"The part {name} unpacks to more than the {declared:N0} bytes its zip declares: a zip bomb?"));
+            if (_read > declared) throw Refused(new(MessageKeys.XlsxPartOverDeclared, name, declared));
             return n;
         }
 

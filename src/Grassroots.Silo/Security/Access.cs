@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Grassroots.Domain;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
@@ -15,10 +16,10 @@ namespace Grassroots.Silo.Security;
 /// </summary>
 public sealed class Access(RegionDirectory regions, IGrainFactory grains, BranchDirectory branches)
 {
-    public const string RefusedTitle = "This is outside the scope of the API key.";
+    public static readonly Message RefusedTitle = new(MessageKeys.OutsideScope);
 
-    public static ProblemHttpResult Refused() => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: RefusedTitle,
-        detail: "Branch keys act for their own branch, region-admin keys within their region's subtree, hq keys everywhere.");
+    public static ProblemHttpResult Refused() => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: RefusedTitle.InCurrentCulture(),
+        detail: new Message(MessageKeys.ScopeRules).InCurrentCulture());
 
     /// <summary>Creating or correcting campaigns: hq only.</summary>
     public static bool CanManageCampaigns(ClaimsPrincipal user) => KeyHolder.From(user)?.Role == Roles.Hq;

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Grassroots.Domain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -26,10 +27,10 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
                 ? AuthenticateResult.Success(new AuthenticationTicket(OpenDevelopment.ToPrincipal(SchemeName, OpenDevelopment.KeyId), SchemeName))
                 : AuthenticateResult.NoResult();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
+            return AuthenticateResult.Fail(new KeyRefused(new(MessageKeys.BearerMalformed)));
         // The key's grain may have been on a silo that was just lost: asking again is harmless.
         var key = await Hosting.SiloFailover.RunAsync(Context.RequestServices, () => keys.AuthenticateAsync(header["Bearer ".Length..].Trim()), Context.RequestAborted);
-        if (key is null) return AuthenticateResult.Fail("The API key is unknown or has been revoked.");
+        if (key is null) return AuthenticateResult.Fail(new KeyRefused(new(MessageKeys.ApiKeyUnknown)));
         return AuthenticateResult.Success(new AuthenticationTicket(Users.GetValue(key, static k => new KeyHolder(k.KeyId, k.Role, k.Scope).ToPrincipal(SchemeName)), SchemeName));
     }
 
@@ -51,8 +52,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
             ProblemDetails =
             {
                 Status = StatusCodes.Status401Unauthorized,
-                Title = failure is null ? "An API key is required." : "The API key was not accepted.",
-                Detail = failure?.Message ?? "Send it as 'Authorization: Bearer <api key>'.",
+                Title = new Message(failure is null ? MessageKeys.ApiKeyRequired : MessageKeys.ApiKeyNotAccepted).InCurrentCulture(),
+                Detail = (failure is KeyRefused refused ? refused.Reason : new Message(MessageKeys.BearerHint)).InCurrentCulture(),
             },
         });
     }
@@ -63,7 +64,13 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = Access.RefusedTitle },
+            ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = Access.RefusedTitle.InCurrentCulture() },
         });
+    }
+
+    /// <summary>Why a presented key was refused, said in the 401's detail.</summary>
+    private sealed class KeyRefused(Message reason) : Exception(reason.English)
+    {
+        public Message Reason { get; } = reason;
     }
 }

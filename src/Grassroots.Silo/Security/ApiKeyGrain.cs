@@ -1,5 +1,5 @@
-using Grassroots.Domain;
 using Grassroots.Domain.Caching;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Security;
 
@@ -19,7 +19,7 @@ public sealed class ApiKeyGrain(
 
     public async Task<ApiKeyRecord> CreateAsync(ApiKeyDraft draft)
     {
-        if (state.State.Key is not null) throw new StateConflictException($"A key with the id '{this.GetPrimaryKeyString()}' exists.");
+        if (state.State.Key is not null) throw new StateConflictException(new Message(MessageKeys.KeyExists, this.GetPrimaryKeyString()));
         var key = new ApiKeyRecord(this.GetPrimaryKeyString(), draft.Role, draft.Scope, draft.Label, clock.Now(), draft.Actor, null, null);
         await WriteAsync(new ApiKeyState { Key = key, SecretHash = draft.SecretHash });
         await projection.WriteAsync(key, "create", draft.Actor).Translated();

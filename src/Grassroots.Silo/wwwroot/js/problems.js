@@ -1,7 +1,7 @@
 // What the service's problem details (RFC 9457, `errors` by field) say, in Chinese. Every request asks for zh-CN and
 // the service answers in Chinese; its messages are put in the page's words (a field they name by its label, no closing
-// 。, as the page's own messages). The English table is the fallback for a message the service left in English. A
-// message neither knows is shown as sent, marked so.
+// 。, as the page's own messages). The English table is for what the service keeps in English for every client: an
+// import's conflicts. A message neither knows is shown as sent, marked so.
 import { number } from './format.js';
 
 const hasChinese = text => /[\u3400-\u9fff]/.test(text);
@@ -59,7 +59,7 @@ const messages = [
   [/^Must be a month written YYYY-MM or an ISO week/, () => '期间应写作 年-月（如 2020-12）或 年-W周（如 2020-W49）'],
 ];
 
-/** The service's Chinese messages that name another field (`{other}` in ProblemLanguage.cs). */
+/** The service's Chinese messages that name another field (NotAbove and NotBefore in the service's Messages.zh.resx). */
 const chineseMessages = [
   [/^不得超过 ([\w.]+)（([\d,]+)）。$/, (m, label) => `不能超过${label(m[1])}（${number(Number(m[2].replaceAll(',', '')))}）`],
   [/^不得早于 ([\w.]+)。$/, (m, label) => `不能早于${label(m[1])}`],
