@@ -68,7 +68,7 @@ public sealed partial class DocumentPathsTests
     [GeneratedRegex(@"`(?<code>[A-Za-z0-9_.\-/]+)`|\]\((?<link>[^)#\s]+)")]
     private static partial Regex PathPattern();
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             if (File.Exists(Path.Combine(directory.FullName, "Grassroots.sln"))) return directory.FullName;
