@@ -1,11 +1,27 @@
 using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Hosting;
 using Grassroots.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 
 namespace Grassroots.Silo.Apis;
 
+/// <summary>
+/// /healthz and /readyz over ASP.NET Core's health checks: readiness is the checks tagged <see cref="ReadyTag"/>
+/// (<see cref="SiloReadiness"/>), run by <see cref="HealthCheckService"/>. The endpoints are route handlers rather than
+/// MapHealthChecks' middleware so that the OpenAPI document, made from the endpoints, still describes them (their
+/// answers, their schema, that they need no key), and a failed check answers problem details like every other 503.
+/// </summary>
 public static class HealthApi
 {
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<SiloReadiness>("silo", tags: [ReadyTag]);
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("up"))).WithName("Healthz").WithTags("Health").WithSummary("The process is up.");
@@ -16,23 +32,36 @@ public static class HealthApi
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(Migrator migrator, ISiloStatusOracle silo, Draining draining, ShardLease lease,
-        DemoDataLoader demo, RollupBroadcast rollups, CancellationToken cancellationToken)
+    /// <summary>200 "ready", or 503 with the first failed check's reason as the title (and its error as the detail).</summary>
+    private static async Task<IResult> ReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
     {
-        if (draining.IsDraining) return TypedResults.Problem(statusCode: 503, title: "The silo is shutting down.");
-        if (silo.CurrentStatus != SiloStatus.Active) return TypedResults.Problem(statusCode: 503, title: $"The silo is {silo.CurrentStatus}, not active.");
-        if (!rollups.IsStarted) return TypedResults.Problem(statusCode: 503, title: "The silo has not yet joined its peers' rollup figures.");
-        if (!lease.HoldsAll) return TypedResults.Problem(statusCode: 503, title: "The silo does not hold its writer shard (database away?).");
-        if (!demo.IsDone) return TypedResults.Problem(statusCode: 503, title: "The demo data is still loading.");
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadyTag), cancellationToken);
+        if (report.Status == CheckStatus.Healthy) return TypedResults.Ok(new HealthStatus("ready"));
+        var failed = report.Entries.Values.First(e => e.Status != CheckStatus.Healthy);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: failed.Description, detail: failed.Exception?.Message);
+    }
+}
+
+/// <summary>Whether this silo may be sent traffic, in the order an operator would look: the first reason it may not is the answer.</summary>
+public sealed class SiloReadiness(Migrator migrator, ISiloStatusOracle silo, Draining draining, ShardLease lease,
+    DemoDataLoader demo, RollupBroadcast rollups) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (draining.IsDraining) return HealthCheckResult.Unhealthy("The silo is shutting down.");
+        if (silo.CurrentStatus != SiloStatus.Active) return HealthCheckResult.Unhealthy($"The silo is {silo.CurrentStatus}, not active.");
+        if (!rollups.IsStarted) return HealthCheckResult.Unhealthy("The silo has not yet joined its peers' rollup figures.");
+        if (!lease.HoldsAll) return HealthCheckResult.Unhealthy("The silo does not hold its writer shard (database away?).");
+        if (!demo.IsDone) return HealthCheckResult.Unhealthy("The demo data is still loading.");
         try
         {
             return await migrator.IsCurrentAsync(cancellationToken)
-                ? TypedResults.Ok(new HealthStatus("ready"))
-                : TypedResults.Problem(statusCode: 503, title: "Migrations are not applied yet.");
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("Migrations are not applied yet.");
         }
         catch (Exception error) when (StorageFailures.IsUnavailable(error))
         {
-            return TypedResults.Problem(statusCode: 503, title: "The database is unreachable.", detail: error.Message);
+            return HealthCheckResult.Unhealthy("The database is unreachable.", error);
         }
     }
 }
