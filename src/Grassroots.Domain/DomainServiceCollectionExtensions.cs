@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Grassroots.Domain;
 
@@ -64,6 +65,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<ISiloCache>(sp => sp.GetRequiredService<PeriodLocks>());
         services.AddGrainService<PeriodLockService>();
         services.AddSingleton<PeriodLockBroadcast>();
+        services.AddResiliencePipeline(PeriodLockBroadcast.PipelineName, builder => PeriodLockBroadcast.Configure(builder));
         services.AddSingleton<PeriodApprovalProjection>();
         return services;
     }

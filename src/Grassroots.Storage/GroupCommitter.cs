@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Grassroots.Storage.Batching;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Registry;
 
 namespace Grassroots.Storage;
 
@@ -26,12 +28,16 @@ public sealed class GroupCommitter : IAsyncDisposable
     private readonly Lane[] _lanes;
     private readonly Task[] _loops;
     private readonly SemaphoreSlim _smallBatchTurn = new(1, 1);
+    private readonly ResiliencePipeline _transientRetry;
 
     /// <param name="lease">When given, no batch of a shard is written while this process does not hold it.</param>
     /// <param name="activity">Where branch activity is kept; needed by units with <see cref="ActivityChange"/>s.</param>
-    public GroupCommitter(Database database, ILogger<GroupCommitter> logger, ShardLease? lease = null, ActivityRules? activity = null)
+    /// <param name="pipelines">Where <see cref="Retries.TransientPipeline"/> is registered; without it, one of its own.</param>
+    public GroupCommitter(Database database, ILogger<GroupCommitter> logger, ShardLease? lease = null, ActivityRules? activity = null,
+        ResiliencePipelineProvider<string>? pipelines = null)
     {
         _database = database;
+        _transientRetry = Retries.Pipeline(pipelines, Retries.TransientPipeline, builder => Retries.ConfigureTransient(builder, database));
         _logger = logger;
         _lease = lease;
         _writer = new BatchWriter(database, activity);
@@ -197,11 +203,14 @@ public sealed class GroupCommitter : IAsyncDisposable
                 .ConfigureAwait(false);
             return;
         }
+        var transient = false;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                Complete(lane, batch, await WriteBatchAsync(lane, epoch, units).ConfigureAwait(false));
+                Complete(lane, batch, await (transient
+                    ? WriteBatchRetryingAsync(lane, epoch, units)
+                    : WriteBatchAsync(lane, epoch, units)).ConfigureAwait(false));
                 StorageTelemetry.Record(units.Count, Stopwatch.GetElapsedTime(started));
                 return;
             }
@@ -220,9 +229,11 @@ public sealed class GroupCommitter : IAsyncDisposable
                 }
                 return;
             }
-            catch (Exception error) when (_database.IsRetryable(error) && attempt < 5)
+            catch (Exception error) when (!transient && _database.IsRetryable(error))
             {
+                // Written again through the retry pipeline, which counts and logs its own attempts.
                 _logger.LogInformation(error, "Batch attempt {Attempt} on {Shard} hit a transient error; retrying", attempt, lane.Shard);
+                transient = true;
             }
             catch (Exception error) when (StorageFailures.IsUnavailable(error) && lane.Reused && !lane.Committing && attempt == 1)
             {
@@ -260,6 +271,21 @@ public sealed class GroupCommitter : IAsyncDisposable
         var outcome = await InTransactionAsync(lane, connection, seq, tx =>
             _writer.WriteAsync(connection, tx, units, new BatchWriter.Fence(lane.Shard, epoch, seq), lane.Shard, default)).ConfigureAwait(false);
         return (outcome, seq);
+    }
+
+    /// <summary>The batch written again after a transient error, through <see cref="Retries.TransientPipeline"/>.</summary>
+    private async Task<(BatchWriter.Outcome Outcome, long Seq)> WriteBatchRetryingAsync(Lane lane, long epoch, List<WriteUnit> units)
+    {
+        var context = ResilienceContextPool.Shared.Get(lane.Shard);
+        try
+        {
+            return await _transientRetry.ExecuteAsync(static (_, s) => new ValueTask<(BatchWriter.Outcome, long)>(s.Committer.WriteBatchAsync(s.Lane, s.Epoch, s.Units)),
+                context, (Committer: this, Lane: lane, Epoch: epoch, Units: units)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     /// <summary>Each unit in its own savepoint, so a unit the database refuses fails alone.</summary>

@@ -2,6 +2,8 @@ using Medallion.Threading.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Registry;
 
 namespace Grassroots.Storage;
 
@@ -19,9 +21,11 @@ namespace Grassroots.Storage;
 /// Taken at start (a second process fails to start, saying why). When a lock's connection is lost the lease is taken
 /// again, at a new epoch, as soon as the database is back; no batch of that shard is written in between.
 /// </summary>
-public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : BackgroundService
+/// <param name="pipelines">Where <see cref="Retries.ShardWaitPipeline"/> is registered; without it, one of its own.</param>
+public sealed class ShardLease(Database database, ILogger<ShardLease> logger, ResiliencePipelineProvider<string>? pipelines = null) : BackgroundService
 {
     private readonly StorageOptions options = database.Options;
+    private readonly ResiliencePipeline _wait = Retries.Pipeline(pipelines, Retries.ShardWaitPipeline, Retries.ConfigureShardWait);
 
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
@@ -63,14 +67,11 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
         var deadline = DateTime.UtcNow + StartPatience;
         foreach (var shard in options.LaneShards())
         {
-            while (!await TryTakeAsync(shard, cancellationToken).ConfigureAwait(false))
-            {
-                if (DateTime.UtcNow > deadline)
-                    throw new InvalidOperationException(
-                        $"Another running silo already writes as shard '{shard}'. Give every silo its own Storage:Shard.");
-                logger.LogInformation("Writer shard {Shard} is held by another process; waiting for it", shard);
-                await Task.Delay(RetryInterval / 4, cancellationToken).ConfigureAwait(false);
-            }
+            // Tried again every quarter of RetryInterval while another process holds it (Retries.ConfigureShardWait).
+            if (!await Retries.RunUntilAsync(_wait, static (s, token) => new ValueTask<bool>(s.Lease.TryTakeAtStartAsync(s.Shard, token)),
+                    (Lease: this, Shard: shard), deadline, "writer-shard:" + shard, cancellationToken).ConfigureAwait(false))
+                throw new InvalidOperationException(
+                    $"Another running silo already writes as shard '{shard}'. Give every silo its own Storage:Shard.");
         }
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -97,6 +98,13 @@ public sealed class ShardLease(Database database, ILogger<ShardLease> logger) : 
                 }
             }
         }
+    }
+
+    private async Task<bool> TryTakeAtStartAsync(string shard, CancellationToken cancellationToken)
+    {
+        if (await TryTakeAsync(shard, cancellationToken).ConfigureAwait(false)) return true;
+        logger.LogInformation("Writer shard {Shard} is held by another process; waiting for it", shard);
+        return false;
     }
 
     private async Task<bool> TryTakeAsync(string shard, CancellationToken cancellationToken)

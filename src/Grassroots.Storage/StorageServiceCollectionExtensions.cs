@@ -2,22 +2,25 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Registry;
 
 namespace Grassroots.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the database named by options, schema migration before anything else starts, and the group
-    /// committer.
+    /// Adds the database named by options, schema migration before anything else starts, the storage layer's retry
+    /// pipelines (<see cref="Retries"/>) and the group committer.
     /// </summary>
     public static IServiceCollection AddGrassrootsStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>();
         services.AddSingleton(sp => Database.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<Migrator>();
+        services.AddStorageRetries();
         services.AddSingleton(sp => new GroupCommitter(sp.GetRequiredService<Database>(),
-            sp.GetRequiredService<ILogger<GroupCommitter>>(), sp.GetService<ShardLease>(), sp.GetService<ActivityRules>()));
+            sp.GetRequiredService<ILogger<GroupCommitter>>(), sp.GetService<ShardLease>(), sp.GetService<ActivityRules>(),
+            sp.GetService<ResiliencePipelineProvider<string>>()));
         services.AddHostedService<MigrationService>();
         return services;
     }

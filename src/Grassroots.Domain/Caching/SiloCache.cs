@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Grassroots.Domain.Caching;
@@ -18,7 +17,8 @@ public interface ISiloCache
 /// has every silo forget it (<see cref="SiloCaches.ForgetEverywhereAsync"/>), and at most <see cref="MaxAge"/> in any
 /// case, which bounds staleness on a silo that could not be told; past <see cref="MaxEntries"/> the least recently used
 /// go, so ids made up by a caller cannot fill memory. A load that began before a forget is not stored (the generation
-/// guard). Absence is kept too, unless <paramref name="keepAbsence"/> is false: then something created without telling
+/// guard): each forget is remembered with its generation only while a load that began before it is still running, so the
+/// forgotten ids stay few however many are forgotten (<see cref="PruneAbove"/>). Absence is kept too, unless <paramref name="keepAbsence"/> is false: then something created without telling
 /// every silo (a branch registered in bulk) is seen at once.
 /// </summary>
 public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsence = true) : ISiloCache where T : class
@@ -27,6 +27,9 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
 
     public const int MaxEntries = 100_000;
 
+    /// <summary>Forgotten ids remembered before the ones no running load can need are dropped.</summary>
+    public const int PruneAbove = 1024;
+
     private readonly MemoryCache _entries = new(new MemoryCacheOptions
     {
         SizeLimit = MaxEntries,
@@ -34,9 +37,13 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
         ExpirationScanFrequency = MaxAge,
     });
 
-    private readonly ConcurrentDictionary<string, long> _forgotten = new(StringComparer.Ordinal);
+    // Both under _gate: each forgotten id with the generation of its forget, and the generations the running loads began at
+    // (how many began at each).
+    private readonly Dictionary<string, long> _forgotten = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, int> _loading = [];
     private readonly Lock _gate = new();
     private long _generation;
+    private int _pruneAt = PruneAbove;
 
     /// <summary>A value or a kept absence (null), as loaded.</summary>
     private sealed record Entry(T? Value);
@@ -58,10 +65,17 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
     public async Task<T?> GetAsync(string id, Func<Task<T?>> load)
     {
         if (_entries.TryGetValue(id, out Entry? held)) return held!.Value;
-        var generation = Interlocked.Read(ref _generation);
-        var value = await load();
-        Keep(id, value, generation);
-        return value;
+        var generation = BeginLoad();
+        try
+        {
+            var value = await load();
+            Keep(id, value, generation);
+            return value;
+        }
+        finally
+        {
+            EndLoad(generation);
+        }
     }
 
     /// <summary>
@@ -84,13 +98,20 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
             }
         }
         if (missing.Count == 0) return found;
-        var generation = Interlocked.Read(ref _generation);
-        var loaded = await loadMany(missing);
-        foreach (var id in missing)
+        var generation = BeginLoad();
+        try
         {
-            var value = loaded.GetValueOrDefault(id);
-            found[id] = value;
-            Keep(id, value, generation);
+            var loaded = await loadMany(missing);
+            foreach (var id in missing)
+            {
+                var value = loaded.GetValueOrDefault(id);
+                found[id] = value;
+                Keep(id, value, generation);
+            }
+        }
+        finally
+        {
+            EndLoad(generation);
         }
         return found;
     }
@@ -99,9 +120,54 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
     {
         lock (_gate)
         {
-            _forgotten[id] = Interlocked.Increment(ref _generation);
+            _forgotten[id] = ++_generation;
             _entries.Remove(id);
+            if (_forgotten.Count > _pruneAt) Prune();
         }
+    }
+
+    /// <summary>Forgotten ids remembered now (for tests).</summary>
+    internal int ForgottenCount
+    {
+        get
+        {
+            lock (_gate) return _forgotten.Count;
+        }
+    }
+
+    private long BeginLoad()
+    {
+        lock (_gate)
+        {
+            _loading[_generation] = _loading.GetValueOrDefault(_generation) + 1;
+            return _generation;
+        }
+    }
+
+    private void EndLoad(long generation)
+    {
+        lock (_gate)
+        {
+            if (--_loading[generation] == 0) _loading.Remove(generation);
+        }
+    }
+
+    /// <summary>
+    /// Drops the forgets no load can be stopped by: those at or before the generation the oldest running load began at
+    /// (a load stored is one whose id was last forgotten at or before its start, and every later load starts later still),
+    /// all of them when none runs. What is left was forgotten while a load ran; the next prune waits until twice as many
+    /// are remembered, so forgetting stays cheap while a slow load holds them.
+    /// </summary>
+    private void Prune()
+    {
+        if (_loading.Count == 0) _forgotten.Clear();
+        else
+        {
+            var oldest = _loading.First().Key;
+            foreach (var (forgotten, generation) in _forgotten)
+                if (generation <= oldest) _forgotten.Remove(forgotten);
+        }
+        _pruneAt = Math.Max(PruneAbove, 2 * _forgotten.Count);
     }
 
     /// <summary>

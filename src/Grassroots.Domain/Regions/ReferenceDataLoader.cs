@@ -2,6 +2,7 @@ using Grassroots.Domain.Model;
 using Grassroots.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Sylvan.Data.Csv;
 
 namespace Grassroots.Domain.Regions;
 
@@ -47,17 +48,19 @@ public sealed class ReferenceDataLoader(Database database, RegionDirectory direc
         logger.LogInformation("Seeded {Count} regions from GB/T 2260 data", rows.Count);
     }
 
+    /// <summary>The seed's rows (code, name, level, parentCode by their header), parents before their children.</summary>
     public static IEnumerable<Region> ReadSeed()
     {
         using var stream = typeof(ReferenceDataLoader).Assembly.GetManifestResourceStream("seeds/regions.csv")
             ?? throw new InvalidOperationException("The regions seed is missing from the assembly.");
         using var reader = new StreamReader(stream);
-        reader.ReadLine(); // header
+        using var csv = CsvDataReader.Create(reader);
+        int code = csv.GetOrdinal("code"), name = csv.GetOrdinal("name"), level = csv.GetOrdinal("level"), parent = csv.GetOrdinal("parentCode");
         var regions = new List<Region>();
-        while (reader.ReadLine() is { Length: > 0 } line)
+        while (csv.Read())
         {
-            var f = line.Split(',');
-            regions.Add(new Region(f[0], f[1], Enum.Parse<RegionLevel>(f[2], ignoreCase: true), f[3].Length == 0 ? null : f[3]));
+            regions.Add(new Region(csv.GetString(code), csv.GetString(name), Enum.Parse<RegionLevel>(csv.GetString(level), ignoreCase: true),
+                csv.GetString(parent) is { Length: > 0 } parentCode ? parentCode : null));
         }
         return regions;
     }

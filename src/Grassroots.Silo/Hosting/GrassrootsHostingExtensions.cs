@@ -24,6 +24,10 @@ public static class GrassrootsHostingExtensions
         services.AddResilienceEnricher(); // Polly's retries in the metrics, with the request's and the error's details
         services.AddSingleton<Draining>();
         services.AddHostedService(sp => sp.GetRequiredService<Draining>());
+        services.AddHealth();
+        // A silo not ready is not an error: /readyz answers 503 while it starts, drains or waits for the database, and
+        // load balancers and drills ask it many times a second. The health check service would log each as an error.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
 
         // Field rules are DataAnnotations, checked before each endpoint runs; every problem answer names fields as clients
         // do and speaks Chinese to a request that asks (Accept-Language: zh-CN).
