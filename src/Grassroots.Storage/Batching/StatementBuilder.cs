@@ -39,8 +39,9 @@ internal static class StatementBuilder
             switch (group.First())
             {
                 case Upsert:
-                    var last = group.Cast<Upsert>().GroupBy(u => RowKey.Of(table, u.Key)).Select(g => g.Last());
-                    Emit(statements, table, [.. last.Select(u => Row([.. u.Key, .. u.Values]))], [.. table.Key, .. table.Values],
+                    var last = new Dictionary<(Table, object?[]), Upsert>(MadeKeyComparer.Instance);
+                    foreach (var write in group.Cast<Upsert>()) last[(table, write.Key)] = write;
+                    Emit(statements, table, [.. last.Values.Select(u => Row([.. u.Key, .. u.Values]))], [.. table.Key, .. table.Values],
                         Overwrite(table), maxParameters, arrays);
                     break;
                 case Increment:
