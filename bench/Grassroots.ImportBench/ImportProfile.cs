@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Grassroots.TestSupport;
 using Grassroots.Throughput;
 
 namespace Grassroots.ImportBench;
@@ -74,15 +74,10 @@ public sealed partial class ImportProfile(string file)
     /// <summary>`perf report` by library and symbol, exclusive, every line: share, library, symbol.</summary>
     private async Task<List<(double Share, string Library, string Symbol)>> SamplesAsync()
     {
-        var info = new ProcessStartInfo(SiloPerf.Path!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["report", "-i", file, "--stdio", "--no-children", "--sort", "dso,symbol", "-g", "none", "--percent-limit", "0"])
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var report = await ProcessRunner.RunAsync(SiloPerf.Path!,
+            ["report", "-i", file, "--stdio", "--no-children", "--sort", "dso,symbol", "-g", "none", "--percent-limit", "0"], SiloPerf.ReportLimit);
         var samples = new List<(double, string, string)>();
-        foreach (var line in (await output).Split('\n'))
+        foreach (var line in report.Output.Split('\n'))
         {
             var match = ReportLine().Match(line);
             if (match.Success && double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var share))

@@ -149,24 +149,9 @@ public sealed class ComposeCluster : IClusterUnderTest
         List<string> files = ["-f", Path.Combine(repo, "docker-compose.yml")];
         if (LocalImages) files.AddRange(["-f", Path.Combine(repo, "deploy", "compose.local-images.yml")]);
         files.AddRange(["-f", Path.Combine(Dir, "bench.yml")]);
-        var info = new ProcessStartInfo("docker-compose") { WorkingDirectory = repo };
-        foreach (var arg in (string[])["-p", Project, .. files, .. args]) info.ArgumentList.Add(arg);
-        info.Environment["GRASSROOTS_HTTP_PORT"] = HttpPort.ToString(CultureInfo.InvariantCulture);
-        return RunAsync(info);
+        return ProcessRunner.RunCheckedAsync("docker-compose", ["-p", Project, .. files, .. args], CommandLimit, repo,
+            new Dictionary<string, string?> { ["GRASSROOTS_HTTP_PORT"] = HttpPort.ToString(CultureInfo.InvariantCulture) });
     }
 
-    private static Task<string> DockerAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("docker");
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        return RunAsync(info);
-    }
-
-    private static async Task<string> RunAsync(ProcessStartInfo info)
-    {
-        var result = await ServiceProcess.RunToEndAsync(info, CommandLimit);
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"`{info.FileName} {string.Join(' ', info.ArgumentList)}` exited with {result.ExitCode}:\n{result.Error}\n{result.Output}");
-        return result.Output;
-    }
+    private static Task<string> DockerAsync(params string[] args) => ProcessRunner.RunCheckedAsync("docker", args, CommandLimit);
 }

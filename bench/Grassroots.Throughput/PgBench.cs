@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using Grassroots.TestSupport;
 using Npgsql;
 
 namespace Grassroots.Throughput;
@@ -60,35 +60,31 @@ public static class PgBench
         }
     }
 
+    /// <summary>Beyond its -T: pgbench connects its clients first and finishes the transactions in flight; far past that, it hangs and is killed.</summary>
+    private static readonly TimeSpan Overrun = TimeSpan.FromMinutes(5);
+
     private static async Task<(double Tps, long Processed)> RunOnceAsync(string connectionString, string script, string dir, int clients,
         int branches, TimeSpan duration, bool log)
     {
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
-        var info = new ProcessStartInfo(Path!) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         // The password goes in the environment, not on the command line.
-        info.Environment["PGHOST"] = cs.Host;
-        info.Environment["PGPORT"] = cs.Port.ToString(CultureInfo.InvariantCulture);
-        info.Environment["PGUSER"] = cs.Username;
-        info.Environment["PGPASSWORD"] = cs.Password;
-        info.Environment["PGDATABASE"] = cs.Database;
+        var environment = new Dictionary<string, string?>
+        {
+            ["PGHOST"] = cs.Host,
+            ["PGPORT"] = cs.Port.ToString(CultureInfo.InvariantCulture),
+            ["PGUSER"] = cs.Username,
+            ["PGPASSWORD"] = cs.Password,
+            ["PGDATABASE"] = cs.Database,
+        };
         var run = Interlocked.Increment(ref _runs) + Environment.ProcessId % 10_000 * 1000;
         string[] args = ["-n", "-M", "prepared", "-f", script, "-c", $"{clients}", "-j", $"{Math.Min(2, clients)}",
-            "-T", $"{(int)Math.Ceiling(duration.TotalSeconds)}", "-D", "seq=0", "-D", $"clients={clients}", "-D", $"branches={branches}", "-D", $"run={run}"];
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        if (log)
-        {
-            info.ArgumentList.Add("--log");
-            info.ArgumentList.Add("--log-prefix=" + System.IO.Path.Combine(dir, "pgbench_log"));
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var (stdout, stderr) = (await output, await error);
+            "-T", $"{(int)Math.Ceiling(duration.TotalSeconds)}", "-D", "seq=0", "-D", $"clients={clients}", "-D", $"branches={branches}", "-D", $"run={run}",
+            .. log ? (string[])["--log", "--log-prefix=" + System.IO.Path.Combine(dir, "pgbench_log")] : []];
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync(Path!, args, duration + Overrun, dir, environment);
         string? Value(string prefix) => stdout.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim();
         var failed = Value("number of failed transactions:");
-        if (process.ExitCode != 0 || (failed is not null && !failed.StartsWith("0 ", StringComparison.Ordinal)))
-            throw new InvalidOperationException($"pgbench failed (exit {process.ExitCode}):\n{stdout}\n{stderr}");
+        if (exit != 0 || (failed is not null && !failed.StartsWith("0 ", StringComparison.Ordinal)))
+            throw new InvalidOperationException($"pgbench failed (exit {exit}):\n{stdout}\n{stderr}");
         var tps = Value("tps =") ?? throw new InvalidOperationException($"pgbench printed no tps:\n{stdout}");
         var processed = Value("number of transactions actually processed:")!.Split('/')[0];
         if (log) Console.WriteLine(string.Join('\n', stdout.Split('\n').Where(l => l.Length > 0).Select(l => "    " + l)));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Grassroots.TestSupport;
 
 namespace Grassroots.Throughput;
 
@@ -27,6 +28,9 @@ public sealed partial class SiloPerf(int pid, string file)
     /// <summary>perf on the PATH, or null.</summary>
     public static string? Path { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
         .Select(d => System.IO.Path.Combine(d, "perf")).FirstOrDefault(File.Exists);
+
+    /// <summary>How long `perf report` may take over a window's samples; far beyond what it takes, it hangs and is killed.</summary>
+    public static readonly TimeSpan ReportLimit = TimeSpan.FromMinutes(15);
 
     private readonly string _file = System.IO.Path.GetFullPath(file);
     private Process? _perf;
@@ -77,16 +81,10 @@ public sealed partial class SiloPerf(int pid, string file)
     /// </summary>
     private async Task<List<(double Share, string Symbol)>> TopAsync(bool children)
     {
-        var info = new ProcessStartInfo(Path!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["report", "-i", _file, "--stdio", "--sort", "dso,symbol", "-g", "none", "--percent-limit", "0.2",
-                     children ? "--children" : "--no-children"])
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var report = await ProcessRunner.RunAsync(Path!, ["report", "-i", _file, "--stdio", "--sort", "dso,symbol", "-g", "none", "--percent-limit", "0.2",
+            children ? "--children" : "--no-children"], ReportLimit);
         var rows = new Dictionary<string, double>();
-        foreach (var line in (await output).Split('\n'))
+        foreach (var line in report.Output.Split('\n'))
         {
             var trimmed = line.Trim();
             var marker = trimmed.IndexOf(" [.] ", StringComparison.Ordinal) is >= 0 and var user ? user : trimmed.IndexOf(" [k] ", StringComparison.Ordinal);

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Grassroots.TestSupport;
 
 namespace Grassroots.Throughput;
 
@@ -167,21 +167,19 @@ public static class Wrk
                 " (other 2xx: answered 2xx but not the expected status, e.g. an id used twice). The run's figures are not valid.");
     }
 
+    /// <summary>Beyond its -d: wrk waits up to its 30 s --timeout for requests in flight, then prints its summary; far past that, it hangs and is killed.</summary>
+    private static readonly TimeSpan Overrun = TimeSpan.FromMinutes(5);
+
     private static async Task<Dictionary<string, long>> RunOnceAsync(Uri url, string script, string prefix, long skip, int threads, int connections,
         TimeSpan duration, bool quiet)
     {
-        var info = new ProcessStartInfo(Path!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["-t", $"{threads}", "-c", $"{connections}", "-d", $"{(int)Math.Ceiling(duration.TotalSeconds)}s",
-                     "--timeout", "30s", "--latency", "-s", script, url.ToString().TrimEnd('/'), "--", prefix, $"{skip}"])
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var (stdout, stderr) = (await output, await error);
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync(Path!,
+            ["-t", $"{threads}", "-c", $"{connections}", "-d", $"{(int)Math.Ceiling(duration.TotalSeconds)}s",
+                "--timeout", "30s", "--latency", "-s", script, url.ToString().TrimEnd('/'), "--", prefix, $"{skip}"],
+            duration + Overrun);
         if (!string.IsNullOrWhiteSpace(stderr)) Console.WriteLine(Indent(stderr));
         var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("GRASSROOTS-WRK ", StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null) throw new InvalidOperationException($"wrk exited with {process.ExitCode}:\n{stdout}\n{stderr}");
+        if (exit != 0 || line is null) throw new InvalidOperationException($"wrk exited with {exit}:\n{stdout}\n{stderr}");
         if (!quiet) Console.WriteLine(Indent(stdout.Replace(line, "", StringComparison.Ordinal).TrimEnd()));
         return line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(p => p.Split('='))
             .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using Grassroots.Cluster.Tests.Support;
-using Grassroots.ClusterDrills;
 using Grassroots.TestSupport;
 using Npgsql;
 
@@ -31,23 +30,23 @@ public sealed class ThrowawayPostgresTests
         var folder = Path.Combine(Path.GetTempPath(), "grassroots-throwaway-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var connection = (await Shell.RunCheckedAsync("bash", [script, port, folder], new Dictionary<string, string>(), Limit)).Trim();
+            var connection = (await ProcessRunner.RunCheckedAsync("bash", [script, port, folder], Limit)).Trim();
             await using (var open = new NpgsqlConnection(connection + ";Pooling=false"))
             {
                 await open.OpenAsync();
             }
-            Assert.Equal("running", (await Shell.RunCheckedAsync("bash", [script, "status", folder], new Dictionary<string, string>(), Limit)).Trim());
+            Assert.Equal("running", (await ProcessRunner.RunCheckedAsync("bash", [script, "status", folder], Limit)).Trim());
 
-            await Shell.RunCheckedAsync("bash", [script, "stop", folder], new Dictionary<string, string>(), Limit);
+            await ProcessRunner.RunCheckedAsync("bash", [script, "stop", folder], Limit);
 
-            var status = await Shell.RunAsync("bash", [script, "status", folder], new Dictionary<string, string>(), Limit);
+            var status = await ProcessRunner.RunAsync("bash", [script, "status", folder], Limit);
             Assert.Equal((3, "stopped"), (status.ExitCode, status.Output.Trim()));
             await using var refused = new NpgsqlConnection(connection + ";Pooling=false;Timeout=5");
             await Assert.ThrowsAsync<NpgsqlException>(() => refused.OpenAsync());
         }
         finally
         {
-            await Shell.RunAsync("bash", [script, "stop", folder], new Dictionary<string, string>(), Limit);
+            await ProcessRunner.RunAsync("bash", [script, "stop", folder], Limit);
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }

@@ -446,7 +446,7 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
             var inBackup = await StoredSessionsAsync(restoredDatabase, scenario.Campaign);
             var missing = acknowledgedBefore.Where(r => !inBackup.ContainsKey(r)).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} records acknowledged before the backup began are not in it, e.g. {string.Join(", ", missing.Take(5))}");
-            var reconcile = await Shell.RunAsync("docker", ["exec", container, "/app/Grassroots.Silo", "reconcile"], new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
+            var reconcile = await ProcessRunner.RunAsync("docker", ["exec", container, "/app/Grassroots.Silo", "reconcile"], TimeSpan.FromMinutes(5));
             Assert.True(reconcile.ExitCode == 0 && reconcile.Output.Contains("No differences", StringComparison.Ordinal), reconcile.Output + reconcile.Error);
 
             using var http = compose.Client(silo);
@@ -470,7 +470,7 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
         }
         finally
         {
-            await Shell.RunAsync("docker", ["rm", "-f", container], new Dictionary<string, string>(), TimeSpan.FromMinutes(1));
+            await ProcessRunner.RunAsync("docker", ["rm", "-f", container], TimeSpan.FromMinutes(1));
         }
     }
 

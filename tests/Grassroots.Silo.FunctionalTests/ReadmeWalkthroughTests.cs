@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -17,6 +16,9 @@ namespace Grassroots.Silo.FunctionalTests;
 /// </summary>
 public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output)
 {
+    /// <summary>A handful of curl calls to a running service; far beyond that, the walkthrough hangs and is killed.</summary>
+    private static readonly TimeSpan WalkthroughLimit = TimeSpan.FromMinutes(5);
+
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [PostgresData]
@@ -33,7 +35,7 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output)
         script = script.Replace("http://127.0.0.1:5080", service.Address.ToString().TrimEnd('/'), StringComparison.Ordinal)
             .Replace("src/Grassroots.Silo/data/hq-key.txt", keyFile, StringComparison.Ordinal);
 
-        var (exit, stdout, stderr) = await BashAsync(script);
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync("bash", ["-eu", "-o", "pipefail", "-c", script], WalkthroughLimit, Repository.Root);
         output.WriteLine(stdout);
         Assert.True(exit == 0, $"the walkthrough exited with {exit}: {stderr}");
 
@@ -61,22 +63,6 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output)
         var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var section = readme[readme.IndexOf("## A short walkthrough", StringComparison.Ordinal)..];
         return ShBlock().Match(section) is { Success: true } block ? block.Groups[1].Value : throw new InvalidOperationException("no sh block");
-    }
-
-
-    private static async Task<(int, string, string)> BashAsync(string script)
-    {
-        var start = new ProcessStartInfo("bash", ["-eu", "-o", "pipefail", "-c", script])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     [GeneratedRegex(@"```sh\n(.*?)```", RegexOptions.Singleline)]

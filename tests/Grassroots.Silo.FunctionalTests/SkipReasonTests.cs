@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.TestSupport;
 
@@ -14,16 +13,15 @@ public sealed class SkipReasonTests
     public async Task DotnetTestSaysWhyThePostgresTestsAreSkipped()
     {
         var project = Path.Combine(Repository.Root, "tests", "Grassroots.Silo.FunctionalTests", "Grassroots.Silo.FunctionalTests.csproj");
-        var run = new ProcessStartInfo("dotnet") { WorkingDirectory = Repository.Root };
-        foreach (var arg in new[] { "test", project, "--no-build", "--filter", "FullyQualifiedName=No.Such.Test" })
-            run.ArgumentList.Add(arg);
         // A developer's machine: no PostgreSQL configured, not CI; and none of the outer test run's MSBuild settings.
-        foreach (var name in run.Environment.Keys.Where(k => k is "GRASSROOTS_TEST_POSTGRES" or "CI" || k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
-            || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-            run.Environment.Remove(name);
-        run.Environment["DOTNET_NOLOGO"] = "1";
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k is "GRASSROOTS_TEST_POSTGRES" or "CI" || k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
+                || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(k => k, string? (_) => null);
+        environment["DOTNET_NOLOGO"] = "1";
 
-        var result = await ServiceProcess.RunToEndAsync(run, TimeSpan.FromMinutes(5));
+        var result = await ProcessRunner.RunAsync("dotnet", ["test", project, "--no-build", "--filter", "FullyQualifiedName=No.Such.Test"],
+            TimeSpan.FromMinutes(5), Repository.Root, environment);
 
         Assert.Contains("Grassroots.Silo.FunctionalTests: the PostgreSQL tests are skipped: they need GRASSROOTS_TEST_POSTGRES", result.Output + result.Error);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 
@@ -17,8 +16,7 @@ public static class Openpyxl
     private static readonly Lazy<bool> Installed = new(() =>
     {
         if (!File.Exists(Python)) return false;
-        var check = ServiceProcess.RunToEndAsync(new ProcessStartInfo(Python) { ArgumentList = { "-c", "import openpyxl" } }, TimeSpan.FromMinutes(1))
-            .GetAwaiter().GetResult();
+        var check = ProcessRunner.RunAsync(Python, ["-c", "import openpyxl"], TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
         return check.ExitCode == 0;
     });
 
@@ -91,9 +89,7 @@ public static class Openpyxl
     /// <summary>Runs a Python script with openpyxl at hand and answers what it printed; a failing script fails the test.</summary>
     public static async Task<string> RunAsync(string script, params string[] args)
     {
-        var start = new ProcessStartInfo(Python) { ArgumentList = { "-c", script } };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        var result = await ServiceProcess.RunToEndAsync(start, TimeSpan.FromMinutes(5));
+        var result = await ProcessRunner.RunAsync(Python, ["-c", script, .. args], TimeSpan.FromMinutes(5));
         Assert.True(result.ExitCode == 0, $"openpyxl failed: {result.Error}");
         return result.Output;
     }

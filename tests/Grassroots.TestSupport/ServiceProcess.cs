@@ -39,7 +39,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         IEnumerable<string>? arguments = null, TimeSpan? patience = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePorts.Take()}");
-        var process = new Process { StartInfo = StartInfo(dll, ["--urls", address.ToString().TrimEnd('/'), .. arguments ?? []], settings) };
+        var process = new Process
+        {
+            StartInfo = ProcessRunner.StartInfo("dotnet", [Built(dll), "--urls", address.ToString().TrimEnd('/'), .. arguments ?? []],
+                Path.GetDirectoryName(dll), ServiceEnvironment(settings)),
+        };
         var service = new ServiceProcess(process, address);
         process.OutputDataReceived += (_, e) => service.Record(e.Data);
         process.ErrorDataReceived += (_, e) => service.Record(e.Data);
@@ -73,59 +77,24 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Runs the service's command line to its end (a command, or --help): exit code and what it printed.</summary>
     public static Task<ProcessResult> RunAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? settings = null,
         TimeSpan? limit = null) =>
-        RunToEndAsync(StartInfo(dll, args, settings ?? new Dictionary<string, string?>()), limit ?? StartPatience);
-
-    /// <summary>
-    /// Runs any program to its end with nothing on its standard input (the service's commands, the cluster's scripts, a
-    /// linter); kills it when it takes longer than <paramref name="limit"/>, saying what it printed.
-    /// </summary>
-    public static async Task<ProcessResult> RunToEndAsync(ProcessStartInfo start, TimeSpan limit)
-    {
-        (start.RedirectStandardOutput, start.RedirectStandardError, start.RedirectStandardInput, start.UseShellExecute) = (true, true, true, false);
-        using var process = new Process { StartInfo = start };
-        var (output, error) = (new StringBuilder(), new StringBuilder());
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (error) error.AppendLine(e.Data); };
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(limit);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{start.FileName} {string.Join(' ', start.ArgumentList)}` did not finish within {limit}:\n{error}\n{output}");
-        }
-        process.WaitForExit(); // drains the output events
-        lock (output) lock (error) return new ProcessResult(process.ExitCode, output.ToString(), error.ToString());
-    }
+        ProcessRunner.RunAsync("dotnet", [Built(dll), .. args], limit ?? StartPatience, Path.GetDirectoryName(dll), ServiceEnvironment(settings));
 
     /// <summary>The service's dll built beside the calling tests (a project reference copies it there).</summary>
     public static string BesideTests => Path.Combine(AppContext.BaseDirectory, "Grassroots.Silo.dll");
 
-    private static ProcessStartInfo StartInfo(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?> settings)
+    private static string Built(string dll) =>
+        File.Exists(dll) ? dll : throw new InvalidOperationException($"The service is not built at {dll}; build the solution (dotnet build) first.");
+
+    private static Dictionary<string, string?> ServiceEnvironment(IReadOnlyDictionary<string, string?>? settings)
     {
-        if (!File.Exists(dll)) throw new InvalidOperationException($"The service is not built at {dll}; build the solution (dotnet build) first.");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
         // Only what the caller decides: none of the developer's own settings of the service.
-        foreach (var name in start.Environment.Keys.Where(k => k.Split("__")[0] is "Storage" or "Demo" or "Security" or "Cluster").ToList())
-            start.Environment.Remove(name);
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        return start;
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.Split("__")[0] is "Storage" or "Demo" or "Security" or "Cluster")
+            .ToDictionary(k => k, string? (_) => null);
+        environment["DOTNET_NOLOGO"] = "1";
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        return environment;
     }
 
     private void Record(string? line)
@@ -152,6 +121,3 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 }
-
-/// <summary>How a run of the service's command line ended.</summary>
-public sealed record ProcessResult(int ExitCode, string Output, string Error);

@@ -27,9 +27,9 @@ public sealed class LocalCluster : ITestCluster, IAsyncLifetime
     private static readonly TimeSpan ScriptLimit = TimeSpan.FromMinutes(5);
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "grassroots-cluster-tests-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly Dictionary<string, string> _environment = [];
+    private readonly Dictionary<string, string?> _environment = [];
     private IHost? _client;
-    private int _httpPort, _pgPort;
+    private int _httpPort, _pgPort, _managementPort;
 
     public string ClusterId => Id;
 
@@ -38,7 +38,7 @@ public sealed class LocalCluster : ITestCluster, IAsyncLifetime
     public Uri Silo(int i) => new($"http://127.0.0.1:{_httpPort + i}");
 
     /// <summary>Silo i's management port: /metrics and the Orleans Dashboard, never routed by nginx.</summary>
-    public Uri Management(int i) => new($"http://127.0.0.1:{int.Parse(_environment["GRASSROOTS_CLUSTER_MANAGEMENT_PORT"], CultureInfo.InvariantCulture) + i}");
+    public Uri Management(int i) => new($"http://127.0.0.1:{_managementPort + i}");
 
     /// <summary>What `local-cluster.sh start` printed, standard error (its progress) first.</summary>
     public string StartOutput { get; private set; } = "";
@@ -60,7 +60,7 @@ public sealed class LocalCluster : ITestCluster, IAsyncLifetime
         var dll = Metadata("SiloAssembly");
         if (!File.Exists(dll)) throw new InvalidOperationException($"The service is not built at {dll}; build the solution first.");
         var ports = FreePorts.Blocks(5, Silos + 1);
-        (_httpPort, _pgPort) = (ports[0], ports[1]);
+        (_httpPort, _pgPort, _managementPort) = (ports[0], ports[1], ports[4]);
         _environment["GRASSROOTS_CLUSTER_DIR"] = _directory;
         _environment["GRASSROOTS_CLUSTER_PORT"] = ports[0].ToString(CultureInfo.InvariantCulture);
         _environment["GRASSROOTS_CLUSTER_PG_PORT"] = ports[1].ToString(CultureInfo.InvariantCulture);
@@ -70,7 +70,7 @@ public sealed class LocalCluster : ITestCluster, IAsyncLifetime
         _environment["GRASSROOTS_SILO_DLL"] = dll;
         try
         {
-            var started = await Shell.RunAsync("bash", [Script, "start", Silos.ToString(CultureInfo.InvariantCulture)], _environment, ScriptLimit);
+            var started = await ProcessRunner.RunAsync("bash", [Script, "start", Silos.ToString(CultureInfo.InvariantCulture)], ScriptLimit, environment: _environment);
             StartOutput = started.Error + started.Output;
             if (started.ExitCode != 0) throw new InvalidOperationException($"local-cluster.sh start exited with {started.ExitCode}:\n{StartOutput}");
         }
@@ -84,7 +84,7 @@ public sealed class LocalCluster : ITestCluster, IAsyncLifetime
         _client = await TestClusterExtensions.StartOrleansClientAsync(Id, "grassroots", ConnectionString);
     }
 
-    public Task<string> ScriptAsync(params string[] args) => Shell.RunCheckedAsync("bash", [Script, .. args], _environment, ScriptLimit);
+    public Task<string> ScriptAsync(params string[] args) => ProcessRunner.RunCheckedAsync("bash", [Script, .. args], ScriptLimit, environment: _environment);
 
     public int ProcessId(int silo) => int.Parse(File.ReadAllText(Path.Combine(_directory, $"silo-{silo}.pid")).Trim(), CultureInfo.InvariantCulture);
 

@@ -28,7 +28,7 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
 
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(5);
 
-    private readonly Dictionary<string, string> _environment = [];
+    private readonly Dictionary<string, string?> _environment = [];
     private readonly List<string> _files = [];
     private readonly ITestOutputHelper _output;
     private readonly int _basePort;
@@ -125,10 +125,10 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
 
     /// <summary>Runs docker-compose with this project's files and settings; fails with what it printed when it fails.</summary>
     public async Task<string> ComposeAsync(params string[] args) =>
-        await Shell.RunCheckedAsync("docker-compose", [.. _files.SelectMany(f => new[] { "-f", f }), .. args], _environment, CommandLimit);
+        await ProcessRunner.RunCheckedAsync("docker-compose", [.. _files.SelectMany(f => new[] { "-f", f }), .. args], CommandLimit, environment: _environment);
 
     public static async Task<string> DockerAsync(params string[] args) =>
-        await Shell.RunCheckedAsync("docker", args, new Dictionary<string, string>(), CommandLimit);
+        await ProcessRunner.RunCheckedAsync("docker", args, CommandLimit);
 
     public async Task<string> ContainerAsync(string service) => (await ComposeAsync("ps", "-q", service)).Trim();
 
@@ -148,8 +148,8 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
     /// </summary>
     public async Task<(string Output, string Error)> ScriptAsync(string script, params string[] args)
     {
-        var environment = new Dictionary<string, string>(_environment) { ["COMPOSE_FILE"] = string.Join(':', _files) };
-        var result = await Shell.RunAsync(Path.Combine(RepositoryRoot, "deploy", script), args, environment, CommandLimit);
+        var environment = new Dictionary<string, string?>(_environment) { ["COMPOSE_FILE"] = string.Join(':', _files) };
+        var result = await ProcessRunner.RunAsync(Path.Combine(RepositoryRoot, "deploy", script), args, CommandLimit, environment: environment);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"deploy/{script} {string.Join(' ', args)} exited with {result.ExitCode}:\n{result.Error}\n{result.Output}");
         return (result.Output, result.Error);
@@ -158,7 +158,7 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
     /// <summary>Everything a service's current container printed, standard output and error, as `docker logs` shows it.</summary>
     public async Task<string> ContainerLogAsync(string service)
     {
-        var result = await Shell.RunAsync("docker", ["logs", await ContainerAsync(service)], new Dictionary<string, string>(), CommandLimit);
+        var result = await ProcessRunner.RunAsync("docker", ["logs", await ContainerAsync(service)], CommandLimit);
         return result.Output + result.Error;
     }
 
@@ -214,8 +214,8 @@ public sealed class ComposeCluster : ITestCluster, IAsyncDisposable
     /// <summary>`reconcile`, run inside silo-1's container with its configuration, as an operator would.</summary>
     public async Task<(int ExitCode, string Output)> ReconcileAsync()
     {
-        var result = await Shell.RunAsync("docker-compose",
-            [.. _files.SelectMany(f => new[] { "-f", f }), "exec", "-T", "silo-1", "/app/Grassroots.Silo", "reconcile"], _environment, CommandLimit);
+        var result = await ProcessRunner.RunAsync("docker-compose",
+            [.. _files.SelectMany(f => new[] { "-f", f }), "exec", "-T", "silo-1", "/app/Grassroots.Silo", "reconcile"], CommandLimit, environment: _environment);
         return (result.ExitCode, result.Output + result.Error);
     }
 

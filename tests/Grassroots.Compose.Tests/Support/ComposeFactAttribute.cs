@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Grassroots.Dashboard.Tests.Support;
+using Grassroots.TestSupport;
 
 namespace Grassroots.Compose.Tests.Support;
 
@@ -47,16 +47,14 @@ public static class Docker
 
     private static (int ExitCode, string Output) Run(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+        try
         {
-            process.Kill(entireProcessTree: true);
+            var result = ProcessRunner.RunAsync(program, args, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            return (result.ExitCode, result.Output + result.Error);
+        }
+        catch (TimeoutException)
+        {
             return (-1, $"{program} {string.Join(' ', args)} did not answer within 30 s");
         }
-        return (process.ExitCode, output.Result + error.Result);
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Grassroots.ClusterDrills;
+using Grassroots.TestSupport;
 using Xunit.Abstractions;
 
 namespace Grassroots.Compose.Tests.Support;
@@ -29,7 +29,7 @@ public sealed class PreviousRelease : IAsyncDisposable
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var schema = NewestMigrationInSource() - 1;
-        var environment = new Dictionary<string, string> { ["DOCKER_BUILDKIT"] = "0" };
+        var environment = new Dictionary<string, string?> { ["DOCKER_BUILDKIT"] = "0" };
         string[] build =
         [
             "build", "--force-rm", "--network", "host", "-f", Path.Combine(ComposeCluster.RepositoryRoot, "deploy", "Dockerfile"),
@@ -39,7 +39,7 @@ public sealed class PreviousRelease : IAsyncDisposable
                 : [],
         ];
         foreach (var step in new[] { new[] { "--target", "build", "-t", BuildStage }, ["-t", Image] })
-            await Shell.RunCheckedAsync("docker", [.. build, .. step, ComposeCluster.RepositoryRoot], environment, TimeSpan.FromMinutes(15));
+            await ProcessRunner.RunCheckedAsync("docker", [.. build, .. step, ComposeCluster.RepositoryRoot], TimeSpan.FromMinutes(15), environment: environment);
         output.WriteLine($"MEASURED: the previous release ({Image}, migrations up to {schema:0000}) built in {clock.Elapsed.TotalSeconds:0} s");
         return new PreviousRelease(schema, clock.Elapsed);
     }
@@ -49,5 +49,5 @@ public sealed class PreviousRelease : IAsyncDisposable
             .Max(f => int.Parse(Path.GetFileName(f)[..4], CultureInfo.InvariantCulture));
 
     public async ValueTask DisposeAsync() =>
-        await Shell.RunAsync("docker", ["image", "rm", Image, BuildStage], new Dictionary<string, string>(), TimeSpan.FromMinutes(2));
+        await ProcessRunner.RunAsync("docker", ["image", "rm", Image, BuildStage], TimeSpan.FromMinutes(2));
 }

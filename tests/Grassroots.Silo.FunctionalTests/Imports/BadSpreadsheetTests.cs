@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
@@ -77,10 +76,9 @@ public sealed class BadSpreadsheetTests
             await File.WriteAllBytesAsync(path, file);
             try
             {
-                var listed = await ServiceProcess.RunToEndAsync(new ProcessStartInfo(Openpyxl.Python)
-                {
-                    ArgumentList = { "-c", "import olefile, sys; print(','.join(sorted('/'.join(e) for e in olefile.OleFileIO(sys.argv[1]).listdir())))", path },
-                }, TimeSpan.FromMinutes(1));
+                var listed = await ProcessRunner.RunAsync(Openpyxl.Python,
+                    ["-c", "import olefile, sys; print(','.join(sorted('/'.join(e) for e in olefile.OleFileIO(sys.argv[1]).listdir())))", path],
+                    TimeSpan.FromMinutes(1));
                 Assert.True(listed.ExitCode == 0, listed.Error);
                 Assert.Equal(streams, listed.Output.Trim());
             }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
@@ -22,13 +21,9 @@ public sealed class RedoclyLintTests
         {
             var document = Path.Combine(directory.FullName, "v1.json");
             await File.WriteAllTextAsync(document, await app.CreateClient().GetStringAsync("/openapi/v1.json"));
-            var lint = new ProcessStartInfo(Redocly.Path) { WorkingDirectory = directory.FullName };
-            foreach (var arg in new[] { "lint", "--config", Path.Combine(Repository.Root, "redocly.yaml"), "--format", "json", document })
-                lint.ArgumentList.Add(arg);
-            lint.Environment["REDOCLY_TELEMETRY"] = "off";
-            lint.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-
-            var result = await ServiceProcess.RunToEndAsync(lint, TimeSpan.FromMinutes(3));
+            var result = await ProcessRunner.RunAsync(Redocly.Path,
+                ["lint", "--config", Path.Combine(Repository.Root, "redocly.yaml"), "--format", "json", document], TimeSpan.FromMinutes(3),
+                directory.FullName, new Dictionary<string, string?> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true" });
 
             var start = result.Output.IndexOf('{', StringComparison.Ordinal);
             Assert.True(start >= 0, $"redocly exited with {result.ExitCode} and no report:\n{result.Error}\n{result.Output}");
