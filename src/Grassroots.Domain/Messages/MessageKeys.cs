@@ -141,6 +141,13 @@ public static class MessageKeys
     public const string ImportNotDate = nameof(ImportNotDate);
     public const string ImportNotExcelDate = nameof(ImportNotExcelDate);
     public const string ImportFailed = nameof(ImportFailed);
+    public const string ImportJsonListTwice = nameof(ImportJsonListTwice);
+    public const string ImportJsonNotList = nameof(ImportJsonNotList);
+    public const string ImportJsonInvalid = nameof(ImportJsonInvalid);
+    public const string ImportJsonInvalidText = nameof(ImportJsonInvalidText);
+    public const string ImportJsonRowNotObject = nameof(ImportJsonRowNotObject);
+    public const string ImportJsonFieldTwice = nameof(ImportJsonFieldTwice);
+    public const string ImportJsonBadValue = nameof(ImportJsonBadValue);
 
     // What an Excel import refuses.
     public const string XlsxFormula = nameof(XlsxFormula);

@@ -45,7 +45,7 @@ public sealed class CsvImportReader(Stream body, ImportKind kind, Encoding encod
     {
         await using var csv = await OpenAsync(body, encoding, cancellationToken);
         if (!await ReadAsync(csv, cancellationToken))
-            throw new ImportFormatException("header", "The file has no header row.");
+            throw new ImportFormatException("header", new Message(MessageKeys.ImportNoHeader));
         var columns = ImportHeader.Map(Header(csv), kind).Columns;
         long rows = 0;
         while (await ReadAsync(csv, cancellationToken))

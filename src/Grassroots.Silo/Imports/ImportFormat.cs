@@ -10,9 +10,6 @@ namespace Grassroots.Silo.Imports;
 /// </summary>
 public sealed class ImportFormatException(string field, Message reason) : Exception(reason.English)
 {
-    /// <summary>A reason no message key was made for yet (the JSON reader's own): said as written, in every language.</summary>
-    public ImportFormatException(string field, string untranslated) : this(field, new Message(MessageKeys.Untranslated, untranslated)) { }
-
     public string Field { get; } = field;
 
     public Message Reason { get; } = reason;

@@ -1,25 +1,27 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Grassroots.Domain;
 using Grassroots.Silo.Apis;
 
 namespace Grassroots.Silo.Imports;
 
 /// <summary>
 /// Reads a JSON import body, <c>{branches:[…], studySessions:[…], honoreeTalks:[…], publicity:[…]}</c>, one row at a time from a
-/// stream: only the row being read is in memory, however long the body. The body itself must be strict JSON (each list
-/// once, no lone surrogates; unknown fields ignored) or it is an <see cref="ImportFormatException"/>; a row that does not
-/// fit its row type (a number sent as text, a field twice) is a problem of that row only.
+/// stream: a <see cref="PipeReader"/> holds what has arrived and <see cref="Utf8JsonReader"/> walks it, its state carried
+/// from one read to the next, so only the row being read is in memory however long the body. The body itself must be
+/// strict JSON (each list once, no lone surrogates; unknown fields ignored) or it is an <see cref="ImportFormatException"/>;
+/// a row that does not fit its row type (a number sent as text, a field twice) is a problem of that row only.
 /// </summary>
 public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 << 10);
-    private int _start, _end;
-    private long _consumed;
-    private bool _final;
     private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = 64 });
+    private ReadOnlySequence<byte> _unread;
+    private long _offset; // of _unread in the body, for saying where the body is not JSON
+    private bool _final;
     private Phase _phase = Phase.Start;
-    private ImportKind? _section;
+    private ImportKind? _list;
     private long _index;
     private readonly HashSet<string> _seen = [];
 
@@ -40,42 +42,36 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
     /// <summary>Each row as the JSON text it was sent as, with its list and its index there (the import command re-chunks these).</summary>
     public async IAsyncEnumerable<(ImportKind Kind, long Index, byte[] Json)> ReadRawAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var pipe = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 << 10, leaveOpen: true));
         try
         {
             while (true)
             {
-                var (step, kind, index, json) = Next();
-                if (step == Step.Row) yield return (kind!, index, json!);
-                else if (step == Step.End) yield break;
-                else await FillAsync(cancellationToken);
+                var read = await pipe.ReadAsync(cancellationToken);
+                (_unread, _final) = (read.Buffer, read.IsCompleted);
+                while (NextRow() is { } row) yield return row;
+                if (_final) yield break;
+                // What is left is a value not yet whole: kept, and read again with the bytes that complete it.
+                pipe.AdvanceTo(_unread.Start, _unread.End);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = [];
+            await pipe.CompleteAsync();
         }
     }
 
-    private enum Step { Row, More, End }
-
-    /// <summary>The next row in what is buffered, or that more input is needed.</summary>
-    private (Step, ImportKind?, long, byte[]?) Next()
+    /// <summary>The next whole row in what has arrived; null when more must arrive first, or when the body is over.</summary>
+    private (ImportKind, long, byte[])? NextRow()
     {
-        var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
+        // On the final block the reader itself refuses a body that is empty, ends inside the object or goes on after it.
+        var reader = new Utf8JsonReader(_unread, _final, _state);
         try
         {
             while (true)
             {
-                var before = reader.BytesConsumed;
-                var state = reader.CurrentState;
-                if (!reader.Read())
-                {
-                    if (!_final) return More(before, state);
-                    if (_phase == Phase.Start) throw new ImportFormatException("body", FieldChecks.MissingBody);
-                    if (_phase != Phase.Done) throw Malformed("The body ends before the JSON object is closed.");
-                    return (Step.End, null, 0, null);
-                }
+                var (before, state) = (reader.BytesConsumed, reader.CurrentState);
+                if (!reader.Read()) return Consume(before, state);
                 switch (_phase)
                 {
                     case Phase.Start:
@@ -87,41 +83,39 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
                         break;
                     case Phase.Properties:
                         var name = reader.GetString()!;
-                        if (!_seen.Add(name)) throw new ImportFormatException(name, "Appears more than once; send each list once.");
-                        _section = ImportKinds.All.FirstOrDefault(k => k.JsonName == name);
+                        if (!_seen.Add(name)) throw new ImportFormatException(name, new Message(MessageKeys.ImportJsonListTwice));
+                        _list = ImportKinds.All.FirstOrDefault(k => k.JsonName == name);
                         _phase = Phase.List;
                         break;
-                    case Phase.List when _section is null:
+                    case Phase.List when _list is null:
                         // A field this service does not know: skipped, but it must still be well-formed JSON.
-                        if (!Skip(ref reader)) return More(before, state);
+                        if (!Skip(ref reader)) return Consume(before, state);
                         _phase = Phase.Properties;
                         break;
                     case Phase.List:
                         if (reader.TokenType == JsonTokenType.Null) _phase = Phase.Properties;
                         else if (reader.TokenType == JsonTokenType.StartArray) (_phase, _index) = (Phase.Items, 0);
-                        else throw new ImportFormatException(_section.JsonName, "Must be a list of rows.");
+                        else throw new ImportFormatException(_list.JsonName, new Message(MessageKeys.ImportJsonNotList));
                         break;
                     case Phase.Items when reader.TokenType == JsonTokenType.EndArray:
                         _phase = Phase.Properties;
                         break;
                     case Phase.Items:
-                        var from = (int)reader.TokenStartIndex;
-                        if (!Skip(ref reader)) return More(before, state);
-                        var json = _buffer.AsSpan(_start + from, (int)reader.BytesConsumed - from).ToArray();
-                        Consume(ref reader);
-                        return (Step.Row, _section, _index++, json);
-                    case Phase.Done:
-                        throw Malformed("Nothing may follow the JSON object.");
+                        var from = reader.TokenStartIndex;
+                        if (!Skip(ref reader)) return Consume(before, state);
+                        var json = _unread.Slice(from, reader.BytesConsumed - from).ToArray();
+                        Consume(reader.BytesConsumed, reader.CurrentState);
+                        return (_list!, _index++, json);
                 }
             }
         }
         catch (JsonException e)
         {
-            throw Malformed($"Not valid JSON at byte {_consumed + reader.BytesConsumed}: {e.Message}");
+            throw Malformed(MessageKeys.ImportJsonInvalid, reader.BytesConsumed, e);
         }
         catch (InvalidOperationException e)
         {
-            throw Malformed($"Not valid JSON text at byte {_consumed + reader.BytesConsumed}: {e.Message}");
+            throw Malformed(MessageKeys.ImportJsonInvalidText, reader.BytesConsumed, e);
         }
     }
 
@@ -132,45 +126,20 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
         return reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || reader.TrySkip();
     }
 
-    private void Consume(ref Utf8JsonReader reader)
+    /// <summary>Drops what has been read, up to <paramref name="bytes"/>, keeping the reader's state there.</summary>
+    private (ImportKind, long, byte[])? Consume(long bytes, JsonReaderState state)
     {
-        _start += (int)reader.BytesConsumed;
-        _consumed += reader.BytesConsumed;
-        _state = reader.CurrentState;
+        (_unread, _offset, _state) = (_unread.Slice(bytes), _offset + bytes, state);
+        return null;
     }
 
-    private (Step, ImportKind?, long, byte[]?) More(long consumed, JsonReaderState state)
-    {
-        _start += (int)consumed;
-        _consumed += consumed;
-        _state = state;
-        return (Step.More, null, 0, null);
-    }
-
-    private async Task FillAsync(CancellationToken cancellationToken)
-    {
-        if (_start > 0)
-        {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-            (_end, _start) = (_end - _start, 0);
-        }
-        if (_end == _buffer.Length)
-        {
-            // One row larger than the buffer: grow it (the request's size limit bounds this).
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-        var read = await body.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
-        if (read == 0) _final = true;
-        _end += read;
-    }
+    private ImportFormatException Malformed(string key, long bytesRead, Exception e) =>
+        new("body", new Message(key, _offset + bytesRead, e.Message));
 
     private ReadRow Parse(ImportKind kind, long index, byte[] json)
     {
         if (json.Length == 0 || json[0] != (byte)'{')
-            return new ReadRow(kind, 0, null, index, null, [("row", "Must be a JSON object.")]);
+            return new ReadRow(kind, 0, null, index, null, [("row", new Message(MessageKeys.ImportJsonRowNotObject).English)]);
         try
         {
             var row = (IImportRow)JsonSerializer.Deserialize(json, kind.RowType, options)!;
@@ -188,14 +157,11 @@ public sealed class JsonImportReader(Stream body, JsonSerializerOptions options)
             {
             }
             var field = e.Path is null or "$" ? "row" : e.Path.TrimStart('$', '.');
-            var message = e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
-                ? "Appears more than once; send each field once."
-                : "Not a valid value for this field, or not valid JSON here.";
-            return new ReadRow(kind, 0, null, index, key, [(field, message)]);
+            var message = new Message(e.Message.StartsWith("Duplicate", StringComparison.Ordinal) ? MessageKeys.ImportJsonFieldTwice : MessageKeys.ImportJsonBadValue);
+            // Said in English, as an import's conflicts are.
+            return new ReadRow(kind, 0, null, index, key, [(field, message.English)]);
         }
     }
-
-    private ImportFormatException Malformed(string message) => new("body", message);
 
     private sealed record RowKey(string? BranchId, string? Id) : IImportRow;
 }

@@ -160,6 +160,13 @@ public sealed class ImportTests
         await (await client.PostJsonAsync("""{"studySessions":[{"branchId":"b1","id":"s1"}],"studySessions":[]}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "studySessions");
         await (await client.PostJsonAsync("""{"studySessions":[{"branchId":"b1","id":"s1"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "body");
         await (await client.PostJsonAsync("""{"studySessions":7}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "studySessions");
+        using var inChinese = new HttpRequestMessage(HttpMethod.Post, "/api/imports")
+        {
+            Content = new StringContent("""{"studySessions":[{"branchId":"b1","id":"s1"}""", System.Text.Encoding.UTF8, "application/json"),
+            Headers = { AcceptLanguage = { new("zh-CN") } },
+        };
+        var refused = await (await client.SendAsync(inChinese)).AssertProblemAsync(HttpStatusCode.BadRequest, "body");
+        Assert.StartsWith("第 45 字节处不是有效的 JSON：", refused.GetProperty("errors").GetProperty("body")[0].GetString());
         await (await client.PostAsync("/api/imports", new StringContent("x", System.Text.Encoding.UTF8, "text/plain"))).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
         var csvWithoutType = new StringContent(Csv(ChineseHeader, SessionLine("b1", "s1", 4)), System.Text.Encoding.UTF8, "text/csv");
         await (await client.PostAsync("/api/imports", csvWithoutType)).AssertProblemAsync(HttpStatusCode.BadRequest, "type");
