@@ -25,6 +25,10 @@ public sealed record RequiredCampaignQuery([property: Required, Id] string? camp
 
 /// <summary>Figures of one campaign, for records dated from..to.</summary>
 [ValidatableType]
+/// <summary>A region's children's figures in a campaign (the region defaults to the nation), records dated from..to.</summary>
+public sealed record ChildRegionsQuery([property: RegionCode(National = true)] string? regionCode, [property: Required, Id] string? campaignId,
+    [property: Date] string? from, [property: Date] string? to);
+
 public sealed record CampaignFiguresQuery([property: Required, Id] string? campaignId, [property: Date] string? from, [property: Date] string? to);
 
 /// <summary>A campaign's figures per day, week or month.</summary>

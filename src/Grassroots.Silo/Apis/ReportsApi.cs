@@ -12,8 +12,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Grassroots.Silo.Apis;
 
 /// <summary>
-/// Tables headquarters forwards: the provinces' figures (read from the national rollup grain, never recounted) and the
-/// branches of a region that have not reported in a campaign (the region's branch list, filtered). Each comes as CSV —
+/// Tables headquarters and the federations forward: the provinces' figures and any region's children's figures (the
+/// dashboard's table of child regions; both read from the region's rollup grain, never recounted) and the branches of a
+/// region that have not reported in a campaign (the region's branch list, filtered). Each comes as CSV —
 /// UTF-8 with a byte order mark and Chinese headers, so that Excel opens it as it is, a cell that would start a formula
 /// escaped — and as an Excel workbook (.xlsx) with the same columns, its numbers and dates as Excel's own, the header row
 /// frozen. Scoped like rollups. The honoree ranking is HonoreeLeaderboardApi; figures over time are the rollup series.
@@ -30,6 +31,11 @@ public static class ReportsApi
     private static readonly SheetColumn[] ProvinceColumns =
         [new("省份代码", 10), new("省份", 14), .. FigureHeaders.Select(h => new SheetColumn(h, 14, h == "覆盖率" ? SheetValue.Share : SheetValue.Whole))];
 
+    private const string NationalTotal = "全国合计";
+
+    private static readonly SheetColumn[] ChildColumns =
+        [new("地区代码", 10), new("地区", 14), .. FigureHeaders.Select(h => new SheetColumn(h, 14, h == "覆盖率" ? SheetValue.Share : SheetValue.Whole))];
+
     private static readonly SheetColumn[] InactiveColumns =
         [new("基层工会编号", 20), new("名称", 32), new("县级地区代码", 12), new("县（区）", 14), new("市", 14), new("省", 12),
          new("会员人数", 10, SheetValue.Whole), new("类型", 12)];
@@ -41,6 +47,13 @@ public static class ReportsApi
             .WithSummary("One row per province with the campaign's figures (records dated from..to), and the national total; CSV for Excel.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         reports.MapGet("provinces.xlsx", GetProvincesXlsxAsync).WithName("GetProvincesXlsx")
+            .WithSummary("The same table as an Excel workbook: numbers as numbers, coverage as a percentage, the header row frozen.")
+            .Produces<byte[]>(StatusCodes.Status200OK, XlsxFile.ContentType);
+        reports.MapGet("children.csv", GetChildrenCsvAsync).WithName("GetChildRegionsCsv")
+            .WithSummary("One row per region directly under the region (its provinces, cities or counties) with the campaign's figures " +
+                "(records dated from..to), and the region's own total: the dashboard's table of child regions; CSV for Excel.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+        reports.MapGet("children.xlsx", GetChildrenXlsxAsync).WithName("GetChildRegionsXlsx")
             .WithSummary("The same table as an Excel workbook: numbers as numbers, coverage as a percentage, the header row frozen.")
             .Produces<byte[]>(StatusCodes.Status200OK, XlsxFile.ContentType);
         reports.MapGet("inactive-branches", GetInactiveBranchesAsync).WithName("GetInactiveBranches")
@@ -71,20 +84,60 @@ public static class ReportsApi
         if ((QueryValues.PeriodProblem(first, last) ?? await campaigns.CampaignProblemAsync(campaignId)) is { } invalid) return invalid;
         if (!access.CanReadRegion(context.User, RegionDirectory.National)) return Access.Refused();
 
-        var view = await rollups.GetRollupAsync(RegionDirectory.National, campaignId!, first, last);
-        var names = regions.Children(RegionDirectory.National).ToDictionary(c => c.Code, c => c.Name);
-        object?[][] rows = [.. view.Children.Select(c => Figures(c.Code, names[c.Code], c.Totals)), Figures(RegionDirectory.National, "全国合计", view.Totals)];
+        var rows = await ChildFiguresAsync(RegionDirectory.National, NationalTotal, campaignId!, first, last, rollups, regions);
+        return FiguresFile($"provinces-{campaignId}", "各省份汇总", ProvinceColumns, rows, context, xlsx);
+    }
+
+    private static Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetChildrenCsvAsync([AsParameters] ChildRegionsQuery query,
+        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
+        GetChildrenAsync(query, rollups, campaigns, regions, access, context, xlsx: false);
+
+    private static Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetChildrenXlsxAsync([AsParameters] ChildRegionsQuery query,
+        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
+        GetChildrenAsync(query, rollups, campaigns, regions, access, context, xlsx: true);
+
+    /// <summary>The dashboard's table of child regions as a file: read, like the table, from the region's rollup grain.</summary>
+    private static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetChildrenAsync(
+        ChildRegionsQuery query, RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access,
+        HttpContext context, bool xlsx)
+    {
+        var (code, campaignId) = (query.regionCode.Given() ?? RegionDirectory.National, query.campaignId);
+        var (first, last) = (query.from.AsDate(), query.to.AsDate());
+        if (QueryValues.PeriodProblem(first, last) is { } invalid) return invalid;
+        switch (await CheckAsync(code, campaignId, campaigns, regions, access, context))
+        {
+            case NotFound n: return n;
+            case ValidationProblem p: return p;
+            case ProblemHttpResult r: return r;
+        }
+        var total = code == RegionDirectory.National ? NationalTotal : $"{regions.Find(code)!.Name}合计";
+        var rows = await ChildFiguresAsync(code, total, campaignId!, first, last, rollups, regions);
+        return FiguresFile($"children-{code}-{campaignId}", "下级地区", ChildColumns, rows, context, xlsx);
+    }
+
+    /// <summary>A row of figures per child of the region, then the region's own total.</summary>
+    private static async Task<object?[][]> ChildFiguresAsync(string code, string totalName, string campaignId, DateOnly? first, DateOnly? last,
+        RollupReplica rollups, RegionDirectory regions)
+    {
+        var view = await rollups.GetRollupAsync(code, campaignId, first, last);
+        var names = regions.Children(code).ToDictionary(c => c.Code, c => c.Name);
+        return [.. view.Children.Select(c => Figures(c.Code, names[c.Code], c.Totals)), Figures(code, totalName, view.Totals)];
+    }
+
+    /// <summary>Rows of figures as a workbook of one sheet, or as CSV with the same header.</summary>
+    private static PushStreamHttpResult FiguresFile(string name, string sheet, SheetColumn[] columns, object?[][] rows, HttpContext context, bool xlsx)
+    {
         if (xlsx)
-            return XlsxFile.Stream($"provinces-{campaignId}.xlsx", context.RequestAborted, async file =>
+            return XlsxFile.Stream($"{name}.xlsx", context.RequestAborted, async file =>
             {
-                await file.StartSheetAsync("各省份汇总", ProvinceColumns, cancellationToken: context.RequestAborted);
+                await file.StartSheetAsync(sheet, columns, cancellationToken: context.RequestAborted);
                 foreach (var row in rows) await file.AddRowAsync(row, context.RequestAborted);
             });
         return TypedResults.Stream(async body =>
         {
-            await using var csv = CsvFile(body, [.. ProvinceColumns.Select(c => c.Header)]);
+            await using var csv = CsvFile(body, [.. columns.Select(c => c.Header)]);
             foreach (var row in rows) await csv.WriteRecordAsync([.. row.Select(CsvCell)]);
-        }, CsvType, $"provinces-{campaignId}.csv");
+        }, CsvType, $"{name}.csv");
     }
 
     private static async Task<Results<Ok<InactiveBranchesReport>, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesAsync(

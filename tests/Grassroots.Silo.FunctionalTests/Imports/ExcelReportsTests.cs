@@ -42,6 +42,16 @@ public sealed class ExcelReportsTests
         Assert.Equal(("全国合计", rollup.Totals.RegisteredBranches), (national[1].GetProperty("value").GetString(), national[13].GetProperty("value").GetInt64()));
         Assert.True(provinces.GetProperty("widths").GetProperty("B").GetDouble() >= 14);
 
+        // A province's child regions, as the dashboard's table shows them, and the province's own total last.
+        var qinghaiCities = await SheetAsync(client, "/api/reports/children.xlsx?regionCode=630000&campaignId=c1", "下级地区");
+        Assert.Equal(["地区代码", "地区", .. ReportsApi.FigureHeaders], Values(qinghaiCities, 0));
+        var qinghaiRollup = await client.RollupAsync("630000");
+        Assert.Equal([.. qinghaiRollup.Children.Select(c => c.Code), "630000"], Cells(qinghaiCities).Skip(1).Select(r => r[0].GetProperty("value").GetString()));
+        var xining = Cells(qinghaiCities).Single(r => r[0].GetProperty("value").GetString() == "630100");
+        Assert.Equal((40, "n"), (xining[3].GetProperty("value").GetInt32(), xining[3].GetProperty("type").GetString()));
+        Assert.Equal((qinghaiRollup.Totals.RegisteredBranches, "青海省合计"),
+            (Cells(qinghaiCities)[^1][13].GetProperty("value").GetInt64(), Cells(qinghaiCities)[^1][1].GetProperty("value").GetString()));
+
         var inactive = await SheetAsync(client, "/api/reports/inactive-branches.xlsx?regionCode=CN&campaignId=c1", "未开展的基层工会");
         Assert.Equal(["b2", "b3", "b4"], Cells(inactive).Skip(1).Select(r => r[0].GetProperty("value").GetString()));
         Assert.Equal(("会员人数", "n"), (Values(inactive, 0)[6], Cells(inactive)[1][6].GetProperty("type").GetString()));

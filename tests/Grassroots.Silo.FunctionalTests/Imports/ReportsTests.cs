@@ -49,6 +49,36 @@ public sealed class ReportsTests
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [PostgresData]
+    public async Task ChildRegionsCsvIsTheDashboardsTableOfAnyRegionTheKeyMayRead(StorageProvider provider)
+    {
+        await using var app = await GrassrootsApp.StartAsync(provider);
+        await SeedAsync(app);
+        var client = app.CreateClient();
+        await ImportSampleAsync(client);
+        var admin = app.ClientWith(await IssueAsync(client, "region-admin", "630000"));
+
+        // The province's admin reads its cities; records dated from..to count as in the rollup.
+        foreach (var query in new[] { "campaignId=c1", "campaignId=c1&from=2020-12-01&to=2020-12-10" })
+        {
+            var rows = Parse(await admin.GetByteArrayAsync($"/api/reports/children.csv?regionCode=630000&{query}"));
+            Assert.Equal(["地区代码", "地区", .. ReportsApi.FigureHeaders], rows[0]);
+            var rollup = await client.RollupAsync("630000", query);
+            Assert.Equal([.. rollup.Children.Select(c => Row(c.Code, c.Name, c.Totals)), Row("630000", "青海省合计", rollup.Totals)], rows.Skip(1));
+        }
+        // With no region: the nation's provinces, as provinces.csv has them, under the same headers as any region's.
+        var national = Parse(await client.GetByteArrayAsync("/api/reports/children.csv?campaignId=c1"));
+        Assert.Equal(Parse(await client.GetByteArrayAsync("/api/reports/provinces.csv?campaignId=c1")).Skip(1), national.Skip(1));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync("/api/reports/children.csv?regionCode=440000&campaignId=c1")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/reports/children.csv?regionCode=990000&campaignId=c1")).StatusCode);
+        await (await client.GetAsync("/api/reports/children.csv?regionCode=630000&campaignId=none")).AssertProblemAsync(HttpStatusCode.BadRequest, "campaignId");
+        await (await client.GetAsync("/api/reports/children.csv?regionCode=630000&campaignId=c1&from=2020-12-10&to=2020-12-01"))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "to");
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [PostgresData]
     public async Task InactiveBranchesListsExactlyTheRegisteredBranchesWithoutRecords(StorageProvider provider)
     {
         await using var app = await GrassrootsApp.StartAsync(provider);

@@ -88,6 +88,8 @@ async function findReports() {
   const known = {
     'provinces.csv': '各省份汇总（CSV）',
     'provinces.xlsx': '各省份汇总（Excel）',
+    'children.csv': '下级地区汇总（CSV）',
+    'children.xlsx': '下级地区汇总（Excel）',
     'inactive-branches.csv': '未开展的基层工会名单（CSV）',
     'inactive-branches.xlsx': '未开展的基层工会名单（Excel）',
   };

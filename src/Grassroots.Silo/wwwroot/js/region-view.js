@@ -155,7 +155,9 @@ function drawLeaderboard(board, info, state) {
  * offered for the region shown, the others on the national page only.
  */
 function drawReports(reports, info, state, campaign) {
-  const offered = reports.filter(r => r.params.includes('regionCode') || info.level === 'national');
+  // A county has no child regions: its table of them would hold its total only.
+  const offered = reports.filter(r => (r.params.includes('regionCode') || info.level === 'national')
+    && !(r.fileName === 'children' && info.level === 'county'));
   show($('reportsPanel'), offered.length > 0);
   redraw('reports', [offered, info.code, state.from, state.to, campaign.id], () => $('reports').replaceChildren(...offered.map(report => {
     const values = { campaignId: campaign.id, regionCode: info.code, from: state.from, to: state.to };
