@@ -89,6 +89,41 @@ public sealed class DashboardTests(DashboardFixture fixture)
         page.AssertNoConsoleErrors();
     }
 
+    [BrowserFact(NeedsOpenpyxl = true)]
+    public async Task AProvincesChildRegionsDownloadAsAWorkbookWithTheRollupsFiguresAndACountyOffersNone()
+    {
+        await using var page = await fixture.OpenAsync();
+        await page.SignInAsync(fixture.Silo.HqKey);
+        var name = (await fixture.Hq.GetAsync($"/api/regions/{Guangdong}")).GetProperty("name").GetString()!;
+        await page.Page.Locator("#children").GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+        await Expect(page.Heading).ToContainTextAsync(name);
+
+        var download = await page.Page.RunAndWaitForDownloadAsync(() =>
+            page.Page.GetByRole(AriaRole.Button, new() { Name = "下级地区汇总（Excel）" }).ClickAsync());
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        // Read by openpyxl, which the service does not use: a row per city, then the province's total.
+        var sheet = Assert.Single((await Openpyxl.ReadAsync(await File.ReadAllBytesAsync(await download.PathAsync()))).EnumerateArray());
+        var rows = sheet.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetProperty("value").ToString()).ToArray()).ToList();
+        var rollup = await fixture.Hq.RollupAsync(Guangdong);
+        var cities = rollup.GetProperty("children").EnumerateArray().ToList();
+        Assert.Equal([.. cities.Select(c => c.Code()), Guangdong], rows.Skip(1).Select(r => r[0]));
+        var guangzhou = cities.Single(c => c.Code() == Guangzhou).GetProperty("totals");
+        Assert.Equal(guangzhou.GetProperty("attendance").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            rows.Single(r => r[0] == Guangzhou)[3]);
+
+        // A county has no child regions, so no table of them to download.
+        var guangzhouName = cities.Single(c => c.Code() == Guangzhou).GetProperty("name").GetString()!;
+        await page.Page.Locator("#children").GetByRole(AriaRole.Link, new() { Name = guangzhouName, Exact = true }).ClickAsync();
+        await Expect(page.Heading).ToContainTextAsync(guangzhouName);
+        await Expect(page.Page.GetByRole(AriaRole.Button, new() { Name = "下级地区汇总（Excel）" })).ToBeVisibleAsync();
+        var tianheName = (await fixture.Hq.GetAsync($"/api/regions/{Tianhe}")).GetProperty("name").GetString()!;
+        await page.Page.Locator("#children").GetByRole(AriaRole.Link, new() { Name = tianheName, Exact = true }).ClickAsync();
+        await Expect(page.Heading).ToContainTextAsync(tianheName);
+        await Expect(page.Page.GetByRole(AriaRole.Button, new() { Name = "未开展的基层工会名单（Excel）" })).ToBeVisibleAsync();
+        await Expect(page.Page.GetByRole(AriaRole.Button, new() { Name = "下级地区汇总（Excel）" })).ToHaveCountAsync(0);
+        page.AssertNoConsoleErrors();
+    }
+
     [BrowserFact]
     public async Task DrillDownGoesFromProvinceThroughCityToACountysBranchesIncludingThoseNotReported()
     {
