@@ -70,7 +70,7 @@ public sealed class GroupCommitter : IAsyncDisposable
     public async Task<BulkOutcome> CommitAllAsync(IReadOnlyList<WriteUnit> units)
     {
         if (units.Count == 0) return new BulkOutcome(null, []);
-        var owners = new HashSet<(Table, object?[])>(units.Count, Batching.MadeKeyComparer.Instance);
+        var owners = new HashSet<(Table, object?[])>(units.Count, MadeKeyComparer.Instance);
         foreach (var unit in units)
             if (unit.Owner is VersionedPut owner && !owners.Add((owner.Table, owner.Key)))
                 throw new ArgumentException("Units committed together must not share an owner row.", nameof(units));
@@ -127,12 +127,12 @@ public sealed class GroupCommitter : IAsyncDisposable
     private async Task<int> CollectAsync(Lane lane, List<Pending> batch, Queue<Pending> deferred, ChannelReader<Pending> reader, bool wait)
     {
         var max = _database.Options.MaxBatchSize;
-        var owners = new HashSet<(Table, string)>();
+        var owners = new HashSet<(Table, object?[])>(MadeKeyComparer.Instance);
         var units = 0;
         foreach (var taken in batch)
         {
             if (taken.IsBulk) return max;
-            if (taken.Units[0].Owner is { } owner) owners.Add((owner.Table, string.Join('\u001f', owner.Key)));
+            if (taken.Units[0].Owner is { } owner) owners.Add((owner.Table, owner.Key));
             units++;
         }
         bool Take(Pending item)
@@ -144,7 +144,7 @@ public sealed class GroupCommitter : IAsyncDisposable
                 units = max;
                 return true;
             }
-            if (item.Units[0].Owner is { } owner && !owners.Add((owner.Table, string.Join('\u001f', owner.Key)))) return false;
+            if (item.Units[0].Owner is { } owner && !owners.Add((owner.Table, owner.Key))) return false;
             batch.Add(item);
             units++;
             return true;

@@ -64,7 +64,7 @@ public sealed class SiloCache<T>(string kind, TimeProvider clock, bool keepAbsen
 
     public async Task<T?> GetAsync(string id, Func<Task<T?>> load)
     {
-        if (_entries.TryGetValue(id, out Entry? held)) return held!.Value;
+        if (TryGet(id, out var held)) return held;
         var generation = BeginLoad();
         try
         {

@@ -48,14 +48,15 @@ internal static class StatementBuilder
                     var add = string.Join(", ", table.Values.Select(c => $"{c} = {table.Name}.{c} + excluded.{c}"));
                     var shardKey = table.ShardColumn is { } column ? [column] : Array.Empty<string>();
                     var upsert = $" ON CONFLICT ({string.Join(", ", shardKey.Concat(table.Key))}) DO UPDATE SET {add}";
+                    string[] columns = [.. shardKey, .. table.Key, .. table.Values];
                     if (arrays is not null)
                     {
-                        statements.Add(IncrementArrays(table, [.. group.Cast<Increment>()], shard, upsert, arrays));
+                        statements.Add(IncrementArrays(table, columns, [.. group.Cast<Increment>()], shard, upsert, arrays));
                         break;
                     }
                     var shardValue = table.ShardColumn is null ? Array.Empty<object?>() : [shard];
                     Emit(statements, table, [.. group.Cast<Increment>().Select(i => Row([.. shardValue, .. i.Key, .. i.Deltas.Cast<object?>()]))],
-                        [.. shardKey, .. table.Key, .. table.Values], upsert, maxParameters, arrays);
+                        columns, upsert, maxParameters, arrays: null);
                     break;
                 case Append:
                     Emit(statements, table, [.. group.Cast<Append>().Select(a => a.Values)], table.Values, "", maxParameters, arrays);
@@ -83,9 +84,9 @@ internal static class StatementBuilder
     /// Increments of one table as arrays: the shard once, as a value of the statement; each key column from the keys as
     /// made; each sum as a bigint array filled straight from the increments, with no row of boxed values between.
     /// </summary>
-    private static Statement IncrementArrays(Table table, List<Increment> increments, string shard, string tail, Func<Table, string, string> arrays)
+    private static Statement IncrementArrays(Table table, string[] columns, List<Increment> increments, string shard, string tail,
+        Func<Table, string, string> arrays)
     {
-        string[] columns = [.. table.ShardColumn is { } column ? [column] : Array.Empty<string>(), .. table.Key, .. table.Values];
         var statement = new Statement().Sql($"INSERT INTO {table.Name} ({string.Join(", ", columns)}) SELECT ");
         if (table.ShardColumn is { } shardColumn) statement.Param(shard).Sql($"::{arrays(table, shardColumn)}, ");
         statement.Sql("* FROM unnest(");
