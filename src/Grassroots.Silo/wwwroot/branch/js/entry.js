@@ -40,6 +40,10 @@ export function figuresOf(k, body) {
     return recordFigures('study-session', { attendance: a.total, frontline: a.frontline, youth: a.youth, women: a.women, onlineViews: body.onlineViews });
   }
   if (k === 'honoree-talks') return recordFigures('honoree-talk', { audience: body.audience, onlineViews: body.onlineViews });
+  if (k === 'competitions') {
+    const p = body.participants ?? {};
+    return recordFigures('competition', { participants: p.total, frontline: p.frontline, youth: p.youth, women: p.women, awardees: body.awardees });
+  }
   return recordFigures('publicity-item', { reach: body.reach });
 }
 

@@ -14,7 +14,7 @@ import { app, emit, kindNames } from './state.js';
 import { dropEntry, entriesOf, entry, saveEntry, saveSetting, setting } from './store.js';
 
 const PAGE_SIZE = 500;
-const kindOfRecord = { 'study-session': 'study-sessions', 'honoree-talk': 'honoree-talks', 'publicity-item': 'publicity' };
+const kindOfRecord = { 'study-session': 'study-sessions', 'honoree-talk': 'honoree-talks', 'publicity-item': 'publicity', competition: 'competitions' };
 const states = { pending: '待同步', synced: '已同步', returned: '被退回', voided: '已作废' };
 
 /** Reads the branch's records of the chosen campaign from the service; keeps the last answer for offline use. */
