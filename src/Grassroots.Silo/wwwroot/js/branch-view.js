@@ -9,7 +9,6 @@ import { drawTotals } from './totals.js';
 
 const PAGE_SIZE = 50;
 const redraw = redrawer();
-const recordTypes = { 'study-session': 'study-sessions', 'honoree-talk': 'honoree-talks', 'publicity-item': 'publicity', competition: 'competitions' };
 const whatNames = {
   created: '新建', corrected: '修改', voided: '作废', submitted: '上报', approved: '审核通过', returned: '退回', reopened: '重新开放',
   'key-issued': '签发密钥', 'key-revoked': '撤销密钥',
@@ -43,7 +42,7 @@ export function drawBranch(_, { branch, records, steps }) {
   redraw('records', records, () => {
     fillTable($('records'), records.items.map(r => el('tr', { 'data-record': `${r.kind}/${r.id}`, className: r.voided ? 'voided' : '' },
       el('td', { className: 'text date' }, r.date),
-      el('td', { className: 'text' }, recordKinds[r.kind] ?? r.kind),
+      el('td', { className: 'text' }, recordKinds[r.kind]?.name ?? r.kind),
       el('td', { className: 'text title' }, r.title ?? '（未填标题）'),
       el('td', { className: 'text' }, recordFigures(r.kind, r.figures)),
       el('td', { className: 'text' }, r.voided ? '已作废' : '有效'),
@@ -55,7 +54,7 @@ export function drawBranch(_, { branch, records, steps }) {
 
 /** A record's changes, newest first, from GET /api/audit: when, what, which key, and what changed. */
 async function showHistory(branchId, record) {
-  const history = await getJson('/api/audit', { branchId, recordType: recordTypes[record.kind], recordId: record.id, pageSize: 100 });
+  const history = await getJson('/api/audit', { branchId, recordType: recordKinds[record.kind]?.path, recordId: record.id, pageSize: 100 });
   $('recordHistoryTitle').textContent = `修改记录：${record.title ?? record.id}`;
   fillTable($('historyTable'), history.items.map(e => el('tr', { 'data-what': e.what },
     el('td', { className: 'text date' }, new Date(e.at).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })),

@@ -28,12 +28,22 @@ export const honoreeTitles = {
   other: '其他',
 };
 
-export const recordKinds = { 'study-session': '学习', 'honoree-talk': '劳模宣讲', 'publicity-item': '宣传报道', competition: '劳动和技能竞赛' };
+/**
+ * The kinds of record, by the name a branch's record list gives each (`kind`): the path segment the API, its audit
+ * trail and its imports know it by, and its Chinese name. Both pages take their kinds from here.
+ */
+export const recordKinds = {
+  'study-session': { path: 'study-sessions', name: '学习会' },
+  'honoree-talk': { path: 'honoree-talks', name: '劳模宣讲' },
+  'publicity-item': { path: 'publicity', name: '宣传报道' },
+  competition: { path: 'competitions', name: '劳动和技能竞赛' },
+};
+
+/** A record kind's Chinese name by its path segment ("competitions" → 劳动和技能竞赛). */
+export const kindNames = Object.fromEntries(Object.values(recordKinds).map(k => [k.path, k.name]));
 
 /** The kinds of import (?type=), by the names the service uses. */
-export const importTypes = {
-  branches: '基层工会名册', 'study-sessions': '学习会', 'honoree-talks': '劳模宣讲', publicity: '宣传报道', competitions: '劳动和技能竞赛',
-};
+export const importTypes = { branches: '基层工会名册', ...kindNames };
 
 /** A record's figures as one short line, e.g. "参与 45 人次（一线 30，青年 12，女职工 20）". */
 export function recordFigures(kind, f) {

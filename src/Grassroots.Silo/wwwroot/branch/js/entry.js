@@ -2,13 +2,13 @@
 // entry with an id made here, and the outbox sends it. Editing fills the form from an entry or a record on the
 // service; a returned entry shows the service's problems beside its fields, to be fixed and saved again.
 import { $, show } from '/js/dom.js';
-import { recordFigures } from '/js/format.js';
+import { kindNames, recordFigures } from '/js/format.js';
 import { campaignDetails } from './campaigns.js';
 import { clearForm, fillForm, formOf, kinds, labelOf, readForm, showProblems } from './forms.js';
 import { chosenHonorees, setChosen } from './honorees.js';
 import { newId } from './outbox.js';
 import { check, dateField } from './rules.js';
-import { app, emit, kindNames, today } from './state.js';
+import { app, emit, today } from './state.js';
 import { entry, saveEntry } from './store.js';
 
 let kind = 'study-sessions';

@@ -1,9 +1,11 @@
 // The entry forms, one per record kind: options (with their Chinese labels) and limits from the rules, a body read from the fields, a body written back into them
 // (to fix a returned entry or correct a record), and problems shown in Chinese beside the field they are about.
 import { $, el, show } from '/js/dom.js';
+import { kindNames } from '/js/format.js';
 import { allowed, fieldSchema, isRequired } from './rules.js';
 
-export const kinds = ['study-sessions', 'honoree-talks', 'publicity', 'competitions'];
+/** The kinds by their path segment, each with a form `form-<kind>`. */
+export const kinds = Object.keys(kindNames);
 export const formOf = kind => $(`form-${kind}`);
 
 /** Fields of a body that no form shows, as the page names them. */
