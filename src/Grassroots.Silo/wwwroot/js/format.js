@@ -48,6 +48,7 @@ export const importTypes = { branches: '基层工会名册', ...kindNames };
 /** A record's figures as one short line, e.g. "参与 45 人次（一线 30，青年 12，女职工 20）". */
 export function recordFigures(kind, f) {
   const parts = [];
+  // Those taking part, with the parts of them given: a session's attendance, a competition's participants.
   const taking = total => {
     const breakdown = [['一线', f.frontline], ['青年', f.youth], ['女职工', f.women]]
       .filter(([, n]) => n != null).map(([label, n]) => `${label} ${number(n)}`);

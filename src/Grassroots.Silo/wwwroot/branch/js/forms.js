@@ -1,5 +1,6 @@
-// The entry forms, one per record kind: options (with their Chinese labels) and limits from the rules, a body read from the fields, a body written back into them
-// (to fix a returned entry or correct a record), and problems shown in Chinese beside the field they are about.
+// The entry forms, one per record kind: options (with their Chinese labels) and limits from the rules, a body read from
+// the fields, a body written back into them (to fix a returned entry or correct a record), and problems shown in
+// Chinese beside the field they are about.
 import { $, el, show } from '/js/dom.js';
 import { kindNames } from '/js/format.js';
 import { allowed, fieldSchema, isRequired } from './rules.js';
