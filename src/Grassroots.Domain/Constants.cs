@@ -31,6 +31,7 @@ public static class Constants
         public const string StudySession = "study-session";
         public const string HonoreeTalk = "honoree-talk";
         public const string PublicityItem = "publicity-item";
+        public const string Competition = "competition";
         public const string ImportJob = "import-job";
         public const string PeriodApproval = "period-approval";
     }

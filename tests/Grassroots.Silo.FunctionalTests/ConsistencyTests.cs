@@ -97,12 +97,14 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
         var sessions = live.Select(r => r.Body).OfType<StudySessionRequest>().ToList();
         var talks = live.Select(r => r.Body).OfType<HonoreeTalkRequest>().ToList();
         var items = live.Select(r => r.Body).OfType<PublicityRequest>().ToList();
+        var competitions = live.Select(r => r.Body).OfType<CompetitionRequest>().ToList();
         var active = live.Select(r => r.Branch).Distinct().Count();
         return new TotalsDto(sessions.Count, sessions.Sum(s => (long)s.Attendees!.Total!.Value),
             sessions.Sum(s => (long)(s.Attendees!.Frontline ?? 0)), sessions.Sum(s => (long)(s.Attendees!.Youth ?? 0)),
             sessions.Sum(s => (long)(s.Attendees!.Women ?? 0)), talks.Count, talks.Sum(t => (long)t.Audience!.Value),
             sessions.Sum(s => (long)(s.OnlineViews ?? 0)) + talks.Sum(t => (long)(t.OnlineViews ?? 0)),
-            items.Count, items.Sum(p => (long)(p.Reach ?? 0)), active, registered,
+            items.Count, items.Sum(p => (long)(p.Reach ?? 0)), competitions.Count, competitions.Sum(c => (long)c.Participants!.Total!.Value),
+            competitions.Sum(c => (long)(c.Awardees ?? 0)), active, registered,
             registered == 0 ? 0 : Math.Round((double)active / registered, 4));
     }
 
@@ -117,7 +119,7 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
             var roll = random.NextDouble();
             if (live.Count == 0 || roll < 0.35)
             {
-                var kind = random.Next(3);
+                var kind = random.Next(Paths.Length);
                 var path = $"/api/branches/{BranchId(random.Next(BranchCount))}/{Paths[kind]}/w{worker:00}-{records.Count}";
                 var record = new Logged(path, NewBody(kind, random));
                 var response = await client.PutAsync(path, record.Body);
@@ -150,7 +152,7 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
         return records;
     }
 
-    private static readonly string[] Paths = ["study-sessions", "honoree-talks", "publicity"];
+    private static readonly string[] Paths = ["study-sessions", "honoree-talks", "publicity", "competitions"];
 
     private static async Task<long> VersionAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
@@ -177,6 +179,11 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
                 var ids = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => Honorees[random.Next(Honorees.Length)].Id).ToList();
                 return new HonoreeTalkRequest(campaign, [.. ids], null, day,
                     Pick(HonoreeTalksApi.Venues), Pick(HonoreeTalksApi.Formats), random.Next(2001), Maybe(50_000));
+            case 3:
+                var participants = random.Next(301);
+                return new CompetitionRequest(campaign, $"技能比武 {random.Next(1000)}", Pick(CompetitionsApi.Kinds), day,
+                    random.Next(2) == 0 ? null : day.AddDays(random.Next(10)), new AttendeesRequest(participants, Maybe(participants), null, Maybe(participants)),
+                    Maybe(participants), null);
             default:
                 return new PublicityRequest(campaign, Pick(PublicityApi.Channels), "青海日报", $"报道 {random.Next(1000)}",
                     random.Next(2) == 0 ? null : $"https://example.org/{random.Next(1000)}", day, Maybe(100_000));
@@ -192,6 +199,7 @@ public sealed class ConsistencyTests(Xunit.Abstractions.ITestOutputHelper output
         {
             StudySessionRequest s => s.CampaignId!,
             HonoreeTalkRequest t => t.CampaignId!,
+            CompetitionRequest c => c.CampaignId!,
             _ => ((PublicityRequest)Body).CampaignId!,
         };
         public long Version { get; set; }

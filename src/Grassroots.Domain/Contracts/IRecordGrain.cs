@@ -25,3 +25,6 @@ public interface IHonoreeTalkGrain : IRecordGrain<HonoreeTalk>;
 
 [Alias("publicity-item-grain")]
 public interface IPublicityItemGrain : IRecordGrain<PublicityItem>;
+
+[Alias("competition-grain")]
+public interface ICompetitionGrain : IRecordGrain<Competition>;

@@ -85,3 +85,7 @@ public sealed class HonoreeTalkGrain(Database database, RecordIntake intake, Tim
 [GrainType(Constants.GrainTypes.PublicityItem), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
 public sealed class PublicityItemGrain(Database database, RecordIntake intake, TimeProvider clock)
     : RecordGrain<PublicityItem>(RecordKinds.Publicity, database, intake, clock), IPublicityItemGrain;
+
+[GrainType(Constants.GrainTypes.Competition), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
+public sealed class CompetitionGrain(Database database, RecordIntake intake, TimeProvider clock)
+    : RecordGrain<Competition>(RecordKinds.Competitions, database, intake, clock), ICompetitionGrain;

@@ -41,14 +41,18 @@ public sealed record SignedFigures(
     [property: Id(7)] long OnlineViews,
     [property: Id(8)] long PublicityItems,
     [property: Id(9)] long PublicityReach,
+    [property: Id(12)] long Competitions,
+    [property: Id(13)] long CompetitionParticipants,
+    [property: Id(14)] long Awardees,
     [property: Id(10)] long ActiveBranches,
     [property: Id(11)] long RegisteredBranches)
 {
     public static SignedFigures From(Totals t) => new(t.StudySessions, t.Attendance, t.Frontline, t.Youth, t.Women, t.HonoreeTalks,
-        t.TalkAudience, t.OnlineViews, t.PublicityItems, t.PublicityReach, t.ActiveBranches, t.RegisteredBranches);
+        t.TalkAudience, t.OnlineViews, t.PublicityItems, t.PublicityReach, t.Competitions, t.CompetitionParticipants, t.Awardees,
+        t.ActiveBranches, t.RegisteredBranches);
 
     public Totals ToTotals() => new(StudySessions, Attendance, Frontline, Youth, Women, HonoreeTalks, TalkAudience, OnlineViews,
-        PublicityItems, PublicityReach, ActiveBranches, RegisteredBranches);
+        PublicityItems, PublicityReach, Competitions, CompetitionParticipants, Awardees, ActiveBranches, RegisteredBranches);
 }
 
 /// <summary>

@@ -3,11 +3,12 @@ using System.Text.Json.Serialization;
 namespace Grassroots.Domain.Model;
 
 /// <summary>
-/// What a branch logs: a study session, an honoree talk or a publicity item. Each belongs to a campaign and a day;
+/// What a branch logs: a study session, an honoree talk, a publicity item or a competition. Each belongs to a campaign and a day;
 /// the kind-specific rules (table, figures, references) live in <see cref="Records.RecordKinds"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("record-data")]
-[JsonDerivedType(typeof(StudySession)), JsonDerivedType(typeof(HonoreeTalk)), JsonDerivedType(typeof(PublicityItem))]
+[JsonDerivedType(typeof(StudySession)), JsonDerivedType(typeof(HonoreeTalk)), JsonDerivedType(typeof(PublicityItem)),
+ JsonDerivedType(typeof(Competition))]
 public abstract record RecordData
 {
     /// <summary>Implemented by each kind's positional CampaignId.</summary>
@@ -73,6 +74,24 @@ public sealed record PublicityItem(
     [property: Id(6)] int? Reach) : RecordData
 {
     public override DateOnly Day => PublishedOn;
+}
+
+/// <summary>
+/// A labour, skills or innovation competition a branch runs (劳动竞赛、技能竞赛、创新竞赛): its participants in person-times,
+/// broken down as a study session's attendance, and how many won an award. It counts on the day it starts.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("competition")]
+public sealed record Competition(
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] DateOnly StartsOn,
+    [property: Id(4)] DateOnly? EndsOn,
+    [property: Id(5)] Attendance Participants,
+    [property: Id(6)] int? Awardees,
+    [property: Id(7)] string? Notes) : RecordData
+{
+    public override DateOnly Day => StartsOn;
 }
 
 /// <summary>A record a branch logged, as stored: the county it counts under, whether it was voided, and who created it.</summary>

@@ -16,6 +16,9 @@ public sealed record Totals(
     [property: Id(7)] long OnlineViews,
     [property: Id(8)] long PublicityItems,
     [property: Id(9)] long PublicityReach,
+    [property: Id(12)] long Competitions,
+    [property: Id(13)] long CompetitionParticipants,
+    [property: Id(14)] long Awardees,
     [property: Id(10)] long ActiveBranches,
     [property: Id(11)] long RegisteredBranches)
 {
@@ -25,5 +28,5 @@ public sealed record Totals(
     public double Coverage => RegisteredBranches == 0 ? 0 : Math.Round((double)ActiveBranches / RegisteredBranches, 4);
 
     public Figures Figures => new(StudySessions, Attendance, Frontline, Youth, Women, HonoreeTalks, TalkAudience, OnlineViews,
-        PublicityItems, PublicityReach, ActiveBranches);
+        PublicityItems, PublicityReach, Competitions, CompetitionParticipants, Awardees, ActiveBranches);
 }

@@ -30,6 +30,10 @@ public static class Tables
         ["campaign_id", "region_code", "channel", "outlet", "title", "url", "published_on", "reach",
          "voided", "void_reason", "created_at", "updated_at", "created_by"], versioned: true);
 
+    public static readonly Table Competitions = new("competitions", ["branch_id", "competition_id"],
+        ["campaign_id", "region_code", "title", "kind", "starts_on", "ends_on", "participants", "frontline", "youth", "women",
+         "awardees", "notes", "voided", "void_reason", "created_at", "updated_at", "created_by"], versioned: true);
+
     /// <summary>Who changed what, when, before and after; with the branch and region it belongs to, so audits scope it like reads.</summary>
     public static readonly Table ChangeLog = new("change_log", [],
         ["changed_at", "actor", "entity", "entity_key", "action", "before_json", "after_json", "branch_id", "region_code"]);

@@ -17,7 +17,10 @@ public sealed class HonoreeTalkKind : RecordKind<HonoreeTalk>
     public override string DateColumn => "held_on";
     public override string DateField => "heldOn";
 
-    public override IReadOnlyList<string> FigureColumns { get; } = ["0", "0", "0", "0", "0", "1", "audience", "COALESCE(online_views, 0)", "0", "0"];
+    public override IReadOnlyDictionary<string, string> Counts { get; } = new Dictionary<string, string>
+    {
+        ["honoree_talks"] = "1", ["talk_audience"] = "audience", ["online_views"] = "COALESCE(online_views, 0)",
+    };
 
     protected override Figures Figures(HonoreeTalk d) => new() { HonoreeTalks = 1, TalkAudience = d.Audience, OnlineViews = d.OnlineViews ?? 0 };
 

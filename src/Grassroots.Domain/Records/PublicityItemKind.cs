@@ -12,7 +12,10 @@ public sealed class PublicityItemKind : RecordKind<PublicityItem>
     public override string DateColumn => "published_on";
     public override string DateField => "publishedOn";
 
-    public override IReadOnlyList<string> FigureColumns { get; } = ["0", "0", "0", "0", "0", "0", "0", "0", "1", "COALESCE(reach, 0)"];
+    public override IReadOnlyDictionary<string, string> Counts { get; } = new Dictionary<string, string>
+    {
+        ["publicity_items"] = "1", ["publicity_reach"] = "COALESCE(reach, 0)",
+    };
 
     protected override Figures Figures(PublicityItem d) => new() { PublicityItems = 1, PublicityReach = d.Reach ?? 0 };
 

@@ -7,7 +7,7 @@ using Grassroots.Storage;
 namespace Grassroots.Domain.Records;
 
 /// <summary>
-/// What differs between the three kinds of record a branch logs: table, date, figures, references. Stated once
+/// What differs between the kinds of record a branch logs: table, date, figures, references. Stated once
 /// here and used by the grains, the branch's activity, the reconciler and the reports.
 /// </summary>
 public abstract class RecordKind
@@ -27,10 +27,17 @@ public abstract class RecordKind
     public abstract string DateField { get; }
 
     /// <summary>
-    /// SQL expressions, per row of <see cref="Table"/>, of the counted figures in <see cref="Model.Figures.Columns"/> order
-    /// (all but active branches): the same numbers <see cref="Figures"/> computes from a record.
+    /// SQL expressions, per row of <see cref="Table"/>, of the figures this kind counts, by their county_days column
+    /// (<see cref="Model.Figures.Columns"/>): the same numbers <see cref="Figures"/> computes from a record. A figure
+    /// left out counts 0 for this kind, so a new figure touches only the kinds that count it.
     /// </summary>
-    public abstract IReadOnlyList<string> FigureColumns { get; }
+    public abstract IReadOnlyDictionary<string, string> Counts { get; }
+
+    /// <summary>The expressions of <see cref="Counts"/> for every counted figure, in <see cref="Model.Figures.Columns"/> order (all but active branches).</summary>
+    public IReadOnlyList<string> FigureColumns => _figureColumns ??=
+        [.. Model.Figures.Columns.Where(c => c != Model.Figures.ActiveColumn).Select(c => Counts.GetValueOrDefault(c, "0"))];
+
+    private IReadOnlyList<string>? _figureColumns;
 
     /// <summary>What the record counts (active branches zero: that is the branch's, not the record's).</summary>
     public abstract Figures Figures(RecordData data);
@@ -84,20 +91,22 @@ public abstract class RecordKind<T> : RecordKind where T : RecordData
     protected virtual Task CheckReferencesAsync(T data, HonoreeDirectory honorees) => Task.CompletedTask;
 }
 
-/// <summary>The three kinds, and the kind of a record.</summary>
+/// <summary>The kinds, and the kind of a record.</summary>
 public static class RecordKinds
 {
     public static readonly StudySessionKind StudySessions = new();
     public static readonly HonoreeTalkKind HonoreeTalks = new();
     public static readonly PublicityItemKind Publicity = new();
+    public static readonly CompetitionKind Competitions = new();
 
-    public static readonly IReadOnlyList<RecordKind> All = [StudySessions, HonoreeTalks, Publicity];
+    public static readonly IReadOnlyList<RecordKind> All = [StudySessions, HonoreeTalks, Publicity, Competitions];
 
     public static RecordKind Of(RecordData data) => data switch
     {
         StudySession => StudySessions,
         HonoreeTalk => HonoreeTalks,
         PublicityItem => Publicity,
+        Competition => Competitions,
         _ => throw new ArgumentException($"Not a record kind: {data.GetType().Name}", nameof(data)),
     };
 

@@ -12,8 +12,11 @@ public sealed class StudySessionKind : RecordKind<StudySession>
     public override string DateColumn => "held_on";
     public override string DateField => "heldOn";
 
-    public override IReadOnlyList<string> FigureColumns { get; } =
-        ["1", "attendees", "COALESCE(frontline, 0)", "COALESCE(youth, 0)", "COALESCE(women, 0)", "0", "0", "COALESCE(online_views, 0)", "0", "0"];
+    public override IReadOnlyDictionary<string, string> Counts { get; } = new Dictionary<string, string>
+    {
+        ["study_sessions"] = "1", ["attendance"] = "attendees", ["frontline"] = "COALESCE(frontline, 0)", ["youth"] = "COALESCE(youth, 0)",
+        ["women"] = "COALESCE(women, 0)", ["online_views"] = "COALESCE(online_views, 0)",
+    };
 
     protected override Figures Figures(StudySession d) => new()
     {

@@ -17,20 +17,22 @@ public static class BranchRecordsApi
 {
     public const int DefaultPageSize = 50, MaxPageSize = 500;
 
-    // One SELECT per kind with the same columns: kind, id, date, title, count, frontline, youth, women, online views,
-    // voided. The count is attendance, audience or reach; CASTs give the NULLs a type PostgreSQL can union.
+    // One SELECT per kind with the same columns: kind, id, date, title, count, frontline, youth, women, online views (a
+    // competition's awardees), voided. The count is attendance, audience, reach or participants; CASTs give the NULLs a type PostgreSQL can union.
     private const string Union =
         "SELECT 'study-session' AS kind, session_id AS id, held_on AS day, title, attendees AS n, frontline, youth, women, " +
         "online_views, voided FROM study_sessions WHERE branch_id = $1{0} " +
         "UNION ALL SELECT 'honoree-talk', talk_id, held_on, title, audience, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), " +
         "CAST(NULL AS INTEGER), online_views, voided FROM honoree_talks WHERE branch_id = $1{0} " +
         "UNION ALL SELECT 'publicity-item', item_id, published_on, title, reach, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), " +
-        "CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), voided FROM publicity_items WHERE branch_id = $1{0}";
+        "CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), voided FROM publicity_items WHERE branch_id = $1{0} " +
+        "UNION ALL SELECT 'competition', competition_id, starts_on, title, participants, frontline, youth, women, awardees, voided " +
+        "FROM competitions WHERE branch_id = $1{0}";
 
     public static RouteGroupBuilder MapBranchRecordsApi(this RouteGroupBuilder api)
     {
         api.MapGet("branches/{branchId}/records", ListBranchRecordsAsync).WithTags("Branches").WithName("ListBranchRecords")
-            .WithSummary("A branch's study sessions, honoree talks and publicity items, newest first, a page at a time.");
+            .WithSummary("A branch's study sessions, honoree talks, publicity items and competitions, newest first, a page at a time.");
         return api;
     }
 
@@ -63,6 +65,8 @@ public static class BranchRecordsApi
             "study-session" => new RecordFigures(Attendance: count, Frontline: r.NullableInt(5), Youth: r.NullableInt(6),
                 Women: r.NullableInt(7), OnlineViews: r.NullableInt(8)),
             "honoree-talk" => new RecordFigures(Audience: count, OnlineViews: r.NullableInt(8)),
+            "competition" => new RecordFigures(Participants: count, Frontline: r.NullableInt(5), Youth: r.NullableInt(6),
+                Women: r.NullableInt(7), Awardees: r.NullableInt(8)),
             _ => new RecordFigures(Reach: count),
         };
         return new BranchRecordItem(kind, r.GetString(1), r.Date(2), r.Text(3), figures, r.Bool(9));
@@ -72,8 +76,8 @@ public static class BranchRecordsApi
 public sealed record BranchRecordPage(string BranchId, int Page, int PageSize, long Total, IReadOnlyList<BranchRecordItem> Items);
 
 /// <summary>
-/// One record of a branch: <see cref="Kind"/> is study-session, honoree-talk or publicity-item; <see cref="Date"/> is
-/// when it was held or published; <see cref="Title"/> is null for a talk logged without one.
+/// One record of a branch: <see cref="Kind"/> is study-session, honoree-talk, publicity-item or competition; <see cref="Date"/>
+/// is when it was held, published or started; <see cref="Title"/> is null for a talk logged without one.
 /// </summary>
 public sealed record BranchRecordItem(string Kind, string Id, DateOnly Date, string? Title, RecordFigures Figures, bool Voided);
 
@@ -85,4 +89,6 @@ public sealed record RecordFigures(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Women = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Audience = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? OnlineViews = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Reach = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Reach = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Participants = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Awardees = null);

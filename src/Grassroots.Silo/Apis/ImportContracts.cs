@@ -40,6 +40,15 @@ public sealed record PublicityImportRow : PublicityRequest, IImportRow
     [Required, Id] public string? Id { get; init; }
 }
 
+[ValidatableType]
+public sealed record CompetitionImportRow : CompetitionRequest, IImportRow
+{
+    public CompetitionImportRow() : base(null, null, null, null, null, null, null, null) { }
+
+    [Required, Id] public string? BranchId { get; init; }
+    [Required, Id] public string? Id { get; init; }
+}
+
 /// <summary>
 /// A branch to register or correct: the body of <c>PUT /api/branches/{branchId}</c> plus the id its path carries. The
 /// branch is its own key, so <see cref="IImportRow.BranchId"/> is the id (and is not a field of its own).
@@ -55,7 +64,7 @@ public sealed record BranchImportRow : BranchRequest, IImportRow
 }
 
 /// <summary>
-/// A JSON import: any of the four lists, each optional (CSV carries one kind per file, named by ?type=). Branches are
+/// A JSON import: any of the five lists, each optional (CSV carries one kind per file, named by ?type=). Branches are
 /// applied before the records of the same body, wherever their list stands in it.
 /// </summary>
 public sealed record ImportBody
@@ -64,6 +73,7 @@ public sealed record ImportBody
     public IReadOnlyList<StudySessionImportRow>? StudySessions { get; init; }
     public IReadOnlyList<HonoreeTalkImportRow>? HonoreeTalks { get; init; }
     public IReadOnlyList<PublicityImportRow>? Publicity { get; init; }
+    public IReadOnlyList<CompetitionImportRow>? Competitions { get; init; }
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
-// Wire shapes of the three kinds of record a branch logs. Request bodies are all-nullable so that a missing field is
+// Wire shapes of the kinds of record a branch logs. Request bodies are all-nullable so that a missing field is
 // reported by validation with its name, not by the deserializer as an unreadable body; each field's rule is stated on
 // it (FieldAttributes.cs), for validation and the OpenAPI document alike.
 
@@ -53,6 +53,20 @@ public record PublicityRequest(
     [property: Required, Date(CampaignDay = true)] DateOnly? PublishedOn,
     [property: Count] int? Reach);
 
+[ValidatableType]
+public record CompetitionRequest(
+    [property: Required, Id] string? CampaignId,
+    [property: Required, Text(CompetitionsApi.MaxTitle)] string? Title,
+    [property: Required, OneOf(typeof(CompetitionsApi), nameof(CompetitionsApi.Kinds))] string? Kind,
+    [property: Required, Date(CampaignDay = true)] DateOnly? StartsOn,
+    [property: Date(CampaignDay = true, NotBefore = nameof(CompetitionRequest.StartsOn))] DateOnly? EndsOn,
+    [property: Required] AttendeesRequest? Participants,
+    [property: Count] int? Awardees,
+    [property: Text(CompetitionsApi.MaxNotes, MultiLine = true)] string? Notes) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => CompetitionsApi.Check(this);
+}
+
 public sealed record AttendeesResponse(int Total, int? Frontline, int? Youth, int? Women);
 
 public sealed record StudySessionResponse(string BranchId, string Id, string RegionCode, string CampaignId, string Title,
@@ -87,6 +101,20 @@ public sealed record PublicityResponse(string BranchId, string Id, string Region
         ? new(r.BranchId, r.RecordId, r.RegionCode, d.CampaignId, d.Channel, d.Outlet, d.Title, d.Url, d.PublishedOn, d.Reach,
             r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason)
         : throw new ArgumentException("Not a publicity item.", nameof(r));
+}
+
+public sealed record CompetitionResponse(string BranchId, string Id, string RegionCode, string CampaignId, string Title, string Kind,
+    DateOnly StartsOn, DateOnly? EndsOn, AttendeesResponse Participants, int? Awardees, string? Notes,
+    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Voided, string? VoidReason)
+{
+    public static CompetitionResponse From(LoggedRecord r)
+    {
+        var d = r.Data as Competition ?? throw new ArgumentException("Not a competition.", nameof(r));
+        var p = d.Participants;
+        return new(r.BranchId, r.RecordId, r.RegionCode, d.CampaignId, d.Title, d.Kind, d.StartsOn, d.EndsOn,
+            new AttendeesResponse(p.Total, p.Frontline, p.Youth, p.Women), d.Awardees, d.Notes,
+            r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason);
+    }
 }
 
 public sealed record RollupChildResponse(string Code, string Name, TotalsDto Totals);

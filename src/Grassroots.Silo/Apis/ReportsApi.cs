@@ -26,7 +26,7 @@ public static class ReportsApi
     /// <summary>The figures' columns, as the dashboard's own CSV names them.</summary>
     public static readonly string[] FigureHeaders =
         ["学习场次", "参与人次", "一线职工人次", "青年职工人次", "女职工人次", "劳模宣讲场次", "宣讲现场受众", "线上观看", "宣传报道篇数", "宣传传播量",
-         "已开展基层工会", "已登记基层工会", "覆盖率"];
+         "竞赛场次", "竞赛参与人次", "获奖人数",          "已开展基层工会", "已登记基层工会", "覆盖率"];
 
     private static readonly SheetColumn[] ProvinceColumns =
         [new("省份代码", 10), new("省份", 14), .. FigureHeaders.Select(h => new SheetColumn(h, 14, h == "覆盖率" ? SheetValue.Share : SheetValue.Whole))];
@@ -222,7 +222,7 @@ public static class ReportsApi
     private static object?[] Figures(string code, string name, Totals t) =>
     [
         code, name, t.StudySessions, t.Attendance, t.Frontline, t.Youth, t.Women, t.HonoreeTalks, t.TalkAudience, t.OnlineViews,
-        t.PublicityItems, t.PublicityReach, t.ActiveBranches, t.RegisteredBranches, t.Coverage,
+        t.PublicityItems, t.PublicityReach, t.Competitions, t.CompetitionParticipants, t.Awardees, t.ActiveBranches, t.RegisteredBranches, t.Coverage,
     ];
 
     /// <summary>A value as a CSV cell: numbers invariant (a share to four places), times in Beijing.</summary>

@@ -9,10 +9,10 @@ namespace Grassroots.Silo.Apis;
 public sealed record TotalsDto(
     long StudySessions, long Attendance, long Frontline, long Youth, long Women,
     long HonoreeTalks, long TalkAudience, long OnlineViews, long PublicityItems, long PublicityReach,
-    long ActiveBranches, long RegisteredBranches, double Coverage)
+    long Competitions, long CompetitionParticipants, long Awardees, long ActiveBranches, long RegisteredBranches, double Coverage)
 {
     public static TotalsDto From(Totals t) => new(
         t.StudySessions, t.Attendance, t.Frontline, t.Youth, t.Women,
         t.HonoreeTalks, t.TalkAudience, t.OnlineViews, t.PublicityItems, t.PublicityReach,
-        t.ActiveBranches, t.RegisteredBranches, t.Coverage);
+        t.Competitions, t.CompetitionParticipants, t.Awardees, t.ActiveBranches, t.RegisteredBranches, t.Coverage);
 }

@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Grassroots.Silo.Commands;
 
 /// <summary>
-/// <c>import FILE --url URL --key KEY [--type branches|study-sessions|honoree-talks|publicity] [--dry-run]</c>: uploads a
+/// <c>import FILE --url URL --key KEY [--type branches|study-sessions|honoree-talks|publicity|competitions] [--dry-run]</c>: uploads a
 /// CSV, Excel or JSON file to a running service and prints the summary on standard output, each rejected row named by its
 /// line (CSV), its sheet, row and column (Excel) or its index (JSON) in the file, with its progress on standard error (a
 /// bar, or a line per 10% where that is no terminal). A CSV or JSON file of any size is cut into requests of

@@ -65,10 +65,14 @@ public sealed class DemoDataLoader(IOptions<DemoOptions> options, IGrainFactory 
         logger.LogInformation("Demo data loaded");
     }
 
-    /// <summary>Four counties per province, three branches per county, most of them logging a few records.</summary>
+    /// <summary>Four counties per province, three branches per county, most of them logging a few records, some a competition.</summary>
     private async Task GenerateSpreadAsync(CampaignSeed campaign, CancellationToken stoppingToken)
     {
         var random = new Random(20201124);
+        // Competitions drawn from a sequence of their own, so the other records stay as earlier releases generated them.
+        var contests = new Random(20201125);
+        (string Kind, string Title)[] competitions =
+            [("labour", "岗位建功劳动竞赛"), ("skills", "职工岗位练兵技能比武"), ("innovation", "职工技术创新成果评选")];
         var provinces = regions.Children(RegionDirectory.National);
         var days = campaign.EndsOn!.Value.DayNumber - campaign.StartsOn.DayNumber;
         string[] kinds = ["group-study", "symposium", "lecture", "team-study", "contest"];
@@ -96,6 +100,15 @@ public sealed class DemoDataLoader(IOptions<DemoOptions> options, IGrainFactory 
                 if (random.NextDouble() < 0.5)
                     await grains.GetGrain<IPublicityItemGrain>($"{branchId}/p1").PutAsync(new PublicityItem(CampaignId, "wechat",
                         $"{county.Name}总工会微信公众号", "我们身边的劳模", null, campaign.StartsOn.AddDays(random.Next(days)), random.Next(100, 20000)), Actor);
+                if (contests.NextDouble() < 0.3)
+                {
+                    var (kind, title) = competitions[contests.Next(competitions.Length)];
+                    var starts = campaign.StartsOn.AddDays(contests.Next(days));
+                    var participants = contests.Next(20, 400);
+                    await grains.GetGrain<ICompetitionGrain>($"{branchId}/k1").PutAsync(new Competition(CampaignId, title, kind, starts,
+                        starts.AddDays(contests.Next(1, 30)), new Attendance(participants, participants * contests.Next(50, 95) / 100, null, null),
+                        participants * contests.Next(3, 15) / 100, null), Actor);
+                }
                 if (++done % 100 == 0) logger.LogInformation("Demo data: {Count} generated branches so far", done);
             }
         }

@@ -76,7 +76,7 @@ internal sealed class ImportKind<TRow, TRequest, TData, TGrain>(
         await grains.GetGrain<TGrain>($"{branchId}/{recordId}").PutAsync((TData)data, actor);
 }
 
-/// <summary>The four kinds, by the names clients use; branches first, as they are applied first.</summary>
+/// <summary>The kinds, by the names clients use; branches first, as they are applied first.</summary>
 public static class ImportKinds
 {
     public static readonly ImportKind Branches = new BranchImportKind(new Dictionary<string, string[]>
@@ -133,7 +133,22 @@ public static class ImportKinds
             ["reach"] = ["传播量", "阅读量"],
         }), PublicityApi.ToRecord);
 
-    public static readonly IReadOnlyList<ImportKind> All = [Branches, StudySessions, HonoreeTalks, Publicity];
+    public static readonly ImportKind Competitions = new ImportKind<CompetitionImportRow, CompetitionRequest, Competition, ICompetitionGrain>(
+        "competitions", "competitions", With(new()
+        {
+            ["title"] = ["竞赛名称", "标题"],
+            ["kind"] = ["竞赛类型", "类型"],
+            ["startsOn"] = ["开始日期", "日期"],
+            ["endsOn"] = ["结束日期"],
+            ["participants.total"] = ["参与人次"],
+            ["participants.frontline"] = ["一线职工人次", "一线职工"],
+            ["participants.youth"] = ["青年职工人次", "青年职工"],
+            ["participants.women"] = ["女职工人次", "女职工"],
+            ["awardees"] = ["获奖人数"],
+            ["notes"] = ["备注"],
+        }), CompetitionsApi.ToRecord);
+
+    public static readonly IReadOnlyList<ImportKind> All = [Branches, StudySessions, HonoreeTalks, Publicity, Competitions];
 
     /// <summary>The values of ?type=, for its rule.</summary>
     public static Choices TypeNames { get; } = Choices.Of([.. All.Select(k => k.Type)]);

@@ -35,7 +35,7 @@ public static class ApiDocument
             document.Info.Title = "Grassroots API";
             document.Info.Version = "v1";
             document.Info.Description =
-                "Branches log study sessions, honoree talks and publicity items; headquarters and provinces read live rollups. " +
+                "Branches log study sessions, honoree talks, publicity items and labour and skills competitions; headquarters and provinces read live rollups. " +
                 "Every /api request carries `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details " +
                 "(`application/problem+json`); a 400 names each bad field under `errors`, in Chinese when the request sends " +
                 "`Accept-Language: zh-CN`. Text fields refuse control characters (multi-line fields allow tab and line breaks), " +

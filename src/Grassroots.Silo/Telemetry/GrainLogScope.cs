@@ -12,7 +12,8 @@ namespace Grassroots.Silo.Telemetry;
 public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrainCallFilter
 {
     private static readonly HashSet<string> BranchKeyed =
-        [Constants.GrainTypes.Branch, Constants.GrainTypes.StudySession, Constants.GrainTypes.HonoreeTalk, Constants.GrainTypes.PublicityItem];
+        [Constants.GrainTypes.Branch, Constants.GrainTypes.StudySession, Constants.GrainTypes.HonoreeTalk, Constants.GrainTypes.PublicityItem,
+         Constants.GrainTypes.Competition];
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
