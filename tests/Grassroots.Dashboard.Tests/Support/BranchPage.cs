@@ -47,17 +47,17 @@ public sealed class BranchPage(DashboardPage tab) : IAsyncDisposable
     }
 
     /// <summary>
-    /// Picks 劳动和技能竞赛 and fills its form: its kind by the label the page shows (劳动竞赛, 技能竞赛, 创新竞赛); the end,
-    /// the parts of the participants and the awardees only when given.
+    /// Picks 劳动和技能竞赛 and fills its form: its kind by the label the page shows (劳动竞赛, 技能竞赛, 创新竞赛; null
+    /// leaves it unchosen); the end, the parts of the participants and the awardees only when given.
     /// </summary>
-    public async Task FillCompetitionAsync(string title, string kindLabel, string startsOn, int participants,
+    public async Task FillCompetitionAsync(string title, string? kindLabel, string startsOn, int participants,
         string? endsOn = null, int? frontline = null, int? women = null, int? awardees = null)
     {
         await ShowAsync("entry");
         await PickKindAsync("劳动和技能竞赛");
         var form = Page.Locator("#form-competitions");
         await form.GetByLabel("竞赛名称").FillAsync(title);
-        await form.GetByLabel("竞赛类型").SelectOptionAsync(new SelectOptionValue { Label = kindLabel });
+        if (kindLabel is not null) await form.GetByLabel("竞赛类型").SelectOptionAsync(new SelectOptionValue { Label = kindLabel });
         await form.GetByLabel("开始日期").FillAsync(startsOn);
         if (endsOn is not null) await form.GetByLabel("结束日期").FillAsync(endsOn);
         await form.GetByLabel("参与人次").FillAsync(Text(participants));
