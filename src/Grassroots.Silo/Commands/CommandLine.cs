@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Grassroots.Domain;
+using Grassroots.Domain.Hosting;
 using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Hosting;

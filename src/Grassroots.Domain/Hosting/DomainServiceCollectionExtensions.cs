@@ -12,7 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Polly;
 
-namespace Grassroots.Domain;
+namespace Grassroots.Domain.Hosting;
 
 public static class DomainServiceCollectionExtensions
 {
