@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Grassroots.Domain;
 using Grassroots.Domain.Hosting;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Hosting;
 using Grassroots.Silo.Imports;
