@@ -1,3 +1,5 @@
+using Grassroots.Silo.Imports;
+
 namespace Grassroots.Silo.Apis;
 
 public static class GrassrootsApis
