@@ -94,6 +94,53 @@ public sealed class AdminPagesTests(DashboardFixture fixture)
         page.AssertNoConsoleErrors();
     }
 
+    [BrowserFact]
+    public async Task TheImportOffersCompetitionsWithTheirChineseColumnsAndACompetitionsFileLandsInTheCountysFigures()
+    {
+        var key = await fixture.Hq.IssueKeyAsync("region-admin", Tianhe, "天河区总工会");
+        using var admin = new Api(fixture.Silo.BaseAddress, key);
+        await using var page = await fixture.OpenAsync(Phone, PhoneHeight);
+        await page.SignInAsync(key);
+        await page.Page.GetByRole(AriaRole.Link, new() { Name = "导入", Exact = true }).ClickAsync();
+        await page.Page.GetByLabel("导入什么").SelectOptionAsync(new SelectOptionValue { Label = "劳动和技能竞赛" });
+        await Expect(page.Page.GetByLabel("导入什么")).ToHaveValueAsync("competitions");
+        var columns = (await fixture.Hq.GetAsync("/openapi/v1.json")).GetProperty("paths").GetProperty("/api/imports")
+            .GetProperty("post").GetProperty("x-csv-columns").GetProperty("competitions");
+        var header = ChineseHeaders(columns);
+        Assert.Equal(["基层工会编号", "记录编号", "活动编号", "竞赛名称", "竞赛类型", "开始日期", "结束日期", "参与人次", "一线职工人次", "青年职工人次",
+            "女职工人次", "获奖人数", "备注"], header);
+        Assert.Equal(header, await page.Page.Locator("#columnTable tbody tr td:first-child").AllTextContentsAsync());
+        Assert.Equal(header, await TemplateHeaderAsync(page));
+        await page.AssertNoHorizontalScrollAsync();
+
+        // One good line, written with the kind's Chinese label as a hand-kept sheet has it, and one with more awardees than participants.
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        string[] lines =
+        [
+            Row(columns, Competition($"imp-c-{suffix}-1", "技能竞赛", 80, 9)),
+            Row(columns, Competition($"imp-c-{suffix}-2", "labour", 10, 11)),
+        ];
+        var before = (await admin.RollupAsync(Tianhe)).GetProperty("totals");
+        await ChooseFileAsync(page, "劳动和技能竞赛.csv", Csv(header, lines), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        await Expect(Count(page, "rejected")).ToHaveTextAsync("1");
+        await Expect(Count(page, "imported")).ToHaveTextAsync("1");
+        var conflict = page.Page.Locator("#conflicts tbody tr[data-line='3']");
+        await Expect(conflict).ToContainTextAsync("获奖人数");
+        await Expect(conflict).ToContainTextAsync("不能超过参与人次（10）");
+
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "导入 1 行" }).ClickAsync();
+        await Expect(page.Page.Locator("#importProgress")).ToHaveAttributeAsync("data-state", "done");
+        var after = await admin.EventuallyAsync($"/api/rollups/{Tianhe}?campaignId={Campaign}", r =>
+            r.GetProperty("totals").GetProperty("competitions").GetInt64() == before.GetProperty("competitions").GetInt64() + 1
+            && r.GetProperty("totals").GetProperty("competitionParticipants").GetInt64() == before.GetProperty("competitionParticipants").GetInt64() + 80
+            && r.GetProperty("totals").GetProperty("awardees").GetInt64() == before.GetProperty("awardees").GetInt64() + 9,
+            "天河区's rollup counts the imported competition");
+        await page.GotoAsync($"?region={Tianhe}");
+        foreach (var field in new[] { "competitions", "competitionParticipants", "awardees" })
+            await Expect(page.Total(field)).ToHaveTextAsync(after.GetProperty("totals").Number(field));
+        page.AssertNoConsoleErrors();
+    }
+
     [BrowserFact(NeedsOpenpyxl = true)]
     public async Task ACountyAdminFillsInTheExcelTemplateThePageOffersAndItsDryRunNamesTheCellThenTheImportLands()
     {
@@ -295,6 +342,14 @@ public sealed class AdminPagesTests(DashboardFixture fixture)
         ["branchId"] = branch, ["id"] = id, ["campaignId"] = Campaign, ["title"] = "导入的学习会", ["heldOn"] = day, ["format"] = "offline",
         ["kind"] = "group-study", ["attendees.total"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["attendees.women"] = women.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static Dictionary<string, string> Competition(string id, string kind, int participants, int awardees) => new()
+    {
+        ["branchId"] = ReportingBranch, ["id"] = id, ["campaignId"] = Campaign, ["title"] = "导入的岗位技能比武", ["kind"] = kind,
+        ["startsOn"] = "2021-04-06", ["endsOn"] = "2021-04-08",
+        ["participants.total"] = participants.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["awardees"] = awardees.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static string Csv(string[] header, IEnumerable<string> lines) => string.Join("\r\n", [string.Join(',', header), .. lines]) + "\r\n";

@@ -15,7 +15,8 @@ namespace Grassroots.Dashboard.Tests;
 public sealed class DashboardTests(DashboardFixture fixture)
 {
     private static readonly string[] CountedFields =
-        ["studySessions", "attendance", "honoreeTalks", "talkAudience", "onlineViews", "publicityItems", "publicityReach"];
+        ["studySessions", "attendance", "honoreeTalks", "talkAudience", "onlineViews", "publicityItems", "publicityReach", "competitions",
+         "competitionParticipants", "awardees"];
 
     [BrowserFact]
     public async Task NationalPageShowsTheApisTotalsAndProvinceRowsWithoutConsoleErrors()
@@ -313,7 +314,8 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var row = page.ChildRow(child.Code());
         var t = child.GetProperty("totals");
         await Expect(row.Locator("th")).ToHaveTextAsync(child.GetProperty("name").GetString()!);
-        foreach (var field in new[] { "studySessions", "attendance", "honoreeTalks", "talkAudience", "publicityItems" })
+        foreach (var field in new[] { "studySessions", "attendance", "honoreeTalks", "talkAudience", "publicityItems", "competitions",
+                     "competitionParticipants", "awardees" })
             await Expect(row.Locator($"[data-field='{field}']")).ToHaveTextAsync(t.Number(field));
         await Expect(row.Locator("[data-field='branches']")).ToHaveTextAsync($"{t.Number("activeBranches")} / {t.Number("registeredBranches")}");
         await Expect(row.Locator("[data-field='coverage']")).ToHaveTextAsync(t.Coverage());

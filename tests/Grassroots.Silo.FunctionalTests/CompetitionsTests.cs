@@ -19,11 +19,6 @@ public sealed class CompetitionsTests
 {
     private const string Path = "/api/branches/b1/competitions/k1";
 
-    private static CompetitionRequest Competition(int participants = 120, int? awardees = 9, string kind = "skills",
-        DateOnly? startsOn = null, DateOnly? endsOn = null, int? frontline = 80) =>
-        new(Campaign, "数控车工技能比武", kind, startsOn ?? Day, endsOn ?? Day.AddDays(2),
-            new AttendeesRequest(participants, frontline, Math.Min(participants, 40), Math.Min(participants, 30)), awardees, "决赛在车间举行");
-
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [PostgresData]

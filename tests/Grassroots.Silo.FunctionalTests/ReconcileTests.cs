@@ -1,3 +1,4 @@
+using Grassroots.Domain.Model;
 using System.Net;
 using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.FunctionalTests.Support;
@@ -33,9 +34,9 @@ public sealed class ReconcileTests
         (string Plant, string Undo, string Table)[] faults =
         [
             // Every figure counted twice: the county's rows again under a shard of their own.
-            ("INSERT INTO county_days SELECT 'planted', county_code, campaign_id, day, SUM(study_sessions), SUM(attendance), SUM(frontline), " +
-             "SUM(youth), SUM(women), SUM(honoree_talks), SUM(talk_audience), SUM(online_views), SUM(publicity_items), SUM(publicity_reach), " +
-             "SUM(active_branches) FROM county_days GROUP BY county_code, campaign_id, day",
+            ($"INSERT INTO county_days (shard, county_code, campaign_id, day, {string.Join(", ", Figures.Columns)}) " +
+             $"SELECT 'planted', county_code, campaign_id, day, {string.Join(", ", Figures.Columns.Select(c => $"SUM({c})"))} " +
+             "FROM county_days GROUP BY county_code, campaign_id, day",
              "DELETE FROM county_days WHERE shard = 'planted'", "county_days"),
             ("INSERT INTO county_branches SELECT DISTINCT 'planted', county_code, 1 FROM county_branches",
              "DELETE FROM county_branches WHERE shard = 'planted'", "county_branches"),

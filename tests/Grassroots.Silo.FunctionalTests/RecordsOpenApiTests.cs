@@ -17,7 +17,7 @@ public sealed class RecordsOpenApiTests
                 .Select(op => (Path: path.Name, Id: op.Value.GetProperty("operationId").GetString())))
             .ToList();
         string[] expected = ["PutStudySession", "GetStudySession", "VoidStudySession", "PutHonoreeTalk", "GetHonoreeTalk", "VoidHonoreeTalk",
-            "PutPublicityItem", "GetPublicityItem", "VoidPublicityItem", "GetRollup", "GetRollupSeries"];
+            "PutPublicityItem", "GetPublicityItem", "VoidPublicityItem", "PutCompetition", "GetCompetition", "VoidCompetition", "GetRollup", "GetRollupSeries"];
         Assert.All(expected, id => Assert.Contains(operations, op => op.Id == id));
         Assert.Contains(operations, op => op is { Path: "/api/branches/{branchId}/study-sessions/{sessionId}", Id: "PutStudySession" });
         Assert.Contains(operations, op => op is { Path: "/api/rollups/{regionCode}/series", Id: "GetRollupSeries" });

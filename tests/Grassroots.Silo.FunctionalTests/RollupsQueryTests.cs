@@ -27,7 +27,8 @@ public sealed class RollupsQueryTests
         Assert.Equal(("CN", "national"), (root.GetProperty("code").GetString(), root.GetProperty("level").GetString()));
         Assert.True(root.GetProperty("asOf").TryGetDateTimeOffset(out var asOf) && Math.Abs((DateTimeOffset.UtcNow - asOf).TotalMinutes) < 5);
         string[] fields = ["studySessions", "attendance", "frontline", "youth", "women", "honoreeTalks", "talkAudience", "onlineViews",
-            "publicityItems", "publicityReach", "activeBranches", "registeredBranches", "coverage"];
+            "publicityItems", "publicityReach", "competitions", "competitionParticipants", "awardees", "activeBranches",
+            "registeredBranches", "coverage"];
         Assert.Equal(fields, root.GetProperty("totals").EnumerateObject().Select(p => p.Name));
         Assert.Equal(75, root.GetProperty("totals").GetProperty("attendance").GetInt64());
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Grassroots.Domain;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Records;
@@ -32,12 +30,6 @@ public static class CompetitionsApi
             .WithSummary("Voids a competition (reason required): it leaves every rollup and stays readable.");
         return api;
     }
-
-    /// <summary>Awardees are people among the participants, so no more of them than participants.total.</summary>
-    public static IEnumerable<ValidationResult> Check(CompetitionRequest request) =>
-        request is { Awardees: { } awardees, Participants.Total: { } total } && awardees > total
-            ? [new MessageResult(new(MessageKeys.NotAbove, "participants.total", total), [nameof(CompetitionRequest.Awardees)])]
-            : [];
 
     private static Task<Results<Created<CompetitionResponse>, Ok<CompetitionResponse>, ValidationProblem, ProblemHttpResult>> PutCompetitionAsync(
         [Id] string branchId, [Id] string competitionId, [Body] CompetitionRequest request, IGrainFactory grains, RecordIntake intake,

@@ -171,8 +171,9 @@ public sealed class CountAttribute() : RangeAttribute(0, Max)
 
 /// <summary>
 /// A part of a count that may not exceed another count of the same object (a part of the attendance, e.g. women, not
-/// above its total). JSON Schema cannot compare fields, so the document says it as x-not-above; the owner checks it in
-/// its <see cref="IValidatableObject"/> through <see cref="Check"/>.
+/// above its total), or of an object the owner holds, named by its path ("Participants.Total": a competition's awardees
+/// not above its participants). JSON Schema cannot compare fields, so the document says it as x-not-above (the path in
+/// JSON names); the owner checks it in its <see cref="IValidatableObject"/> through <see cref="Check"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class NotAboveAttribute(string other) : Attribute, ISchemaRule
@@ -181,7 +182,7 @@ public sealed class NotAboveAttribute(string other) : Attribute, ISchemaRule
 
     public void Describe(OpenApiSchema schema)
     {
-        var other = JsonNamingPolicy.CamelCase.ConvertName(Other);
+        var other = JsonPath(Other);
         schema.Description = $"Not above {other}.";
         (schema.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-not-above"] = new JsonNodeExtension(JsonValue.Create(other));
     }
@@ -199,14 +200,22 @@ public sealed class NotAboveAttribute(string other) : Attribute, ISchemaRule
         [.. from property in type.GetProperties()
             let rule = property.GetCustomAttribute<NotAboveAttribute>()
             where rule is not null
-            select (Getter(type, property.Name), Getter(type, rule.Other), property.Name, JsonNamingPolicy.CamelCase.ConvertName(rule.Other))];
+            select (Getter(type, property.Name), Getter(type, rule.Other), property.Name, JsonPath(rule.Other))];
 
-    private static Func<object, int?> Getter(Type type, string property)
+    private static string JsonPath(string path) => string.Join('.', path.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    /// <summary>The count at <paramref name="path"/> from the owner, compiled; null where an object on the way is absent.</summary>
+    private static Func<object, int?> Getter(Type type, string path)
     {
         var owner = Expression.Parameter(typeof(object));
-        var value = Expression.Property(Expression.Convert(owner, type), property);
-        return Expression.Lambda<Func<object, int?>>(
-            Expression.Convert(value, typeof(int?)), owner).Compile();
+        Expression Step(Expression from, string[] names)
+        {
+            var next = Expression.Property(from, names[0]);
+            if (names.Length == 1) return Expression.Convert(next, typeof(int?));
+            return Expression.Condition(Expression.Equal(next, Expression.Constant(null, next.Type)),
+                Expression.Constant(null, typeof(int?)), Step(next, names[1..]));
+        }
+        return Expression.Lambda<Func<object, int?>>(Step(Expression.Convert(owner, type), path.Split('.')), owner).Compile();
     }
 
     /// <summary>Each type's parts and the counts they may not exceed, with compiled getters, found once: an import checks every row.</summary>
@@ -273,6 +282,10 @@ public sealed class DateAttribute : ValidationAttribute, ISchemaRule
         var first = CampaignDay ? $"Not before {FirstDay:yyyy-MM-dd}." : null;
         var other = NotBefore is null ? null : $"Not before {JsonNamingPolicy.CamelCase.ConvertName(NotBefore)}.";
         schema.Description = string.Join(" ", new[] { first, other }.OfType<string>()) is { Length: > 0 } said ? said : null;
+        // JSON Schema cannot compare two fields either: the document says it as x-not-before, for clients that check first.
+        if (NotBefore is not null)
+            (schema.Extensions ??= new Dictionary<string, IOpenApiExtension>())["x-not-before"] =
+                new JsonNodeExtension(JsonValue.Create(JsonNamingPolicy.CamelCase.ConvertName(NotBefore)));
     }
 
     /// <summary>A query date its rule has checked; null when absent.</summary>

@@ -61,10 +61,11 @@ public record CompetitionRequest(
     [property: Required, Date(CampaignDay = true)] DateOnly? StartsOn,
     [property: Date(CampaignDay = true, NotBefore = nameof(CompetitionRequest.StartsOn))] DateOnly? EndsOn,
     [property: Required] AttendeesRequest? Participants,
-    [property: Count] int? Awardees,
+    [property: Count, NotAbove("Participants.Total")] int? Awardees,
     [property: Text(CompetitionsApi.MaxNotes, MultiLine = true)] string? Notes) : IValidatableObject
 {
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => CompetitionsApi.Check(this);
+    // Awardees are people among the participants.
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => NotAboveAttribute.Check(this);
 }
 
 public sealed record AttendeesResponse(int Total, int? Frontline, int? Youth, int? Women);

@@ -46,6 +46,28 @@ public sealed class BranchPage(DashboardPage tab) : IAsyncDisposable
         if (women is { } w) await form.GetByLabel("女职工").FillAsync(w.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// Picks 劳动和技能竞赛 and fills its form: its kind by the label the page shows (劳动竞赛, 技能竞赛, 创新竞赛; null
+    /// leaves it unchosen); the end, the parts of the participants and the awardees only when given.
+    /// </summary>
+    public async Task FillCompetitionAsync(string title, string? kindLabel, string startsOn, int participants,
+        string? endsOn = null, int? frontline = null, int? women = null, int? awardees = null)
+    {
+        await ShowAsync("entry");
+        await PickKindAsync("劳动和技能竞赛");
+        var form = Page.Locator("#form-competitions");
+        await form.GetByLabel("竞赛名称").FillAsync(title);
+        if (kindLabel is not null) await form.GetByLabel("竞赛类型").SelectOptionAsync(new SelectOptionValue { Label = kindLabel });
+        await form.GetByLabel("开始日期").FillAsync(startsOn);
+        if (endsOn is not null) await form.GetByLabel("结束日期").FillAsync(endsOn);
+        await form.GetByLabel("参与人次").FillAsync(Text(participants));
+        if (frontline is { } f) await form.GetByLabel("一线职工").FillAsync(Text(f));
+        if (women is { } w) await form.GetByLabel("女职工").FillAsync(Text(w));
+        if (awardees is { } a) await form.GetByLabel("获奖人数").FillAsync(Text(a));
+    }
+
+    private static string Text(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Saves the visible form and waits until the page says it is kept on the phone.</summary>
     public async Task SaveAsync()
     {

@@ -4,8 +4,9 @@ namespace Grassroots.Dashboard.Tests.Support;
 
 /// <summary>
 /// What the browser tests stand on, loaded through the HTTP API: one campaign; in every province one branch that
-/// logged a study session (attendance differs by province) and in every third a publicity item; in 天河区 (Guangzhou)
-/// two more reporting branches and one that has not reported; honorees whose talks fill the leaderboard.
+/// logged a study session (attendance differs by province), in every third a publicity item and in every fourth a
+/// labour competition; in 天河区 (Guangzhou) two more reporting branches and one that has not reported; honorees whose
+/// talks fill the leaderboard.
 /// The tests compare the page with the API's figures, so none of these numbers is asserted directly.
 /// </summary>
 public static class KnownData
@@ -36,6 +37,7 @@ public static class KnownData
             });
             await LogSessionAsync(hq, branch, "s1", 20 + 7 * i, Starts.AddDays(i % 40));
             if (i % 3 == 0) await LogPublicityAsync(hq, branch, "p1", 1000 * (i + 1), Starts.AddDays(10 + i % 30));
+            if (i % 4 == 1) await LogCompetitionAsync(hq, branch, "c1", 50 + 11 * i, 3 + i % 7, Starts.AddDays(20 + i % 30));
         }
 
         await RegisterAsync(hq, ReportingBranch, ReportingBranchName);
@@ -68,6 +70,13 @@ public static class KnownData
         api.PutAsync($"/api/branches/{branch}/publicity/{id}", new
         {
             campaignId = Campaign, channel = "wechat", outlet = "工会微信公众号", title = "劳模风采展示", publishedOn = Date(publishedOn), reach,
+        });
+
+    private static Task LogCompetitionAsync(Api api, string branch, string id, int participants, int awardees, DateOnly startsOn) =>
+        api.PutAsync($"/api/branches/{branch}/competitions/{id}", new
+        {
+            campaignId = Campaign, title = "劳动和技能竞赛", kind = "labour", startsOn = Date(startsOn), endsOn = Date(startsOn.AddDays(2)),
+            participants = new { total = participants, frontline = participants / 2 }, awardees,
         });
 
     private static Task RegisterAsync(Api hq, string id, string name) =>

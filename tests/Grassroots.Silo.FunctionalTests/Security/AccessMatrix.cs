@@ -74,6 +74,7 @@ internal static class AccessMatrix
         .. RecordRows("study-sessions", "sessionId", Session()),
         .. RecordRows("honoree-talks", "talkId", Talk()),
         .. RecordRows("publicity", "itemId", Publicity()),
+        .. RecordRows("competitions", "competitionId", Competition()),
         new("GET", "/api/rollups/{regionCode}", (Refused, Refused), (Ok, Refused), Everyone,
             (_, t, _) => Done(new() { ["regionCode"] = t.Region }, "campaignId=c1")),
         new("GET", "/api/rollups/{regionCode}/series", (Refused, Refused), (Ok, Refused), Everyone,
@@ -160,7 +161,8 @@ internal static class AccessMatrix
     public static async Task SeedRecordsAsync(HttpClient hq)
     {
         foreach (var branch in new[] { "b1", "b2", "b3" })
-        foreach (var (kind, body) in new (string, object)[] { ("study-sessions", Session()), ("honoree-talks", Talk()), ("publicity", Publicity()) })
+        foreach (var (kind, body) in new (string, object)[] { ("study-sessions", Session()), ("honoree-talks", Talk()), ("publicity", Publicity()),
+                                                                  ("competitions", Competition()) })
             Assert.Equal(HttpStatusCode.Created, (await hq.PutAsync($"/api/branches/{branch}/{kind}/r0", body)).StatusCode);
     }
 

@@ -58,6 +58,11 @@ public static class RecordScenario
     public static PublicityRequest Publicity(int? reach = 5000) =>
         new(Campaign, "newspaper", "青海日报", "劳模精神进班组", "https://example.org/a/1", Day, reach);
 
+    public static CompetitionRequest Competition(int participants = 120, int? awardees = 9, string kind = "skills",
+        DateOnly? startsOn = null, DateOnly? endsOn = null, int? frontline = 80) =>
+        new(Campaign, "数控车工技能比武", kind, startsOn ?? Day, endsOn ?? Day.AddDays(2),
+            new AttendeesRequest(participants, frontline, Math.Min(participants, 40), Math.Min(participants, 30)), awardees, "决赛在车间举行");
+
     public static Task<HttpResponseMessage> PutAsync(this HttpClient client, string path, object body) =>
         client.PutAsJsonAsync(path, body, Json);
 

@@ -9,7 +9,6 @@ import { drawTotals } from './totals.js';
 
 const PAGE_SIZE = 50;
 const redraw = redrawer();
-const recordTypes = { 'study-session': 'study-sessions', 'honoree-talk': 'honoree-talks', 'publicity-item': 'publicity' };
 const whatNames = {
   created: '新建', corrected: '修改', voided: '作废', submitted: '上报', approved: '审核通过', returned: '退回', reopened: '重新开放',
   'key-issued': '签发密钥', 'key-revoked': '撤销密钥',
@@ -18,7 +17,8 @@ const fieldNames = {
   title: '标题', heldOn: '举办日期', publishedOn: '发布日期', format: '形式', kind: '类型', 'attendees.total': '参与人次',
   'attendees.frontline': '一线职工', 'attendees.youth': '青年职工', 'attendees.women': '女职工', onlineViews: '线上观看', notes: '备注',
   audience: '现场受众', venue: '宣讲场所', honoreeIds: '劳模', channel: '渠道', outlet: '刊发媒体', url: '链接', reach: '传播量',
-  campaignId: '活动',
+  startsOn: '开始日期', endsOn: '结束日期', 'participants.total': '参与人次', 'participants.frontline': '一线职工',
+  'participants.youth': '青年职工', 'participants.women': '女职工', awardees: '获奖人数', campaignId: '活动',
 };
 
 export async function loadBranch({ state, campaign, me, home }) {
@@ -42,7 +42,7 @@ export function drawBranch(_, { branch, records, steps }) {
   redraw('records', records, () => {
     fillTable($('records'), records.items.map(r => el('tr', { 'data-record': `${r.kind}/${r.id}`, className: r.voided ? 'voided' : '' },
       el('td', { className: 'text date' }, r.date),
-      el('td', { className: 'text' }, recordKinds[r.kind] ?? r.kind),
+      el('td', { className: 'text' }, recordKinds[r.kind]?.name ?? r.kind),
       el('td', { className: 'text title' }, r.title ?? '（未填标题）'),
       el('td', { className: 'text' }, recordFigures(r.kind, r.figures)),
       el('td', { className: 'text' }, r.voided ? '已作废' : '有效'),
@@ -54,7 +54,7 @@ export function drawBranch(_, { branch, records, steps }) {
 
 /** A record's changes, newest first, from GET /api/audit: when, what, which key, and what changed. */
 async function showHistory(branchId, record) {
-  const history = await getJson('/api/audit', { branchId, recordType: recordTypes[record.kind], recordId: record.id, pageSize: 100 });
+  const history = await getJson('/api/audit', { branchId, recordType: recordKinds[record.kind]?.path, recordId: record.id, pageSize: 100 });
   $('recordHistoryTitle').textContent = `修改记录：${record.title ?? record.id}`;
   fillTable($('historyTable'), history.items.map(e => el('tr', { 'data-what': e.what },
     el('td', { className: 'text date' }, new Date(e.at).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })),
@@ -70,7 +70,7 @@ function change(entry) {
   if (entry.what === 'voided') return `作废原因：${entry.after?.voidReason ?? '—'}`;
   if (entry.what === 'created') {
     const data = entry.after?.data ?? {};
-    return [data.title, data.heldOn ?? data.publishedOn].filter(Boolean).join(' · ');
+    return [data.title, data.heldOn ?? data.publishedOn ?? data.startsOn].filter(Boolean).join(' · ');
   }
   const before = flatten(entry.before?.data), after = flatten(entry.after?.data);
   const changed = Object.keys({ ...before, ...after }).filter(k => k !== 'day' && JSON.stringify(before[k]) !== JSON.stringify(after[k]));

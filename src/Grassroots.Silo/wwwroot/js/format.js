@@ -9,6 +9,7 @@ export const measures = {
   attendance: { label: '参与人次', of: t => t.attendance, format: number },
   talks: { label: '劳模宣讲场次', of: t => t.honoreeTalks, format: number },
   publicity: { label: '宣传报道篇数', of: t => t.publicityItems, format: number },
+  competitions: { label: '劳动和技能竞赛场次', of: t => t.competitions, format: number },
   coverage: { label: '覆盖率', of: t => t.coverage, format: percent },
 };
 
@@ -27,44 +28,40 @@ export const honoreeTitles = {
   other: '其他',
 };
 
-export const recordKinds = { 'study-session': '学习', 'honoree-talk': '劳模宣讲', 'publicity-item': '宣传报道' };
-
 /**
- * Chinese names of the values the API's enums take, by field. Which values there are comes from the
- * OpenAPI document; this only says how each reads. A value without a name here is shown as it is.
+ * The kinds of record, by the name a branch's record list gives each (`kind`): the path segment the API, its audit
+ * trail and its imports know it by, and its Chinese name. Both pages take their kinds from here.
  */
-export const valueNames = {
-  'study-sessions': {
-    format: { offline: '线下', online: '线上', hybrid: '线上线下结合' },
-    kind: { 'group-study': '集中学习', symposium: '座谈会', lecture: '专题讲座', 'team-study': '班组学习', contest: '知识竞赛', other: '其他' },
-  },
-  'honoree-talks': {
-    venue: { enterprise: '进企业', school: '进校园', agency: '进机关', community: '进社区', workshop: '进班组（车间）', media: '媒体', other: '其他' },
-    format: { onsite: '现场宣讲', livestream: '网络直播', broadcast: '电视广播' },
-  },
-  publicity: {
-    channel: {
-      newspaper: '报纸', tv: '电视台', website: '网站', wechat: '微信公众号', xuexi: '学习强国', 'short-video': '短视频',
-      exhibition: '展板', other: '其他',
-    },
-  },
-  branches: { kind: branchKinds },
+export const recordKinds = {
+  'study-session': { path: 'study-sessions', name: '学习会' },
+  'honoree-talk': { path: 'honoree-talks', name: '劳模宣讲' },
+  'publicity-item': { path: 'publicity', name: '宣传报道' },
+  competition: { path: 'competitions', name: '劳动和技能竞赛' },
 };
 
+/** A record kind's Chinese name by its path segment ("competitions" → 劳动和技能竞赛). */
+export const kindNames = Object.fromEntries(Object.values(recordKinds).map(k => [k.path, k.name]));
+
 /** The kinds of import (?type=), by the names the service uses. */
-export const importTypes = { branches: '基层工会名册', 'study-sessions': '学习会', 'honoree-talks': '劳模宣讲', publicity: '宣传报道' };
+export const importTypes = { branches: '基层工会名册', ...kindNames };
 
 /** A record's figures as one short line, e.g. "参与 45 人次（一线 30，青年 12，女职工 20）". */
 export function recordFigures(kind, f) {
   const parts = [];
-  if (kind === 'study-session') {
+  // Those taking part, with the parts of them given: a session's attendance, a competition's participants.
+  const taking = total => {
     const breakdown = [['一线', f.frontline], ['青年', f.youth], ['女职工', f.women]]
       .filter(([, n]) => n != null).map(([label, n]) => `${label} ${number(n)}`);
-    parts.push(`参与 ${number(f.attendance)} 人次${breakdown.length ? `（${breakdown.join('，')}）` : ''}`);
-  }
+    return `参与 ${number(total)} 人次${breakdown.length ? `（${breakdown.join('，')}）` : ''}`;
+  };
+  if (kind === 'study-session') parts.push(taking(f.attendance));
   if (kind === 'honoree-talk') parts.push(`现场受众 ${number(f.audience)} 人`);
   if (f.onlineViews != null) parts.push(`线上观看 ${number(f.onlineViews)}`);
   if (kind === 'publicity-item') parts.push(f.reach != null ? `传播量 ${number(f.reach)}` : '传播量未填');
+  if (kind === 'competition') {
+    parts.push(taking(f.participants));
+    if (f.awardees != null) parts.push(`获奖 ${number(f.awardees)} 人`);
+  }
   return parts.join('；');
 }
 

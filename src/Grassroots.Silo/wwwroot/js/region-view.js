@@ -100,7 +100,8 @@ function drawChildren(children, measure, states) {
       el('th', { scope: 'row', className: 'text' }, el('a', { href: regionHref(child.code), 'data-nav': '' }, child.name)),
       cell('studySessions', number(t.studySessions)), cell('attendance', number(t.attendance)),
       cell('honoreeTalks', number(t.honoreeTalks)), cell('talkAudience', number(t.talkAudience)),
-      cell('publicityItems', number(t.publicityItems)),
+      cell('publicityItems', number(t.publicityItems)), cell('competitions', number(t.competitions)),
+      cell('competitionParticipants', number(t.competitionParticipants)), cell('awardees', number(t.awardees)),
       cell('branches', `${number(t.activeBranches)} / ${number(t.registeredBranches)}`), cell('coverage', percent(t.coverage)),
       el('td', { className: 'text', 'data-field': 'approval' }, states.get(child.code) ?? '—'));
   }), '没有下级地区。');
@@ -132,7 +133,7 @@ function drawTrendPanel(series, measure, interval) {
   fillTable($('trendTable'), series.points.map(p => el('tr', {},
     el('th', { scope: 'row', className: 'text' }, p.start), el('td', {}, number(p.totals.studySessions)),
     el('td', {}, number(p.totals.attendance)), el('td', {}, number(p.totals.honoreeTalks)),
-    el('td', {}, number(p.totals.publicityItems)), el('td', {}, percent(p.totals.coverage)))),
+    el('td', {}, number(p.totals.publicityItems)), el('td', {}, number(p.totals.competitions)), el('td', {}, percent(p.totals.coverage)))),
   series.tooMany ? '按日的数据点过多：请缩短日期范围，或改为按周查看。' : '所选期间没有数据。');
 }
 
@@ -172,10 +173,11 @@ export function saveChildrenCsv() {
   const { rollup, campaign, states } = shown;
   saveCsv(`${rollup.name}-下级地区-${campaign.id}.csv`,
     ['地区代码', '地区', '学习场次', '参与人次', '一线职工人次', '青年职工人次', '女职工人次', '劳模宣讲场次', '宣讲现场受众',
-      '线上观看', '宣传报道篇数', '宣传传播量', '已开展基层工会', '已登记基层工会', '覆盖率', '审核状态'],
+      '线上观看', '宣传报道篇数', '宣传传播量', '竞赛场次', '竞赛参与人次', '获奖人数', '已开展基层工会', '已登记基层工会', '覆盖率',
+      '审核状态'],
     rollup.children.map(({ code, name, totals: t }) => [code, name, t.studySessions, t.attendance, t.frontline, t.youth, t.women,
-      t.honoreeTalks, t.talkAudience, t.onlineViews, t.publicityItems, t.publicityReach, t.activeBranches, t.registeredBranches,
-      t.coverage, states.get(code) ?? '']));
+      t.honoreeTalks, t.talkAudience, t.onlineViews, t.publicityItems, t.publicityReach, t.competitions, t.competitionParticipants,
+      t.awardees, t.activeBranches, t.registeredBranches, t.coverage, states.get(code) ?? '']));
 }
 
 /** A new view starts from scratch, so nothing of the last one is taken for already drawn. */

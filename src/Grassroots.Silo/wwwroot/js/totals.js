@@ -13,6 +13,9 @@ const cards = [
   { field: 'onlineViews', label: '线上观看', value: t => number(t.onlineViews) },
   { field: 'publicityItems', label: '宣传报道篇数', value: t => number(t.publicityItems) },
   { field: 'publicityReach', label: '宣传传播量', value: t => number(t.publicityReach) },
+  { field: 'competitions', label: '劳动和技能竞赛场次', value: t => number(t.competitions) },
+  { field: 'competitionParticipants', label: '竞赛参与人次', value: t => number(t.competitionParticipants) },
+  { field: 'awardees', label: '获奖人数', value: t => number(t.awardees) },
 ];
 
 const coverage = {

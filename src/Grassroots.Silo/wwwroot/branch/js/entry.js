@@ -2,13 +2,13 @@
 // entry with an id made here, and the outbox sends it. Editing fills the form from an entry or a record on the
 // service; a returned entry shows the service's problems beside its fields, to be fixed and saved again.
 import { $, show } from '/js/dom.js';
-import { recordFigures } from '/js/format.js';
+import { kindNames, recordFigures } from '/js/format.js';
 import { campaignDetails } from './campaigns.js';
 import { clearForm, fillForm, formOf, kinds, labelOf, readForm, showProblems } from './forms.js';
 import { chosenHonorees, setChosen } from './honorees.js';
 import { newId } from './outbox.js';
 import { check, dateField } from './rules.js';
-import { app, emit, kindNames, today } from './state.js';
+import { app, emit, today } from './state.js';
 import { entry, saveEntry } from './store.js';
 
 let kind = 'study-sessions';
@@ -40,6 +40,10 @@ export function figuresOf(k, body) {
     return recordFigures('study-session', { attendance: a.total, frontline: a.frontline, youth: a.youth, women: a.women, onlineViews: body.onlineViews });
   }
   if (k === 'honoree-talks') return recordFigures('honoree-talk', { audience: body.audience, onlineViews: body.onlineViews });
+  if (k === 'competitions') {
+    const p = body.participants ?? {};
+    return recordFigures('competition', { participants: p.total, frontline: p.frontline, youth: p.youth, women: p.women, awardees: body.awardees });
+  }
   return recordFigures('publicity-item', { reach: body.reach });
 }
 

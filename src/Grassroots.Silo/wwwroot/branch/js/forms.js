@@ -1,10 +1,12 @@
-// The three entry forms: options and limits from the rules, a body read from the fields, a body written back into them
-// (to fix a returned entry or correct a record), and problems shown in Chinese beside the field they are about.
+// The entry forms, one per record kind: options (with their Chinese labels) and limits from the rules, a body read from
+// the fields, a body written back into them (to fix a returned entry or correct a record), and problems shown in
+// Chinese beside the field they are about.
 import { $, el, show } from '/js/dom.js';
-import { valueNames } from '/js/format.js';
+import { kindNames } from '/js/format.js';
 import { allowed, fieldSchema, isRequired } from './rules.js';
 
-export const kinds = ['study-sessions', 'honoree-talks', 'publicity'];
+/** The kinds by their path segment, each with a form `form-<kind>`. */
+export const kinds = Object.keys(kindNames);
 export const formOf = kind => $(`form-${kind}`);
 
 /** Fields of a body that no form shows, as the page names them. */
@@ -13,11 +15,17 @@ const outside = { campaignId: '活动（请在上方选择）', body: '内容' }
 /** Fields of a form that carry a value of the body (the honorees are picked, not typed: see honorees.js). */
 const inputs = form => [...form.querySelectorAll('[name]')];
 
-/** Prepares each form from its kind's rules: the enum options in Chinese, limits, and which fields are required. */
+/**
+ * Prepares each form from its kind's rules: the enum options in Chinese (the labels the service lists beside the values,
+ * x-enum-labels; a value without one is shown as it is), limits, and which fields are required.
+ */
 export function prepareForms(rules) {
   for (const kind of kinds) {
     const form = formOf(kind);
     const schema = rules[kind]?.body;
+    // A kind the service does not know (rules kept offline from before it had it) is not offered.
+    const choice = document.querySelector(`#kindPicker input[value="${kind}"]`)?.closest('label');
+    if (choice) show(choice, Boolean(schema));
     if (!form || !schema) continue;
     for (const input of inputs(form)) {
       const field = input.name;
@@ -29,7 +37,7 @@ export function prepareForms(rules) {
       label?.querySelector('.mark')?.remove();
       if (required) label?.append(el('span', { className: 'mark' }, '（必填）'));
       if (input.tagName === 'SELECT') {
-        const names = valueNames[kind]?.[field] ?? {};
+        const names = rule['x-enum-labels'] ?? {};
         input.replaceChildren(...(required ? [el('option', { value: '' }, '请选择')] : [el('option', { value: '' }, '不填')]),
           ...allowed(rule).map(value => el('option', { value }, names[value] ?? value)));
       }

@@ -1,6 +1,7 @@
 // The branch officers' page (/branch/): sign in with the branch key (a link or QR code, or pasted), log study sessions,
-// honoree talks and publicity items on a phone with or without a network, see their state, correct or void them, and
-// see the branch's figures. Everything read is kept on the phone; entries wait in the outbox until they can be sent.
+// honoree talks, publicity items and labour and skills competitions on a phone with or without a network, see their
+// state, correct or void them, and see the branch's figures. Everything read is kept on the phone; entries wait in the
+// outbox until they can be sent.
 import { ApiError, openApiDocument } from '/js/api.js';
 import { $, show } from '/js/dom.js';
 import { campaignDetails, drawCampaigns, drawDates, loadCampaigns } from './campaigns.js';
@@ -45,7 +46,7 @@ function showSignIn(message) {
   show($('app'), false);
   show($('signOut'), false);
   show($('signIn'), true);
-  $('who').textContent = '学习会、劳模宣讲、宣传报道，随时登记';
+  $('who').textContent = '学习会、劳模宣讲、宣传报道、劳动和技能竞赛，随时登记';
   const error = $('signInError');
   error.textContent = message ?? '';
   show(error, Boolean(message));

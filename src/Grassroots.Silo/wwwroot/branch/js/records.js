@@ -3,18 +3,17 @@
 // 已作废. A record can be corrected (a PUT with a changed body) or voided (a DELETE with a reason), both through the
 // outbox; an entry never accepted by the service can be discarded.
 import { $, el, show } from '/js/dom.js';
-import { clock, recordFigures } from '/js/format.js';
+import { clock, kindNames, recordFigures, recordKinds } from '/js/format.js';
 import { describe, fieldErrors } from '/js/problems.js';
 import { edit } from './entry.js';
 import { labelOf } from './forms.js';
 import { pathOf } from './outbox.js';
 import { check } from './rules.js';
 import { getJson } from './session.js';
-import { app, emit, kindNames } from './state.js';
+import { app, emit } from './state.js';
 import { dropEntry, entriesOf, entry, saveEntry, saveSetting, setting } from './store.js';
 
 const PAGE_SIZE = 500;
-const kindOfRecord = { 'study-session': 'study-sessions', 'honoree-talk': 'honoree-talks', 'publicity-item': 'publicity' };
 const states = { pending: '待同步', synced: '已同步', returned: '被退回', voided: '已作废' };
 
 /** Reads the branch's records of the chosen campaign from the service; keeps the last answer for offline use. */
@@ -44,7 +43,7 @@ export async function drawRecords() {
   const local = (await entriesOf(app.branch.id)).filter(e => e.display.campaignId === campaignId);
   const rows = new Map();
   for (const r of server.items) {
-    const kind = kindOfRecord[r.kind];
+    const kind = recordKinds[r.kind]?.path;
     rows.set(`${kind}/${r.id}`, {
       kind, id: r.id, date: r.date, title: r.title ?? '', figures: recordFigures(r.kind, r.figures),
       state: r.voided ? 'voided' : 'synced', onServer: true, voided: r.voided,

@@ -1,6 +1,8 @@
 // The rules an entry must pass before it is queued, read from the service's OpenAPI document (generated from the
 // service's own field rules), never restated here: required fields, lengths, text patterns, enums, ranges, list sizes,
-// dates, and the sub-counts (x-not-above). What the document cannot say — a date inside the campaign and not in the
+// dates, and the comparisons JSON Schema cannot state: a count not above another (x-not-above, e.g. a part of the
+// attendance, or a competition's awardees not above its participants) and a date not before another (x-not-before, a
+// competition's end and start). What the document cannot say — a date inside the campaign and not in the
 // future — is checked against the campaign as GET /api/campaigns/{id} answers it.
 
 const RECORD_PUT = /^\/api\/branches\/\{branchId\}\/([a-z-]+)\/\{[A-Za-z]+\}$/;
@@ -37,8 +39,14 @@ function resolve(document, schema) {
 
 const types = schema => [schema?.type ?? []].flat();
 
-/** The field of a kind that dates it (the one `format: date` field: heldOn, publishedOn). */
-export const dateField = schema => Object.entries(schema.properties).find(([, s]) => s.format === 'date')?.[0];
+/**
+ * The field of a kind that dates it, the day it counts on: its required `format: date` field (heldOn, publishedOn,
+ * a competition's startsOn; its endsOn is optional).
+ */
+export function dateField(schema) {
+  const dates = Object.entries(schema.properties).filter(([, s]) => s.format === 'date').map(([name]) => name);
+  return dates.find(name => (schema.required ?? []).includes(name)) ?? dates[0];
+}
 
 /** The allowed values of an enum field, without null. */
 export const allowed = schema => (schema?.enum ?? []).filter(v => v !== null);
@@ -65,7 +73,7 @@ const characters = text => [...text].length; // code points, as JSON Schema's ma
 export function check(schema, body, { campaign, today, label = f => f }) {
   const errors = {};
   const fail = (field, message) => (errors[field] ??= []).push(message);
-  checkObject(schema, body ?? {}, '', fail, label);
+  checkObject(schema, body ?? {}, '', fail, label, body ?? {});
 
   const day = dateField(schema);
   const value = body?.[day];
@@ -77,7 +85,16 @@ export function check(schema, body, { campaign, today, label = f => f }) {
   return errors;
 }
 
-function checkObject(schema, object, prefix, fail, label) {
+/**
+ * The other field a comparison names: a sibling ("total", beside attendees.women) or, dotted, a field of the whole body
+ * ("participants.total", named by a competition's awardees). Answers its dotted name and value.
+ */
+function other(name, object, prefix, body) {
+  if (name.includes('.')) return { field: name, value: name.split('.').reduce((v, part) => v?.[part], body) };
+  return { field: prefix + name, value: object[name] };
+}
+
+function checkObject(schema, object, prefix, fail, label, body) {
   for (const name of schema.required ?? []) {
     const value = object[name];
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) fail(prefix + name, '必填');
@@ -87,13 +104,20 @@ function checkObject(schema, object, prefix, fail, label) {
     if (value === undefined || value === null) continue;
     const field = prefix + name;
     if (types(rule).includes('object')) {
-      checkObject(rule, value, `${field}.`, fail, label);
+      checkObject(rule, value, `${field}.`, fail, label, body);
       continue;
     }
     checkValue(rule, value, field, fail);
-    const most = rule['x-not-above'];
-    if (most && typeof object[most] === 'number' && typeof value === 'number' && value > object[most])
-      fail(field, `不能超过${label(prefix + most)}（${object[most]}）`);
+    if (rule['x-not-above']) {
+      const most = other(rule['x-not-above'], object, prefix, body);
+      if (typeof most.value === 'number' && typeof value === 'number' && value > most.value)
+        fail(field, `不能超过${label(most.field)}（${most.value}）`);
+    }
+    if (rule['x-not-before']) {
+      const earliest = other(rule['x-not-before'], object, prefix, body);
+      if (isDate(value) && typeof earliest.value === 'string' && isDate(earliest.value) && value < earliest.value)
+        fail(field, `不能早于${label(earliest.field)}（${earliest.value}）`);
+    }
   }
 }
 

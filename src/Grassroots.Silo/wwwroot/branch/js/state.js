@@ -15,5 +15,3 @@ export const emit = (event, data) => (listeners[event] ?? []).forEach(listener =
 
 /** Today as YYYY-MM-DD in the phone's own time zone. */
 export const today = () => new Date().toLocaleDateString('sv-SE');
-
-export const kindNames = { 'study-sessions': '学习会', 'honoree-talks': '劳模宣讲', publicity: '宣传报道' };
