@@ -159,9 +159,7 @@ public sealed class CompetitionPagesTests(DashboardFixture fixture)
         phone.Tab.AssertNoConsoleErrors();
     }
 
-    [BrowserFact(Skip = "Needs the service's OpenAPI document to state the two comparisons the page reads: x-not-above \"participants.total\" " +
-        "on CompetitionRequest.awardees and x-not-before \"startsOn\" on endsOn (today they are checked by the service alone, so the phone " +
-        "queues such an entry and it comes back 被退回)")]
+    [BrowserFact]
     public async Task AwardeesAboveTheParticipantsAndAnEndBeforeTheStartAreRefusedOnThePhone()
     {
         var branch = await BranchData.RegisterAsync(fixture.Hq, "竞赛获奖有误");

@@ -92,6 +92,12 @@ public sealed class CompetitionsTests
 
         await (await client.GetAsync(Path)).AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal((0L, 0L), ((await client.RollupAsync("CN")).Totals.Competitions, (await client.RollupAsync("CN")).Totals.ActiveBranches));
+
+        // The two comparisons JSON Schema cannot state are in the document, for the branch page to check before it queues.
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var properties = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("CompetitionRequest").GetProperty("properties");
+        Assert.Equal("participants.total", properties.GetProperty("awardees").GetProperty("x-not-above").GetString());
+        Assert.Equal("startsOn", properties.GetProperty("endsOn").GetProperty("x-not-before").GetString());
     }
 
     [Theory]
