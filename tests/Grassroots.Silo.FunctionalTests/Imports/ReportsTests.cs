@@ -154,7 +154,8 @@ public sealed class ReportsTests
     private static string[] Row(string code, string name, TotalsDto t) =>
     [
         code, name, .. new[] { t.StudySessions, t.Attendance, t.Frontline, t.Youth, t.Women, t.HonoreeTalks, t.TalkAudience, t.OnlineViews,
-            t.PublicityItems, t.PublicityReach, t.ActiveBranches, t.RegisteredBranches }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            t.PublicityItems, t.PublicityReach, t.Competitions, t.CompetitionParticipants, t.Awardees, t.ActiveBranches,
+            t.RegisteredBranches }.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         t.Coverage.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
     ];
 
