@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Hosting;
 using Grassroots.Silo.Imports;

@@ -113,7 +113,7 @@ public abstract class Database(StorageOptions options) : IAsyncDisposable
 
     public static void Bind(DbCommand command, string sql, IReadOnlyList<object?> args)
     {
-        var statement = new Batching.Statement().Sql(sql);
+        var statement = new Statement().Sql(sql);
         statement.Parameters.AddRange(args);
         statement.Bind(command);
     }

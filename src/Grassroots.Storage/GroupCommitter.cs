@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
-using Grassroots.Storage.Batching;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Registry;

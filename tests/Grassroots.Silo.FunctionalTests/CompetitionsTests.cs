@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Imports;
 using Grassroots.Silo.FunctionalTests.Support;

@@ -1,5 +1,6 @@
 using System.Net;
 using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Domain.Rollups;
 
 using Grassroots.Silo.Apis;

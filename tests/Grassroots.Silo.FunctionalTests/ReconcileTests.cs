@@ -1,6 +1,6 @@
 using Grassroots.Domain.Model;
 using System.Net;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;

@@ -2,6 +2,7 @@ using System.Net;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Records;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Domain.Rollups;
 
 using Grassroots.Silo.FunctionalTests.Security;

@@ -16,7 +16,7 @@ public static class ApprovalLevels
     /// <summary>The levels, lowest first: a path lists some of them in this order.</summary>
     public static readonly string[] All = [County, City, Province, National];
 
-    public static readonly IReadOnlyList<string> DefaultPath = [County, Province, National];
+    public static readonly IReadOnlyList<string> DefaultPath = Campaign.DefaultApprovalPath;
 
     /// <summary>Why a path is not one, or null: two or more known levels, each higher than the one before it.</summary>
     public static Message? Problem(IReadOnlyList<string> path)

@@ -17,12 +17,18 @@ public sealed record Campaign(
     [property: Id(2)] DateOnly StartsOn,
     [property: Id(3)] DateOnly? EndsOn,
     [property: Id(4)] string? Description,
-    [property: Id(5)] string ReportingPeriod = Approvals.PeriodKinds.Month,
+    [property: Id(5)] string ReportingPeriod = PeriodKinds.Month,
     [property: Id(6)] IReadOnlyList<string>? ApprovalPath = null)
 {
+    /// <summary>
+    /// The path of a campaign that names none. Its levels are those of Approvals.ApprovalLevels, which takes this as its
+    /// DefaultPath: the plain data keeps its own default rather than reach up into the sign-off rules.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultApprovalPath = ["county", "province", "national"];
+
     /// <summary>The levels that sign off, lowest first; the default path when none was given.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyList<string> Path => ApprovalPath ?? Approvals.ApprovalLevels.DefaultPath;
+    public IReadOnlyList<string> Path => ApprovalPath ?? DefaultApprovalPath;
 
     public bool Covers(DateOnly day) => day >= StartsOn && (EndsOn is null || day <= EndsOn);
 

@@ -1,6 +1,5 @@
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
-using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Storage;
 
@@ -13,10 +12,6 @@ namespace Grassroots.Domain.Rollups;
 /// </summary>
 public static class RollupWrites
 {
-    /// <summary>Where branch activity is kept and where its moves are counted (docs/architecture.md, "Rollups").</summary>
-    public static readonly ActivityRules Activity =
-        new(Tables.CountyDays, Figures.ActiveColumn, [.. RecordKinds.All.Select(k => (k.Table.Name, k.DateColumn))]);
-
     public static Increment CountyDay(string county, string campaignId, DateOnly day, Figures figures) =>
         new(Tables.CountyDays, [county, campaignId, day], figures.ToColumns());
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Grassroots.Domain.Approvals;
+using Grassroots.Domain.Model;
 using Grassroots.Domain;
 using Microsoft.OpenApi;
 

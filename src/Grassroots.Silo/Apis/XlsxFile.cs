@@ -44,6 +44,14 @@ public sealed class XlsxFile : IAsyncDisposable
     /// <summary>Rows of a template that get the dropdowns and formats (a county's year of sessions fits many times over).</summary>
     public const int TemplateRows = 5_000;
 
+    /// <summary>A spreadsheet's name of the column at this position from 0: A … Z, AA …</summary>
+    public static string Letter(int index)
+    {
+        var letters = "";
+        for (var n = index + 1; n > 0; n = (n - 1) / 26) letters = (char)('A' + (n - 1) % 26) + letters;
+        return letters;
+    }
+
     private readonly Spreadsheet _workbook;
     private readonly StyleId _header;
     private readonly Dictionary<SheetValue, (Style Style, StyleId Id)> _styles;
@@ -83,7 +91,7 @@ public sealed class XlsxFile : IAsyncDisposable
         if (templateRows == 0) return;
         for (var i = 0; i < columns.Count; i++)
         {
-            var cells = $"{Imports.ImportHeader.Letter(i)}2:{Imports.ImportHeader.Letter(i)}{templateRows + 1}";
+            var cells = $"{Letter(i)}2:{Letter(i)}{templateRows + 1}";
             if (columns[i].Choices is { Count: > 0 } choices) _workbook.AddDataValidation(cells, DataValidation.ListValues(choices, showDropdown: true));
             else if (columns[i].ChoicesFrom is var (sheet, rows))
                 _workbook.AddDataValidation(cells, DataValidation.ListValuesFromCells(sheet, $"$A$2:$A${rows + 1}", showDropdown: true));

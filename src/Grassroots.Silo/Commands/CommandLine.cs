@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Grassroots.Domain;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Hosting;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Hosting;
 using Grassroots.Silo.Imports;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.Failover;
 using Grassroots.Silo.Imports;
 using Grassroots.Silo.OpenApi;
 using Grassroots.Silo.Security;

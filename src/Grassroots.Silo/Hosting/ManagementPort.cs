@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Grassroots.Silo.Failover;
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Hosting;
 using Orleans.Dashboard;

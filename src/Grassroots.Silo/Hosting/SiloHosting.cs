@@ -1,4 +1,5 @@
 using Grassroots.Domain;
+using Grassroots.Domain.Hosting;
 using Grassroots.Storage;
 using Orleans.Configuration;
 using Orleans.Storage;

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
+using Grassroots.Domain;
 using Grassroots.Silo.Apis;
 using Microsoft.Extensions.Validation;
 

@@ -1,4 +1,6 @@
 using Grassroots.Domain;
+using Grassroots.Silo.Apis;
+
 namespace Grassroots.Silo.Imports;
 
 /// <summary>
@@ -46,20 +48,12 @@ public sealed class ImportHeader
             if (letters.ContainsKey(column.Field))
                 throw new ImportFormatException("header", new Message(MessageKeys.ImportHeaderTwice, column.Field, string.Join(", ", column.Headers)));
             columns[i] = column;
-            letters[column.Field] = Letter(i);
+            letters[column.Field] = XlsxFile.Letter(i);
         }
         var missing = kind.Columns.Where(c => c.Required && !letters.ContainsKey(c.Field)).ToList();
         if (missing.Count > 0)
             throw new ImportFormatException("header", new Message(MessageKeys.ImportHeaderMissing,
                 string.Join("; ", missing.Select(c => $"{c.Field} ({string.Join(" / ", c.Headers.Skip(1))})")), kind.Type, string.Join(", ", kind.Columns.Select(c => c.Field))));
         return new ImportHeader(kind, columns, new TablePlace(sheet, letters));
-    }
-
-    /// <summary>A spreadsheet's name of the column at this position from 0: A … Z, AA …</summary>
-    public static string Letter(int index)
-    {
-        var letters = "";
-        for (var n = index + 1; n > 0; n = (n - 1) / 26) letters = (char)('A' + (n - 1) % 26) + letters;
-        return letters;
     }
 }

@@ -1,3 +1,4 @@
+using Grassroots.Domain;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Silo.Apis;

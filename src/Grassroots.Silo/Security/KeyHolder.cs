@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Grassroots.Domain;
 
 namespace Grassroots.Silo.Security;
 
@@ -14,7 +15,7 @@ public static class Roles
     /// <summary>Scope: CN. Everything.</summary>
     public const string Hq = "hq";
 
-    public static readonly Apis.Choices All = new((Branch, "基层工会"), (RegionAdmin, "地区管理员"), (Hq, "总部"));
+    public static readonly Choices All = new((Branch, "基层工会"), (RegionAdmin, "地区管理员"), (Hq, "总部"));
 }
 
 /// <summary>

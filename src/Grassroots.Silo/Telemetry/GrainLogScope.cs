@@ -31,9 +31,9 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
                 FieldValidationException or NotFoundException or StateConflictException or WriteConflictException or WriteRefusedException
                     or Domain.Approvals.PeriodLockedException => LogLevel.Debug,
                 ServiceUnavailableException => LogLevel.Information,
-                // A silo lost mid-call: the request runs the call again (Hosting/SiloFailover.cs), and only its final
+                // A silo lost mid-call: the request runs the call again (Failover/SiloFailover.cs), and only its final
                 // failure, answered 503, is one.
-                _ when Hosting.SiloFailover.IsSiloLost(error) => LogLevel.Information,
+                _ when Failover.SiloFailover.IsSiloLost(error) => LogLevel.Information,
                 _ => LogLevel.Warning,
             };
             logger.Log(level, error, "{Method} of {GrainId} failed: {Message}", context.MethodName, grain.ToString(), error.Message);

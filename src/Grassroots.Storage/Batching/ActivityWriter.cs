@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace Grassroots.Storage.Batching;
+namespace Grassroots.Storage;
 
 /// <summary>
 /// Turns a batch's <see cref="ActivityChange"/>s into the moves of each branch's earliest counting record, exactly,

@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace Grassroots.Storage.Batching;
+namespace Grassroots.Storage;
 
 /// <summary>
 /// Writes many units inside one open transaction, in three round trips at most, each of few multi-row statements:

@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace Grassroots.Storage.Batching;
+namespace Grassroots.Storage;
 
 /// <summary>
 /// The PostgreSQL type of every column of the service's tables, read from the catalog once per silo, so that a batch

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Grassroots.Storage.Batching;
+namespace Grassroots.Storage;
 
 /// <summary>A row's key values in a form that compares equal whichever driver type they came back as.</summary>
 internal readonly record struct RowKey(Table Table, string Text)

@@ -3,7 +3,7 @@ using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Grassroots.Storage.Batching;
+namespace Grassroots.Storage;
 
 /// <summary>
 /// Many new rows of one table at once (an import's chunk) on PostgreSQL, sent by binary COPY, in PostgreSQL's own binary

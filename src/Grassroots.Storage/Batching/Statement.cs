@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 
-namespace Grassroots.Storage.Batching;
+namespace Grassroots.Storage;
 
 /// <summary>One SQL statement of a batch with its positional parameters ($1, $2, … in both dialects).</summary>
 internal sealed class Statement(bool returns = false)

@@ -1,4 +1,4 @@
-namespace Grassroots.Storage.Batching;
+namespace Grassroots.Storage;
 
 /// <summary>
 /// Turns the writes of a batch into few multi-row statements, one per table and kind, in the order tables first appear

@@ -1,4 +1,5 @@
 using Grassroots.Domain;
+using Grassroots.Domain.Hosting;
 using Grassroots.Silo.Hosting;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;

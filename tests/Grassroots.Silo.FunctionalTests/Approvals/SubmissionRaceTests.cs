@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;

@@ -6,7 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;

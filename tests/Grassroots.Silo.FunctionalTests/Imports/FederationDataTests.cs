@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;

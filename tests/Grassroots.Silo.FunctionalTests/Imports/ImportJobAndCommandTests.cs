@@ -1,5 +1,5 @@
 using System.Net;
-using Grassroots.Domain.Rollups;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Commands;
 using Grassroots.Silo.FunctionalTests.Support;

@@ -1,4 +1,8 @@
-namespace Grassroots.Silo.Apis;
+using Grassroots.Silo.Apis;
+using Grassroots.Silo.Failover;
+using Grassroots.Silo.Imports;
+
+namespace Grassroots.Silo.Hosting;
 
 public static class GrassrootsApis
 {
@@ -9,7 +13,7 @@ public static class GrassrootsApis
         // validation (400), then each handler checks the key's scope (403). An idempotent request whose grain's silo was
         // just lost runs again.
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilterFactory(FieldChecks.RequireBody)
-            .AddEndpointFilter(Hosting.SiloFailover.Filter)
+            .AddEndpointFilter(SiloFailover.Filter)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapReferenceApis();
         api.MapRecordApis();

@@ -4,6 +4,7 @@ using Grassroots.Domain.Caching;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Domain.Rollups;
 using Grassroots.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Polly;
 
-namespace Grassroots.Domain;
+namespace Grassroots.Domain.Hosting;
 
 public static class DomainServiceCollectionExtensions
 {
@@ -45,7 +46,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<ShardLease>();
         services.AddHostedService(sp => sp.GetRequiredService<ShardLease>());
         services.AddHostedService<CommitterDrain>();
-        services.AddSingleton(RollupWrites.Activity);
+        services.AddSingleton(RecordKinds.Activity);
         services.AddSingleton<FactCommitter>();
         services.AddSingleton<RecordIntake>();
         services.AddSingleton<BranchIntake>();

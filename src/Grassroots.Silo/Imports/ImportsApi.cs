@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain;
-using Grassroots.Silo.Imports;
+using Grassroots.Silo.Apis;
+// The field rule of an id, not Orleans' member id.
+using IdAttribute = Grassroots.Silo.Apis.IdAttribute;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +12,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
-namespace Grassroots.Silo.Apis;
+namespace Grassroots.Silo.Imports;
 
 /// <summary>
 /// Bulk imports of what branches and county federations kept on paper or in Excel: JSON, CSV (UTF-8 or GB18030, Chinese
@@ -37,7 +39,7 @@ public static class ImportsApi
                 "YYYY-MM-DD text), each rejected row named by sheet, row and column; refused with 400, nothing stored, when it is not a workbook, is " +
                 "encrypted, unpacks too far (a zip bomb), holds a formula or merged cells, a date column holds bare numbers, its first sheet is empty, " +
                 "or it has more than 1,000,000 rows. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
-            .Accepts<ImportBody>("application/json", "text/csv", ImportFormat.XlsxMediaType)
+            .Accepts<Apis.ImportBody>("application/json", "text/csv", ImportFormat.XlsxMediaType)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // The CSV body is text and the Excel body a file, whatever the JSON rows look like.

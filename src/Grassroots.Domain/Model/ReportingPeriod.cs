@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Grassroots.Domain.Approvals;
+namespace Grassroots.Domain.Model;
 
 /// <summary>The kinds of reporting period a campaign's figures are signed off by.</summary>
 public static class PeriodKinds
@@ -60,7 +60,7 @@ public readonly record struct ReportingPeriod(string Kind, DateOnly Start)
     }
 
     /// <summary>The periods of a campaign, from the one its first day is in to the one holding its last day or today.</summary>
-    public static IEnumerable<ReportingPeriod> Of(Model.Campaign campaign, DateOnly today)
+    public static IEnumerable<ReportingPeriod> Of(Campaign campaign, DateOnly today)
     {
         var last = campaign.EndsOn is { } ends && ends < today ? ends : today;
         for (var period = Of(campaign.ReportingPeriod, campaign.StartsOn); period.Start <= last; period = period.Next) yield return period;

@@ -4,7 +4,7 @@ using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Storage;
 
-namespace Grassroots.Domain.Rollups;
+namespace Grassroots.Domain.Reconciliation;
 
 /// <summary>One rollup row whose stored sum over shards differs from a recount of the facts.</summary>
 public sealed record RollupDifference(string Table, string Key, long[] Stored, long[] Recounted)

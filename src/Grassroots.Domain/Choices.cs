@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Grassroots.Silo.Apis;
+namespace Grassroots.Domain;
 
 /// <summary>
 /// The values a field may take (the API's names, e.g. offline), each with the Chinese label people write and read

@@ -1,11 +1,11 @@
 using Grassroots.Domain.Rollups;
 using Grassroots.Domain;
-using Grassroots.Silo.Hosting;
+using Grassroots.Silo.Apis;
 using Grassroots.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 
-namespace Grassroots.Silo.Apis;
+namespace Grassroots.Silo.Hosting;
 
 /// <summary>
 /// /healthz and /readyz over ASP.NET Core's health checks: readiness is the checks tagged <see cref="ReadyTag"/>

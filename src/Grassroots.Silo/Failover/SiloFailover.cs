@@ -3,7 +3,7 @@ using Polly;
 using Polly.Registry;
 using Polly.Retry;
 
-namespace Grassroots.Silo.Hosting;
+namespace Grassroots.Silo.Failover;
 
 /// <summary>
 /// When a silo dies or leaves the cluster, calls to the grains it held fail until the cluster has taken note

@@ -1,0 +1,269 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace Grassroots.Domain.Tests;
+
+/// <summary>
+/// The dependency rules of docs/architecture.md ("Dependencies"), read from the compiled assemblies: the namespaces of
+/// Storage, Domain and Silo form no cycle, and no layer reaches up or sideways where it must not.
+/// </summary>
+public sealed class ArchitectureTests
+{
+    private static readonly Assembly Storage = typeof(Grassroots.Storage.StorageOptions).Assembly;
+    private static readonly Assembly Domain = typeof(Constants).Assembly;
+    private static readonly Assembly Silo = typeof(Program).Assembly;
+    private static readonly Assembly[] Layers = [Storage, Domain, Silo];
+
+    [Fact]
+    public void NoNamespaceDependsOnItselfThroughOthers()
+    {
+        var graph = NamespaceGraph.Of(Layers);
+        Assert.True(graph.Namespaces.Count > 10, $"only {graph.Namespaces.Count} namespaces found: is the graph read at all?");
+        Assert.Contains("Grassroots.Domain.Model", graph.Edges["Grassroots.Domain.Rollups"]);
+
+        var cycles = graph.Cycles();
+
+        Assert.True(cycles.Count == 0, "namespace cycles:\n" + string.Join("\n", cycles.Select(graph.Describe)));
+    }
+
+    [Fact]
+    public void TheCycleFinderFindsACycle()
+    {
+        var graph = new NamespaceGraph();
+        graph.Add("A", "B", "A.X");
+        graph.Add("B", "C", "B.Y");
+        graph.Add("C", "A", "C.Z");
+        graph.Add("C", "D", "C.Z");
+        graph.Add("D", "E", "D.W");
+
+        var cycle = Assert.Single(graph.Cycles());
+
+        Assert.Equal(["A", "B", "C", "A"], cycle);
+        Assert.Contains("A → B → C → A", graph.Describe(cycle));
+        Assert.Contains("C.Z", graph.Describe(cycle));
+
+        var acyclic = new NamespaceGraph();
+        acyclic.Add("A", "B", "A.X");
+        acyclic.Add("A", "C", "A.X");
+        acyclic.Add("B", "C", "B.Y");
+        Assert.Empty(acyclic.Cycles());
+    }
+
+    [Fact]
+    public void StorageKnowsNothingOfTheDomainOrTheSilo()
+    {
+        AssertNoDependency(Types.InAssembly(Storage), "Grassroots.Domain", "Grassroots.Silo");
+    }
+
+    [Fact]
+    public void TheDomainKnowsNothingOfTheSilo()
+    {
+        AssertNoDependency(Types.InAssembly(Domain), "Grassroots.Silo");
+    }
+
+    [Fact]
+    public void ThePlainDataKnowsNoStorageNoGrainsAndNoHttp()
+    {
+        var grainTypes = GrainTypes();
+        Assert.Contains(typeof(Contracts.IBranchGrain).FullName, grainTypes);
+
+        AssertNoDependency(
+            Types.InAssembly(Domain).That().ResideInNamespace("Grassroots.Domain.Model"),
+            ["Grassroots.Storage", "Microsoft.AspNetCore", "Orleans.Grain", "Orleans.Grain`1", "Orleans.IGrainFactory", "Orleans.IClusterClient", .. grainTypes]);
+    }
+
+    /// <summary>
+    /// The rules above pass only if NetArchTest sees no forbidden dependency; here it must see ones that are there: across
+    /// assemblies, on ASP.NET Core, and on the grain types the plain data may not use.
+    /// </summary>
+    [Fact]
+    public void TheRulesSeeADependencyWhereThereIsOne()
+    {
+        Assert.NotEmpty(Types.InAssembly(Silo).That().HaveDependencyOn("Grassroots.Domain.Model").GetTypes());
+        Assert.NotEmpty(Types.InAssembly(Silo).That().ResideInNamespace("Grassroots.Silo.Apis").And().HaveDependencyOn("Microsoft.AspNetCore").GetTypes());
+        Assert.NotEmpty(Types.InAssembly(Domain).That().ResideInNamespace("Grassroots.Domain.Caching")
+            .And().HaveDependencyOnAny([.. GrainTypes()]).GetTypes());
+    }
+
+    /// <summary>
+    /// The plain data keeps a campaign's default approval path itself, so as not to reach up into the sign-off rules;
+    /// the rules must still read it as a path of their levels.
+    /// </summary>
+    [Fact]
+    public void TheDefaultApprovalPathIsAPathOfTheSignOffLevels()
+    {
+        Assert.Null(Approvals.ApprovalLevels.Problem(Model.Campaign.DefaultApprovalPath));
+        Assert.Equal([Approvals.ApprovalLevels.County, Approvals.ApprovalLevels.Province, Approvals.ApprovalLevels.National],
+            Approvals.ApprovalLevels.DefaultPath);
+    }
+
+    /// <summary>Grains, grain interfaces and grain services of the three assemblies, by full name.</summary>
+    private static string[] GrainTypes() => [.. Layers.SelectMany(assembly => assembly.GetTypes())
+        .Where(type => typeof(Orleans.Runtime.IAddressable).IsAssignableFrom(type) || typeof(IGrainBase).IsAssignableFrom(type))
+        .Select(type => type.FullName!)];
+
+    private static void AssertNoDependency(Types types, params string[] forbidden) =>
+        AssertNoDependency(types.That().ResideInNamespaceStartingWith("Grassroots"), forbidden);
+
+    private static void AssertNoDependency(PredicateList types, params string[] forbidden)
+    {
+        Assert.NotEmpty(types.GetTypes());
+        var result = types.ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+        Assert.True(result.IsSuccessful,
+            "depend on what they must not: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+}
+
+/// <summary>
+/// Which namespace uses which, with the types that make each edge. An edge A → B means a type of A (its members, its
+/// method bodies, its compiler-generated closures and state machines) uses a type declared in B.
+/// </summary>
+internal sealed class NamespaceGraph
+{
+    public SortedDictionary<string, SortedSet<string>> Edges { get; } = new(StringComparer.Ordinal);
+    public SortedSet<string> Namespaces { get; } = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string From, string To), SortedSet<string>> _why = [];
+
+    public void Add(string from, string to, string becauseOf)
+    {
+        Namespaces.Add(from);
+        Namespaces.Add(to);
+        if (from == to)
+            return;
+        if (!Edges.TryGetValue(from, out var targets))
+            Edges[from] = targets = new(StringComparer.Ordinal);
+        targets.Add(to);
+        if (!_why.TryGetValue((from, to), out var types))
+            _why[(from, to)] = types = new(StringComparer.Ordinal);
+        types.Add(becauseOf);
+    }
+
+    /// <summary>
+    /// NetArchTest answers "which types use any of these names", reading the IL through Mono.Cecil; asked once per
+    /// namespace with the full names of the types declared there, it gives every edge into that namespace.
+    /// </summary>
+    public static NamespaceGraph Of(IReadOnlyList<Assembly> assemblies)
+    {
+        var graph = new NamespaceGraph();
+        var declared = assemblies.SelectMany(assembly => assembly.GetTypes())
+            .Where(type => !type.IsNested && IsOurs(type.Namespace))
+            .GroupBy(type => type.Namespace!);
+        foreach (var target in declared)
+        {
+            graph.Namespaces.Add(target.Key);
+            var users = Types.InAssemblies(assemblies)
+                .That().ResideInNamespaceStartingWith("Grassroots")
+                .And().HaveDependencyOnAny(target.Select(type => type.FullName!).ToArray())
+                .GetTypes();
+            foreach (var user in users.Where(type => IsOurs(type.Namespace)))
+                graph.Add(user.Namespace!, target.Key, user.FullName!);
+        }
+        return graph;
+    }
+
+    private static bool IsOurs(string? @namespace) =>
+        @namespace is not null && (@namespace == "Grassroots" || @namespace.StartsWith("Grassroots.", StringComparison.Ordinal));
+
+    /// <summary>
+    /// One cycle through each strongly connected component of more than one namespace (Tarjan), as the path
+    /// A → … → A; none when the graph is acyclic.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> Cycles()
+    {
+        var index = new Dictionary<string, int>();
+        var low = new Dictionary<string, int>();
+        var stack = new Stack<string>();
+        var onStack = new HashSet<string>();
+        var components = new List<List<string>>();
+
+        void Visit(string node)
+        {
+            index[node] = low[node] = index.Count;
+            stack.Push(node);
+            onStack.Add(node);
+            foreach (var next in Targets(node))
+            {
+                if (!index.ContainsKey(next))
+                {
+                    Visit(next);
+                    low[node] = Math.Min(low[node], low[next]);
+                }
+                else if (onStack.Contains(next))
+                    low[node] = Math.Min(low[node], index[next]);
+            }
+            if (low[node] != index[node])
+                return;
+            var component = new List<string>();
+            string member;
+            do
+            {
+                member = stack.Pop();
+                onStack.Remove(member);
+                component.Add(member);
+            } while (member != node);
+            if (component.Count > 1)
+                components.Add(component);
+        }
+
+        foreach (var node in Namespaces)
+            if (!index.ContainsKey(node))
+                Visit(node);
+
+        return components.Select(component => CycleWithin(component.ToHashSet())).ToList();
+    }
+
+    /// <summary>The shortest way from the component's first namespace back to itself (breadth first).</summary>
+    private List<string> CycleWithin(HashSet<string> component)
+    {
+        var start = component.Min(StringComparer.Ordinal)!;
+        var cameFrom = new Dictionary<string, string>();
+        var queue = new Queue<string>([start]);
+        while (queue.Count > 0)
+        {
+            var node = queue.Dequeue();
+            foreach (var next in Targets(node).Where(component.Contains))
+            {
+                if (next == start)
+                {
+                    var path = new List<string> { start };
+                    for (var at = node; at != start; at = cameFrom[at])
+                        path.Add(at);
+                    path.Add(start);
+                    path.Reverse();
+                    return path;
+                }
+                if (cameFrom.TryAdd(next, node))
+                    queue.Enqueue(next);
+            }
+        }
+        throw new InvalidOperationException($"{start} is in a strongly connected component but on no cycle");
+    }
+
+    private IEnumerable<string> Targets(string node) => Edges.TryGetValue(node, out var targets) ? targets : [];
+
+    /// <summary>
+    /// The cycle, then every edge among the namespaces on some cycle with it, each with the types that make it: one
+    /// cycle shown may hide others through the same namespaces.
+    /// </summary>
+    public string Describe(IReadOnlyList<string> cycle)
+    {
+        var reached = Reachable(cycle[0], Targets);
+        var reaching = Reachable(cycle[0], node => Edges.Where(edge => edge.Value.Contains(node)).Select(edge => edge.Key));
+        reached.IntersectWith(reaching);
+        var edges = _why.Where(edge => reached.Contains(edge.Key.From) && reached.Contains(edge.Key.To))
+            .OrderBy(edge => edge.Key.From, StringComparer.Ordinal).ThenBy(edge => edge.Key.To, StringComparer.Ordinal)
+            .Select(edge => $"  {edge.Key.From} → {edge.Key.To}: {string.Join(", ", edge.Value)}");
+        return string.Join(" → ", cycle) + "\n" + string.Join("\n", edges);
+    }
+
+    private static HashSet<string> Reachable(string start, Func<string, IEnumerable<string>> next)
+    {
+        var seen = new HashSet<string> { start };
+        var queue = new Queue<string>([start]);
+        while (queue.Count > 0)
+            foreach (var node in next(queue.Dequeue()))
+                if (seen.Add(node))
+                    queue.Enqueue(node);
+        return seen;
+    }
+}
