@@ -37,8 +37,8 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
     public async Task TheComposeClusterUpgradesUnderLoadRidesOutFailuresLogsNoFalseAlarmsAndRestoresItsBackup()
     {
         var whole = Stopwatch.StartNew();
-        await using var previous = await PreviousRelease.BuildAsync(output);
-        await using var compose = await ComposeCluster.UpAsync(output, PreviousRelease.Image);
+        var previous = await PreviousRelease.BuildAsync(output);
+        await using var compose = await ComposeCluster.UpAsync(output, previous.Image);
         output.WriteLine($"MEASURED: docker-compose up -d → every service healthy (nginx serving, hq key made) in {compose.TimeToHealthy.TotalSeconds:0.0} s");
         var drill = new Drill(compose, output);
         // silo-1 loads the demo data on the first start (Demo__Load), through the grains: the dashboard shows it, and
@@ -142,7 +142,7 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
                 Assert.Contains(newest, await AppliedMigrationsAsync(compose));
                 foreach (var old in new[] { 2, 3 })
                 {
-                    Assert.Equal(PreviousRelease.Image, await compose.ImageOfAsync($"silo-{old}"));
+                    Assert.Equal(previous.Image, await compose.ImageOfAsync($"silo-{old}"));
                     using var http = compose.Client(compose.Silo(old));
                     var (branch, session) = (scenario.Branches[old], $"direct-{old}");
                     await Scenario.CheckAsync(await http.PutAsJsonAsync($"/api/branches/{branch}/study-sessions/{session}",
