@@ -119,7 +119,6 @@ public static class IngestBench
             var environment = new Dictionary<string, string>(settings);
             foreach (var (name, value) in mode.Environment) environment[name] = value;
             if (options.Perf is not null) foreach (var (name, value) in SiloPerf.SiloEnvironment) environment[name] = value;
-            if (Environment.GetEnvironmentVariable("BENCH_SILO_JIT") is { } jit) { environment["DOTNET_JitStdOutFile"] = jit; environment["DOTNET_JitDisasmSummary"] = "1"; }
             await using var silo = await ServiceBuild.StartAsync(dll, environment);
             await using var counters = RuntimeCounters.Start(silo.Id);
             var meter = new CostMeter(new Dictionary<string, int>(baseRoots) { [PhaseCosts.SiloGroup] = silo.Id },
