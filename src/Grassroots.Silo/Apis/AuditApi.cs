@@ -23,12 +23,9 @@ public static class AuditApi
 {
     public const int DefaultPageSize = 50, MaxPageSize = 500;
 
-    /// <summary>The record types a filter names, as imports name them.</summary>
-    public static readonly IReadOnlyDictionary<string, RecordKind> RecordTypes = new Dictionary<string, RecordKind>(StringComparer.Ordinal)
-    {
-        ["study-sessions"] = RecordKinds.StudySessions, ["honoree-talks"] = RecordKinds.HonoreeTalks, ["publicity"] = RecordKinds.Publicity,
-        ["competitions"] = RecordKinds.Competitions,
-    };
+    /// <summary>The record types a filter names, as their paths and imports name them.</summary>
+    public static readonly IReadOnlyDictionary<string, RecordKind> RecordTypes =
+        RecordApis.All.ToDictionary(r => r.Segment, r => r.Kind, StringComparer.Ordinal);
 
     public static readonly Choices RecordTypeNames = Choices.Of([.. RecordTypes.Keys]);
 
@@ -227,10 +224,9 @@ public static class AuditApi
         ["returned"] = "退回", ["reopened"] = "重新开放", ["key-issued"] = "签发密钥", ["key-revoked"] = "撤销密钥",
     };
 
-    private static readonly Dictionary<string, string> EntityNames = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> EntityNames = new(RecordApis.All.ToDictionary(r => r.Kind.Name, r => r.ChineseName), StringComparer.Ordinal)
     {
-        ["study-session"] = "学习会", ["honoree-talk"] = "劳模宣讲", ["publicity-item"] = "宣传报道", ["competition"] = "劳动和技能竞赛", ["branch"] = "基层工会",
-        ["honoree"] = "劳模", ["campaign"] = "活动", ["api-key"] = "密钥", [PeriodApprovalProjection.Entity] = "审核期间",
+        ["branch"] = "基层工会", ["honoree"] = "劳模", ["campaign"] = "活动", ["api-key"] = "密钥", [PeriodApprovalProjection.Entity] = "审核期间",
     };
 }
 

@@ -4,49 +4,14 @@ using Microsoft.Extensions.Validation;
 namespace Grassroots.Silo.Apis;
 
 // Wire shapes of bulk imports. A row is the request a single PUT takes plus the two ids its path carries, so every field
-// keeps the rule stated on the request (RecordContracts.cs) and a row is checked exactly as that PUT is.
+// keeps the rule stated on the request and a row is checked exactly as that PUT is; a record kind's row is beside its
+// request in the kind's file (StudySessionsApi.cs…).
 
 /// <summary>What every import row carries besides its record: the branch and the record's id, as a PUT's path does.</summary>
 public interface IImportRow
 {
     string? BranchId { get; }
     string? Id { get; }
-}
-
-[ValidatableType]
-public sealed record StudySessionImportRow : StudySessionRequest, IImportRow
-{
-    public StudySessionImportRow() : base(null, null, null, null, null, null, null, null) { }
-
-    [Required, Id] public string? BranchId { get; init; }
-    [Required, Id] public string? Id { get; init; }
-}
-
-[ValidatableType]
-public sealed record HonoreeTalkImportRow : HonoreeTalkRequest, IImportRow
-{
-    public HonoreeTalkImportRow() : base(null, null, null, null, null, null, null, null) { }
-
-    [Required, Id] public string? BranchId { get; init; }
-    [Required, Id] public string? Id { get; init; }
-}
-
-[ValidatableType]
-public sealed record PublicityImportRow : PublicityRequest, IImportRow
-{
-    public PublicityImportRow() : base(null, null, null, null, null, null, null) { }
-
-    [Required, Id] public string? BranchId { get; init; }
-    [Required, Id] public string? Id { get; init; }
-}
-
-[ValidatableType]
-public sealed record CompetitionImportRow : CompetitionRequest, IImportRow
-{
-    public CompetitionImportRow() : base(null, null, null, null, null, null, null, null) { }
-
-    [Required, Id] public string? BranchId { get; init; }
-    [Required, Id] public string? Id { get; init; }
 }
 
 /// <summary>
@@ -65,7 +30,9 @@ public sealed record BranchImportRow : BranchRequest, IImportRow
 
 /// <summary>
 /// A JSON import: any of the five lists, each optional (CSV carries one kind per file, named by ?type=). Branches are
-/// applied before the records of the same body, wherever their list stands in it.
+/// applied before the records of the same body, wherever their list stands in it. This type only describes the body in
+/// the OpenAPI document (the reader takes each list by its kind's JSON name); RecordResourcesTests checks it lists every
+/// kind of <see cref="RecordApis.All"/> by its JSON name and row type.
 /// </summary>
 public sealed record ImportBody
 {

@@ -1,50 +1,82 @@
+using System.ComponentModel.DataAnnotations;
 using Grassroots.Domain;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Records;
-
-using Grassroots.Silo.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
 /// <summary>Publicity items (宣传报道) in newspapers, on TV, WeChat, 学习强国…: items and their reach.</summary>
-public static class PublicityApi
+public sealed class PublicityApi
+    : RecordResource<PublicityItemPath, PublicityRequest, PublicityImportRow, PublicityItem, IPublicityItemGrain, PublicityResponse>
 {
     public const int MaxOutlet = 200, MaxTitle = 200, MaxUrl = 2048;
     public static readonly Choices Channels = new(("newspaper", "报纸"), ("tv", "电视台"), ("website", "网站"), ("wechat", "微信公众号"),
         ("xuexi", "学习强国"), ("short-video", "短视频"), ("exhibition", "展板"), ("other", "其他"));
 
-    private static readonly RecordResource<IPublicityItemGrain, PublicityItem, PublicityResponse> Resource =
-        new("publicity item", PublicityResponse.From);
+    public override RecordKind Kind => RecordKinds.Publicity;
+    public override string Segment => "publicity";
+    public override string JsonName => "publicity";
+    public override string Tag => "Publicity";
+    public override string OperationName => "PublicityItem";
+    public override string Entity => "publicity item";
+    public override string ChineseName => "宣传报道";
+    public override string PutSummary => "Logs or corrects a publicity item; the same body twice changes nothing.";
+    public override string GetSummary => "A publicity item with its version and whether it was voided.";
+    public override string VoidSummary => "Voids a publicity item (reason required): it leaves every rollup and stays readable.";
 
-    public static RouteGroupBuilder MapPublicityApi(this RouteGroupBuilder api)
+    public override IReadOnlyDictionary<string, string[]> ImportHeaders { get; } = new Dictionary<string, string[]>
     {
-        var group = api.MapGroup("branches/{branchId}/publicity").WithTags("Publicity");
-        group.MapPut("{itemId}", PutPublicityItemAsync).WithName("PutPublicityItem")
-            .WithSummary("Logs or corrects a publicity item; the same body twice changes nothing.");
-        group.MapGet("{itemId}", GetPublicityItemAsync).WithName("GetPublicityItem")
-            .WithSummary("A publicity item with its version and whether it was voided.");
-        group.MapDelete("{itemId}", VoidPublicityItemAsync).WithName("VoidPublicityItem")
-            .WithSummary("Voids a publicity item (reason required): it leaves every rollup and stays readable.");
-        return api;
-    }
+        ["channel"] = ["渠道"],
+        ["outlet"] = ["媒体", "刊发媒体"],
+        ["title"] = ["标题"],
+        ["url"] = ["链接", "网址"],
+        ["publishedOn"] = ["日期", "发布日期"],
+        ["reach"] = ["传播量", "阅读量"],
+    };
 
-    private static async Task<Results<Created<PublicityResponse>, Ok<PublicityResponse>, ValidationProblem, ProblemHttpResult>> PutPublicityItemAsync(
-        [Id] string branchId, [Id] string itemId, [Body] PublicityRequest request, IGrainFactory grains, RecordIntake intake, Access access, HttpContext context)
+    public override IReadOnlyDictionary<string, string> FigureHeaders { get; } = new Dictionary<string, string>
     {
-        return await Resource.PutAsync(grains, intake, access, branchId, itemId, ToRecord(request), context);
-    }
+        ["publicity_items"] = "宣传报道篇数", ["publicity_reach"] = "宣传传播量",
+    };
 
-    /// <summary>The domain record of a valid request (imports build theirs here too).</summary>
-    internal static PublicityItem ToRecord(PublicityRequest request) => new(request.CampaignId!, request.Channel!, request.Outlet!,
+    public override PublicityItem ToRecord(PublicityRequest request) => new(request.CampaignId!, request.Channel!, request.Outlet!,
         request.Title!, request.Url, request.PublishedOn!.Value, request.Reach);
 
-    private static Task<Results<Ok<PublicityResponse>, ProblemHttpResult, ValidationProblem>> GetPublicityItemAsync(
-        [Id] string branchId, [Id] string itemId, IGrainFactory grains, Access access, HttpContext context) =>
-        Resource.GetAsync(grains, access, branchId, itemId, context);
-
-    private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VoidPublicityItemAsync(
-        [Id] string branchId, [Id] string itemId, [AsParameters] VoidQuery query, IGrainFactory grains, Access access, HttpContext context) =>
-        Resource.VoidAsync(grains, access, branchId, itemId, query.reason, context);
+    public override PublicityResponse ToResponse(LoggedRecord r) => r.Data is PublicityItem d
+        ? new(r.BranchId, r.RecordId, r.RegionCode, d.CampaignId, d.Channel, d.Outlet, d.Title, d.Url, d.PublishedOn, d.Reach,
+            r.Version, r.CreatedAt, r.UpdatedAt, r.Voided, r.VoidReason)
+        : throw new ArgumentException("Not a publicity item.", nameof(r));
 }
+
+[ValidatableType]
+public sealed record PublicityItemPath([property: Id] string branchId, [property: Id] string itemId) : IRecordPath
+{
+    public static string IdName => nameof(itemId);
+
+    string IRecordPath.RecordId => itemId;
+}
+
+[ValidatableType]
+public record PublicityRequest(
+    [property: Required, Id] string? CampaignId,
+    [property: Required, OneOf(typeof(PublicityApi), nameof(PublicityApi.Channels))] string? Channel,
+    [property: Required, Text(PublicityApi.MaxOutlet)] string? Outlet,
+    [property: Required, Text(PublicityApi.MaxTitle)] string? Title,
+    [property: WebAddress(PublicityApi.MaxUrl)] string? Url,
+    [property: Required, Date(CampaignDay = true)] DateOnly? PublishedOn,
+    [property: Count] int? Reach);
+
+[ValidatableType]
+public sealed record PublicityImportRow : PublicityRequest, IImportRow
+{
+    public PublicityImportRow() : base(null, null, null, null, null, null, null) { }
+
+    [Required, Id] public string? BranchId { get; init; }
+    [Required, Id] public string? Id { get; init; }
+}
+
+public sealed record PublicityResponse(string BranchId, string Id, string RegionCode, string CampaignId, string Channel,
+    string Outlet, string Title, string? Url, DateOnly PublishedOn, int? Reach,
+    long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Voided, string? VoidReason);

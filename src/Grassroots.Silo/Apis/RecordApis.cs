@@ -3,10 +3,15 @@ namespace Grassroots.Silo.Apis;
 /// <summary>What branches log (study sessions, honoree talks, publicity, competitions) and the rollups those records feed.</summary>
 public static class RecordApis
 {
-    public static RouteGroupBuilder MapRecordApis(this RouteGroupBuilder api) => api
-        .MapStudySessionsApi()
-        .MapHonoreeTalksApi()
-        .MapPublicityApi()
-        .MapCompetitionsApi()
-        .MapRollupsApi();
+    /// <summary>
+    /// The kinds of record, each described once by its <see cref="RecordResource"/>; their routes, the import's kinds, the
+    /// audit's record types and the reports' figure headers are made from this list, in this order.
+    /// </summary>
+    public static readonly IReadOnlyList<RecordResource> All = [new StudySessionsApi(), new HonoreeTalksApi(), new PublicityApi(), new CompetitionsApi()];
+
+    public static RouteGroupBuilder MapRecordApis(this RouteGroupBuilder api)
+    {
+        foreach (var kind in All) kind.Map(api);
+        return api.MapRollupsApi();
+    }
 }

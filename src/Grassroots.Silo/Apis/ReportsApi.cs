@@ -23,10 +23,13 @@ public static class ReportsApi
 {
     public const string CsvType = "text/csv; charset=utf-8";
 
-    /// <summary>The figures' columns, as the dashboard's own CSV names them.</summary>
+    /// <summary>
+    /// The figures' columns, as the dashboard's own CSV names them: each counted figure in county_days' order, headed as the
+    /// first record kind counting it names it (<see cref="RecordResource.FigureHeaders"/>), then the branches'.
+    /// </summary>
     public static readonly string[] FigureHeaders =
-        ["学习场次", "参与人次", "一线职工人次", "青年职工人次", "女职工人次", "劳模宣讲场次", "宣讲现场受众", "线上观看", "宣传报道篇数", "宣传传播量",
-         "竞赛场次", "竞赛参与人次", "获奖人数",          "已开展基层工会", "已登记基层工会", "覆盖率"];
+        [.. Domain.Model.Figures.Columns.Where(c => c != Domain.Model.Figures.ActiveColumn).Select(c => RecordApis.All.First(r => r.FigureHeaders.ContainsKey(c)).FigureHeaders[c]),
+         "已开展基层工会", "已登记基层工会", "覆盖率"];
 
     private static readonly SheetColumn[] ProvinceColumns =
         [new("省份代码", 10), new("省份", 14), .. FigureHeaders.Select(h => new SheetColumn(h, 14, h == "覆盖率" ? SheetValue.Share : SheetValue.Whole))];

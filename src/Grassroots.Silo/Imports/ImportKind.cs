@@ -11,7 +11,7 @@ namespace Grassroots.Silo.Imports;
 /// </summary>
 public abstract class ImportKind
 {
-    /// <summary>As in ?type=: branches, or a record path (study-sessions, honoree-talks, publicity).</summary>
+    /// <summary>As in ?type=: branches, or a record kind's path (study-sessions, honoree-talks, publicity, competitions).</summary>
     public abstract string Type { get; }
 
     /// <summary>The list of a JSON import body holding rows of this kind.</summary>
@@ -31,16 +31,25 @@ public abstract class ImportKind
     private ImportRowRules? _rules;
 }
 
-/// <summary>A kind of record: how a checked row becomes its record and is stored through its record grain.</summary>
-public abstract class RecordImportKind : ImportKind
+/// <summary>
+/// A kind of record (<see cref="RecordResource"/>): how a checked row becomes its record and is stored through its record
+/// grain, as its PUT does.
+/// </summary>
+public sealed class RecordImportKind(RecordResource resource, IReadOnlyDictionary<string, string[]> chineseHeaders) : ImportKind
 {
-    public abstract RecordData ToRecord(object row);
+    public override string Type => resource.Segment;
+    public override string JsonName => resource.JsonName;
+    public override Type RowType => resource.RowType;
+    public override IReadOnlyList<ImportColumn> Columns { get; } = ImportColumns.Of(resource.RowType, chineseHeaders);
+    public override object NewRow() => resource.NewRow();
+
+    public RecordData ToRecord(object row) => resource.RecordOf(row);
 
     /// <summary>A field named by the grain, as the row names it (an honoree's position in the list sent).</summary>
-    public virtual string Field(object row, RecordData data, string field) => field;
+    public string Field(object row, RecordData data, string field) => resource.SentFieldOf(row, data, field);
 
-    /// <summary>Stores the record through its grain, as the PUT endpoint does.</summary>
-    public abstract Task<RecordSaved> PutAsync(IGrainFactory grains, string branchId, string recordId, RecordData data, string actor);
+    public Task<RecordSaved> PutAsync(IGrainFactory grains, string branchId, string recordId, RecordData data, string actor) =>
+        resource.PutAsync(grains, branchId, recordId, data, actor);
 }
 
 /// <summary>
@@ -57,24 +66,6 @@ public sealed class BranchImportKind(IReadOnlyDictionary<string, string[]> chine
 
     /// <summary>The profile the PUT would store; called only for a row that passed its field rules.</summary>
     public static BranchProfile ToProfile(object row) => ((BranchImportRow)row).ToProfile();
-}
-
-internal sealed class ImportKind<TRow, TRequest, TData, TGrain>(
-    string type, string jsonName, IReadOnlyDictionary<string, string[]> chineseHeaders,
-    Func<TRequest, TData> toRecord, Func<TRequest, TData, string, string?>? field = null) : RecordImportKind
-    where TRow : TRequest, IImportRow, new() where TRequest : class where TData : RecordData where TGrain : IRecordGrain<TData>
-{
-    public override string Type => type;
-    public override string JsonName => jsonName;
-    public override Type RowType => typeof(TRow);
-    public override IReadOnlyList<ImportColumn> Columns { get; } = ImportColumns.Of(typeof(TRow), chineseHeaders);
-    public override object NewRow() => new TRow();
-
-    public override RecordData ToRecord(object row) => toRecord((TRequest)row);
-    public override string Field(object row, RecordData data, string name) => field?.Invoke((TRequest)row, (TData)data, name) ?? name;
-
-    public override async Task<RecordSaved> PutAsync(IGrainFactory grains, string branchId, string recordId, RecordData data, string actor) =>
-        await grains.GetGrain<TGrain>($"{branchId}/{recordId}").PutAsync((TData)data, actor);
 }
 
 /// <summary>The kinds, by the names clients use; branches first, as they are applied first.</summary>
@@ -98,67 +89,22 @@ public static class ImportKinds
         ["onlineViews"] = ["线上观看", "线上观看人次"],
     };
 
-    public static readonly ImportKind StudySessions = new ImportKind<StudySessionImportRow, StudySessionRequest, StudySession, IStudySessionGrain>(
-        "study-sessions", "studySessions", With(new()
-        {
-            ["title"] = ["标题", "主题"],
-            ["heldOn"] = ["日期", "举办日期"],
-            ["format"] = ["形式"],
-            ["kind"] = ["类型"],
-            ["attendees.total"] = ["参与人次"],
-            ["attendees.frontline"] = ["一线职工人次", "一线职工"],
-            ["attendees.youth"] = ["青年职工人次", "青年职工"],
-            ["attendees.women"] = ["女职工人次", "女职工"],
-            ["notes"] = ["备注"],
-        }), StudySessionsApi.ToRecord);
+    /// <summary>Every kind: branches, then the record kinds, each with its own headers and those all kinds share.</summary>
+    public static readonly IReadOnlyList<ImportKind> All =
+        [Branches, .. RecordApis.All.Select(kind => new RecordImportKind(kind, With(kind.ImportHeaders)))];
 
-    public static readonly ImportKind HonoreeTalks = new ImportKind<HonoreeTalkImportRow, HonoreeTalkRequest, HonoreeTalk, IHonoreeTalkGrain>(
-        "honoree-talks", "honoreeTalks", With(new()
-        {
-            ["honoreeIds"] = ["劳模编号"],
-            ["title"] = ["标题", "主题"],
-            ["heldOn"] = ["日期", "宣讲日期"],
-            ["venue"] = ["场所", "宣讲场所"],
-            ["format"] = ["形式"],
-            ["audience"] = ["现场受众", "现场受众人次"],
-        }), HonoreeTalksApi.ToRecord, HonoreeTalksApi.SentField);
-
-    public static readonly ImportKind Publicity = new ImportKind<PublicityImportRow, PublicityRequest, PublicityItem, IPublicityItemGrain>(
-        "publicity", "publicity", With(new()
-        {
-            ["channel"] = ["渠道"],
-            ["outlet"] = ["媒体", "刊发媒体"],
-            ["title"] = ["标题"],
-            ["url"] = ["链接", "网址"],
-            ["publishedOn"] = ["日期", "发布日期"],
-            ["reach"] = ["传播量", "阅读量"],
-        }), PublicityApi.ToRecord);
-
-    public static readonly ImportKind Competitions = new ImportKind<CompetitionImportRow, CompetitionRequest, Competition, ICompetitionGrain>(
-        "competitions", "competitions", With(new()
-        {
-            ["title"] = ["竞赛名称", "标题"],
-            ["kind"] = ["竞赛类型", "类型"],
-            ["startsOn"] = ["开始日期", "日期"],
-            ["endsOn"] = ["结束日期"],
-            ["participants.total"] = ["参与人次"],
-            ["participants.frontline"] = ["一线职工人次", "一线职工"],
-            ["participants.youth"] = ["青年职工人次", "青年职工"],
-            ["participants.women"] = ["女职工人次", "女职工"],
-            ["awardees"] = ["获奖人数"],
-            ["notes"] = ["备注"],
-        }), CompetitionsApi.ToRecord);
-
-    public static readonly IReadOnlyList<ImportKind> All = [Branches, StudySessions, HonoreeTalks, Publicity, Competitions];
+    /// <summary>The commonest kind, for a reader that needs one (the Excel bench).</summary>
+    public static readonly ImportKind StudySessions = Named("study-sessions");
 
     /// <summary>The values of ?type=, for its rule.</summary>
     public static Choices TypeNames { get; } = Choices.Of([.. All.Select(k => k.Type)]);
 
     public static ImportKind Named(string type) => All.Single(k => k.Type == type);
 
-    private static Dictionary<string, string[]> With(Dictionary<string, string[]> own)
+    private static Dictionary<string, string[]> With(IReadOnlyDictionary<string, string[]> own)
     {
-        foreach (var (field, headers) in Shared) own.TryAdd(field, headers);
-        return own;
+        var headers = new Dictionary<string, string[]>(own);
+        foreach (var (field, shared) in Shared) headers.TryAdd(field, shared);
+        return headers;
     }
 }
