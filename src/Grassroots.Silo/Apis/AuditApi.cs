@@ -230,7 +230,7 @@ public static class AuditApi
     private static readonly Dictionary<string, string> EntityNames = new(StringComparer.Ordinal)
     {
         ["study-session"] = "学习会", ["honoree-talk"] = "劳模宣讲", ["publicity-item"] = "宣传报道", ["competition"] = "劳动和技能竞赛", ["branch"] = "基层工会",
-        ["honoree"] = "劳模", ["campaign"] = "活动", ["api-key"] = "密钥", [PeriodApprovalProjection.Entity] = "审核期间",
+        ["honoree"] = "劳模", ["campaign"] = "活动", ["api-key"] = "密钥", [PeriodApprovalTable.Entity] = "审核期间",
     };
 }
 
