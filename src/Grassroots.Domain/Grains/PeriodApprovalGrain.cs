@@ -37,9 +37,10 @@ public sealed class PeriodApprovalGrain(
         // A release before migration 0013 wrote the row last and kept the history in its grain state, which it always
         // wrote before the row: that state, moved into the row at its own version, is never read again. A step whose row
         // that release failed to write is logged now, as that release would have on its next call.
-        if (await legacy.ReadAsync<PeriodApprovalState>(Constants.StateNames.PeriodApproval, this.GetGrainId()) is { } stored
-            && stored.Version >= row.Version)
-            _period = stored;
+        if (await legacy.ReadAsync<PeriodApprovalState>(Constants.StateNames.PeriodApproval, this.GetGrainId()) is not { } stored
+            || stored.Version < row.Version)
+            return;
+        _period = stored;
         var missed = S.Version > row.Version && S.Pending is null ? S.History.LastOrDefault() : null;
         await table.WriteAsync(View, S.Pending, row.Version, missed);
     }
