@@ -3,7 +3,7 @@ namespace Grassroots.Domain;
 /// <summary>Well-known names, stated once: storage providers, grain state names and the national root.</summary>
 public static class Constants
 {
-    /// <summary>The Orleans grain storage (ADO.NET) that holds grain state: campaigns, API keys, import jobs, sign-offs.</summary>
+    /// <summary>The Orleans grain storage (ADO.NET) that holds grain state: import jobs; before migration 0013 also campaigns, API keys and sign-offs.</summary>
     public const string GrainStorage = "grassroots";
 
     /// <summary>The national root of the region tree (全总).</summary>
@@ -15,7 +15,6 @@ public static class Constants
     /// </summary>
     public static class StateNames
     {
-        public const string Campaign = "campaign";
         public const string CampaignCatalog = "campaign-catalog";
         public const string ApiKey = "api-key";
         public const string ImportJob = "import-job";

@@ -14,9 +14,9 @@ public sealed class MigratorTests
 
         var applied = await migrator.MigrateAsync();
 
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], applied);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], applied);
         Assert.Equal(migrator.Scripts.Select(s => s.Version), applied);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], await RecordedVersionsAsync(database));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], await RecordedVersionsAsync(database));
         Assert.True(await migrator.IsCurrentAsync());
         // Orleans' providers find their queries here.
         Assert.True((await database.QueryAsync("SELECT count(*) FROM OrleansQuery", [], r => Convert.ToInt64(r.GetValue(0)))).Single() > 10);
@@ -32,7 +32,7 @@ public sealed class MigratorTests
         var second = await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
 
         Assert.Empty(second);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], await RecordedVersionsAsync(database));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], await RecordedVersionsAsync(database));
     }
 
     [Theory, InlineData(StorageProvider.Sqlite), PostgresData]
@@ -47,8 +47,8 @@ public sealed class MigratorTests
             Task.Run(() => new Migrator(second, NullLogger<Migrator>.Instance).MigrateAsync()))
             .WaitAsync(Support.TestStore.Guard);
 
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], applied.SelectMany(a => a).Order());
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], await RecordedVersionsAsync(first));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], applied.SelectMany(a => a).Order());
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], await RecordedVersionsAsync(first));
         Assert.True(await new Migrator(second, NullLogger<Migrator>.Instance).IsCurrentAsync());
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grassroots.Domain.Approvals;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
 using Grassroots.Storage;
 
@@ -10,19 +11,19 @@ namespace Grassroots.Domain.Caching;
 /// The periods locked for sign-off, as this silo knows them, and the writes this silo has let through (docs/sign-off.md).
 /// Every write of a record asks here in the turn that hands its unit to the committer (a record grain; an import per
 /// chunk): a record is locked when the month or the ISO week its day falls in is submitted or approved for its county or
-/// any region above it. What is locked is kept per (campaign, period), read from the period_approvals projection once
+/// any region above it. What is locked is kept per (campaign, period), read from the period_approvals table once
 /// per silo, and forgotten across the cluster when a period's state changes — no database read per write.
 /// <para>
 /// Why a write racing a submission is either in the submission's figures or refused, never both: a writer registers
 /// itself here (<see cref="Admission"/>) before it looks at the locks, and stays registered until its commit has
-/// returned. A submission writes the projection first, then has every silo <see cref="CloseAsync">close</see> the
+/// returned. A submission writes its row first, then has every silo <see cref="CloseAsync">close</see> the
 /// period: forget it, then wait for every writer registered at that moment. A writer registered later reads the locks
-/// after the forget, so from the projection as the submission wrote it, and is refused; one registered earlier has
+/// after the forget, so from the row as the submission wrote it, and is refused; one registered earlier has
 /// committed when the close returns, so the figures taken after it include it. (A load begun before a forget is never
 /// stored over it: see <see cref="SiloCache{T}"/>.)
 /// </para>
 /// </summary>
-public sealed class PeriodLocks(Database database, RegionDirectory regions, TimeProvider clock) : ISiloCache
+public sealed class PeriodLocks(PeriodApprovalTable approvals, RegionDirectory regions, TimeProvider clock) : ISiloCache
 {
     public const string CacheKind = "period-lock";
 
@@ -139,13 +140,7 @@ public sealed class PeriodLocks(Database database, RegionDirectory regions, Time
         return new Admission(this, id, done);
     }
 
-    private async Task<Locked?> LoadAsync(string campaignId, string period)
-    {
-        var rows = await database.QueryAsync(
-            "SELECT region_code, state FROM period_approvals WHERE campaign_id = $1 AND period = $2 AND state IN ('submitted', 'approved')",
-            [campaignId, period], r => (Code: r.GetString(0), State: PeriodStates.Parse(r.GetString(1)))).Translated();
-        return new Locked(rows.ToDictionary(r => r.Code, r => r.State));
-    }
+    private async Task<Locked?> LoadAsync(string campaignId, string period) => new Locked(await approvals.LockedRegionsAsync(campaignId, period));
 
     private sealed record Locked(IReadOnlyDictionary<string, PeriodState> Regions);
 

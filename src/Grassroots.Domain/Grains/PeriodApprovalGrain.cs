@@ -9,34 +9,47 @@ using Grassroots.Domain.Rollups;
 namespace Grassroots.Domain.Grains;
 
 /// <summary>
-/// One region's reporting period of one campaign and its sign-off, as this grain's own Orleans state (docs/sign-off.md: it
-/// belongs to one grain and to no rollup). After each change the grain writes the period_approvals projection, with the
-/// step's change-log entry, which every silo's lock cache reads. A submission locks before it counts: it writes the
-/// lock, has every silo close the period (<see cref="PeriodLocks"/>), loads the region's rollup figures again from the
-/// database and only then takes them — so they hold every write acknowledged before the lock and nothing after it.
-/// A step that finds its outcome already there (a retry) answers the period as it stands.
+/// One region's reporting period of one campaign and its sign-off (docs/sign-off.md). Its one stored copy is its row of
+/// period_approvals, which every silo's lock cache reads: the grain loads the row on activation and writes it, with the
+/// step's change-log entry, in one transaction. A submission locks before it counts: it writes the lock (the row, with
+/// the submission pending), has every silo close the period (<see cref="PeriodLocks"/>), loads the region's rollup
+/// figures again from the database and only then takes them — so they hold every write acknowledged before the lock and
+/// nothing after it. A submission found pending (the grain failed or its silo died between those steps) is finished by
+/// the next call. A step that finds its outcome already there (a retry) answers the period as it stands.
 /// </summary>
 [GrainType(Constants.GrainTypes.PeriodApproval)]
 public sealed class PeriodApprovalGrain(
-    [PersistentState(Constants.StateNames.PeriodApproval, Constants.GrainStorage)] IPersistentState<PeriodApprovalState> state,
-    PeriodApprovalProjection projection, PeriodLockBroadcast locks, SiloCaches caches, CampaignDirectory campaigns, RegionDirectory regions,
-    RollupReplica rollups, TimeProvider clock) : Grain, IPeriodApprovalGrain
+    PeriodApprovalTable table, LegacyGrainState legacy, PeriodLockBroadcast locks, SiloCaches caches, CampaignDirectory campaigns,
+    RegionDirectory regions, RollupReplica rollups, TimeProvider clock) : Grain, IPeriodApprovalGrain
 {
-    private bool _projected; // the projection holds the stored state (unknown after activation or a failed write)
+    private PeriodApprovalState _period = new();
 
     private string[] Parts => this.GetPrimaryKeyString().Split('/');
     private string RegionCode => Parts[0];
     private string CampaignId => Parts[1];
     private string Period => Parts[2];
 
-    private PeriodApprovalState S => state.State;
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (await table.LoadAsync(RegionCode, CampaignId, Period, cancellationToken) is not { } row) return;
+        _period = new PeriodApprovalState { State = row.State, Version = row.Version, History = row.History, Pending = row.Pending };
+        if (row.Whole) return;
+        // A release before migration 0013 wrote the row last and kept the history in its grain state, which it always
+        // wrote before the row: that state, moved into the row at its own version, is never read again. A step whose row
+        // that release failed to write is logged now, as that release would have on its next call.
+        if (await legacy.ReadAsync<PeriodApprovalState>(Constants.StateNames.PeriodApproval, this.GetGrainId()) is not { } stored
+            || stored.Version < row.Version)
+            return;
+        _period = stored;
+        var missed = S.Version > row.Version && S.Pending is null ? S.History.LastOrDefault() : null;
+        await table.WriteAsync(View, S.Pending, row.Version, missed);
+    }
 
     public Task<PeriodApproval> GetAsync() => Task.FromResult(View);
 
     public async Task<PeriodApproval> SubmitAsync(ApprovalActor actor, string? reason)
     {
         var period = await CheckAsync();
-        await CatchUpAsync();
         if (S.State == PeriodState.Submitted)
         {
             if (S.Pending is not null) await FinishSubmissionAsync(period);
@@ -48,7 +61,7 @@ public sealed class PeriodApprovalGrain(
         {
             s.State = PeriodState.Submitted;
             s.Pending = new ApprovalTransition(ApprovalActions.Submit, PeriodState.Submitted, actor.Actor, actor.Label, clock.Now(), reason, null);
-        });
+        }, log: null);
         await FinishSubmissionAsync(period);
         return View;
     }
@@ -65,7 +78,6 @@ public sealed class PeriodApprovalGrain(
     private async Task<PeriodApproval> DecideAsync(string action, PeriodState from, PeriodState to, ApprovalActor actor, string? reason)
     {
         var period = await CheckAsync();
-        await CatchUpAsync();
         if (S.Pending is not null) await FinishSubmissionAsync(period);
         if (S.State == to && S.History.LastOrDefault()?.Action == action) return View;
         if (S.State != from)
@@ -76,8 +88,7 @@ public sealed class PeriodApprovalGrain(
         {
             s.State = to;
             s.History.Add(step);
-        });
-        await ProjectAsync(logLast: true);
+        }, log: step);
         // An approval keeps the lock (each silo's copy then names the new state); a return or re-opening lifts it.
         await caches.ForgetEverywhereAsync(PeriodLocks.CacheKind, PeriodLocks.KeyOf(CampaignId, Period));
         return View;
@@ -89,15 +100,14 @@ public sealed class PeriodApprovalGrain(
     /// </summary>
     private async Task FinishSubmissionAsync(ReportingPeriod period)
     {
-        await ProjectAsync(logLast: false);
         await locks.CloseEverywhereAsync(CampaignId, Period);
         var figures = await FiguresAsync(period, reload: true);
+        var submission = S.Pending! with { Figures = figures };
         await SaveAsync(s =>
         {
-            s.History.Add(s.Pending! with { Figures = figures });
+            s.History.Add(submission);
             s.Pending = null;
-        });
-        await ProjectAsync(logLast: true);
+        }, log: submission);
     }
 
     private async Task<SignedFigures> FiguresAsync(ReportingPeriod period, bool reload)
@@ -114,59 +124,48 @@ public sealed class PeriodApprovalGrain(
         return PeriodChecks.Check(campaign, CampaignId, regions, RegionCode, Period, clock.Today());
     }
 
-    /// <summary>A projection a failed write left behind is written before anything else happens.</summary>
-    private async Task CatchUpAsync()
+    /// <summary>Writes the period as <paramref name="change"/> leaves it at the next version, with <paramref name="log"/> in the change log.</summary>
+    private async Task SaveAsync(Action<PeriodApprovalState> change, ApprovalTransition? log)
     {
-        if (_projected || S.Version == 0) return;
-        await ProjectAsync(logLast: S.Pending is null);
-    }
-
-    private async Task ProjectAsync(bool logLast)
-    {
-        _projected = false;
-        var last = S.History.LastOrDefault();
-        await projection.WriteAsync(View, S.Pending?.Actor ?? last?.Actor ?? "", logLast ? last : null).Translated();
-        _projected = true;
-    }
-
-    private async Task SaveAsync(Action<PeriodApprovalState> change)
-    {
-        var previous = state.State.Copy();
-        change(state.State);
-        state.State.Version++;
+        var previous = S;
+        var next = S.Copy();
+        change(next);
+        next.Version++;
         try
         {
-            await state.WriteStateAsync();
+            await table.WriteAsync(ViewOf(next), next.Pending, previous.Version, log);
         }
         catch (Exception error)
         {
-            state.State = previous;
             DeactivateOnIdle(); // the next call reads what is stored, not what we hoped to store
             throw DomainErrors.Translate(error);
         }
+        _period = next;
     }
 
     /// <summary>Why the period cannot take this step from the state it is in (a key of MessageKeys' Cannot… keys).</summary>
     private StateConflictException Conflict(string cannot) => new(new Message(cannot, Period, RegionCode, CampaignId, S.State.Said()));
 
-    private PeriodApproval View => new(RegionCode, CampaignId, Period, S.State, S.Pending is not null, S.Version, [.. S.History]);
+    private PeriodApprovalState S => _period;
+
+    private PeriodApproval View => ViewOf(S);
+
+    private PeriodApproval ViewOf(PeriodApprovalState s) => new(RegionCode, CampaignId, Period, s.State, s.Pending is not null, s.Version, [.. s.History]);
 }
 
-/// <summary>The stored state of a period's sign-off; open, with no history, until first submitted.</summary>
-[GenerateSerializer, Alias("period-approval-state")]
+/// <summary>
+/// A period's sign-off as the grain holds it; open, with no history, until first submitted. Also the shape in which a
+/// release before migration 0013 kept it as Orleans grain state, which <see cref="LegacyGrainState"/> reads.
+/// </summary>
 public sealed class PeriodApprovalState
 {
-    [Id(0)]
     public PeriodState State { get; set; } = PeriodState.Open;
 
     /// <summary>A submission whose lock is stored but not yet confirmed by every silo; its figures are not taken yet.</summary>
-    [Id(1)]
     public ApprovalTransition? Pending { get; set; }
 
-    [Id(2)]
     public List<ApprovalTransition> History { get; set; } = [];
 
-    [Id(3)]
     public long Version { get; set; }
 
     public PeriodApprovalState Copy() => new() { State = State, Pending = Pending, History = [.. History], Version = Version };

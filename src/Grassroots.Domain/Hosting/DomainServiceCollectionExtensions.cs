@@ -36,7 +36,7 @@ public static class DomainServiceCollectionExtensions
 
     /// <summary>
     /// What the grains of a silo need beside Orleans: the writer-shard lease (taken before the silo starts), where branch
-    /// activity is kept, the committer grains write through, projections, and this silo's caches. Call before the Orleans silo is added, so
+    /// activity is kept, the committer grains write through, the tables of campaigns and periods, and this silo's caches. Call before the Orleans silo is added, so
     /// these start before it and stop after it.
     /// </summary>
     public static IServiceCollection AddGrassrootsGrainServices(this IServiceCollection services)
@@ -54,7 +54,8 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<RollupBroadcast>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RollupBroadcast>());
         services.AddGrainService<RollupExchange>();
-        services.AddSingleton<CampaignProjection>();
+        services.AddSingleton<CampaignTable>();
+        services.AddSingleton<LegacyGrainState>();
         services.AddGrainService<SiloCacheService>();
         services.AddSingleton<SiloCaches>();
         services.AddSingleton<CampaignDirectory>();
@@ -67,7 +68,7 @@ public static class DomainServiceCollectionExtensions
         services.AddGrainService<PeriodLockService>();
         services.AddSingleton<PeriodLockBroadcast>();
         services.AddResiliencePipeline(PeriodLockBroadcast.PipelineName, builder => PeriodLockBroadcast.Configure(builder));
-        services.AddSingleton<PeriodApprovalProjection>();
+        services.AddSingleton<PeriodApprovalTable>();
         return services;
     }
 }

@@ -18,7 +18,7 @@ public static class ChangeLog
         string? branchId = null, string? regionCode = null) =>
         new Append(Tables.ChangeLog, Values(at, actor, entity, key, action, before, after, branchId, regionCode));
 
-    /// <summary>The entry written inside a transaction of its own writer (projections, keys).</summary>
+    /// <summary>The entry written inside a transaction of its own writer (campaigns, periods, keys).</summary>
     public static Task AppendAsync(Database database, DbConnection connection, DbTransaction tx, DateTimeOffset at, string actor,
         string entity, string key, string action, object? before, object? after, string? branchId = null, string? regionCode = null) =>
         database.ExecuteAsync(connection, tx,

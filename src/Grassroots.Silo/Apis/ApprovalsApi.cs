@@ -44,7 +44,7 @@ public static class ApprovalsApi
 
     public static async Task<Results<Ok<RegionPeriods>, ProblemHttpResult, ValidationProblem>> ListPeriodsAsync(
         [RegionCode(National = true)] string regionCode, [AsParameters] RequiredCampaignQuery query, RegionDirectory regions,
-        CampaignDirectory campaigns, PeriodApprovalProjection projection, TimeProvider clock, Access access, HttpContext context,
+        CampaignDirectory campaigns, PeriodApprovalTable approvals, TimeProvider clock, Access access, HttpContext context,
         CancellationToken cancellationToken)
     {
         var campaignId = query.campaignId!;
@@ -56,8 +56,8 @@ public static class ApprovalsApi
         var path = campaign.Path;
         var submits = ApprovalLevels.Submits(regions, path, regionCode);
         var approvees = ApprovalLevels.Approvees(regions, path, regionCode).ToList();
-        var own = submits ? (await projection.ReadAsync(campaign.Id, null, [regionCode], cancellationToken)).ToDictionary(r => r.Period) : [];
-        var below = (await projection.ReadAsync(campaign.Id, null, approvees, cancellationToken)).ToLookup(r => r.Period);
+        var own = submits ? (await approvals.ReadAsync(campaign.Id, null, [regionCode], cancellationToken)).ToDictionary(r => r.Period) : [];
+        var below = (await approvals.ReadAsync(campaign.Id, null, approvees, cancellationToken)).ToLookup(r => r.Period);
         var approver = ApprovalLevels.ApproverOf(regions, path, regionCode);
         var periods = ReportingPeriod.Of(campaign, clock.Today()).Reverse().Select(p =>
         {
@@ -74,7 +74,7 @@ public static class ApprovalsApi
 
     public static async Task<Results<Ok<PeriodDetail>, ProblemHttpResult, ValidationProblem>> GetPeriodAsync(
         [RegionCode(National = true)] string regionCode, [Id] string campaignId, [Period] string period, RegionDirectory regions,
-        CampaignDirectory campaigns, PeriodApprovalProjection projection, IGrainFactory grains, TimeProvider clock, Access access,
+        CampaignDirectory campaigns, PeriodApprovalTable approvals, IGrainFactory grains, TimeProvider clock, Access access,
         HttpContext context, CancellationToken cancellationToken)
     {
         if (regions.Find(regionCode) is null) return UnknownRegion(regionCode);
@@ -85,36 +85,36 @@ public static class ApprovalsApi
         var approval = ApprovalLevels.Submits(regions, campaign!.Path, regionCode)
             ? await grains.GetGrain<IPeriodApprovalGrain>(GrainKey(regionCode, campaignId, period)).GetAsync()
             : null;
-        return TypedResults.Ok(await DetailAsync(regions, projection, campaign, regionCode, period, approval, cancellationToken));
+        return TypedResults.Ok(await DetailAsync(regions, approvals, campaign, regionCode, period, approval, cancellationToken));
     }
 
     public static Task<Results<Ok<PeriodDetail>, ProblemHttpResult, ValidationProblem>> SubmitPeriodAsync(
         [RegionCode(National = true)] string regionCode, [Id] string campaignId, [Period] string period, [Body] ApprovalNote request,
-        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalProjection projection, IGrainFactory grains, ApiKeyStore keys,
+        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalTable approvals, IGrainFactory grains, ApiKeyStore keys,
         TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
         StepAsync(regionCode, campaignId, period, (_, _) => ApprovalAccess.CanSubmit(context.User, regionCode),
-            (grain, actor) => grain.SubmitAsync(actor, request.Reason), regions, campaigns, projection, grains, keys, clock, context, cancellationToken);
+            (grain, actor) => grain.SubmitAsync(actor, request.Reason), regions, campaigns, approvals, grains, keys, clock, context, cancellationToken);
 
     public static Task<Results<Ok<PeriodDetail>, ProblemHttpResult, ValidationProblem>> ApprovePeriodAsync(
         [RegionCode(National = true)] string regionCode, [Id] string campaignId, [Period] string period, [Body] ApprovalNote request,
-        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalProjection projection, IGrainFactory grains, ApiKeyStore keys,
+        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalTable approvals, IGrainFactory grains, ApiKeyStore keys,
         TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
         StepAsync(regionCode, campaignId, period, (campaign, _) => ApprovalAccess.CanDecide(context.User, regions, campaign, regionCode),
-            (grain, actor) => grain.ApproveAsync(actor, request.Reason), regions, campaigns, projection, grains, keys, clock, context, cancellationToken);
+            (grain, actor) => grain.ApproveAsync(actor, request.Reason), regions, campaigns, approvals, grains, keys, clock, context, cancellationToken);
 
     public static Task<Results<Ok<PeriodDetail>, ProblemHttpResult, ValidationProblem>> ReturnPeriodAsync(
         [RegionCode(National = true)] string regionCode, [Id] string campaignId, [Period] string period, [Body] ApprovalReason request,
-        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalProjection projection, IGrainFactory grains, ApiKeyStore keys,
+        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalTable approvals, IGrainFactory grains, ApiKeyStore keys,
         TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
         StepAsync(regionCode, campaignId, period, (campaign, _) => ApprovalAccess.CanDecide(context.User, regions, campaign, regionCode),
-            (grain, actor) => grain.ReturnAsync(actor, request.Reason!), regions, campaigns, projection, grains, keys, clock, context, cancellationToken);
+            (grain, actor) => grain.ReturnAsync(actor, request.Reason!), regions, campaigns, approvals, grains, keys, clock, context, cancellationToken);
 
     public static Task<Results<Ok<PeriodDetail>, ProblemHttpResult, ValidationProblem>> ReopenPeriodAsync(
         [RegionCode(National = true)] string regionCode, [Id] string campaignId, [Period] string period, [Body] ApprovalReason request,
-        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalProjection projection, IGrainFactory grains, ApiKeyStore keys,
+        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalTable approvals, IGrainFactory grains, ApiKeyStore keys,
         TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
         StepAsync(regionCode, campaignId, period, (campaign, _) => ApprovalAccess.CanDecide(context.User, regions, campaign, regionCode),
-            (grain, actor) => grain.ReopenAsync(actor, request.Reason!), regions, campaigns, projection, grains, keys, clock, context, cancellationToken);
+            (grain, actor) => grain.ReopenAsync(actor, request.Reason!), regions, campaigns, approvals, grains, keys, clock, context, cancellationToken);
 
     /// <summary>
     /// One step: the region exists (404), the campaign, period and region fit (400), the key may take the step (403), then
@@ -122,7 +122,7 @@ public static class ApprovalsApi
     /// </summary>
     private static async Task<Results<Ok<PeriodDetail>, ProblemHttpResult, ValidationProblem>> StepAsync(string regionCode, string campaignId,
         string period, Func<Campaign, string, bool> allowed, Func<IPeriodApprovalGrain, ApprovalActor, Task<PeriodApproval>> step,
-        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalProjection projection, IGrainFactory grains, ApiKeyStore keys,
+        RegionDirectory regions, CampaignDirectory campaigns, PeriodApprovalTable approvals, IGrainFactory grains, ApiKeyStore keys,
         TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
     {
         if (regions.Find(regionCode) is null) return UnknownRegion(regionCode);
@@ -134,7 +134,7 @@ public static class ApprovalsApi
         var label = holder is null ? null : (await keys.FindAsync(holder.KeyId))?.Label;
         var approval = await step(grains.GetGrain<IPeriodApprovalGrain>(GrainKey(regionCode, campaignId, period)),
             new ApprovalActor(Caller.Actor(context), label));
-        return TypedResults.Ok(await DetailAsync(regions, projection, campaign!, regionCode, period, approval, cancellationToken));
+        return TypedResults.Ok(await DetailAsync(regions, approvals, campaign!, regionCode, period, approval, cancellationToken));
     }
 
     private static ValidationProblem? Check(Campaign? campaign, string campaignId, RegionDirectory regions, string regionCode, string period,
@@ -151,14 +151,14 @@ public static class ApprovalsApi
         }
     }
 
-    private static async Task<PeriodDetail> DetailAsync(RegionDirectory regions, PeriodApprovalProjection projection, Campaign campaign,
+    private static async Task<PeriodDetail> DetailAsync(RegionDirectory regions, PeriodApprovalTable approvals, Campaign campaign,
         string regionCode, string periodId, PeriodApproval? approval, CancellationToken cancellationToken)
     {
         var region = regions.Find(regionCode)!;
         ReportingPeriod.TryParse(periodId, out var period);
         var path = campaign.Path;
         var inside = ApprovalLevels.Submitters(regions, path, regionCode).Where(c => c != regionCode).ToList();
-        var rows = (await projection.ReadAsync(campaign.Id, periodId, inside, cancellationToken)).ToDictionary(r => r.RegionCode);
+        var rows = (await approvals.ReadAsync(campaign.Id, periodId, inside, cancellationToken)).ToDictionary(r => r.RegionCode);
         PeriodState StateOf(string code) => rows.GetValueOrDefault(code)?.State ?? PeriodState.Open;
 
         var approvees = ApprovalLevels.Approvees(regions, path, regionCode).Select(code =>

@@ -226,7 +226,7 @@ public static class AuditApi
 
     private static readonly Dictionary<string, string> EntityNames = new(RecordApis.All.ToDictionary(r => r.Kind.Name, r => r.ChineseName), StringComparer.Ordinal)
     {
-        ["branch"] = "基层工会", ["honoree"] = "劳模", ["campaign"] = "活动", ["api-key"] = "密钥", [PeriodApprovalProjection.Entity] = "审核期间",
+        ["branch"] = "基层工会", ["honoree"] = "劳模", ["campaign"] = "活动", ["api-key"] = "密钥", [PeriodApprovalTable.Entity] = "审核期间",
     };
 }
 

@@ -1,9 +1,7 @@
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
-
 using Grassroots.Silo.Security;
-using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -23,16 +21,9 @@ public static class CampaignsApi
         return api;
     }
 
-    public static async Task<Ok<CampaignList>> ListCampaignsAsync(Database database, CancellationToken cancellationToken)
-    {
+    public static async Task<Ok<CampaignList>> ListCampaignsAsync(CampaignTable campaigns, CancellationToken cancellationToken) =>
         // Read from the table rather than grains: there is no grain that knows every campaign.
-        var campaigns = await database.QueryAsync(
-            "SELECT campaign_id, title, starts_on, ends_on, description, created_at, updated_at, version, reporting_period, approval_path " +
-            "FROM campaigns ORDER BY starts_on DESC, campaign_id",
-            [], r => new CampaignDto(r.GetString(0), r.GetString(1), r.Date(2), r.NullableDate(3), r.Text(4),
-                r.Long(7), r.Timestamp(5), r.Timestamp(6), r.GetString(8), r.GetString(9).Split(',')), cancellationToken);
-        return TypedResults.Ok(new CampaignList(campaigns));
-    }
+        TypedResults.Ok(new CampaignList([.. (await campaigns.ListAsync(cancellationToken)).Select(c => c.AsDto())]));
 
     public static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem>> GetCampaignAsync([Id] string campaignId, IGrainFactory grains) =>
         await grains.GetGrain<ICampaignGrain>(campaignId).GetAsync() is { } campaign

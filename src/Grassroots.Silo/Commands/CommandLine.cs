@@ -149,7 +149,7 @@ public static class CommandLine
     }
 
     private static void UsingData(HostApplicationBuilder builder) =>
-        builder.Services.AddGrassrootsData().AddSingleton<ApiKeyProjection>().AddFieldValidation();
+        builder.Services.AddGrassrootsData().AddSingleton<ApiKeyTable>().AddFieldValidation();
 
     private static void UsingClient(HostApplicationBuilder builder)
     {

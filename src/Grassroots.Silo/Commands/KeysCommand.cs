@@ -33,7 +33,7 @@ public sealed class KeysCommand(IServiceProvider services, TextWriter output, Te
 
     public async Task<int> ListAsync()
     {
-        var keys = await services.GetRequiredService<ApiKeyProjection>().ListAsync();
+        var keys = await services.GetRequiredService<ApiKeyTable>().ListAsync();
         output.WriteLine($"{"keyId",-16}  {"role",-12}  {"scope",-20}  {"created (UTC)",-16}  {"revoked (UTC)",-16}  label");
         foreach (var k in keys)
             output.WriteLine($"{k.KeyId,-16}  {k.Role,-12}  {k.Scope,-20}  {Time(k.CreatedAt),-16}  {(k.RevokedAt is { } at ? Time(at) : "-"),-16}  {k.Label}");

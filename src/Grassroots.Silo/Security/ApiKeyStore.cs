@@ -5,9 +5,9 @@ public sealed record IssuedApiKey(ApiKeyRecord Record, string Key);
 
 /// <summary>
 /// Issues, checks, revokes and lists API keys. Each key is its own grain (<see cref="IApiKeyGrain"/>), the one state
-/// every silo checks against, through the silo's <see cref="ApiKeyCache"/>; listing reads the api_keys projection.
+/// every silo checks against, through the silo's <see cref="ApiKeyCache"/>; listing reads the api_keys table.
 /// </summary>
-public sealed class ApiKeyStore(IGrainFactory grains, ApiKeyProjection projection, ApiKeyCache cache)
+public sealed class ApiKeyStore(IGrainFactory grains, ApiKeyTable table, ApiKeyCache cache)
 {
     public async Task<IssuedApiKey> CreateAsync(string role, string scope, string label, string actor)
     {
@@ -21,9 +21,9 @@ public sealed class ApiKeyStore(IGrainFactory grains, ApiKeyProjection projectio
 
     public Task<ApiKeyRecord?> FindAsync(string keyId) => grains.GetGrain<IApiKeyGrain>(keyId).GetAsync();
 
-    public Task<List<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default) => projection.ListAsync(cancellationToken);
+    public Task<List<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default) => table.ListAsync(cancellationToken);
 
-    public Task<bool> AnyAsync(CancellationToken cancellationToken = default) => projection.AnyAsync(cancellationToken);
+    public Task<bool> AnyAsync(CancellationToken cancellationToken = default) => table.AnyAsync(cancellationToken);
 
     /// <summary>The live key a presented bearer token belongs to; null when malformed, unknown, wrong or revoked.</summary>
     public async Task<ApiKeyRecord?> AuthenticateAsync(string presented) =>

@@ -1,7 +1,7 @@
 namespace Grassroots.Silo.Security;
 
 /// <summary>
-/// One API key, keyed by its public id, as Orleans grain state: one activation cluster-wide, so every silo asks the
+/// One API key, keyed by its public id, stored as its api_keys row: one activation cluster-wide, so every silo asks the
 /// same grain and a revocation holds everywhere the moment it is written.
 /// </summary>
 [Alias("api-key-grain")]

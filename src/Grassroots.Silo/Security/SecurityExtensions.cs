@@ -29,7 +29,7 @@ public static class SecurityExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<Grassroots.Domain.Caching.ISiloCache>(sp => sp.GetRequiredService<ApiKeyCache>());
-        services.AddSingleton<ApiKeyProjection>();
+        services.AddSingleton<ApiKeyTable>();
         services.AddSingleton<Access>();
         return services;
     }

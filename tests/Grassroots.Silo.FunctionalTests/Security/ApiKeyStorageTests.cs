@@ -22,7 +22,7 @@ public sealed class ApiKeyStorageTests
             .ReadAsync<IssuedKeyDto>(HttpStatusCode.Created);
         var secret = ApiKeySecret.Parse(issued.Key)!.Secret;
 
-        // Every column of every row of the key listing and of the stored grain state, read as text straight from the tables.
+        // Every column of every row of the keys' table and of any stored grain state, read as text straight from the tables.
         var cells = new List<string>();
         foreach (var table in new[] { "api_keys", "orleans_storage" })
             cells.AddRange((await app.Service<Database>().QueryAsync($"SELECT * FROM {table}", [],
@@ -34,7 +34,7 @@ public sealed class ApiKeyStorageTests
             Assert.DoesNotContain(secret, cell, StringComparison.Ordinal);
             Assert.DoesNotContain(issued.Key, cell, StringComparison.Ordinal);
         });
-        // The key's grain keeps the SHA-256 of the secret, and only that.
+        // The key's row keeps the SHA-256 of the secret, and only that.
         var hash = ApiKeySecret.Hash(secret);
         Assert.Contains(cells, c => c.Contains(hash, StringComparison.Ordinal));
 
