@@ -76,7 +76,21 @@ public static class SiloFailover
         var http = context.HttpContext;
         var method = http.Request.Method;
         return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)
-            ? new ValueTask<object?>(RunAsync(http.RequestServices, () => next(context).AsTask(), http.RequestAborted))
+            ? RunAsync(context, next)
             : next(context);
+    }
+
+    /// <summary>As <see cref="RunAsync{T}"/>, with the first attempt awaited as the handler returns it: no delegate, no Task made for it.</summary>
+    private static async ValueTask<object?> RunAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception error) when (IsSiloLost(error))
+        {
+            var http = context.HttpContext;
+            return await RetryAsync(http.RequestServices, () => next(context).AsTask(), http.RequestAborted);
+        }
     }
 }
