@@ -89,8 +89,11 @@ public static class SiloFailover
         }
         catch (Exception error) when (IsSiloLost(error))
         {
-            var http = context.HttpContext;
-            return await RetryAsync(http.RequestServices, () => next(context).AsTask(), http.RequestAborted);
+            return await RetryAsync(context, next);
         }
     }
+
+    // Apart, so that the closure of the retries is made only when there are retries, not on every request's entry.
+    private static Task<object?> RetryAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        RetryAsync(context.HttpContext.RequestServices, () => next(context).AsTask(), context.HttpContext.RequestAborted);
 }
