@@ -52,6 +52,7 @@ public sealed class AllocationProfile(int pid, string file)
         var byType = new Dictionary<string, long>();
         var exclusive = new Dictionary<string, long>();
         var inclusive = new Dictionary<string, long>();
+        var sites = new Dictionary<string, long>();
         long total = 0;
         using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(_file)))
         {
@@ -63,6 +64,7 @@ public sealed class AllocationProfile(int pid, string file)
                 Add(byType, tick.TypeName ?? "?", bytes);
                 var seen = new HashSet<string>();
                 var first = true;
+                string? site = null;
                 for (var frame = tick.CallStack(); frame is not null; frame = frame.Caller)
                 {
                     var method = frame.CodeAddress.FullMethodName;
@@ -70,7 +72,9 @@ public sealed class AllocationProfile(int pid, string file)
                     if (first) Add(exclusive, method, bytes);
                     first = false;
                     if (seen.Add(method)) Add(inclusive, method, bytes);
+                    if (site is null && !IsRuntimePlumbing(method)) site = method;
                 }
+                Add(sites, $"{tick.TypeName ?? "?"} ← {site ?? "?"}", bytes);
             };
             source.Process();
         }
@@ -78,9 +82,19 @@ public sealed class AllocationProfile(int pid, string file)
             $"{(operations == 0 ? 0 : total / (double)operations):N0} bytes per operation");
         Print("type", byType, total, operations, top);
         Print("method that allocated", exclusive, total, operations, top);
+        Print("type ← the first frame outside the runtime's plumbing (async builders, collections, LINQ, delegates)", sites, total, operations, top);
         Print("method on the stack (inclusive)", filter is null ? inclusive : inclusive.Where(i => i.Key.Contains(filter, StringComparison.Ordinal))
             .ToDictionary(), total, operations, top);
     }
+
+    /// <summary>Frames that allocate for whoever called them, so that the frame below says where the bytes were asked for.</summary>
+    private static bool IsRuntimePlumbing(string method) =>
+        method.StartsWith("System.Runtime.CompilerServices.", StringComparison.Ordinal) || method.StartsWith("System.Collections.", StringComparison.Ordinal)
+        || method.StartsWith("System.Linq.", StringComparison.Ordinal) || method.StartsWith("System.Threading.", StringComparison.Ordinal)
+        || method.StartsWith("System.String", StringComparison.Ordinal) || method.StartsWith("System.Text.StringBuilder", StringComparison.Ordinal)
+        || method.StartsWith("System.Number", StringComparison.Ordinal) || method.StartsWith("System.RuntimeTypeHandle", StringComparison.Ordinal)
+        || method.StartsWith("System.Array", StringComparison.Ordinal) || method.StartsWith("System.Buffer", StringComparison.Ordinal)
+        || method.StartsWith("System.Object", StringComparison.Ordinal) || method.StartsWith("dynamicClass", StringComparison.Ordinal);
 
     private static void Add(Dictionary<string, long> into, string key, long bytes) => into[key] = into.GetValueOrDefault(key) + bytes;
 
@@ -89,6 +103,6 @@ public sealed class AllocationProfile(int pid, string file)
         Console.WriteLine($"| {what} | share | bytes per operation |");
         Console.WriteLine("|---|---:|---:|");
         foreach (var (key, bytes) in sums.OrderByDescending(s => s.Value).Take(top))
-            Console.WriteLine($"| {(key.Length > 150 ? key[..150] + "…" : key)} | {100.0 * bytes / Math.Max(1, total):F1} % | {(operations == 0 ? 0 : bytes / (double)operations):N0} |");
+            Console.WriteLine($"| {(key.Length > 400 ? key[..400] + "…" : key)} | {100.0 * bytes / Math.Max(1, total):F1} % | {(operations == 0 ? 0 : bytes / (double)operations):N0} |");
     }
 }

@@ -23,30 +23,33 @@ public sealed class RecordIntake(FactCommitter committer, CampaignDirectory camp
     /// when it was not created here — its row was there already, or its period is locked, and whether the PUT changes
     /// anything is for its grain to decide. A rule broken throws <see cref="FieldValidationException"/>.
     /// </summary>
-    public async Task<LoggedRecord?> TryCreateAsync(string branchId, string recordId, RecordData data, string actor)
-    {
-        try
-        {
-            return await CreateAsync(branchId, recordId, data, actor);
-        }
-        catch (Exception error) when (error is WriteConflictException or PeriodLockedException)
-        {
-            return null;
-        }
-    }
+    public Task<LoggedRecord?> TryCreateAsync(string branchId, string recordId, RecordData data, string actor) =>
+        CreateOrNullAsync(branchId, recordId, data, actor, orNull: true);
 
     /// <summary>
     /// Creates the record, inserted if absent: <see cref="WriteConflictException"/> when its row was there already,
     /// <see cref="PeriodLockedException"/> when its period is signed off, <see cref="FieldValidationException"/> for a broken rule.
     /// </summary>
-    public async Task<LoggedRecord> CreateAsync(string branchId, string recordId, RecordData data, string actor)
+    public async Task<LoggedRecord> CreateAsync(string branchId, string recordId, RecordData data, string actor) =>
+        (await CreateOrNullAsync(branchId, recordId, data, actor, orNull: false))!;
+
+    // One method for both, so that a PUT's creation, which waits for its batch to commit, keeps one state machine on the
+    // heap meanwhile rather than one for the try and one for the creation.
+    private async Task<LoggedRecord?> CreateOrNullAsync(string branchId, string recordId, RecordData data, string actor, bool orNull)
     {
-        var county = await branches.CountyOfAsync(branchId) ?? throw NoBranch(branchId);
-        var kind = RecordKinds.Of(data);
-        await CheckAsync(kind, data, (await campaigns.GetAsync(data.CampaignId))?.Value);
-        var after = New(branchId, recordId, county, data, actor, clock.Now());
-        await CommitAsync(kind, null, after, actor, "create");
-        return after;
+        try
+        {
+            var county = await branches.CountyOfAsync(branchId) ?? throw NoBranch(branchId);
+            var kind = RecordKinds.Of(data);
+            await CheckAsync(kind, data, (await campaigns.GetAsync(data.CampaignId))?.Value);
+            var after = New(branchId, recordId, county, data, actor, clock.Now());
+            await CommitAsync(kind, null, after, actor, "create");
+            return after;
+        }
+        catch (Exception error) when (orNull && error is WriteConflictException or PeriodLockedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Commits a change of a stored record (a correction, checked as a new record is, or a void).</summary>

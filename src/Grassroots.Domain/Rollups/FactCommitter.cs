@@ -16,7 +16,18 @@ public sealed class FactCommitter(GroupCommitter committer, RollupBroadcast broa
     /// <summary>Commits one unit; throws the domain error of a unit that failed.</summary>
     public async Task CommitAsync(WriteUnit unit)
     {
-        await HandOverAsync(await committer.CommitAsync(unit).Translated());
+        // Translated here rather than by DomainErrors.Translated: every PUT waits here for its batch, and one state
+        // machine kept on the heap for the wait is cheaper than two.
+        CommittedBatch batch;
+        try
+        {
+            batch = await committer.CommitAsync(unit);
+        }
+        catch (Exception error) when (DomainErrors.Translate(error) is var translated && !ReferenceEquals(translated, error))
+        {
+            throw translated;
+        }
+        await HandOverAsync(batch);
     }
 
     /// <summary>Commits many independent units as one batch; each unit's error translated, null where it was written.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
@@ -9,6 +10,7 @@ using System.Text.RegularExpressions;
 using Grassroots.Domain;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
+using Microsoft.Extensions.Validation;
 using Microsoft.OpenApi;
 
 namespace Grassroots.Silo.Apis;
@@ -28,7 +30,48 @@ public interface ISchemaRule
 /// <summary>Registers the framework's validation, once: its source generator allows a single call site.</summary>
 public static class FieldValidation
 {
-    public static IServiceCollection AddFieldValidation(this IServiceCollection services) => services.AddValidation();
+    public static IServiceCollection AddFieldValidation(this IServiceCollection services)
+    {
+        services.AddValidation();
+        // After the framework and its generator have added their resolvers: they stand behind one that remembers.
+        return services.PostConfigure<ValidationOptions>(options =>
+        {
+            var remembered = new RememberedValidatableInfo([.. options.Resolvers]);
+            options.Resolvers.Clear();
+            options.Resolvers.Add(remembered);
+        });
+    }
+
+    /// <summary>
+    /// What the resolvers say about each type, asked once per type. The generated resolver builds a type's description
+    /// (the type, each property's) anew every time it is asked, and validation asks for the body's type and each nested
+    /// one on every request and every import row: ~1.1 KB per PUT of a study session (docs/benchmarks.md, Issue 24).
+    /// A description holds no state of a call, so one serves every call. Parameters are asked about once per endpoint,
+    /// when its filter is built, and go straight through.
+    /// </summary>
+    private sealed class RememberedValidatableInfo(IReadOnlyList<IValidatableInfoResolver> resolvers) : IValidatableInfoResolver
+    {
+        private readonly ConcurrentDictionary<Type, IValidatableInfo?> _types = new();
+
+        public bool TryGetValidatableTypeInfo(Type type, [NotNullWhen(true)] out IValidatableInfo? validatableInfo)
+        {
+            validatableInfo = _types.GetOrAdd(type, static (type, resolvers) =>
+            {
+                foreach (var resolver in resolvers)
+                    if (resolver.TryGetValidatableTypeInfo(type, out var info)) return info;
+                return null;
+            }, resolvers);
+            return validatableInfo is not null;
+        }
+
+        public bool TryGetValidatableParameterInfo(ParameterInfo parameterInfo, [NotNullWhen(true)] out IValidatableInfo? validatableInfo)
+        {
+            foreach (var resolver in resolvers)
+                if (resolver.TryGetValidatableParameterInfo(parameterInfo, out validatableInfo)) return true;
+            validatableInfo = null;
+            return false;
+        }
+    }
 }
 
 /// <summary>A field rule's problem: <paramref name="message"/> in the language of the request being checked.</summary>

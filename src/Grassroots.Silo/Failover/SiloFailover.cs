@@ -76,7 +76,24 @@ public static class SiloFailover
         var http = context.HttpContext;
         var method = http.Request.Method;
         return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)
-            ? new ValueTask<object?>(RunAsync(http.RequestServices, () => next(context).AsTask(), http.RequestAborted))
+            ? RunAsync(context, next)
             : next(context);
     }
+
+    /// <summary>As <see cref="RunAsync{T}"/>, with the first attempt awaited as the handler returns it: no delegate, no Task made for it.</summary>
+    private static async ValueTask<object?> RunAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception error) when (IsSiloLost(error))
+        {
+            return await RetryAsync(context, next);
+        }
+    }
+
+    // Apart, so that the closure of the retries is made only when there are retries, not on every request's entry.
+    private static Task<object?> RetryAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        RetryAsync(context.HttpContext.RequestServices, () => next(context).AsTask(), context.HttpContext.RequestAborted);
 }

@@ -43,9 +43,9 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
             foreach (var many in owners.Where(o => o.ExpectedVersion == 0).GroupBy(o => o.Table).Where(g => g.Count() >= StagedInserts.Threshold).ToList())
             {
                 List<VersionedPut> puts = [.. many];
-                if (await StagedInserts.TryCopyAllAsync(npgsql, tx, many.Key, puts, arrays, cancellationToken).ConfigureAwait(false))
+                if (await StagedInserts.TryCopyAllAsync(npgsql, tx, many.Key, puts, arrays.Of, cancellationToken).ConfigureAwait(false))
                     copied.UnionWith(puts);
-                else statements.Add(await StagedInserts.CopyAsync(npgsql, many.Key, puts, arrays, cancellationToken).ConfigureAwait(false));
+                else statements.Add(await StagedInserts.CopyAsync(npgsql, many.Key, puts, arrays.Of, cancellationToken).ConfigureAwait(false));
                 direct = [.. direct.Where(o => o.Table != many.Key || o.ExpectedVersion != 0)];
             }
         }
@@ -130,7 +130,7 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
         return [.. sums.Values.Where(s => s.Deltas.Any(d => d != 0))];
     }
 
-    private async Task<Func<Table, string, string>?> ArraysAsync(DbConnection connection, DbTransaction tx, IEnumerable<RowWrite> writes,
+    private async Task<ArrayTypes?> ArraysAsync(DbConnection connection, DbTransaction tx, IEnumerable<RowWrite> writes,
         CancellationToken cancellationToken) =>
         _columns is null ? null : await _columns.ForAsync(connection, tx, writes, cancellationToken).ConfigureAwait(false);
 

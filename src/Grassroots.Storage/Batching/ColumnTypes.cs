@@ -11,42 +11,37 @@ namespace Grassroots.Storage;
 internal sealed class ColumnTypes
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile Dictionary<(string Table, string Column), string>? _types;
+    private volatile ArrayTypes? _types;
     private volatile HashSet<string> _tables = [];
 
     /// <summary>The types, read again when a table of <paramref name="writes"/> is not known yet (created after the last read).</summary>
-    public async Task<Func<Table, string, string>> ForAsync(DbConnection connection, DbTransaction tx, IEnumerable<RowWrite> writes,
+    public async Task<ArrayTypes> ForAsync(DbConnection connection, DbTransaction tx, IEnumerable<RowWrite> writes,
         CancellationToken cancellationToken)
     {
-        if (_types is not { } types || !Knows(writes))
+        if (_types is { } types && Knows(writes)) return types;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (_types is not { } known || !Knows(writes))
             {
-                if (_types is not { } known || !Knows(writes))
-                {
-                    known = await ReadAsync(connection, tx, cancellationToken).ConfigureAwait(false);
-                    _tables = [.. known.Keys.Select(k => k.Table)];
-                    _types = known;
-                }
-                types = known;
+                var read = await ReadAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+                _tables = [.. read.Keys.Select(k => k.Table)];
+                _types = known = new ArrayTypes(read);
             }
-            finally
-            {
-                _gate.Release();
-            }
+            return known;
         }
-        return (table, column) => types.TryGetValue((table.Name, column), out var type)
-            ? type
-            : throw new InvalidOperationException($"The database has no column {table.Name}.{column}.");
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private bool Knows(IEnumerable<RowWrite> writes) => writes.All(w => _tables.Contains(w.Table.Name));
 
-    private static async Task<Dictionary<(string, string), string>> ReadAsync(DbConnection connection, DbTransaction tx,
+    private static async Task<Dictionary<(string Table, string Column), string>> ReadAsync(DbConnection connection, DbTransaction tx,
         CancellationToken cancellationToken)
     {
-        var types = new Dictionary<(string, string), string>();
+        var types = new Dictionary<(string Table, string Column), string>();
         await using var command = connection.CreateCommand();
         command.Transaction = tx;
         command.CommandText =
@@ -99,3 +94,21 @@ internal sealed class ColumnTypes
         return values;
     }
 }
+
+/// <summary>
+/// The columns' types as read once from the catalog, and the text of each statement made with them: a statement of arrays
+/// has the same text for every batch of its table and kind, so it is put together once (it was ~0.8 KB of strings per PUT
+/// of a study session, made afresh for every batch; docs/benchmarks.md, Issue 24).
+/// </summary>
+internal sealed class ArrayTypes(Dictionary<(string Table, string Column), string> types)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Table Table, string Kind), string> _texts = new();
+
+    public string Of(Table table, string column) => types.TryGetValue((table.Name, column), out var type)
+        ? type
+        : throw new InvalidOperationException($"The database has no column {table.Name}.{column}.");
+
+    /// <summary>The text of <paramref name="table"/>'s statement of <paramref name="kind"/>, made by <paramref name="make"/> the first time.</summary>
+    public string Text(Table table, string kind, Func<string> make) => _texts.GetOrAdd((table, kind), static (_, make) => make(), make);
+}
+

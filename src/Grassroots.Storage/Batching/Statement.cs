@@ -9,7 +9,15 @@ namespace Grassroots.Storage;
 internal sealed class Statement(bool returns = false)
 {
     private readonly StringBuilder _sql = new();
+    private readonly string? _text;
     public List<object?> Parameters { get; } = [];
+
+    /// <summary>A statement whose text is known already, with its parameters in order.</summary>
+    public Statement(bool returns, string text, IEnumerable<object?> parameters) : this(returns)
+    {
+        _text = text;
+        Parameters.AddRange(parameters);
+    }
 
     /// <summary>True when the statement returns rows to read (tagged with what they are in their first column).</summary>
     public bool Returns { get; } = returns;
@@ -43,7 +51,7 @@ internal sealed class Statement(bool returns = false)
         return this;
     }
 
-    public string Text => _sql.ToString();
+    public string Text => _text ?? _sql.ToString();
 
     public void Bind(DbCommand command)
     {
