@@ -72,6 +72,77 @@ public sealed class ArchitectureTests
             ["Grassroots.Storage", "Microsoft.AspNetCore", "Orleans.Grain", "Orleans.Grain`1", "Orleans.IGrainFactory", "Orleans.IClusterClient", .. grainTypes]);
     }
 
+    /// <summary>The parts of the storage layer that run SQL, and the drivers under them: only data modules use them.</summary>
+    private static readonly string[] SqlRunning =
+    [
+        "Grassroots.Storage.Database", "Grassroots.Storage.PostgresDatabase", "Grassroots.Storage.SqliteDatabase",
+        "Grassroots.Storage.Snapshot", "Grassroots.Storage.Reading", "Grassroots.Storage.DbCommandExtensions",
+        "Npgsql", "Microsoft.Data.Sqlite", "System.Data.Common",
+    ];
+
+    /// <summary>
+    /// Endpoints that still run SQL themselves because their areas are being moved to data modules of their own by other
+    /// work in progress: the campaign list (campaigns become one model), the import template, and the branch list's
+    /// overload that the import template still calls with the database. Emptied as each lands; nothing is added here.
+    /// </summary>
+    private static readonly string[] StillBeingMoved =
+        ["Grassroots.Silo.Apis.CampaignsApi", "Grassroots.Silo.Imports.ImportsApi", "Grassroots.Silo.Apis.BranchesApi"];
+
+    /// <summary>
+    /// One persistence boundary: grains (classes deriving from Orleans' Grain) and endpoints (the static *Api classes of the
+    /// silo) call their feature's data module and never run SQL themselves. An exception no longer needed fails too, so
+    /// the list above only shrinks.
+    /// </summary>
+    [Fact]
+    public void GrainsAndEndpointsRunNoSqlOfTheirOwn()
+    {
+        var grainsAndEndpoints = GrainsAndEndpoints();
+        Assert.Contains("Grassroots.Domain.Grains.BranchGrain", grainsAndEndpoints);
+        Assert.Contains("Grassroots.Silo.Apis.HonoreesApi", grainsAndEndpoints);
+
+        var running = TypesDependingOn(Layers, SqlRunning).Where(grainsAndEndpoints.Contains).ToHashSet();
+
+        Assert.True(running.Except(StillBeingMoved).ToList() is [], "grains and endpoints that run SQL themselves (call their data module): " +
+            string.Join(", ", running.Except(StillBeingMoved)));
+        Assert.True(StillBeingMoved.Except(running).ToList() is [], "no longer needed as exceptions: " + string.Join(", ", StillBeingMoved.Except(running)));
+    }
+
+    /// <summary>
+    /// The domain's rules and state know no database driver: only its data modules (the *Store types, with what they nest)
+    /// reach the storage layer, and they too only through its dialect-neutral <c>Database</c>.
+    /// </summary>
+    [Fact]
+    public void TheDomainOutsideItsDataModulesKnowsNoDatabaseDriver()
+    {
+        var domainTypes = Domain.GetTypes().Where(type => !type.IsNested && IsOurs(type.Namespace)).Select(type => type.FullName!).ToList();
+        Assert.Contains(typeof(Branches.BranchStore).FullName, domainTypes);
+
+        var offenders = TypesDependingOn([Domain], ["Npgsql", "Microsoft.Data.Sqlite"]).Where(name => !name.EndsWith("Store", StringComparison.Ordinal));
+
+        Assert.True(offenders.ToList() is [], "domain types that use a database driver: " + string.Join(", ", offenders));
+    }
+
+    /// <summary>The top-level types (a nested type counts as the type it is declared in) that use any of <paramref name="names"/>.</summary>
+    private static HashSet<string> TypesDependingOn(IReadOnlyList<Assembly> assemblies, string[] names) =>
+        [.. Types.InAssemblies(assemblies).That().HaveDependencyOnAny(names).GetTypes().Select(Outermost).Where(type => IsOurs(type.Namespace))
+            .Select(type => type.FullName!)];
+
+    private static Type Outermost(Type type)
+    {
+        while (type.DeclaringType is { } outer) type = outer;
+        return type;
+    }
+
+    private static bool IsOurs(string? @namespace) => @namespace?.StartsWith("Grassroots", StringComparison.Ordinal) == true;
+
+    /// <summary>Grains of the three assemblies, and the silo's endpoints: its static classes named *Api.</summary>
+    private static HashSet<string> GrainsAndEndpoints() =>
+    [
+        .. Layers.SelectMany(assembly => assembly.GetTypes()).Where(type => type.IsClass && typeof(Grain).IsAssignableFrom(type)).Select(type => type.FullName!),
+        .. Silo.GetTypes().Where(type => type is { IsClass: true, IsAbstract: true, IsSealed: true, IsNested: false } && type.Name.EndsWith("Api", StringComparison.Ordinal))
+            .Select(type => type.FullName!),
+    ];
+
     /// <summary>
     /// The rules above pass only if NetArchTest sees no forbidden dependency; here it must see ones that are there: across
     /// assemblies, on ASP.NET Core, and on the grain types the plain data may not use.

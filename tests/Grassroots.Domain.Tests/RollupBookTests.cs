@@ -24,14 +24,15 @@ public sealed class RollupBookTests
         await using var database = Database.Create(test.Options);
         await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
         long stored = 0; // what a snapshot of the database holds
-        var book = new RollupBook<Tally, long>(database, new SemaphoreSlim(1, 1), (_, _) => Task.FromResult(new Tally(stored)),
+        var store = new RollupStore(database);
+        var book = new RollupBook<Tally, long>(store, new SemaphoreSlim(1, 1), (_, _) => Task.FromResult(new Tally(stored)),
             static (tally, change) => tally.Sum += change);
         Assert.Equal(0, await book.ReadAsync("CN", t => t.Sum));
 
         // A batch committed after the snapshot the reload reads, applied while it loads: the new figures get it.
         var reload = book.BeginReload();
         book.Apply("CN", "silo-1", 1, [5]);
-        await database.InSnapshotAsync(async snapshot =>
+        await store.InSnapshotAsync(async snapshot =>
         {
             await book.ReloadAllAsync(reload, snapshot, new Dictionary<string, long>());
             return true;
@@ -42,7 +43,7 @@ public sealed class RollupBookTests
         stored = 12;
         reload = book.BeginReload();
         book.Apply("CN", "silo-1", 2, [7]);
-        await database.InSnapshotAsync(async snapshot =>
+        await store.InSnapshotAsync(async snapshot =>
         {
             await book.ReloadAllAsync(reload, snapshot, new Dictionary<string, long> { ["silo-1"] = 2 });
             return true;
@@ -61,7 +62,8 @@ public sealed class RollupBookTests
         await using var test = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
         await using var database = Database.Create(test.Options);
         await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
-        var book = new RollupBook<Tally, long>(database, new SemaphoreSlim(1, 1), (_, _) => Task.FromResult(new Tally(0)),
+        var store = new RollupStore(database);
+        var book = new RollupBook<Tally, long>(store, new SemaphoreSlim(1, 1), (_, _) => Task.FromResult(new Tally(0)),
             static (tally, change) => tally.Sum += change);
         Assert.Equal(0, await book.ReadAsync("CN", t => t.Sum));
 

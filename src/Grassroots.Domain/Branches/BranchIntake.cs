@@ -12,7 +12,7 @@ namespace Grassroots.Domain.Branches;
 /// every PUT of its branch; an import comes with a chunk of new branches, registered as one batch of their own
 /// (<see cref="RegisterNewAsync"/>), and sends each change of a registered branch to its grain.
 /// </summary>
-public sealed class BranchIntake(FactCommitter committer, RegionDirectory regions)
+public sealed class BranchIntake(FactCommitter committer, RegionDirectory regions, BranchStore store)
 {
     /// <summary>Branches register against a county (or a city without counties); else a 400 naming regionCode.</summary>
     public void Check(BranchProfile profile)
@@ -30,8 +30,7 @@ public sealed class BranchIntake(FactCommitter committer, RegionDirectory region
     {
         var writes = new List<RowWrite>(4)
         {
-            new VersionedPut(Tables.Branches, [branchId], [.. BranchRows.Columns(after.Value), after.CreatedAt, after.UpdatedAt, after.CreatedBy],
-                before?.Version ?? 0),
+            store.Put(branchId, after, before?.Version ?? 0),
         };
         if (before?.Value.RegionCode != after.Value.RegionCode)
         {

@@ -1,5 +1,4 @@
-using Grassroots.Domain.Persistence;
-using Grassroots.Storage;
+using Grassroots.Domain.Branches;
 
 namespace Grassroots.Domain.Caching;
 
@@ -10,7 +9,7 @@ namespace Grassroots.Domain.Caching;
 /// every silo forget a branch it moves before the move is acknowledged. Absence is not kept: a branch registered in
 /// bulk is seen at once.
 /// </summary>
-public sealed class BranchDirectory(Database database, TimeProvider clock) : ISiloCache
+public sealed class BranchDirectory(BranchStore store, TimeProvider clock) : ISiloCache
 {
     public const string CacheKind = "branch";
 
@@ -19,15 +18,11 @@ public sealed class BranchDirectory(Database database, TimeProvider clock) : ISi
     public string Kind => CacheKind;
 
     /// <summary>The county the branch is registered under; null when no branch has this id.</summary>
-    public Task<string?> CountyOfAsync(string branchId) => _counties.GetAsync(branchId, async () =>
-        (await database.QueryAsync($"SELECT region_code FROM {Tables.Branches.Name} WHERE branch_id = $1", [branchId], r => r.GetString(0))
-            .Translated()).FirstOrDefault());
+    public Task<string?> CountyOfAsync(string branchId) => _counties.GetAsync(branchId, () => store.CountyOfAsync(branchId));
 
     /// <summary>The counties of many branches (null for ids no branch has), read at most once.</summary>
     public Task<IReadOnlyDictionary<string, string?>> CountiesOfAsync(IEnumerable<string> branchIds) =>
-        _counties.GetManyAsync(branchIds, async ids => (await database.QueryAsync(
-            $"SELECT branch_id, region_code FROM {Tables.Branches.Name} WHERE branch_id {database.InList(ids, out var args)}", args,
-            r => (Id: r.GetString(0), County: r.GetString(1))).Translated()).ToDictionary(x => x.Id, x => (string?)x.County));
+        _counties.GetManyAsync(branchIds, store.CountiesOfAsync);
 
     public void Forget(string id) => _counties.Forget(id);
 }

@@ -1,5 +1,4 @@
-using Grassroots.Domain.Persistence;
-using Grassroots.Storage;
+using Grassroots.Domain.Honorees;
 
 namespace Grassroots.Domain.Caching;
 
@@ -7,7 +6,7 @@ namespace Grassroots.Domain.Caching;
 /// Which honorees exist, as this silo knows it, for the talks that name them: a record's grain and an import check here
 /// instead of calling each honoree's grain. Honorees are never removed, so what exists is kept; absence is not.
 /// </summary>
-public sealed class HonoreeDirectory(Database database, TimeProvider clock) : ISiloCache
+public sealed class HonoreeDirectory(HonoreeStore store, TimeProvider clock) : ISiloCache
 {
     public const string CacheKind = "honoree";
 
@@ -18,9 +17,7 @@ public sealed class HonoreeDirectory(Database database, TimeProvider clock) : IS
     /// <summary>The ids among <paramref name="honoreeIds"/> that no honoree has, in the order given.</summary>
     public async Task<IReadOnlyList<string>> MissingAsync(IReadOnlyCollection<string> honoreeIds)
     {
-        var found = await _provinces.GetManyAsync(honoreeIds, async ids => (await database.QueryAsync(
-            $"SELECT honoree_id, province_code FROM {Tables.Honorees.Name} WHERE honoree_id {database.InList(ids, out var args)}", args,
-            r => (Id: r.GetString(0), Province: r.GetString(1))).Translated()).ToDictionary(x => x.Id, x => (string?)x.Province));
+        var found = await _provinces.GetManyAsync(honoreeIds, store.ProvincesOfAsync);
         return [.. honoreeIds.Where(id => found.GetValueOrDefault(id) is null)];
     }
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Grassroots.Domain.Branches;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
@@ -16,15 +15,10 @@ namespace Grassroots.Domain.Grains;
 /// were logged). Its records are their own grains' and never pass through here. Placed on the silo that first calls it.
 /// </summary>
 [GrainType(Constants.GrainTypes.Branch), PreferLocalPlacement]
-public sealed class BranchGrain(Database database, FactCommitter committer, TimeProvider clock, BranchIntake intake, SiloCaches caches)
-    : ProfileGrain<BranchProfile>(database, committer, clock), IBranchGrain
+public sealed class BranchGrain(BranchStore store, RecordStore records, FactCommitter committer, TimeProvider clock, BranchIntake intake,
+    SiloCaches caches) : ProfileGrain<BranchProfile>(store, committer, clock), IBranchGrain
 {
-    protected override Table Table => Tables.Branches;
     protected override string Entity => "branch";
-
-    protected override object?[] Columns(BranchProfile b) => BranchRows.Columns(b);
-
-    protected override BranchProfile Read(DbDataReader r) => BranchRows.Read(r);
 
     protected override void Check(BranchProfile value) => intake.Check(value);
 
@@ -38,20 +32,11 @@ public sealed class BranchGrain(Database database, FactCommitter committer, Time
             ? caches.ForgetEverywhereAsync(BranchDirectory.CacheKind, Key)
             : Task.CompletedTask;
 
-    private static readonly string RecordsSql = string.Join(" UNION ALL ", RecordKinds.All.Select(kind =>
-        $"SELECT campaign_id, {kind.DateColumn} AS day, {string.Join(", ", kind.FigureColumns.Select((f, i) => $"{f} AS f{i}"))} " +
-        $"FROM {kind.Table.Name} WHERE branch_id = $1 AND NOT voided"));
-
-    /// <summary>The branch's own figures, counted from its records (a branch has few; this is not on the write path).</summary>
+    /// <summary>The branch's own figures, counted from its records.</summary>
     public async Task<Totals> GetTotalsAsync(string? campaignId, DateOnly? from, DateOnly? to)
     {
         if (await GetAsync() is null) return Totals.Zero;
-        var figureCount = RecordKinds.All[0].FigureColumns.Count;
-        var sums = string.Join(", ", Enumerable.Range(0, figureCount).Select(i => $"SUM(f{i})"));
-        var rows = await Database.QueryAsync(
-            $"SELECT campaign_id, day, {sums} FROM ({RecordsSql}) r GROUP BY campaign_id, day", [Key],
-            r => (Campaign: r.GetString(0), Day: r.Date(1),
-                Figures: Figures.FromColumns([.. Enumerable.Range(2, figureCount).Select(r.Long), 0]))).Translated();
+        var rows = await records.BranchFiguresAsync(Key);
         var asOf = to ?? Clock.Today();
         var sum = Figures.Zero;
         var active = false;

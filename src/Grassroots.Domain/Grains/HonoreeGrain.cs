@@ -1,10 +1,9 @@
-using System.Data.Common;
 using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
-using Grassroots.Storage;
 
 namespace Grassroots.Domain.Grains;
 
@@ -13,17 +12,10 @@ namespace Grassroots.Domain.Grains;
 /// (<see cref="RollupReplica.GetHonoreeAsync"/>).
 /// </summary>
 [GrainType(Constants.GrainTypes.Honoree)]
-public sealed class HonoreeGrain(Database database, FactCommitter committer, TimeProvider clock, RegionDirectory regions)
-    : ProfileGrain<HonoreeProfile>(database, committer, clock), IHonoreeGrain
+public sealed class HonoreeGrain(HonoreeStore store, FactCommitter committer, TimeProvider clock, RegionDirectory regions)
+    : ProfileGrain<HonoreeProfile>(store, committer, clock), IHonoreeGrain
 {
-    protected override Table Table => Tables.Honorees;
     protected override string Entity => "honoree";
-
-    protected override object?[] Columns(HonoreeProfile h) =>
-        [h.Name, h.Gender, h.Ethnicity, h.Title, h.HonoredYear, h.Employer, h.ProvinceCode];
-
-    protected override HonoreeProfile Read(DbDataReader r) =>
-        new(r.GetString(1), r.Text(2), r.Text(3), r.GetString(4), r.NullableInt(5), r.Text(6), r.GetString(7));
 
     protected override (string?, string?) Owner(HonoreeProfile value) => (null, value.ProvinceCode);
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Rollups;
@@ -13,18 +12,11 @@ namespace Grassroots.Domain.Grains;
 /// (registered in bulk since the grain read it, or the grain briefly active on two silos) is it read again and the PUT
 /// decided again. A read never trusts "no such row" it read earlier.
 /// </summary>
-public abstract class ProfileGrain<T>(Database database, FactCommitter committer, TimeProvider clock) : Grain where T : class
+public abstract class ProfileGrain<T>(ProfileStore<T> store, FactCommitter committer, TimeProvider clock) : Grain where T : class
 {
     private bool _stale;
 
-    protected abstract Table Table { get; }
     protected abstract string Entity { get; }
-
-    /// <summary>The value columns of <see cref="Table"/> before created_at, updated_at and created_by.</summary>
-    protected abstract object?[] Columns(T value);
-
-    /// <summary>Reads the value from a row selected as key, value columns, created_at, updated_at, created_by, version.</summary>
-    protected abstract T Read(DbDataReader reader);
 
     /// <summary>Checks references; throws <see cref="FieldValidationException"/>.</summary>
     protected virtual void Check(T value) { }
@@ -35,7 +27,7 @@ public abstract class ProfileGrain<T>(Database database, FactCommitter committer
     /// </summary>
     protected virtual List<RowWrite> Writes(Versioned<T>? before, Versioned<T> after, string actor)
     {
-        List<RowWrite> writes = [new VersionedPut(Table, [Key], [.. Columns(after.Value), after.CreatedAt, after.UpdatedAt, after.CreatedBy], before?.Version ?? 0)];
+        List<RowWrite> writes = [store.Put(Key, after, before?.Version ?? 0)];
         if (before is not null)
         {
             var (branchId, regionCode) = Owner(after.Value);
@@ -52,7 +44,6 @@ public abstract class ProfileGrain<T>(Database database, FactCommitter committer
 
     protected string Key => this.GetPrimaryKeyString();
     protected Versioned<T>? Current { get; private set; }
-    protected Database Database => database;
     protected TimeProvider Clock => clock;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync();
@@ -81,14 +72,7 @@ public abstract class ProfileGrain<T>(Database database, FactCommitter committer
 
     private async Task LoadAsync()
     {
-        var rows = await database.QueryAsync(
-            $"SELECT {Table.ColumnList}, version FROM {Table.Name} WHERE {Table.Key[0]} = $1",
-            [Key], r =>
-            {
-                var n = Table.Values.Length;
-                return new Versioned<T>(Read(r), r.Long(n + 1), r.Timestamp(n - 2), r.Timestamp(n - 1), r.GetString(n));
-            }).Translated();
-        Current = rows.FirstOrDefault();
+        Current = await store.ReadAsync(Key);
         _stale = false;
     }
 }

@@ -2,7 +2,6 @@ using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
-using Grassroots.Storage;
 using Orleans.Placement;
 
 namespace Grassroots.Domain.Grains;
@@ -15,7 +14,7 @@ namespace Grassroots.Domain.Grains;
 /// record that changes, not for each record logged. A record keeps the county it was first logged under, wherever its
 /// branch moves later. After a write the grain goes away as soon as it is idle: the row holds everything.
 /// </summary>
-public abstract class RecordGrain<T>(RecordKind kind, Database database, RecordIntake intake, TimeProvider clock)
+public abstract class RecordGrain<T>(RecordKind kind, RecordStore records, RecordIntake intake, TimeProvider clock)
     : Grain, IRecordGrain<T> where T : RecordData
 {
     private LoggedRecord? _record; // as stored; null when not known — "no such record" is never kept
@@ -64,28 +63,21 @@ public abstract class RecordGrain<T>(RecordKind kind, Database database, RecordI
         DeactivateOnIdle();
     }
 
-    private async Task<LoggedRecord?> ReadAsync()
-    {
-        var table = kind.Table;
-        var rows = await database.QueryAsync(
-            $"SELECT {table.ColumnList}, version FROM {table.Name} WHERE {table.Key[0]} = $1 AND {table.Key[1]} = $2",
-            [BranchId, RecordId], kind.Read).Translated();
-        return rows.Count == 0 ? null : await kind.CompleteAsync(rows[0], database).Translated();
-    }
+    private Task<LoggedRecord?> ReadAsync() => records.ReadAsync(kind, BranchId, RecordId);
 }
 
 [GrainType(Constants.GrainTypes.StudySession), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
-public sealed class StudySessionGrain(Database database, RecordIntake intake, TimeProvider clock)
-    : RecordGrain<StudySession>(RecordKinds.StudySessions, database, intake, clock), IStudySessionGrain;
+public sealed class StudySessionGrain(RecordStore records, RecordIntake intake, TimeProvider clock)
+    : RecordGrain<StudySession>(RecordKinds.StudySessions, records, intake, clock), IStudySessionGrain;
 
 [GrainType(Constants.GrainTypes.HonoreeTalk), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
-public sealed class HonoreeTalkGrain(Database database, RecordIntake intake, TimeProvider clock)
-    : RecordGrain<HonoreeTalk>(RecordKinds.HonoreeTalks, database, intake, clock), IHonoreeTalkGrain;
+public sealed class HonoreeTalkGrain(RecordStore records, RecordIntake intake, TimeProvider clock)
+    : RecordGrain<HonoreeTalk>(RecordKinds.HonoreeTalks, records, intake, clock), IHonoreeTalkGrain;
 
 [GrainType(Constants.GrainTypes.PublicityItem), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
-public sealed class PublicityItemGrain(Database database, RecordIntake intake, TimeProvider clock)
-    : RecordGrain<PublicityItem>(RecordKinds.Publicity, database, intake, clock), IPublicityItemGrain;
+public sealed class PublicityItemGrain(RecordStore records, RecordIntake intake, TimeProvider clock)
+    : RecordGrain<PublicityItem>(RecordKinds.Publicity, records, intake, clock), IPublicityItemGrain;
 
 [GrainType(Constants.GrainTypes.Competition), PreferLocalPlacement, CollectionAgeLimit(Minutes = 2)]
-public sealed class CompetitionGrain(Database database, RecordIntake intake, TimeProvider clock)
-    : RecordGrain<Competition>(RecordKinds.Competitions, database, intake, clock), ICompetitionGrain;
+public sealed class CompetitionGrain(RecordStore records, RecordIntake intake, TimeProvider clock)
+    : RecordGrain<Competition>(RecordKinds.Competitions, records, intake, clock), ICompetitionGrain;

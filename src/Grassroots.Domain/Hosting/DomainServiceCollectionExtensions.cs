@@ -1,6 +1,8 @@
 using Grassroots.Domain.Grains;
 using Grassroots.Domain.Branches;
+using Grassroots.Domain.Audit;
 using Grassroots.Domain.Caching;
+using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
@@ -18,8 +20,8 @@ namespace Grassroots.Domain.Hosting;
 public static class DomainServiceCollectionExtensions
 {
     /// <summary>
-    /// Storage (bound to the "Storage" settings) and reference data, in start order: migrations, then regions. Enough
-    /// for the commands that read the database without running grains.
+    /// Storage (bound to the "Storage" settings), the features' data modules and reference data, in start order: migrations,
+    /// then regions. Enough for the commands that read the database without running grains.
     /// </summary>
     public static IServiceCollection AddGrassrootsData(this IServiceCollection services)
     {
@@ -28,6 +30,13 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
         services.TryAddSingleton<RegionDirectory>();
+        services.TryAddSingleton<RegionStore>();
+        services.TryAddSingleton<BranchStore>();
+        services.TryAddSingleton<HonoreeStore>();
+        services.TryAddSingleton<RecordStore>();
+        services.TryAddSingleton<AuditStore>();
+        services.TryAddSingleton<RollupStore>();
+        services.TryAddSingleton<RecountStore>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<BranchDirectory>();
         services.AddHostedService<ReferenceDataLoader>();

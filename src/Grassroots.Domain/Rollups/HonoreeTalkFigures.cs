@@ -1,6 +1,5 @@
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
-using Grassroots.Storage;
 
 namespace Grassroots.Domain.Rollups;
 
@@ -25,14 +24,10 @@ public sealed class HonoreeTalkFigures
         return new HonoreeFigures(all.Talks, all.Audience, all.OnlineViews, byProvince.Values.Count(v => v.Talks > 0));
     }
 
-    public static async Task<HonoreeTalkFigures> LoadAsync(string honoreeId, Snapshot snapshot)
+    public static async Task<HonoreeTalkFigures> LoadAsync(string honoreeId, RollupStore.Snapshot snapshot)
     {
         var figures = new HonoreeTalkFigures();
-        foreach (var change in await snapshot.QueryAsync(
-            "SELECT campaign_id, province_code, SUM(talks), SUM(audience), SUM(online_views) FROM honoree_rollups " +
-            "WHERE honoree_id = $1 GROUP BY campaign_id, province_code",
-            [honoreeId], r => new HonoreeProvince(honoreeId, r.GetString(0), r.GetString(1), new TalkFigures(r.Long(2), r.Long(3), r.Long(4)))))
-            figures.Add(change);
+        foreach (var change in await snapshot.HonoreeFiguresAsync(honoreeId)) figures.Add(change);
         return figures;
     }
 }

@@ -1,7 +1,5 @@
 using Grassroots.Domain.Model;
-using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
-using Grassroots.Storage;
 
 namespace Grassroots.Domain.Rollups;
 
@@ -79,24 +77,15 @@ public sealed class RegionFigures(string self, IReadOnlyList<string> children)
         return points;
     }
 
-    /// <summary>
-    /// The figures of a region's counties, added up in the database per child they lie under (a province's ~100 counties
-    /// become its ~15 cities' rows, CN's million county-days its provinces' ten thousand), as of <paramref name="snapshot"/>.
-    /// </summary>
-    public static async Task<RegionFigures> LoadAsync(string code, RegionDirectory regions, Database database, Snapshot snapshot)
+    /// <summary>The figures of a region's counties per child they lie under, as of <paramref name="snapshot"/>.</summary>
+    public static async Task<RegionFigures> LoadAsync(string code, RegionDirectory regions, RollupStore.Snapshot snapshot)
     {
         var children = regions.Children(code).Select(c => c.Code).ToList();
         var figures = new RegionFigures(code, children);
-        var nodes = database.PairsRelation(CountyNodes(children, regions), "county", "node", out var args);
-        var sums = string.Join(", ", Figures.Columns.Select(c => $"SUM(c.{c})"));
-        foreach (var (node, campaign, day, f) in await snapshot.QueryAsync(
-            $"SELECT p.node, c.campaign_id, c.day, {sums} FROM {Tables.CountyDays.Name} c JOIN {nodes} ON p.county = c.county_code " +
-            "GROUP BY p.node, c.campaign_id, c.day", args,
-            r => (r.GetString(0), r.GetString(1), r.Date(2), Figures.FromColumns([.. Enumerable.Range(3, Figures.Columns.Length).Select(r.Long)]))))
+        var counties = CountyNodes(children, regions);
+        foreach (var (node, campaign, day, f) in await snapshot.DaysByNodeAsync(counties))
             figures.Add(node, campaign, day, f);
-        foreach (var (node, count) in await snapshot.QueryAsync(
-            $"SELECT p.node, SUM(c.registered) FROM {Tables.CountyBranches.Name} c JOIN {nodes} ON p.county = c.county_code GROUP BY p.node",
-            args, r => (r.GetString(0), r.Long(1))))
+        foreach (var (node, count) in await snapshot.RegisteredByNodeAsync(counties))
             figures.AddRegistered(node, count);
         return figures;
     }

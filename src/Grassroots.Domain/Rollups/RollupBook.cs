@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Grassroots.Storage;
 
 namespace Grassroots.Domain.Rollups;
 
@@ -16,7 +15,7 @@ namespace Grassroots.Domain.Rollups;
 /// left without them.
 /// </para>
 /// </summary>
-public sealed class RollupBook<TState, TChange>(Database database, SemaphoreSlim loads, Func<string, Snapshot, Task<TState>> load,
+public sealed class RollupBook<TState, TChange>(RollupStore store, SemaphoreSlim loads, Func<string, RollupStore.Snapshot, Task<TState>> load,
     Action<TState, TChange> apply)
     where TState : class
 {
@@ -61,7 +60,7 @@ public sealed class RollupBook<TState, TChange>(Database database, SemaphoreSlim
     /// numbers are <paramref name="seqs"/>), each swapped in once loaded; batches applied since the reload began are
     /// applied to the new figures too. A holder whose load fails keeps its figures, as do those after it.
     /// </summary>
-    public async Task ReloadAllAsync(Reload reload, Snapshot snapshot, IReadOnlyDictionary<string, long> seqs)
+    public async Task ReloadAllAsync(Reload reload, RollupStore.Snapshot snapshot, IReadOnlyDictionary<string, long> seqs)
     {
         var loads = reload.Loads;
         reload.Ran = true;
@@ -125,7 +124,7 @@ public sealed class RollupBook<TState, TChange>(Database database, SemaphoreSlim
         var ticket = holder.Begin();
         try
         {
-            var (state, seqs) = await database.InSnapshotAsync(async snapshot => (await load(key, snapshot), await ReadSeqsAsync(snapshot)));
+            var (state, seqs) = await store.InSnapshotAsync(async snapshot => (await load(key, snapshot), await snapshot.ShardSeqsAsync()));
             holder.Finish(ticket, state, seqs, apply);
         }
         catch (Exception error)
@@ -143,10 +142,6 @@ public sealed class RollupBook<TState, TChange>(Database database, SemaphoreSlim
             loads.Release();
         }
     }
-
-    /// <summary>Every writer shard's last committed batch, as of the snapshot.</summary>
-    public static async Task<IReadOnlyDictionary<string, long>> ReadSeqsAsync(Snapshot snapshot) =>
-        (await snapshot.QueryAsync("SELECT shard, seq FROM shards", [], r => (r.GetString(0), r.Long(1)))).ToDictionary();
 
     internal sealed class Holder
     {

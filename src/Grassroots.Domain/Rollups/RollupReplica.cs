@@ -23,7 +23,7 @@ public sealed class RollupReplica
 {
     public static readonly TimeSpan MissingPatience = TimeSpan.FromSeconds(5);
 
-    private readonly Database _database;
+    private readonly RollupStore _store;
     private readonly RegionDirectory _regions;
     private readonly TimeProvider _clock;
     private readonly ILogger<RollupReplica> _logger;
@@ -34,15 +34,15 @@ public sealed class RollupReplica
     private Task? _reloading;
     private bool _reloadAgain;
 
-    public RollupReplica(Database database, RegionDirectory regions, TimeProvider clock, ILogger<RollupReplica> logger)
+    public RollupReplica(RollupStore store, RegionDirectory regions, TimeProvider clock, ILogger<RollupReplica> logger)
     {
-        (_database, _regions, _clock, _logger) = (database, regions, clock, logger);
-        Regions = new(database, _loads, (code, snapshot) => RegionFigures.LoadAsync(code, regions, database, snapshot), static (figures, change) =>
+        (_store, _regions, _clock, _logger) = (store, regions, clock, logger);
+        Regions = new(store, _loads, (code, snapshot) => RegionFigures.LoadAsync(code, regions, snapshot), static (figures, change) =>
         {
             if (change.CampaignId is { } campaign) figures.Add(change.Node, campaign, change.Day, change.Figures);
             else figures.AddRegistered(change.Node, change.Registered);
         });
-        Honorees = new(database, _loads, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
+        Honorees = new(store, _loads, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
     }
 
     private RollupBook<RegionFigures, RegionChange> Regions { get; }
@@ -246,9 +246,9 @@ public sealed class RollupReplica
             var (regions, honorees) = (Regions.BeginReload(), Honorees.BeginReload());
             try
             {
-                var seqs = await _database.InSnapshotAsync(async snapshot =>
+                var seqs = await _store.InSnapshotAsync(async snapshot =>
                 {
-                    var seqs = await RollupBook<RegionFigures, RegionChange>.ReadSeqsAsync(snapshot);
+                    var seqs = await snapshot.ShardSeqsAsync();
                     await Regions.ReloadAllAsync(regions, snapshot, seqs);
                     await Honorees.ReloadAllAsync(honorees, snapshot, seqs);
                     return seqs;

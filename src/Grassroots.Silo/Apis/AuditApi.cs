@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using Grassroots.Domain;
+using Grassroots.Domain.Audit;
 using Grassroots.Domain.Branches;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Silo.Security;
-using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -50,28 +50,28 @@ public static class AuditApi
          new("地区代码", 10), new("操作者密钥", 18), new("操作者", 16), new("修改前", 60), new("修改后", 60)];
 
     public static async Task<Results<Ok<AuditPage>, ProblemHttpResult, ValidationProblem>> GetAuditAsync(
-        [AsParameters] AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
-        HttpContext context, CancellationToken cancellationToken)
+        [AsParameters] AuditTrailQuery query, AuditStore audit, RecordStore records, BranchStore branches, RegionDirectory regions, Access access,
+        IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
     {
         var (page, pageSize) = (query.page, query.pageSize);
         var scoped = await ScopeAsync(query, regions, access, context);
         if (scoped.Refusal is { } refusal) return refusal;
         if (scoped.Invalid is { } invalid) return invalid;
         var (number, size) = (page.AsNumber() ?? 1, pageSize.AsNumber() ?? DefaultPageSize);
-        var (total, items) = await PageAsync(database, grains, scoped.Filter!, number, size, withTotal: true, cancellationToken);
+        var (total, items) = await PageAsync(new(audit, records, branches), grains, scoped.Filter!, number, size, withTotal: true, cancellationToken);
         return TypedResults.Ok(new AuditPage(number, size, total, items));
     }
 
     public static Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditCsvAsync(
-        [AsParameters] AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
-        HttpContext context) => GetAuditFileAsync(query, database, regions, access, grains, context, xlsx: false);
+        [AsParameters] AuditTrailQuery query, AuditStore audit, RecordStore records, BranchStore branches, RegionDirectory regions, Access access,
+        IGrainFactory grains, HttpContext context) => GetAuditFileAsync(query, new(audit, records, branches), regions, access, grains, context, xlsx: false);
 
     public static Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditXlsxAsync(
-        [AsParameters] AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains,
-        HttpContext context) => GetAuditFileAsync(query, database, regions, access, grains, context, xlsx: true);
+        [AsParameters] AuditTrailQuery query, AuditStore audit, RecordStore records, BranchStore branches, RegionDirectory regions, Access access,
+        IGrainFactory grains, HttpContext context) => GetAuditFileAsync(query, new(audit, records, branches), regions, access, grains, context, xlsx: true);
 
     private static async Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> GetAuditFileAsync(
-        AuditTrailQuery query, Database database, RegionDirectory regions, Access access, IGrainFactory grains, HttpContext context, bool xlsx)
+        AuditTrailQuery query, AuditReads reads, RegionDirectory regions, Access access, IGrainFactory grains, HttpContext context, bool xlsx)
     {
         var (page, pageSize) = (query.page, query.pageSize);
         var scoped = await ScopeAsync(query, regions, access, context);
@@ -84,7 +84,7 @@ public static class AuditApi
         {
             for (var number = page.AsNumber() ?? 1; ; number++)
             {
-                var (_, items) = await PageAsync(database, grains, scoped.Filter!, number, size, withTotal: false, context.RequestAborted);
+                var (_, items) = await PageAsync(reads, grains, scoped.Filter!, number, size, withTotal: false, context.RequestAborted);
                 foreach (var e in items)
                     yield return [e.At, WhatNames.GetValueOrDefault(e.What, e.What), EntityNames.GetValueOrDefault(e.Entity, e.Entity), e.Key, e.BranchId,
                         e.RegionCode, e.By.KeyId, e.By.Label, Text(e.Before), Text(e.After)];
@@ -137,46 +137,39 @@ public static class AuditApi
     /// <summary>Midnight in Beijing: the day a date means to the people who use the service.</summary>
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), ServiceClock.ChinaOffset);
 
-    private static async Task<(long Total, IReadOnlyList<AuditEntry> Items)> PageAsync(Database database, IGrainFactory grains, AuditFilter filter,
+    /// <summary>The data modules the trail reads: the changes, and what records and branches are for creations never changed.</summary>
+    private sealed record AuditReads(AuditStore Audit, RecordStore Records, BranchStore Branches);
+
+    private static async Task<(long Total, IReadOnlyList<AuditEntry> Items)> PageAsync(AuditReads reads, IGrainFactory grains, AuditFilter filter,
         int number, int size, bool withTotal, CancellationToken cancellationToken)
     {
-        var query = new AuditQuery(database, filter);
-        var total = withTotal ? (await database.QueryAsync(query.CountSql, query.Args, r => r.Long(0), cancellationToken))[0] : 0;
-        var rows = await database.QueryAsync(query.PageSql(out var args, size, (long)(number - 1) * size), args,
-            r => new Row(r.Timestamp(0), r.GetString(1), r.GetString(2), r.GetString(3), r.Text(4), r.Text(5), r.GetString(6), r.Text(7),
-                r.Text(8), r.Text(9)), cancellationToken);
-        var created = await CreatedAsync(database, grains, rows.Where(r => r.Action == "create" && r.After is null).ToList(), cancellationToken);
+        var (total, rows) = await reads.Audit.PageAsync(filter, number, size, withTotal, cancellationToken);
+        var created = await CreatedAsync(reads, grains, rows.Where(r => r.Action == "create" && r.After is null).ToList(), cancellationToken);
         return (total, [.. rows.Select(r => Entry(r, r.Action == "create" && r.After is null ? created.GetValueOrDefault((r.Entity, r.Key)) : r.After))]);
     }
-
-    private sealed record Row(DateTimeOffset At, string Action, string Entity, string Key, string? BranchId, string? RegionCode, string Actor,
-        string? Label, string? Before, string? After);
 
     /// <summary>
     /// What an entity was when created, for creations read from the fact rows: what its first change found it to be,
     /// or, never changed, what it is.
     /// </summary>
-    private static async Task<Dictionary<(string Entity, string Key), string?>> CreatedAsync(Database database, IGrainFactory grains,
-        IReadOnlyList<Row> creations, CancellationToken cancellationToken)
+    private static async Task<Dictionary<(string Entity, string Key), string?>> CreatedAsync(AuditReads reads, IGrainFactory grains,
+        IReadOnlyList<AuditRow> creations, CancellationToken cancellationToken)
     {
         var found = new Dictionary<(string, string), string?>();
         foreach (var entity in creations.GroupBy(c => c.Entity))
         {
             var keys = entity.Select(c => c.Key).Distinct().ToList();
-            var firstChanges = await database.QueryAsync(
-                $"SELECT entity_key, before_json FROM change_log WHERE entity = $1 AND entity_key {database.InList(keys, out var args, first: 2)} " +
-                "AND before_json IS NOT NULL ORDER BY change_id", [entity.Key, .. args], r => (Key: r.GetString(0), Json: r.GetString(1)), cancellationToken);
-            foreach (var (key, json) in firstChanges) found.TryAdd((entity.Key, key), json);
+            foreach (var (key, json) in await reads.Audit.FirstBeforeAsync(entity.Key, keys, cancellationToken)) found[(entity.Key, key)] = json;
             var unchanged = keys.Where(k => !found.ContainsKey((entity.Key, k))).ToList();
             if (unchanged.Count == 0) continue;
             if (RecordKinds.All.FirstOrDefault(k => k.Name == entity.Key) is { } kind)
             {
-                var stored = await kind.ReadManyAsync([.. unchanged.Select(k => (k[..k.IndexOf('/', StringComparison.Ordinal)], k[(k.IndexOf('/', StringComparison.Ordinal) + 1)..]))], database);
+                var stored = await reads.Records.ReadManyAsync(kind, [.. unchanged.Select(k => (k[..k.IndexOf('/', StringComparison.Ordinal)], k[(k.IndexOf('/', StringComparison.Ordinal) + 1)..]))]);
                 foreach (var record in stored) found[(entity.Key, $"{record.BranchId}/{record.RecordId}")] = Serialize(record);
             }
             else if (entity.Key == "branch")
             {
-                foreach (var (id, profile) in await BranchRows.ReadManyAsync(unchanged, database)) found[(entity.Key, id)] = Serialize(profile);
+                foreach (var (id, profile) in await reads.Branches.ReadManyAsync(unchanged)) found[(entity.Key, id)] = Serialize(profile);
             }
             else if (entity.Key == "honoree")
             {
@@ -189,7 +182,7 @@ public static class AuditApi
 
     private static string Serialize(object value) => JsonSerializer.Serialize(value, value.GetType(), Json);
 
-    private static AuditEntry Entry(Row r, string? after)
+    private static AuditEntry Entry(AuditRow r, string? after)
     {
         var kind = RecordKinds.All.FirstOrDefault(k => k.Name == r.Entity);
         var recordId = kind is null ? null : r.Key[(r.Key.IndexOf('/', StringComparison.Ordinal) + 1)..];

@@ -2,9 +2,9 @@ using System.Text.Json.Serialization;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Records;
 
 using Grassroots.Silo.Security;
-using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -17,18 +17,6 @@ public static class BranchRecordsApi
 {
     public const int DefaultPageSize = 50, MaxPageSize = 500;
 
-    // One SELECT per kind with the same columns: kind, id, date, title, count, frontline, youth, women, online views (a
-    // competition's awardees), voided. The count is attendance, audience, reach or participants; CASTs give the NULLs a type PostgreSQL can union.
-    private const string Union =
-        "SELECT 'study-session' AS kind, session_id AS id, held_on AS day, title, attendees AS n, frontline, youth, women, " +
-        "online_views, voided FROM study_sessions WHERE branch_id = $1{0} " +
-        "UNION ALL SELECT 'honoree-talk', talk_id, held_on, title, audience, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), " +
-        "CAST(NULL AS INTEGER), online_views, voided FROM honoree_talks WHERE branch_id = $1{0} " +
-        "UNION ALL SELECT 'publicity-item', item_id, published_on, title, reach, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), " +
-        "CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), voided FROM publicity_items WHERE branch_id = $1{0} " +
-        "UNION ALL SELECT 'competition', competition_id, starts_on, title, participants, frontline, youth, women, awardees, voided " +
-        "FROM competitions WHERE branch_id = $1{0}";
-
     public static RouteGroupBuilder MapBranchRecordsApi(this RouteGroupBuilder api)
     {
         api.MapGet("branches/{branchId}/records", ListBranchRecordsAsync).WithTags("Branches").WithName("ListBranchRecords")
@@ -37,7 +25,7 @@ public static class BranchRecordsApi
     }
 
     public static async Task<Results<Ok<BranchRecordPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchRecordsAsync(
-        [Id] string branchId, [AsParameters] BranchRecordsQuery query, CampaignDirectory campaigns, IGrainFactory grains, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
+        [Id] string branchId, [AsParameters] BranchRecordsQuery query, CampaignDirectory campaigns, IGrainFactory grains, RecordStore records, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         var campaignId = query.campaignId.Given();
         var pageNumber = query.page.AsNumber() ?? 1;
@@ -46,30 +34,21 @@ public static class BranchRecordsApi
         if (!await access.CanActForBranchAsync(context.User, branchId)) return Access.Refused();
         if (await grains.GetGrain<IBranchGrain>(branchId).GetAsync() is null) return TypedResults.NotFound();
 
-        object?[] args = campaignId is null ? [branchId] : [branchId, campaignId];
-        var records = string.Format(System.Globalization.CultureInfo.InvariantCulture, Union,
-            campaignId is null ? "" : " AND campaign_id = $2");
-        var total = (await database.QueryAsync($"SELECT COUNT(*) FROM ({records}) r", args, r => r.Long(0), cancellationToken))[0];
-        var items = await database.QueryAsync(
-            $"SELECT * FROM ({records}) r ORDER BY r.day DESC, r.kind, r.id LIMIT ${args.Length + 1} OFFSET ${args.Length + 2}",
-            [.. args, size, (long)(pageNumber - 1) * size], Read, cancellationToken);
+        var (total, rows) = await records.BranchRecordsAsync(branchId, campaignId, pageNumber, size, cancellationToken);
+        var items = rows.Select(Item).ToList();
         return TypedResults.Ok(new BranchRecordPage(branchId, pageNumber, size, total, items));
     }
 
-    private static BranchRecordItem Read(System.Data.Common.DbDataReader r)
+    private static BranchRecordItem Item(BranchRecordRow r)
     {
-        var kind = r.GetString(0);
-        int? count = r.NullableInt(4);
-        var figures = kind switch
+        var figures = r.Kind switch
         {
-            "study-session" => new RecordFigures(Attendance: count, Frontline: r.NullableInt(5), Youth: r.NullableInt(6),
-                Women: r.NullableInt(7), OnlineViews: r.NullableInt(8)),
-            "honoree-talk" => new RecordFigures(Audience: count, OnlineViews: r.NullableInt(8)),
-            "competition" => new RecordFigures(Participants: count, Frontline: r.NullableInt(5), Youth: r.NullableInt(6),
-                Women: r.NullableInt(7), Awardees: r.NullableInt(8)),
-            _ => new RecordFigures(Reach: count),
+            "study-session" => new RecordFigures(Attendance: r.Count, Frontline: r.Frontline, Youth: r.Youth, Women: r.Women, OnlineViews: r.Extra),
+            "honoree-talk" => new RecordFigures(Audience: r.Count, OnlineViews: r.Extra),
+            "competition" => new RecordFigures(Participants: r.Count, Frontline: r.Frontline, Youth: r.Youth, Women: r.Women, Awardees: r.Extra),
+            _ => new RecordFigures(Reach: r.Count),
         };
-        return new BranchRecordItem(kind, r.GetString(1), r.Date(2), r.Text(3), figures, r.Bool(9));
+        return new BranchRecordItem(r.Kind, r.Id, r.Date, r.Title, figures, r.Voided);
     }
 }
 

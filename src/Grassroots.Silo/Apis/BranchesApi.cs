@@ -1,3 +1,4 @@
+using Grassroots.Domain.Branches;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
@@ -56,7 +57,7 @@ public static class BranchesApi
     }
 
     public static async Task<Results<Ok<BranchPage>, NotFound, ValidationProblem, ProblemHttpResult>> ListBranchesInRegionAsync(
-        [RegionCode(National = true)] string code, [AsParameters] BranchListQuery query, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions, Database database, Access access, HttpContext context, CancellationToken cancellationToken)
+        [RegionCode(National = true)] string code, [AsParameters] BranchListQuery query, CampaignDirectory campaigns, IGrainFactory grains, RegionDirectory regions, BranchStore store, Access access, HttpContext context, CancellationToken cancellationToken)
     {
         if (regions.Find(code) is null) return TypedResults.NotFound();
         if (!access.CanReadRegion(context.User, code)) return Access.Refused();
@@ -67,66 +68,25 @@ public static class BranchesApi
         if (onlyActive is not null && campaignId is null) return FieldChecks.Invalid("campaignId", new(MessageKeys.RequiredWhenActive));
         if (await campaigns.CampaignProblemAsync(campaignId) is { } invalid) return invalid;
 
-        return TypedResults.Ok(await PageAsync(database, regions, code, campaignId, onlyActive, pageNumber, size, cancellationToken));
+        return TypedResults.Ok(await PageAsync(store, regions, code, campaignId, onlyActive, pageNumber, size, cancellationToken));
     }
 
     /// <summary>
     /// One page of a region's registered branches by id, all or only those (not) active in a campaign: the list above and
     /// the report of branches that have not reported (ReportsApi) are this one query.
     /// </summary>
-    internal static async Task<BranchPage> PageAsync(Database database, RegionDirectory regions, string code, string? campaignId,
+    internal static async Task<BranchPage> PageAsync(BranchStore store, RegionDirectory regions, string code, string? campaignId,
         bool? onlyActive, int pageNumber, int size, CancellationToken cancellationToken)
     {
-        var query = new BranchQuery(code, campaignId, onlyActive, regions);
-        var total = (await database.QueryAsync($"SELECT COUNT(*) FROM branches b{query.Where}", query.Args,
-            r => r.Long(0), cancellationToken))[0];
-        var items = await database.QueryAsync(
-            $"SELECT b.branch_id, b.name, b.region_code, b.member_count, b.kind{query.ActiveColumn} FROM branches b{query.Where} " +
-            $"ORDER BY b.branch_id LIMIT ${query.Args.Count + 1} OFFSET ${query.Args.Count + 2}",
-            [.. query.Args, size, (long)(pageNumber - 1) * size],
-            r => new BranchListItem(r.GetString(0), r.GetString(1), r.GetString(2), r.Int(3), r.Text(4),
-                campaignId is null ? null : r.Int(5) == 1), cancellationToken);
-        return new BranchPage(pageNumber, size, total, items);
+        var (total, items) = await store.PageAsync(regions, code, campaignId, onlyActive, pageNumber, size, cancellationToken);
+        return new BranchPage(pageNumber, size, total, [.. items.Select(b => new BranchListItem(b.Id, b.Name, b.RegionCode, b.MemberCount, b.Kind, b.Active))]);
     }
 
     /// <summary>
-    /// The filter of a region's branch list, as plain SQL both databases run. Parameters are only added for
-    /// what is asked, since PostgreSQL cannot infer the type of a NULL parameter.
+    /// The same, for the import template (src/Grassroots.Silo/Imports/ImportsApi.cs), which still hands over the database while
+    /// the imports are being reworked; the architecture test lists this endpoint as an exception until then.
     /// </summary>
-    private sealed class BranchQuery
-    {
-        private readonly List<object?> _args = [];
-
-        public BranchQuery(string code, string? campaignId, bool? onlyActive, RegionDirectory regions)
-        {
-            var conditions = new List<string>();
-            // CN holds every branch; elsewhere the subtree is known from memory, so no recursive query is needed.
-            if (code != RegionDirectory.National)
-                conditions.Add($"b.region_code IN ({string.Join(", ", Subtree(code, regions).Select(Param))})");
-            if (campaignId is not null)
-            {
-                var c = Param(campaignId);
-                // Active for a campaign: any non-voided record of it (records cannot be dated in the future).
-                var active = string.Join(" OR ",
-                    new[] { "study_sessions", "honoree_talks", "publicity_items" }.Select(t =>
-                        $"EXISTS (SELECT 1 FROM {t} r WHERE r.branch_id = b.branch_id AND r.campaign_id = {c} AND NOT r.voided)"));
-                ActiveColumn = $", CASE WHEN {active} THEN 1 ELSE 0 END";
-                if (onlyActive is { } wanted) conditions.Add(wanted ? $"({active})" : $"NOT ({active})");
-            }
-            Where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        }
-
-        public string Where { get; }
-        public string ActiveColumn { get; } = "";
-        public IReadOnlyList<object?> Args => _args;
-
-        private string Param(object? value)
-        {
-            _args.Add(value);
-            return "$" + _args.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        private static IEnumerable<string> Subtree(string code, RegionDirectory regions) =>
-            regions.Children(code).SelectMany(c => Subtree(c.Code, regions)).Prepend(code);
-    }
+    internal static Task<BranchPage> PageAsync(Database database, RegionDirectory regions, string code, string? campaignId,
+        bool? onlyActive, int pageNumber, int size, CancellationToken cancellationToken) =>
+        PageAsync(new BranchStore(database), regions, code, campaignId, onlyActive, pageNumber, size, cancellationToken);
 }

@@ -2,12 +2,12 @@ using Grassroots.Domain.Rollups;
 using Grassroots.Domain;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
 
 using Grassroots.Silo.Security;
-using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -47,33 +47,14 @@ public static class HonoreesApi
     /// honorees table (as the campaign list is): no grain knows every honoree.
     /// </summary>
     public static async Task<Results<Ok<HonoreePage>, ValidationProblem>> FindHonoreesAsync([AsParameters] HonoreeSearchQuery query,
-        Database database, RegionDirectory regions, CancellationToken cancellationToken)
+        HonoreeStore store, RegionDirectory regions, CancellationToken cancellationToken)
     {
         var (name, provinceCode) = (query.name, query.provinceCode);
         var pageNumber = query.page.AsNumber() ?? 1;
         var size = query.pageSize.AsNumber() ?? DefaultPageSize;
-        var conditions = new List<string>();
-        var args = new List<object?>();
-        if (name.Given() is { } text)
-        {
-            // LIKE with its wildcards escaped: the text is matched as written, on both databases.
-            args.Add("%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
-                .Replace("_", @"\_", StringComparison.Ordinal) + "%");
-            conditions.Add($"name LIKE ${args.Count} ESCAPE '\\'");
-        }
-        if (provinceCode.Given() is { } province)
-        {
-            args.Add(province);
-            conditions.Add($"province_code = ${args.Count}");
-        }
-        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        var total = (await database.QueryAsync($"SELECT COUNT(*) FROM honorees{where}", args, r => r.Long(0), cancellationToken))[0];
-        var items = await database.QueryAsync(
-            $"SELECT honoree_id, name, title, province_code, employer FROM honorees{where} ORDER BY name, honoree_id " +
-            $"LIMIT ${args.Count + 1} OFFSET ${args.Count + 2}",
-            [.. args, size, (long)(pageNumber - 1) * size],
-            r => new HonoreeListItem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), regions.Find(r.GetString(3))?.Name,
-                r.Text(4)), cancellationToken);
+        var (total, found) = await store.FindAsync(name.Given(), provinceCode.Given(), pageNumber, size, cancellationToken);
+        var items = found.Select(h => new HonoreeListItem(h.Id, h.Name, h.Title, h.ProvinceCode, regions.Find(h.ProvinceCode)?.Name, h.Employer))
+            .ToList();
         return TypedResults.Ok(new HonoreePage(pageNumber, size, total, items));
     }
 

@@ -6,7 +6,7 @@ using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
 using Grassroots.Silo.Security;
-using Grassroots.Storage;
+using Grassroots.Domain.Branches;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grassroots.Silo.Apis;
@@ -144,7 +144,7 @@ public static class ReportsApi
     }
 
     private static async Task<Results<Ok<InactiveBranchesReport>, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesAsync(
-        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
+        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, BranchStore branchStore, Access access,
         HttpContext context, CancellationToken cancellationToken)
     {
         var (code, campaignId, page, pageSize) = (query.regionCode.Given() ?? RegionDirectory.National, query.campaignId, query.page, query.pageSize);
@@ -154,22 +154,22 @@ public static class ReportsApi
             case ValidationProblem p: return p;
             case ProblemHttpResult r: return r;
         }
-        var branches = await BranchesApi.PageAsync(database, regions, code, campaignId, false, page.AsNumber() ?? 1,
+        var branches = await BranchesApi.PageAsync(branchStore, regions, code, campaignId, false, page.AsNumber() ?? 1,
             pageSize.AsNumber() ?? BranchesApi.DefaultPageSize, cancellationToken);
         return TypedResults.Ok(new InactiveBranchesReport(code, campaignId!, branches.Page, branches.PageSize, branches.Total,
             [.. branches.Items.Select(b => Inactive(b, regions))]));
     }
 
     private static Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesCsvAsync(
-        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
-        HttpContext context) => GetInactiveBranchesFileAsync(query, campaigns, regions, database, access, context, xlsx: false);
+        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, BranchStore branchStore, Access access,
+        HttpContext context) => GetInactiveBranchesFileAsync(query, campaigns, regions, branchStore, access, context, xlsx: false);
 
     private static Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesXlsxAsync(
-        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
-        HttpContext context) => GetInactiveBranchesFileAsync(query, campaigns, regions, database, access, context, xlsx: true);
+        [AsParameters] InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, BranchStore branchStore, Access access,
+        HttpContext context) => GetInactiveBranchesFileAsync(query, campaigns, regions, branchStore, access, context, xlsx: true);
 
     private static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetInactiveBranchesFileAsync(
-        InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, Database database, Access access,
+        InactiveBranchesQuery query, CampaignDirectory campaigns, RegionDirectory regions, BranchStore branchStore, Access access,
         HttpContext context, bool xlsx)
     {
         var (code, campaignId, page, pageSize) = (query.regionCode.Given() ?? RegionDirectory.National, query.campaignId, query.page, query.pageSize);
@@ -185,7 +185,7 @@ public static class ReportsApi
         {
             for (var number = page.AsNumber() ?? 1; ; number++)
             {
-                var branches = await BranchesApi.PageAsync(database, regions, code, campaignId, false, number, size, context.RequestAborted);
+                var branches = await BranchesApi.PageAsync(branchStore, regions, code, campaignId, false, number, size, context.RequestAborted);
                 foreach (var b in branches.Items.Select(b => Inactive(b, regions)))
                     yield return [b.Id, b.Name, b.RegionCode, b.CountyName, b.CityName, b.ProvinceName, b.MemberCount, b.Kind];
                 if (page is not null || (long)number * size >= branches.Total) break;

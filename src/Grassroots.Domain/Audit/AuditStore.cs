@@ -1,10 +1,8 @@
 using System.Globalization;
-using Grassroots.Domain;
-using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
 using Grassroots.Storage;
 
-namespace Grassroots.Silo.Apis;
+namespace Grassroots.Domain.Audit;
 
 /// <summary>
 /// What an audit asks for once its scope is settled: one branch, or the branches and regions of a subtree (null: everything),
@@ -14,12 +12,53 @@ public sealed record AuditFilter(string? BranchId, IReadOnlyList<string>? Region
     DateTimeOffset? From, DateTimeOffset? Before);
 
 /// <summary>
+/// The audit trail's reads: one page of changes a filter asks for, newest first, and what the first change of an entity
+/// found it to be.
+/// </summary>
+public sealed class AuditStore(Database database)
+{
+    /// <summary>
+    /// One page of the trail, newest first, with the label of the key that made each change; with how many changes the
+    /// filter finds in all when <paramref name="withTotal"/> (else 0).
+    /// </summary>
+    public async Task<(long Total, IReadOnlyList<AuditRow> Rows)> PageAsync(AuditFilter filter, int number, int size, bool withTotal,
+        CancellationToken cancellationToken)
+    {
+        var query = new AuditQuery(database, filter);
+        var total = withTotal ? (await database.QueryAsync(query.CountSql, query.Args, r => r.Long(0), cancellationToken))[0] : 0;
+        var rows = await database.QueryAsync(query.PageSql(out var args, size, (long)(number - 1) * size), args,
+            r => new AuditRow(r.Timestamp(0), r.GetString(1), r.GetString(2), r.GetString(3), r.Text(4), r.Text(5), r.GetString(6), r.Text(7),
+                r.Text(8), r.Text(9)), cancellationToken);
+        return (total, rows);
+    }
+
+    /// <summary>The entity as its first logged change found it (before), for those of <paramref name="keys"/> ever changed.</summary>
+    public async Task<Dictionary<string, string>> FirstBeforeAsync(string entity, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var firstChanges = await database.QueryAsync(
+            $"SELECT entity_key, before_json FROM change_log WHERE entity = $1 AND entity_key {database.InList(keys, out var args, first: 2)} " +
+            "AND before_json IS NOT NULL ORDER BY change_id", [entity, .. args], r => (Key: r.GetString(0), Json: r.GetString(1)), cancellationToken);
+        foreach (var (key, json) in firstChanges) found.TryAdd(key, json);
+        return found;
+    }
+}
+
+/// <summary>
+/// One change as the trail stores it: when, the action (create, import, update, void, submit, …), the entity and its key, the
+/// branch and region it belongs to, who (and the label of their key), and the entity before and after as JSON (a creation
+/// read from its fact row has neither).
+/// </summary>
+public sealed record AuditRow(DateTimeOffset At, string Action, string Entity, string Key, string? BranchId, string? RegionCode, string Actor,
+    string? Label, string? Before, string? After);
+
+/// <summary>
 /// The audit trail as one SQL query both databases run: creations read from the fact rows (records, branches, honorees:
 /// who and when), every other change from the change log (corrections, voids, profile changes, campaigns, keys issued and
 /// revoked, sign-off steps), scoped by the branch or region each belongs to — a record and a branch by the branch's
 /// county now, as reading it is; keys, honorees and periods by their region; campaigns to hq alone — newest first.
 /// </summary>
-public sealed class AuditQuery
+internal sealed class AuditQuery
 {
     private readonly List<object?> _args = [];
     private readonly List<string> _parts = [];
