@@ -81,17 +81,8 @@ public sealed class ArchitectureTests
     ];
 
     /// <summary>
-    /// Endpoints that still run SQL themselves because their areas are being moved to data modules of their own by other
-    /// work in progress: the campaign list (campaigns become one model), the import template, and the branch list's
-    /// overload that the import template still calls with the database. Emptied as each lands; nothing is added here.
-    /// </summary>
-    private static readonly string[] StillBeingMoved =
-        ["Grassroots.Silo.Apis.CampaignsApi", "Grassroots.Silo.Imports.ImportsApi", "Grassroots.Silo.Apis.BranchesApi"];
-
-    /// <summary>
     /// One persistence boundary: grains (classes deriving from Orleans' Grain) and endpoints (the static *Api classes of the
-    /// silo) call their feature's data module and never run SQL themselves. An exception no longer needed fails too, so
-    /// the list above only shrinks.
+    /// silo) call their feature's data module and never run SQL themselves.
     /// </summary>
     [Fact]
     public void GrainsAndEndpointsRunNoSqlOfTheirOwn()
@@ -102,9 +93,7 @@ public sealed class ArchitectureTests
 
         var running = TypesDependingOn(Layers, SqlRunning).Where(grainsAndEndpoints.Contains).ToHashSet();
 
-        Assert.True(running.Except(StillBeingMoved).ToList() is [], "grains and endpoints that run SQL themselves (call their data module): " +
-            string.Join(", ", running.Except(StillBeingMoved)));
-        Assert.True(StillBeingMoved.Except(running).ToList() is [], "no longer needed as exceptions: " + string.Join(", ", StillBeingMoved.Except(running)));
+        Assert.True(running.Count == 0, "grains and endpoints that run SQL themselves (call their data module): " + string.Join(", ", running));
     }
 
     /// <summary>

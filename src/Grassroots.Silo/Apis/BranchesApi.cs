@@ -82,11 +82,4 @@ public static class BranchesApi
         return new BranchPage(pageNumber, size, total, [.. items.Select(b => new BranchListItem(b.Id, b.Name, b.RegionCode, b.MemberCount, b.Kind, b.Active))]);
     }
 
-    /// <summary>
-    /// The same, for the import template (src/Grassroots.Silo/Imports/ImportsApi.cs), which still hands over the database while
-    /// the imports are being reworked; the architecture test lists this endpoint as an exception until then.
-    /// </summary>
-    internal static Task<BranchPage> PageAsync(Database database, RegionDirectory regions, string code, string? campaignId,
-        bool? onlyActive, int pageNumber, int size, CancellationToken cancellationToken) =>
-        PageAsync(new BranchStore(database), regions, code, campaignId, onlyActive, pageNumber, size, cancellationToken);
 }

@@ -282,7 +282,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             }
         }
 
-        var stored = await BranchRows.ReadManyAsync([.. known.Select(k => k.Row.Row!.Id!)], database);
+        var stored = await new BranchStore(database).ReadManyAsync([.. known.Select(k => k.Row.Row!.Id!)]);
         var changed = new List<(ReadRow Row, BranchProfile Profile)>();
         foreach (var (row, profile) in known)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Grassroots.Domain.Branches;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain;
 using Grassroots.Silo.Apis;
@@ -122,7 +123,7 @@ public static class ImportsApi
 
     private static readonly SheetColumn[] BranchListColumns = [new("基层工会编号", 20), new("名称", 32), new("会员人数", 10, SheetValue.Whole)];
 
-    private static async Task<PushStreamHttpResult> GetTemplateAsync([AsParameters] ImportTemplateQuery query, Database database,
+    private static async Task<PushStreamHttpResult> GetTemplateAsync([AsParameters] ImportTemplateQuery query, BranchStore store,
         RegionDirectory regions, HttpContext context)
     {
         var kind = ImportKinds.Named(query.type!);
@@ -131,7 +132,7 @@ public static class ImportsApi
         var branches = new List<BranchListItem>();
         for (var page = 1; county is not null; page++)
         {
-            var found = await BranchesApi.PageAsync(database, regions, county, null, false, page, BranchesApi.MaxPageSize, context.RequestAborted);
+            var found = await BranchesApi.PageAsync(store, regions, county, null, false, page, BranchesApi.MaxPageSize, context.RequestAborted);
             branches.AddRange(found.Items);
             if ((long)page * found.PageSize >= found.Total) break;
         }
