@@ -69,17 +69,20 @@ public sealed class BranchesInRegionTests
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [PostgresData]
-    public async Task ActiveFilterKeepsBranchesWithANonVoidedRecordOfTheCampaign(StorageProvider provider)
+    public async Task ActiveFilterKeepsBranchesWithANonVoidedRecordOfTheCampaignOfAnyKind(StorageProvider provider)
     {
         await using var app = await GrassrootsApp.StartAsync(provider);
         var client = app.CreateClient();
         await client.PutCampaignAsync();
         await client.PutCampaignAsync("c2022", startsOn: "2022-01-01", endsOn: "2022-12-31");
-        foreach (var id in new[] { "studied", "published", "voided", "other-campaign", "idle" }) await client.PutBranchAsync(id, "440106");
+        foreach (var id in new[] { "studied", "published", "competed", "voided", "other-campaign", "idle" }) await client.PutBranchAsync(id, "440106");
         var grains = app.Service<IGrainFactory>();
         await app.LogStudySessionAsync("studied", "s1", new DateOnly(2021, 3, 1), 30);
         await grains.GetGrain<IPublicityItemGrain>("published/p1").PutAsync(new PublicityItem(ReferenceRequests.Campaign, "newspaper",
             "南方日报", "劳模进车间", null, new DateOnly(2021, 4, 2), 5000), "test");
+        // A branch that only ran a competition has reported too, as the coverage figures count it.
+        await grains.GetGrain<ICompetitionGrain>("competed/k1").PutAsync(new Competition(ReferenceRequests.Campaign, "岗位练兵",
+            "skills", new DateOnly(2021, 5, 1), null, new Attendance(40, null, null, null), 3, null), "test");
         await app.LogStudySessionAsync("voided", "s1", new DateOnly(2021, 3, 1), 30);
         await grains.GetGrain<IStudySessionGrain>("voided/s1").VoidAsync("duplicate", "test");
         await app.LogStudySessionAsync("other-campaign", "s1", new DateOnly(2022, 3, 1), 30, campaignId: "c2022");
@@ -87,16 +90,20 @@ public sealed class BranchesInRegionTests
         var url = $"/api/regions/440100/branches?campaignId={ReferenceRequests.Campaign}";
         var all = await client.GetFromJsonAsync<JsonElement>(url);
 
-        Assert.Equal(["published", "studied"], await IdsAsync(client, url + "&active=true"));
+        Assert.Equal(["competed", "published", "studied"], await IdsAsync(client, url + "&active=true"));
         Assert.Equal(["idle", "other-campaign", "voided"], await IdsAsync(client, url + "&active=false"));
-        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>(url + "&active=true")).GetProperty("total").GetInt64());
-        Assert.Equal(5, all.GetProperty("total").GetInt64());
+        Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>(url + "&active=true")).GetProperty("total").GetInt64());
+        Assert.Equal(6, all.GetProperty("total").GetInt64());
         var active = all.GetProperty("items").EnumerateArray()
             .ToDictionary(i => i.GetProperty("id").GetString()!, i => i.GetProperty("active").GetBoolean());
         Assert.Equal(new Dictionary<string, bool>
         {
-            ["idle"] = false, ["other-campaign"] = false, ["published"] = true, ["studied"] = true, ["voided"] = false,
+            ["competed"] = true, ["idle"] = false, ["other-campaign"] = false, ["published"] = true, ["studied"] = true, ["voided"] = false,
         }, active);
+        var inactive = await client.GetFromJsonAsync<JsonElement>($"/api/reports/inactive-branches?regionCode=440100&campaignId={ReferenceRequests.Campaign}");
+        Assert.Equal(["idle", "other-campaign", "voided"], inactive.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).Order());
+        var city = await client.GetFromJsonAsync<JsonElement>($"/api/rollups/440100?campaignId={ReferenceRequests.Campaign}");
+        Assert.Equal(3, city.GetProperty("totals").GetProperty("activeBranches").GetInt64());
         Assert.Equal(["other-campaign"], await IdsAsync(client, "/api/regions/440106/branches?campaignId=c2022&active=true"));
     }
 

@@ -63,10 +63,10 @@ public sealed class BranchStore(Database database) : ProfileStore<BranchProfile>
             if (campaignId is not null)
             {
                 var c = Param(campaignId);
-                // Active for a campaign: any non-voided record of it (records cannot be dated in the future).
-                var active = string.Join(" OR ",
-                    new[] { "study_sessions", "honoree_talks", "publicity_items" }.Select(t =>
-                        $"EXISTS (SELECT 1 FROM {t} r WHERE r.branch_id = b.branch_id AND r.campaign_id = {c} AND NOT r.voided)"));
+                // Active for a campaign: a non-voided record of it of any kind (records cannot be dated in the future) — the
+                // branch's activity row, which the committer keeps with every batch and the coverage figures count from.
+                var active = $"EXISTS (SELECT 1 FROM {ActivityRules.Activity.Name} a WHERE a.branch_id = b.branch_id " +
+                    $"AND a.campaign_id = {c} AND a.first_on IS NOT NULL)";
                 ActiveColumn = $", CASE WHEN {active} THEN 1 ELSE 0 END";
                 if (onlyActive is { } wanted) conditions.Add(wanted ? $"({active})" : $"NOT ({active})");
             }
