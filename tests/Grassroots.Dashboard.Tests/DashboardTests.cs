@@ -79,7 +79,9 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var csv = await File.ReadAllTextAsync(await download.PathAsync());
         var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.EndsWith(".csv", download.SuggestedFilename);
-        Assert.StartsWith("地区代码,地区,学习场次,参与人次", lines[0]);
+        // The page's table has the service's child-regions report's columns, and the sign-off state the page shows beside them.
+        var report = await fixture.Hq.GetTextAsync($"/api/reports/children.csv?campaignId={Campaign}&from=2021-01-10&to=2021-01-31");
+        Assert.Equal(report.TrimStart('\uFEFF').Split('\n')[0].TrimEnd('\r') + ",审核状态", lines[0]);
         Assert.Equal(32, lines.Length);
         var guangdong = period.GetProperty("children").EnumerateArray().Single(c => c.Code() == Guangdong);
         Assert.Contains($"{Guangdong},{guangdong.GetProperty("name").GetString()},{guangdong.GetProperty("totals").GetProperty("studySessions").GetInt64()}," +

@@ -25,6 +25,10 @@ public sealed class Api : IDisposable
     public async Task<JsonElement> GetAsync(string path) =>
         await (await CheckAsync(await _http.GetAsync(path), "GET", path)).Content.ReadFromJsonAsync<JsonElement>();
 
+    /// <summary>A text answer as it is, e.g. a CSV report.</summary>
+    public async Task<string> GetTextAsync(string path) =>
+        await (await CheckAsync(await _http.GetAsync(path), "GET", path)).Content.ReadAsStringAsync();
+
     /// <summary>Issues a key over the API, as an admin would, and returns the key itself.</summary>
     public async Task<string> IssueKeyAsync(string role, string scope, string label)
     {
