@@ -15,7 +15,6 @@ public static class Constants
     /// </summary>
     public static class StateNames
     {
-        public const string CampaignCatalog = "campaign-catalog";
         public const string ApiKey = "api-key";
         public const string ImportJob = "import-job";
         public const string PeriodApproval = "period-approval";

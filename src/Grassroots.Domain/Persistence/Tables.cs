@@ -6,9 +6,6 @@ namespace Grassroots.Domain.Persistence;
 /// <summary>The tables the domain writes through the group committer (schema: Storage/Migrations).</summary>
 public static class Tables
 {
-    public static readonly Table Campaigns = new("campaigns", ["campaign_id"],
-        ["title", "starts_on", "ends_on", "description", "created_at", "updated_at"], versioned: true);
-
     public static readonly Table Branches = new("branches", ["branch_id"],
         ["name", "region_code", "sector", "member_count", "kind", "created_at", "updated_at", "created_by"], versioned: true);
 
