@@ -36,7 +36,7 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 /// record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
 public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, RecordIntake intake, BranchIntake branchIntake,
-    Database database, BranchDirectory branches, TimeProvider clock)
+    Database database, BranchStore branchStore, BranchDirectory branches, TimeProvider clock)
 {
     public const int ChunkRows = 5_000;
 
@@ -282,7 +282,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
             }
         }
 
-        var stored = await new BranchStore(database).ReadManyAsync([.. known.Select(k => k.Row.Row!.Id!)]);
+        var stored = await branchStore.ReadManyAsync([.. known.Select(k => k.Row.Row!.Id!)]);
         var changed = new List<(ReadRow Row, BranchProfile Profile)>();
         foreach (var (row, profile) in known)
         {
