@@ -3,7 +3,6 @@ using Grassroots.Domain.Caching;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
-using Grassroots.Domain.Records;
 using Grassroots.Domain.Rollups;
 using Grassroots.Storage;
 using Orleans.Placement;
@@ -15,7 +14,7 @@ namespace Grassroots.Domain.Grains;
 /// were logged). Its records are their own grains' and never pass through here. Placed on the silo that first calls it.
 /// </summary>
 [GrainType(Constants.GrainTypes.Branch), PreferLocalPlacement]
-public sealed class BranchGrain(BranchStore store, RecordStore records, FactCommitter committer, TimeProvider clock, BranchIntake intake,
+public sealed class BranchGrain(BranchStore store, IBranchFigures records, FactCommitter committer, TimeProvider clock, BranchIntake intake,
     SiloCaches caches) : ProfileGrain<BranchProfile>(store, committer, clock), IBranchGrain
 {
     protected override string Entity => "branch";

@@ -1,4 +1,5 @@
 using Grassroots.Domain.Caching;
+using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
@@ -13,7 +14,7 @@ namespace Grassroots.Domain.Grains;
 /// the change-log entry, in one transaction.
 /// </summary>
 [GrainType(Constants.GrainTypes.Campaign)]
-public sealed class CampaignGrain(CampaignTable table, PeriodApprovalTable approvals, SiloCaches caches, TimeProvider clock)
+public sealed class CampaignGrain(CampaignTable table, ICampaignPeriodLocks periodLocks, SiloCaches caches, TimeProvider clock)
     : Grain, ICampaignGrain
 {
     private Versioned<Campaign>? _current;
@@ -32,7 +33,7 @@ public sealed class CampaignGrain(CampaignTable table, PeriodApprovalTable appro
         if (Approvals.ApprovalLevels.Problem(campaign.Path) is { } path) throw new FieldValidationException("approvalPath", path);
         // Periods already signed off keep the meaning they were signed off under.
         if (before is not null && (before.Value.ReportingPeriod != campaign.ReportingPeriod || !before.Value.Path.SequenceEqual(campaign.Path))
-            && await approvals.AnyLockedAsync(campaign.Id))
+            && await periodLocks.AnyLockedAsync(campaign.Id))
             throw new StateConflictException(new Message(MessageKeys.CampaignPeriodsLocked, campaign.Id));
         var now = clock.Now();
         var after = new Versioned<Campaign>(campaign, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);

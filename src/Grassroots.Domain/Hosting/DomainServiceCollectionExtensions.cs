@@ -2,6 +2,7 @@ using Grassroots.Domain.Grains;
 using Grassroots.Domain.Branches;
 using Grassroots.Domain.Audit;
 using Grassroots.Domain.Caching;
+using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Records;
@@ -34,6 +35,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton<BranchStore>();
         services.TryAddSingleton<HonoreeStore>();
         services.TryAddSingleton<RecordStore>();
+        services.TryAddSingleton<IBranchFigures>(sp => sp.GetRequiredService<RecordStore>());
         services.TryAddSingleton<AuditStore>();
         services.TryAddSingleton<RollupStore>();
         services.TryAddSingleton<RecountStore>();
@@ -78,6 +80,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<PeriodLockBroadcast>();
         services.AddResiliencePipeline(PeriodLockBroadcast.PipelineName, builder => PeriodLockBroadcast.Configure(builder));
         services.AddSingleton<PeriodApprovalTable>();
+        services.AddSingleton<ICampaignPeriodLocks>(sp => sp.GetRequiredService<PeriodApprovalTable>());
         return services;
     }
 }

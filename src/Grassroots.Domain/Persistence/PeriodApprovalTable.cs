@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Model;
 using Grassroots.Storage;
 
@@ -11,7 +12,7 @@ namespace Grassroots.Domain.Persistence;
 /// one transaction; every silo's lock cache (<see cref="Caching.PeriodLocks"/>) and the listings of periods read it. A
 /// write lands only on the version its grain read, so no version goes backwards. Only periods that left "open" have a row.
 /// </summary>
-public sealed class PeriodApprovalTable(Database database)
+public sealed class PeriodApprovalTable(Database database) : ICampaignPeriodLocks
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 

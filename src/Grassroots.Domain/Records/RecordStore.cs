@@ -1,3 +1,4 @@
+using Grassroots.Domain.Branches;
 using Grassroots.Domain.Model;
 using Grassroots.Storage;
 
@@ -7,7 +8,7 @@ namespace Grassroots.Domain.Records;
 /// The records' reads: a stored record of any kind (each kind's descriptor knows its row), a branch's records as one
 /// list, and a branch's figures counted from its records.
 /// </summary>
-public sealed class RecordStore(Database database)
+public sealed class RecordStore(Database database) : IBranchFigures
 {
     /// <summary>The record as stored, with what its row does not hold (a talk's honorees); null when there is none.</summary>
     public async Task<LoggedRecord?> ReadAsync(RecordKind kind, string branchId, string recordId)

@@ -8,11 +8,11 @@ namespace Grassroots.Silo.Apis;
 
 /// <summary>The body of a submission or approval: an optional note.</summary>
 [Microsoft.Extensions.Validation.ValidatableType]
-public sealed record ApprovalNote([property: Text(RecordResource.MaxReasonLength)] string? Reason);
+public sealed record ApprovalNote([property: Text(TextAttribute.MaxReason)] string? Reason);
 
 /// <summary>The body of a return or re-opening: why, required.</summary>
 [Microsoft.Extensions.Validation.ValidatableType]
-public sealed record ApprovalReason([property: Required, Text(RecordResource.MaxReasonLength)] string? Reason);
+public sealed record ApprovalReason([property: Required, Text(TextAttribute.MaxReason)] string? Reason);
 
 /// <summary>A key that took a step: its id and label (null for a step taken without a stored key).</summary>
 public sealed record KeyRef(string? KeyId, string? Label)

@@ -7,6 +7,7 @@ using Grassroots.Domain.Regions;
 using Grassroots.Domain;
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -186,3 +187,7 @@ public static class ApprovalsApi
     private static ProblemHttpResult UnknownRegion(string code) =>
         ApiProblems.Problem(StatusCodes.Status404NotFound, new(MessageKeys.NoRegion, code));
 }
+
+/// <summary>One campaign, required.</summary>
+[ValidatableType]
+public sealed record RequiredCampaignQuery([property: Required, Id] string? campaignId);

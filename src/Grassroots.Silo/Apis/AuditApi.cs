@@ -9,6 +9,7 @@ using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -233,3 +234,9 @@ public sealed record AuditPage(int Page, int PageSize, long Total, IReadOnlyList
 /// </summary>
 public sealed record AuditEntry(DateTimeOffset At, string What, string Entity, string Key, string? BranchId, string? RecordType,
     string? RecordId, string? RegionCode, KeyRef By, JsonElement Before, JsonElement After);
+
+/// <summary>The audit trail within the key's scope, filtered by branch, record, region and dates, a page at a time.</summary>
+[ValidatableType]
+public sealed record AuditTrailQuery([property: Id] string? branchId, [property: OneOf(typeof(AuditApi), nameof(AuditApi.RecordTypeNames))] string? recordType,
+    [property: Id] string? recordId, [property: RegionCode(National = true)] string? regionCode, [property: Date] string? from,
+    [property: Date] string? to, [property: Whole(1, int.MaxValue)] string? page, [property: Whole(1, AuditApi.MaxPageSize)] string? pageSize);

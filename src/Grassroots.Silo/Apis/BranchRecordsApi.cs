@@ -6,6 +6,7 @@ using Grassroots.Domain.Records;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -71,3 +72,8 @@ public sealed record RecordFigures(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Reach = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Participants = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Awardees = null);
+
+/// <summary>A branch's records, optionally of one campaign, a page at a time.</summary>
+[ValidatableType]
+public sealed record BranchRecordsQuery([property: Id] string? campaignId, [property: Whole(1, int.MaxValue)] string? page,
+    [property: Whole(1, BranchRecordsApi.MaxPageSize)] string? pageSize);

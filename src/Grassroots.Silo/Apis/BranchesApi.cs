@@ -9,6 +9,7 @@ using Grassroots.Domain;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -83,3 +84,12 @@ public static class BranchesApi
     }
 
 }
+
+/// <summary>Figures of one campaign or of all, for records dated from..to.</summary>
+[ValidatableType]
+public sealed record FiguresQuery([property: Id] string? campaignId, [property: Date] string? from, [property: Date] string? to);
+
+/// <summary>A region's branches, all or only those (not) active in a campaign, a page at a time.</summary>
+[ValidatableType]
+public sealed record BranchListQuery([property: Flag] string? active, [property: Id] string? campaignId, [property: Whole(1, int.MaxValue)] string? page,
+    [property: Whole(1, BranchesApi.MaxPageSize)] string? pageSize);

@@ -149,6 +149,9 @@ public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchema
 /// <summary>Text under the <see cref="TextPolicy"/>, at most <paramref name="maxLength"/> characters; only a multi-line field may hold tab and line breaks.</summary>
 public class TextAttribute(int maxLength) : ValidationAttribute, ISchemaRule
 {
+    /// <summary>A reason given for a step (voiding a record, returning or reopening a period).</summary>
+    public const int MaxReason = 500;
+
     public int MaxLength { get; } = maxLength;
     public bool MultiLine { get; set; }
 

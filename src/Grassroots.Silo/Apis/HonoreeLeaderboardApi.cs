@@ -7,6 +7,7 @@ using Grassroots.Domain;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -52,3 +53,8 @@ public sealed record HonoreeLeaderboard(string? CampaignId, string RegionCode, I
 /// <summary>One honoree's place: <see cref="ProvinceCode"/> is the honoree's own province, not where the talks were held.</summary>
 public sealed record HonoreeRank(int Rank, string HonoreeId, string Name, string Title, string ProvinceCode, string? ProvinceName,
     long Talks, long Audience, long OnlineViews, int ProvincesReached);
+
+/// <summary>The honoree leaderboard: one campaign or all, CN or the talks held in one province.</summary>
+[ValidatableType]
+public sealed record LeaderboardQuery([property: Id] string? campaignId, [property: RegionCode(National = true)] string? regionCode,
+    [property: Whole(1, HonoreeLeaderboardApi.MaxTop)] string? top);

@@ -9,6 +9,7 @@ using Grassroots.Domain.Regions;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -70,3 +71,12 @@ public static class HonoreesApi
             : TypedResults.Ok(dto);
     }
 }
+
+/// <summary>An honoree's figures in one campaign or all.</summary>
+[ValidatableType]
+public sealed record CampaignQuery([property: Id] string? campaignId);
+
+/// <summary>Honorees by a part of their name, optionally of one province.</summary>
+[ValidatableType]
+public sealed record HonoreeSearchQuery([property: Text(HonoreesApi.MaxName)] string? name, [property: RegionCode(Level = RegionCodeLevel.Province)] string? provinceCode,
+    [property: Whole(1, int.MaxValue)] string? page, [property: Whole(1, HonoreesApi.MaxPageSize)] string? pageSize);

@@ -7,10 +7,6 @@ namespace Grassroots.Silo.Apis;
 // keeps the rule stated on the request and a row is checked exactly as that PUT is; a record kind's row is beside its
 // request in the kind's file (StudySessionsApi.cs…).
 
-/// <summary>What every import row carries besides its record: the branch and the record's id, as a PUT's path does.</summary>
-public interface IImportRow
-{
-    string? BranchId { get; }
     string? Id { get; }
 }
 

@@ -1,6 +1,6 @@
 namespace Grassroots.Silo.Apis;
 
-/// <summary>What branches log (study sessions, honoree talks, publicity, competitions) and the rollups those records feed.</summary>
+/// <summary>What branches log: study sessions, honoree talks, publicity, competitions.</summary>
 public static class RecordApis
 {
     /// <summary>
@@ -12,6 +12,6 @@ public static class RecordApis
     public static RouteGroupBuilder MapRecordApis(this RouteGroupBuilder api)
     {
         foreach (var kind in All) kind.Map(api);
-        return api.MapRollupsApi();
+        return api;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
-// Wire shapes the kinds of record a branch logs share, and the rollups they feed; each kind's own request, import row and
+// Wire shapes the kinds of record a branch logs share; each kind's own request, import row and
 // response are in its file (StudySessionsApi.cs…). Request bodies are all-nullable so that a missing field is reported by
 // validation with its name, not by the deserializer as an unreadable body; each field's rule is stated on it
 // (FieldAttributes.cs), for validation and the OpenAPI document alike.
@@ -20,12 +20,3 @@ public sealed record AttendeesRequest(
 }
 
 public sealed record AttendeesResponse(int Total, int? Frontline, int? Youth, int? Women);
-
-public sealed record RollupChildResponse(string Code, string Name, TotalsDto Totals);
-
-public sealed record RollupResponse(string Code, string Name, string Level, DateTimeOffset AsOf, TotalsDto Totals,
-    IReadOnlyList<RollupChildResponse> Children);
-
-public sealed record SeriesPointResponse(DateOnly Start, TotalsDto Totals);
-
-public sealed record SeriesResponse(string Code, string CampaignId, string Interval, IReadOnlyList<SeriesPointResponse> Points);

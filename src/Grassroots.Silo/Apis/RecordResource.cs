@@ -5,6 +5,7 @@ using Grassroots.Domain.Records;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -17,8 +18,6 @@ namespace Grassroots.Silo.Apis;
 /// </summary>
 public abstract class RecordResource
 {
-    public const int MaxReasonLength = 500;
-
     /// <summary>Its table, the day it counts on and its figures (Domain/Records/*Kind.cs).</summary>
     public abstract RecordKind Kind { get; }
 
@@ -175,3 +174,7 @@ public abstract class RecordResource<TPath, TRequest, TRow, TData, TGrain, TResp
 
     private static TGrain Grain(IGrainFactory grains, string branchId, string recordId) => grains.GetGrain<TGrain>($"{branchId}/{recordId}");
 }
+
+/// <summary>Why a record is voided.</summary>
+[ValidatableType]
+public sealed record VoidQuery([property: Required, Text(TextAttribute.MaxReason)] string? reason);

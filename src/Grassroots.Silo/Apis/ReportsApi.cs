@@ -8,6 +8,7 @@ using Grassroots.Domain.Regions;
 using Grassroots.Silo.Security;
 using Grassroots.Domain.Branches;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -254,3 +255,13 @@ public sealed record InactiveBranchesReport(string RegionCode, string CampaignId
 
 public sealed record InactiveBranch(string Id, string Name, string RegionCode, string? CountyName, string? CityName, string? ProvinceName,
     int MemberCount, string? Kind);
+
+/// <summary>A region's children's figures in a campaign (the region defaults to the nation), records dated from..to.</summary>
+[ValidatableType]
+public sealed record ChildRegionsQuery([property: RegionCode(National = true)] string? regionCode, [property: Required, Id] string? campaignId,
+    [property: Date] string? from, [property: Date] string? to);
+
+/// <summary>The branches of a region (CN when absent) that have not reported in a campaign.</summary>
+[ValidatableType]
+public sealed record InactiveBranchesQuery([property: RegionCode(National = true)] string? regionCode, [property: Required, Id] string? campaignId,
+    [property: Whole(1, int.MaxValue)] string? page, [property: Whole(1, BranchesApi.MaxPageSize)] string? pageSize);

@@ -7,6 +7,7 @@ using Grassroots.Domain.Regions;
 
 using Grassroots.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -96,3 +97,12 @@ public static class RollupsApi
     private static ValidationProblem UnknownCampaign(string campaignId) =>
         FieldChecks.Invalid("campaignId", new(MessageKeys.NoCampaign, campaignId));
 }
+
+/// <summary>Figures of one campaign, for records dated from..to.</summary>
+[ValidatableType]
+public sealed record CampaignFiguresQuery([property: Required, Id] string? campaignId, [property: Date] string? from, [property: Date] string? to);
+
+/// <summary>A campaign's figures per day, week or month.</summary>
+[ValidatableType]
+public sealed record SeriesQuery([property: Required, Id] string? campaignId, [property: Required, OneOf(typeof(RollupsApi), nameof(RollupsApi.IntervalNames))] string? interval,
+    [property: Date] string? from, [property: Date] string? to);

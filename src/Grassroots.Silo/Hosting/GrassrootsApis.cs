@@ -15,8 +15,8 @@ public static class GrassrootsApis
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilterFactory(FieldChecks.RequireBody)
             .AddEndpointFilter(SiloFailover.Filter)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        api.MapReferenceApis();
-        api.MapRecordApis();
+        api.MapRegionsApi().MapCampaignsApi().MapBranchesApi().MapHonoreesApi();
+        api.MapRecordApis().MapRollupsApi();
         api.MapKeysApi();
         api.MapMeApi();
         api.MapBranchRecordsApi();

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Imports;
 
@@ -188,3 +189,11 @@ public static class ImportsApi
 
     private static ValidationProblem Invalid(ImportFormatException e) => FieldChecks.Invalid(e.Field, e.Reason);
 }
+
+/// <summary>How an import runs: checked only, as a job, and the kind of a CSV file.</summary>
+[ValidatableType]
+public sealed record ImportQuery([property: Flag] string? dryRun, [property: Flag] string? async, [property: OneOf(typeof(ImportKinds), nameof(ImportKinds.TypeNames))] string? type);
+
+/// <summary>The kind of row an import template is for, as in ?type= of an import.</summary>
+[ValidatableType]
+public sealed record ImportTemplateQuery([property: Required, OneOf(typeof(ImportKinds), nameof(ImportKinds.TypeNames))] string? type);
