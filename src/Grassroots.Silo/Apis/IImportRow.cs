@@ -4,3 +4,5 @@ namespace Grassroots.Silo.Apis;
 public interface IImportRow
 {
     string? BranchId { get; }
+    string? Id { get; }
+}

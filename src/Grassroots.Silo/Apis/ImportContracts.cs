@@ -7,9 +7,6 @@ namespace Grassroots.Silo.Apis;
 // keeps the rule stated on the request and a row is checked exactly as that PUT is; a record kind's row is beside its
 // request in the kind's file (StudySessionsApi.cs…).
 
-    string? Id { get; }
-}
-
 /// <summary>
 /// A branch to register or correct: the body of <c>PUT /api/branches/{branchId}</c> plus the id its path carries. The
 /// branch is its own key, so <see cref="IImportRow.BranchId"/> is the id (and is not a field of its own).
