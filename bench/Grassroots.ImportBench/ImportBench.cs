@@ -1,12 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Reconciliation;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.Hosting;
 using Grassroots.Silo.Imports;
 using Grassroots.Silo.Security;

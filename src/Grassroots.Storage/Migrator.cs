@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 
 namespace Grassroots.Storage;

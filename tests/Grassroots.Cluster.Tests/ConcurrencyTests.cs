@@ -4,8 +4,6 @@ using System.Text.Json;
 using Grassroots.Cluster.Tests.Support;
 using Grassroots.ClusterDrills;
 using Grassroots.TestSupport;
-using Orleans;
-using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Grassroots.Cluster.Tests;

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Grassroots.Cluster.Tests.Support;
 using Grassroots.ClusterDrills;
 using Grassroots.TestSupport;
-using Orleans;
-using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Grassroots.Cluster.Tests;

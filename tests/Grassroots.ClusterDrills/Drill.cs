@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Grassroots.TestSupport;
-using Orleans;
-using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Grassroots.ClusterDrills;

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Grassroots.ClusterDrills;
 
 /// <summary>

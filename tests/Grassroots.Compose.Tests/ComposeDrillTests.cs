@@ -7,7 +7,6 @@ using Grassroots.Compose.Tests.Support;
 using Grassroots.Dashboard.Tests.Support;
 using Grassroots.TestSupport;
 using Microsoft.Playwright;
-using Orleans.Runtime;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Grassroots.Dashboard.Tests.Support;
 using Microsoft.Playwright;
 using static Grassroots.Dashboard.Tests.Support.KnownData;

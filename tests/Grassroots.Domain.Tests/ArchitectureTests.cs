@@ -65,7 +65,7 @@ public sealed class ArchitectureTests
     public void ThePlainDataKnowsNoStorageNoGrainsAndNoHttp()
     {
         var grainTypes = GrainTypes();
-        Assert.Contains(typeof(Contracts.IBranchGrain).FullName, grainTypes);
+        Assert.Contains(typeof(Branches.IBranchGrain).FullName, grainTypes);
 
         AssertNoDependency(
             Types.InAssembly(Domain).That().ResideInNamespace("Grassroots.Domain.Model"),
@@ -88,8 +88,8 @@ public sealed class ArchitectureTests
     public void GrainsAndEndpointsRunNoSqlOfTheirOwn()
     {
         var grainsAndEndpoints = GrainsAndEndpoints();
-        Assert.Contains("Grassroots.Domain.Grains.BranchGrain", grainsAndEndpoints);
-        Assert.Contains("Grassroots.Silo.Apis.HonoreesApi", grainsAndEndpoints);
+        Assert.Contains("Grassroots.Domain.Branches.BranchGrain", grainsAndEndpoints);
+        Assert.Contains("Grassroots.Silo.Honorees.HonoreesApi", grainsAndEndpoints);
 
         var running = TypesDependingOn(Layers, SqlRunning).Where(grainsAndEndpoints.Contains).ToHashSet();
 
@@ -152,9 +152,9 @@ public sealed class ArchitectureTests
     [Fact]
     public void TheDefaultApprovalPathIsAPathOfTheSignOffLevels()
     {
-        Assert.Null(Approvals.ApprovalLevels.Problem(Model.Campaign.DefaultApprovalPath));
-        Assert.Equal([Approvals.ApprovalLevels.County, Approvals.ApprovalLevels.Province, Approvals.ApprovalLevels.National],
-            Approvals.ApprovalLevels.DefaultPath);
+        Assert.Null(Campaigns.ApprovalLevels.Problem(Campaigns.Campaign.DefaultApprovalPath));
+        Assert.Equal([Campaigns.ApprovalLevels.County, Campaigns.ApprovalLevels.Province, Campaigns.ApprovalLevels.National],
+            Campaigns.ApprovalLevels.DefaultPath);
     }
 
     /// <summary>Grains, grain interfaces and grain services of the three assemblies, by full name.</summary>

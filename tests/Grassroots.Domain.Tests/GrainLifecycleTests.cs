@@ -1,5 +1,8 @@
-using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Campaigns;
+using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Records;
 using Grassroots.Domain.Rollups;
 using Grassroots.Domain.Tests.Support;
 using Grassroots.Silo.Security;

@@ -1,7 +1,6 @@
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Grains;
+using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Model;
-using Grassroots.Domain.Persistence;
+using Grassroots.Domain.SignOff;
 using Grassroots.Domain.Tests.Support;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;

@@ -1,4 +1,3 @@
-using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
 
 namespace Grassroots.Domain.Tests;

@@ -1,4 +1,3 @@
-using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Rollups;
 
 namespace Grassroots.Domain.Tests;

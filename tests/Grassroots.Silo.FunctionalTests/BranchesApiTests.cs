@@ -1,9 +1,7 @@
-using Grassroots.Domain.Rollups;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Domain.Contracts;
-
+using Grassroots.Domain.Rollups;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;

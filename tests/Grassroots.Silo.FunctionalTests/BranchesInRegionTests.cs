@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
-
+using Grassroots.Domain.Records;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;

@@ -4,6 +4,8 @@ using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Imports;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
+using Grassroots.Silo.Records;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Imports.ImportFiles;

@@ -1,10 +1,9 @@
 using System.Net;
-using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Reconciliation;
 using Grassroots.Domain.Rollups;
-
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Records;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Imports;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;

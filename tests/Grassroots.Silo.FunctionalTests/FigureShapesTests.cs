@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Records;
+using Grassroots.Domain.SignOff;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;

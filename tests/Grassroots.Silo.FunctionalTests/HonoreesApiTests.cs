@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
-
+using Grassroots.Domain.Records;
 using Grassroots.Silo.FunctionalTests.Security;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
-using Grassroots.TestSupport;
 
 namespace Grassroots.Silo.FunctionalTests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Grassroots.Domain.Records;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.Imports;
+using Grassroots.Silo.Records;
 
 namespace Grassroots.Silo.FunctionalTests;
 
@@ -20,7 +20,7 @@ public sealed class RecordResourcesTests
     [Fact]
     public void TheJsonImportBodyListsBranchesAndEveryKindByItsJsonNameAndRow()
     {
-        var lists = typeof(Apis.ImportBody).GetProperties()
+        var lists = typeof(Grassroots.Silo.Imports.ImportBody).GetProperties()
             .Select(p => (Name: JsonNamingPolicy.CamelCase.ConvertName(p.Name), Row: p.PropertyType.GetGenericArguments().Single()));
         Assert.Equal([("branches", typeof(BranchImportRow)), .. RecordApis.All.Select(r => (r.JsonName, r.RowType))], lists);
         Assert.Equal(RecordApis.All.Select(r => r.JsonName), ImportKinds.All.OfType<RecordImportKind>().Select(k => k.JsonName));

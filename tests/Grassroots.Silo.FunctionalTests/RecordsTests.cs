@@ -1,10 +1,8 @@
-using Grassroots.Domain.Rollups;
 using System.Net;
 using System.Text.Json;
-using Grassroots.Domain.Contracts;
-
-using Grassroots.Silo.Apis;
+using Grassroots.Domain.Rollups;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Records;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;

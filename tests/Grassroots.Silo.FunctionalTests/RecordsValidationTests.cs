@@ -1,8 +1,9 @@
-using Grassroots.Domain.Rollups;
 using System.Net;
 using System.Text;
+using Grassroots.Domain.Rollups;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Records;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
-
+using Grassroots.Domain.Records;
 using Grassroots.Silo.FunctionalTests.Support;
 
 namespace Grassroots.Silo.FunctionalTests.Reference;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Rollups;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;

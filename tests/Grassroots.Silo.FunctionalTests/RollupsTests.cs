@@ -1,8 +1,6 @@
-using Grassroots.Domain.Rollups;
 using System.Diagnostics;
 using System.Net;
-using Grassroots.Domain.Contracts;
-
+using Grassroots.Domain.Rollups;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
@@ -83,7 +81,7 @@ public sealed class RollupsTests
             Assert.Equal(Silo.Apis.TotalsDto.From(Domain.Model.Totals.Zero) with { RegisteredBranches = totals.RegisteredBranches }, totals);
             Assert.Equal(0, totals.Coverage);
         }
-        Assert.True((await (await client.GetAsync(SessionPath)).ReadAsync<Silo.Apis.StudySessionResponse>(HttpStatusCode.OK)).Voided);
+        Assert.True((await (await client.GetAsync(SessionPath)).ReadAsync<Silo.Records.StudySessionResponse>(HttpStatusCode.OK)).Voided);
         var honorees = app.Service<RollupReplica>();
         Assert.Equal(0, (await honorees.GetHonoreeAsync("h1", "c1")).Talks);
         Assert.Equal(0, (await honorees.GetHonoreeAsync("h2", "c1")).Audience);

@@ -1,16 +1,15 @@
 using System.Net;
-using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Model;
-using Grassroots.Domain.Records;
 using Grassroots.Domain.Reconciliation;
+using Grassroots.Domain.Records;
 using Grassroots.Domain.Rollups;
-
 using Grassroots.Silo.FunctionalTests.Security;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;
 
 namespace Grassroots.Silo.FunctionalTests;

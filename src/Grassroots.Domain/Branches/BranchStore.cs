@@ -1,6 +1,6 @@
 using System.Data.Common;
-using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Profiles;
 using Grassroots.Domain.Regions;
 using Grassroots.Storage;
 

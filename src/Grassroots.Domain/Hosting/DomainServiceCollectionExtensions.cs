@@ -1,18 +1,17 @@
-using Grassroots.Domain.Grains;
-using Grassroots.Domain.Branches;
 using Grassroots.Domain.Audit;
+using Grassroots.Domain.Branches;
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Persistence;
+using Grassroots.Domain.Reconciliation;
 using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
-using Grassroots.Domain.Reconciliation;
 using Grassroots.Domain.Rollups;
+using Grassroots.Domain.SignOff;
 using Grassroots.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Polly;
 

@@ -1,3 +1,5 @@
+using Grassroots.Domain.SignOff;
+
 namespace Grassroots.Domain.Model;
 
 /// <summary>

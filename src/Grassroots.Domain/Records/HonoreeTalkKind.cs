@@ -1,6 +1,5 @@
 using System.Data.Common;
-using Grassroots.Domain.Caching;
-using Grassroots.Domain.Contracts;
+using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;

@@ -1,5 +1,5 @@
-using Grassroots.Domain.Caching;
-using Grassroots.Domain.Model;
+using Grassroots.Domain.Campaigns;
+using Grassroots.Domain.Honorees;
 
 namespace Grassroots.Domain.Records;
 

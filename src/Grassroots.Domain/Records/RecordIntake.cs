@@ -1,8 +1,10 @@
-using Grassroots.Domain.Approvals;
-using Grassroots.Domain.Caching;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Campaigns;
+using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
+using Grassroots.Domain.SignOff;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Records;

@@ -1,4 +1,3 @@
-using Grassroots.Domain.Model;
 using Grassroots.Domain.Persistence;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;

@@ -1,4 +1,3 @@
-using Grassroots.Domain.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sylvan.Data.Csv;

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Grassroots.Domain.Model;
 
 namespace Grassroots.Domain.Regions;
 

@@ -1,4 +1,3 @@
-using Grassroots.Domain.Model;
 using Grassroots.Storage;
 
 namespace Grassroots.Domain.Regions;

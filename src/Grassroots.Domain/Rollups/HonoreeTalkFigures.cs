@@ -1,4 +1,3 @@
-using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 
 namespace Grassroots.Domain.Rollups;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Grassroots.Domain.Contracts;
 using Grassroots.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Services;

@@ -1,6 +1,4 @@
-using Grassroots.Domain.Contracts;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime.Services;
 using Orleans.Services;
 
 namespace Grassroots.Domain.Rollups;

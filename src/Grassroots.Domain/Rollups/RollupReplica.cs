@@ -1,7 +1,5 @@
-using Grassroots.Domain.Contracts;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
-using Grassroots.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Grassroots.Domain.Rollups;

@@ -1,5 +1,3 @@
-using Grassroots.Domain.Contracts;
-
 namespace Grassroots.Domain.Rollups;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Grassroots.Domain;
-using Grassroots.Domain.Approvals;
-
+using Grassroots.Domain.SignOff;
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -8,7 +8,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Grassroots.Domain;
-using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
 using Microsoft.Extensions.Validation;
 using Microsoft.OpenApi;

@@ -1,7 +1,7 @@
-using Grassroots.Domain.Approvals;
-using Grassroots.Domain.Model;
-using Grassroots.Domain.Regions;
 using Grassroots.Domain;
+using Grassroots.Domain.Campaigns;
+using Grassroots.Domain.Regions;
+using Grassroots.Domain.SignOff;
 
 namespace Grassroots.Silo.Apis;
 

@@ -1,5 +1,4 @@
 using Grassroots.Domain;
-using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Apis;
 
@@ -25,7 +24,7 @@ internal static class QueryValues
 
     /// <summary>An optional campaign filter must name a campaign that exists: a typo answers 400, not silent zeros.</summary>
     public static async Task<Microsoft.AspNetCore.Http.HttpResults.ValidationProblem?> CampaignProblemAsync(
-        this Grassroots.Domain.Caching.CampaignDirectory campaigns, string? campaignId) =>
+        this Grassroots.Domain.Campaigns.CampaignDirectory campaigns, string? campaignId) =>
         campaignId is not null && await campaigns.GetAsync(campaignId) is null
             ? FieldChecks.Invalid("campaignId", new(MessageKeys.NoCampaign, campaignId))
             : null;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using Grassroots.Domain;
 using Grassroots.Domain.Hosting;
 using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;

@@ -1,8 +1,9 @@
 using System.Text.Json;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Campaigns;
+using Grassroots.Domain.Honorees;
+using Grassroots.Domain.Records;
 using Grassroots.Domain.Regions;
-
 using Microsoft.Extensions.Options;
 
 namespace Grassroots.Silo.Hosting;

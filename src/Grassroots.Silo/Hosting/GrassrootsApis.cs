@@ -1,6 +1,16 @@
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.Audit;
+using Grassroots.Silo.Branches;
+using Grassroots.Silo.Campaigns;
 using Grassroots.Silo.Failover;
+using Grassroots.Silo.Honorees;
 using Grassroots.Silo.Imports;
+using Grassroots.Silo.Records;
+using Grassroots.Silo.Regions;
+using Grassroots.Silo.Reports;
+using Grassroots.Silo.Rollups;
+using Grassroots.Silo.Security;
+using Grassroots.Silo.SignOff;
 
 namespace Grassroots.Silo.Hosting;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Grassroots.Silo.Failover;
 using Grassroots.Silo.Security;
-using Microsoft.AspNetCore.Hosting;
 using Orleans.Dashboard;
 
 namespace Grassroots.Silo.Hosting;

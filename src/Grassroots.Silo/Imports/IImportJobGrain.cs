@@ -1,5 +1,3 @@
-using Grassroots.Silo.Apis;
-
 namespace Grassroots.Silo.Imports;
 
 /// <summary>

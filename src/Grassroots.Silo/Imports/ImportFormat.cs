@@ -16,7 +16,7 @@ public sealed class ImportFormatException(string field, Message reason) : Except
 }
 
 /// <summary>How an import body is written.</summary>
-public enum ImportBody { Json, Csv, Xlsx }
+public enum ImportMedia { Json, Csv, Xlsx }
 
 /// <summary>
 /// What an import body is: JSON; CSV of one kind of record in UTF-8 (with or without a byte order mark) or GB18030, which
@@ -25,7 +25,7 @@ public enum ImportBody { Json, Csv, Xlsx }
 /// anything is stored; both encodings here are strict, so that a byte that is not what they say is an error and never a
 /// replacement character.
 /// </summary>
-public sealed record ImportFormat(ImportBody Body, ImportKind? Kind, Encoding? Encoding)
+public sealed record ImportFormat(ImportMedia Body, ImportKind? Kind, Encoding? Encoding)
 {
     /// <summary>
     /// A JSON body whose branches follow some of its records: read twice, branches first, so that they are registered
@@ -33,7 +33,7 @@ public sealed record ImportFormat(ImportBody Body, ImportKind? Kind, Encoding? E
     /// </summary>
     public bool BranchesLater { get; init; }
 
-    public bool IsCsv => Body == ImportBody.Csv;
+    public bool IsCsv => Body == ImportMedia.Csv;
 
     public static readonly string[] CsvMediaTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
 
@@ -54,12 +54,12 @@ public sealed record ImportFormat(ImportBody Body, ImportKind? Kind, Encoding? E
     {
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media)) return null;
         var mediaType = media.MediaType.Value?.ToLowerInvariant();
-        if (mediaType == "application/json") return new ImportFormat(ImportBody.Json, null, null);
-        var body = mediaType == XlsxMediaType ? ImportBody.Xlsx : CsvMediaTypes.Contains(mediaType) ? ImportBody.Csv : (ImportBody?)null;
+        if (mediaType == "application/json") return new ImportFormat(ImportMedia.Json, null, null);
+        var body = mediaType == XlsxMediaType ? ImportMedia.Xlsx : CsvMediaTypes.Contains(mediaType) ? ImportMedia.Csv : (ImportMedia?)null;
         if (body is null) return null;
         var kind = type is null ? null : ImportKinds.Named(type);
-        if (kind is null) throw new ImportFormatException("type", new Message(MessageKeys.ImportTypeRequired, body == ImportBody.Csv ? "CSV" : "Excel", string.Join(", ", ImportKinds.TypeNames)));
-        return new ImportFormat(body.Value, kind, body == ImportBody.Csv && media.Charset.HasValue ? EncodingNamed(media.Charset.Value!) : null);
+        if (kind is null) throw new ImportFormatException("type", new Message(MessageKeys.ImportTypeRequired, body == ImportMedia.Csv ? "CSV" : "Excel", string.Join(", ", ImportKinds.TypeNames)));
+        return new ImportFormat(body.Value, kind, body == ImportMedia.Csv && media.Charset.HasValue ? EncodingNamed(media.Charset.Value!) : null);
     }
 
     /// <summary>The same format with its CSV encoding decided (see <see cref="CsvDecoding"/>).</summary>
@@ -68,17 +68,17 @@ public sealed record ImportFormat(ImportBody Body, ImportKind? Kind, Encoding? E
     /// <summary>As stored with an import job: "json", "json:branches-later", "csv:type:encoding" or "xlsx:type".</summary>
     public override string ToString() => Body switch
     {
-        ImportBody.Csv => $"csv:{Kind!.Type}:{Encoding?.WebName ?? "auto"}",
-        ImportBody.Xlsx => $"xlsx:{Kind!.Type}",
+        ImportMedia.Csv => $"csv:{Kind!.Type}:{Encoding?.WebName ?? "auto"}",
+        ImportMedia.Xlsx => $"xlsx:{Kind!.Type}",
         _ => BranchesLater ? "json:branches-later" : "json",
     };
 
     public static ImportFormat Parse(string text)
     {
-        if (text.StartsWith("json", StringComparison.Ordinal)) return new ImportFormat(ImportBody.Json, null, null) { BranchesLater = text == "json:branches-later" };
+        if (text.StartsWith("json", StringComparison.Ordinal)) return new ImportFormat(ImportMedia.Json, null, null) { BranchesLater = text == "json:branches-later" };
         var parts = text.Split(':');
-        if (parts[0] == "xlsx") return new ImportFormat(ImportBody.Xlsx, ImportKinds.Named(parts[1]), null);
-        return new ImportFormat(ImportBody.Csv, ImportKinds.Named(parts[1]), parts[2] == "auto" ? null : EncodingNamed(parts[2]));
+        if (parts[0] == "xlsx") return new ImportFormat(ImportMedia.Xlsx, ImportKinds.Named(parts[1]), null);
+        return new ImportFormat(ImportMedia.Csv, ImportKinds.Named(parts[1]), parts[2] == "auto" ? null : EncodingNamed(parts[2]));
     }
 
     private static Encoding EncodingNamed(string charset) => charset.Trim('"').ToLowerInvariant() switch

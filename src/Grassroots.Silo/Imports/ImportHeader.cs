@@ -1,5 +1,5 @@
 using Grassroots.Domain;
-using Grassroots.Silo.Apis;
+using Grassroots.Silo.Reports;
 
 namespace Grassroots.Silo.Imports;
 

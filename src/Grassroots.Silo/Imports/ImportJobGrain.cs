@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Grassroots.Domain;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.Json;

@@ -1,7 +1,9 @@
 using Grassroots.Domain;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
-using Grassroots.Silo.Apis;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Records;
+using Grassroots.Silo.Branches;
+using Grassroots.Silo.Honorees;
+using Grassroots.Silo.Records;
 
 namespace Grassroots.Silo.Imports;
 

@@ -1,5 +1,4 @@
 using Grassroots.Domain.Model;
-using Grassroots.Silo.Apis;
 
 namespace Grassroots.Silo.Imports;
 

@@ -106,7 +106,7 @@ public sealed record ImportShape(ImportFormat Format, long Rows)
     public static async IAsyncEnumerable<ReadRow> ReadRows(Func<Stream> open, ImportFormat format, JsonSerializerOptions json, bool parse,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (format.Body != ImportBody.Json)
+        if (format.Body != ImportMedia.Json)
         {
             await using var body = open();
             var rows = format.IsCsv

@@ -1,13 +1,9 @@
 using System.Security.Claims;
 using Grassroots.Domain;
-using Grassroots.Domain.Approvals;
 using Grassroots.Domain.Branches;
-using Grassroots.Domain.Caching;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Records;
-using Grassroots.Domain.Regions;
-using Grassroots.Domain.Rollups;
-using Grassroots.Silo.Apis;
+using Grassroots.Domain.SignOff;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
 
@@ -302,7 +298,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         {
             try
             {
-                tally.Count((await grains.GetGrain<Domain.Contracts.IBranchGrain>(r.Row.Row!.Id!).PutAsync(r.Profile, run.Actor)).Result);
+                tally.Count((await grains.GetGrain<Domain.Branches.IBranchGrain>(r.Row.Row!.Id!).PutAsync(r.Profile, run.Actor)).Result);
             }
             catch (Exception error) when (Explain(error, field => field) is var (field, message))
             {

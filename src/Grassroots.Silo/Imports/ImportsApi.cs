@@ -1,13 +1,16 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Grassroots.Domain;
 using Grassroots.Domain.Branches;
 using Grassroots.Domain.Regions;
-using Grassroots.Domain;
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.Branches;
+using Grassroots.Silo.Reports;
+using Grassroots.Silo.Security;
+using RequiredAttribute = Grassroots.Silo.Apis.RequiredAttribute;
+
 // The field rule of an id, not Orleans' member id.
 using IdAttribute = Grassroots.Silo.Apis.IdAttribute;
-using Grassroots.Silo.Security;
-using Grassroots.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -41,7 +44,7 @@ public static class ImportsApi
                 "YYYY-MM-DD text), each rejected row named by sheet, row and column; refused with 400, nothing stored, when it is not a workbook, is " +
                 "encrypted, unpacks too far (a zip bomb), holds a formula or merged cells, a date column holds bare numbers, its first sheet is empty, " +
                 "or it has more than 1,000,000 rows. dryRun=true stores nothing and says what would happen. Importing the same body twice: all unchanged.")
-            .Accepts<Apis.ImportBody>("application/json", "text/csv", ImportFormat.XlsxMediaType)
+            .Accepts<Grassroots.Silo.Imports.ImportBody>("application/json", "text/csv", ImportFormat.XlsxMediaType)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // The CSV body is text and the Excel body a file, whatever the JSON rows look like.

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using Grassroots.Silo.Apis;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;

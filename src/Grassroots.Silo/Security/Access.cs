@@ -1,8 +1,7 @@
 using System.Security.Claims;
 using Grassroots.Domain;
-using Grassroots.Domain.Caching;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Honorees;
 using Grassroots.Domain.Regions;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -10,7 +10,7 @@ namespace Grassroots.Silo.Security;
 /// The key's grain loads its row on activation and writes it, with the change-log entry, in one transaction; `keys list`
 /// and GET /api/keys read the records (never the hash), authentication asks the grain through each silo's cache.
 /// </summary>
-public sealed class ApiKeyTable(Database database, Domain.Caching.BranchDirectory branches)
+public sealed class ApiKeyTable(Database database, Domain.Branches.BranchDirectory branches)
 {
     private const string Columns = "key_id, role, scope, label, created_at, created_by, revoked_at, revoked_by";
 

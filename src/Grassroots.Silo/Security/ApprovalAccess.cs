@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using Grassroots.Domain.Approvals;
-using Grassroots.Domain.Model;
+using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Regions;
 
 namespace Grassroots.Silo.Security;

@@ -29,7 +29,7 @@ public sealed class GrainLogScope(ILogger<GrainLogScope> logger) : IIncomingGrai
             var level = error switch
             {
                 FieldValidationException or NotFoundException or StateConflictException or WriteConflictException or WriteRefusedException
-                    or Domain.Approvals.PeriodLockedException => LogLevel.Debug,
+                    or Domain.SignOff.PeriodLockedException => LogLevel.Debug,
                 ServiceUnavailableException => LogLevel.Information,
                 // A silo lost mid-call: the request runs the call again (Failover/SiloFailover.cs), and only its final
                 // failure, answered 503, is one.

@@ -3,8 +3,6 @@ using System.Reflection;
 using Grassroots.ClusterDrills;
 using Grassroots.TestSupport;
 using Microsoft.Extensions.Hosting;
-using Orleans;
-using Orleans.Runtime;
 
 namespace Grassroots.Cluster.Tests.Support;
 

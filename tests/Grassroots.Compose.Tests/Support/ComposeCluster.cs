@@ -4,7 +4,6 @@ using System.Reflection;
 using Grassroots.ClusterDrills;
 using Grassroots.TestSupport;
 using Microsoft.Extensions.Hosting;
-using Orleans;
 using Xunit.Abstractions;
 
 namespace Grassroots.Compose.Tests.Support;

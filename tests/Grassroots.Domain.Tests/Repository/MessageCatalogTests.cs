@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Resources;
 using System.Text.RegularExpressions;
 
 namespace Grassroots.Domain.Tests.Repository;

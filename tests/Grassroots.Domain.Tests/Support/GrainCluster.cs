@@ -1,4 +1,3 @@
-using Grassroots.Domain;
 using Grassroots.Domain.Hosting;
 using Grassroots.Silo.Hosting;
 using Grassroots.Silo.Security;

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Grassroots.Silo.Apis;
-using Grassroots.Silo.FunctionalTests.Security;
+using Grassroots.Silo.Audit;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.SignOff;
 
 namespace Grassroots.Silo.FunctionalTests.Approvals;
 

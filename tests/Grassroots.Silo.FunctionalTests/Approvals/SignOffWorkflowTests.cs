@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using Grassroots.Silo.Apis;
+using Grassroots.Silo.Campaigns;
 using Grassroots.Silo.FunctionalTests.Security;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Silo.Security;
+using Grassroots.Silo.SignOff;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;

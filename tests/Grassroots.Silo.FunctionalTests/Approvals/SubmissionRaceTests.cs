@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Reconciliation;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using Xunit.Abstractions;

@@ -9,6 +9,7 @@ using CsCheck;
 using Grassroots.Domain.Reconciliation;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using Xunit.Abstractions;

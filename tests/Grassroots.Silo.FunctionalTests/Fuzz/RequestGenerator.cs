@@ -270,7 +270,7 @@ public sealed partial class RequestGenerator(SchemaChecker schemas, IReadOnlyLis
             return Gen.Int[1, 999].Select(i => (JsonNode?)$"https://example.org/news/{i}");
         var pattern = schema.TryGetProperty("pattern", out var p) ? p.GetString() : null;
         if (pattern == Grassroots.Silo.Apis.IdAttribute.Pattern) return Pick<JsonNode?>([.. Ids(name, operation)]);
-        if (pattern == Domain.Model.ReportingPeriod.Pattern) return Pick<JsonNode?>([.. Periods.Select(p => (JsonNode?)p)]);
+        if (pattern == Domain.Campaigns.ReportingPeriod.Pattern) return Pick<JsonNode?>([.. Periods.Select(p => (JsonNode?)p)]);
         if (pattern == RegionCodeAttribute.SixDigits) return Pick<JsonNode?>([.. name == "provinceCode" ? Provinces : Counties]);
         if (pattern == RegionCodeAttribute.CodeOrNational) return Pick<JsonNode?>([.. Regions]);
         var maxLength = schema.TryGetProperty("maxLength", out var ml) ? ml.GetInt32() : 50;

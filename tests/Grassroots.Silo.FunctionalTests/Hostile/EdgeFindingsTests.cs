@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Grassroots.Silo.Apis;
+using Grassroots.Silo.Campaigns;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
+using Grassroots.Silo.Records;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 

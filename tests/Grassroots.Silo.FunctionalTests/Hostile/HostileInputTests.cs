@@ -81,7 +81,7 @@ public sealed class HostileInputTests
         const string notes = "第一行\r\n第二行\n\t缩进";
 
         var session = await (await client.PutAsync("/api/branches/b1/study-sessions/s1", RecordScenario.Session() with { Notes = notes }))
-            .ReadAsync<Silo.Apis.StudySessionResponse>(HttpStatusCode.Created);
+            .ReadAsync<Silo.Records.StudySessionResponse>(HttpStatusCode.Created);
         var campaign = await client.PutAsJsonAsync("/api/campaigns/c9", new { title = "学习", startsOn = "2020-11-24", description = notes });
 
         Assert.Equal(notes, session.Notes);

@@ -2,12 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Grassroots.Domain.Reconciliation;
-using Grassroots.Silo.Apis;
+using Grassroots.Silo.Branches;
 using Grassroots.Silo.Commands;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
+using Grassroots.Silo.Records;
+using Grassroots.Silo.Reports;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
-using static Grassroots.Silo.FunctionalTests.Imports.ImportFiles;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;
 
 namespace Grassroots.Silo.FunctionalTests.Imports;

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Security;
-using Grassroots.Silo.Imports;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
+using Grassroots.Silo.Records;
+using Grassroots.Silo.Reports;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Imports.ImportFiles;

@@ -5,7 +5,6 @@ using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using Grassroots.Throughput.Federation;
-using static Grassroots.Silo.FunctionalTests.Imports.ImportFiles;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;
 
 namespace Grassroots.Silo.FunctionalTests.Imports;

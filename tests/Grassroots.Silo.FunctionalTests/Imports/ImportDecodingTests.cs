@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.Commands;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Silo.Imports;
+using Grassroots.Silo.Records;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Imports.ImportFiles;

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
 
 namespace Grassroots.Silo.FunctionalTests.Imports;
 

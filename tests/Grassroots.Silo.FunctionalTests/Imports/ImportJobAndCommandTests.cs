@@ -1,8 +1,9 @@
 using System.Net;
 using Grassroots.Domain.Reconciliation;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.Commands;
 using Grassroots.Silo.FunctionalTests.Support;
+using Grassroots.Silo.Imports;
+using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 using static Grassroots.Silo.FunctionalTests.Imports.ImportFiles;

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Silo.Imports;
+using Grassroots.Silo.Records;
+using Grassroots.Silo.Rollups;
 using Grassroots.Storage;
 
 namespace Grassroots.Silo.FunctionalTests.OpenApi;

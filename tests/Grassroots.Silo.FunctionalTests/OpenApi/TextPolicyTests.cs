@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using CsCheck;
 using Grassroots.Silo.Apis;

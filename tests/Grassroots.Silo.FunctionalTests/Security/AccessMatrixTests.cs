@@ -4,7 +4,6 @@ using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using static Grassroots.Silo.FunctionalTests.Support.RecordScenario;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Grassroots.Silo.Apis;
 using Grassroots.Silo.FunctionalTests.Support;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;

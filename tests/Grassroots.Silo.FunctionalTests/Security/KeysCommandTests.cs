@@ -1,7 +1,6 @@
 using System.Net;
 using Grassroots.Silo.Commands;
 using Grassroots.Silo.FunctionalTests.Support;
-using Grassroots.Silo.Hosting;
 using Grassroots.Storage;
 using Grassroots.TestSupport;
 

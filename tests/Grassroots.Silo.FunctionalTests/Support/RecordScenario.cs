@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grassroots.Domain.Contracts;
-using Grassroots.Domain.Model;
-
+using Grassroots.Domain.Branches;
+using Grassroots.Domain.Campaigns;
+using Grassroots.Domain.Honorees;
 using Grassroots.Silo.Apis;
+using Grassroots.Silo.Records;
+using Grassroots.Silo.Rollups;
 
 namespace Grassroots.Silo.FunctionalTests.Support;
 

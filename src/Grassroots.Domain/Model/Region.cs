@@ -1,6 +1,0 @@
-namespace Grassroots.Domain.Model;
-
-[GenerateSerializer, Alias("region-level")]
-public enum RegionLevel { National, Province, City, County }
-
-public sealed record Region(string Code, string Name, RegionLevel Level, string? ParentCode);
