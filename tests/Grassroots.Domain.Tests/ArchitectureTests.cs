@@ -26,6 +26,32 @@ public sealed class ArchitectureTests
         Assert.True(cycles.Count == 0, "namespace cycles:\n" + string.Join("\n", cycles.Select(graph.Describe)));
     }
 
+    /// <summary>
+    /// The shared kernel beside the feature folders (docs/architecture.md, "Where things are") is used by every feature
+    /// and names none of its own project's: what two features share moves down into it, what one feature needs stays in
+    /// that feature's folder. The API kernel may name the domain's features (a campaign filter checks that the campaign
+    /// exists), never the silo's.
+    /// </summary>
+    [Fact]
+    public void TheKernelNamesNoFeature()
+    {
+        var graph = NamespaceGraph.Of(Layers);
+        string[] kernel = ["Grassroots.Domain", "Grassroots.Domain.Model", "Grassroots.Domain.Persistence",
+            "Grassroots.Domain.Caching", "Grassroots.Silo.Apis"];
+        Assert.All(kernel, name => Assert.Contains(name, graph.Namespaces));
+        Assert.Contains("Grassroots.Domain.Model", graph.Edges["Grassroots.Domain.Persistence"]);
+
+        var wrong = kernel
+            .SelectMany(from => graph.Edges.GetValueOrDefault(from, []).Select(to => (From: from, To: to)))
+            .Where(edge => !kernel.Contains(edge.To) && ProjectOf(edge.To) == ProjectOf(edge.From))
+            .Select(edge => $"{edge.From} → {edge.To}: {string.Join(", ", graph.Why(edge.From, edge.To))}")
+            .ToList();
+
+        Assert.True(wrong.Count == 0, "the kernel names a feature:\n" + string.Join("\n", wrong));
+    }
+
+    private static string ProjectOf(string ns) => string.Join('.', ns.Split('.').Take(2));
+
     [Fact]
     public void TheCycleFinderFindsACycle()
     {
@@ -305,6 +331,9 @@ internal sealed class NamespaceGraph
     /// The cycle, then every edge among the namespaces on some cycle with it, each with the types that make it: one
     /// cycle shown may hide others through the same namespaces.
     /// </summary>
+    /// <summary>The types of <paramref name="from"/> that use <paramref name="to"/>.</summary>
+    public IEnumerable<string> Why(string from, string to) => _why.TryGetValue((from, to), out var types) ? types : [];
+
     public string Describe(IReadOnlyList<string> cycle)
     {
         var reached = Reachable(cycle[0], Targets);
