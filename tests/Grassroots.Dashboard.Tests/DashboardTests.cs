@@ -79,10 +79,16 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var csv = await File.ReadAllTextAsync(await download.PathAsync());
         var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.EndsWith(".csv", download.SuggestedFilename);
-        // The page's table has the service's child-regions report's columns, and the sign-off state the page shows beside them.
-        var report = await fixture.Hq.GetTextAsync($"/api/reports/children.csv?campaignId={Campaign}&from=2021-01-10&to=2021-01-31");
-        Assert.Equal(report.TrimStart('\uFEFF').Split('\n')[0].TrimEnd('\r') + ",审核状态", lines[0]);
-        Assert.Equal(32, lines.Length);
+        // The table's file is the service's child-regions report for the dates and the sign-off period the page shows: its
+        // figures, then the sign-off state the table shows beside them, and the nation's total last.
+        var shownPeriod = (await fixture.Hq.GetAsync($"/api/approvals/CN?campaignId={Campaign}")).GetProperty("periods")[0].GetProperty("period").GetString();
+        var report = await fixture.Hq.GetTextAsync(
+            $"/api/reports/children.csv?campaignId={Campaign}&regionCode=CN&from=2021-01-10&to=2021-01-31&period={shownPeriod}");
+        Assert.Equal(report.TrimStart('\uFEFF'), csv.TrimStart('\uFEFF'));
+        Assert.EndsWith(",审核状态", lines[0]);
+        Assert.Equal(33, lines.Length);
+        var tableState = await page.Page.Locator($"#children tbody tr[data-code='{Guangdong}'] td[data-field=approval]").TextContentAsync();
+        Assert.EndsWith("," + tableState, lines.Single(l => l.StartsWith(Guangdong + ",", StringComparison.Ordinal)));
         var guangdong = period.GetProperty("children").EnumerateArray().Single(c => c.Code() == Guangdong);
         Assert.Contains($"{Guangdong},{guangdong.GetProperty("name").GetString()},{guangdong.GetProperty("totals").GetProperty("studySessions").GetInt64()}," +
             $"{guangdong.GetProperty("totals").GetProperty("attendance").GetInt64()},", csv);

@@ -1,15 +1,18 @@
 using System.Globalization;
 using CsvHelper;
+using Grassroots.Domain;
 using Grassroots.Domain.Branches;
 using Grassroots.Domain.Campaigns;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Regions;
 using Grassroots.Domain.Rollups;
+using Grassroots.Domain.SignOff;
 using Grassroots.Silo.Apis;
 using Grassroots.Silo.Branches;
 using Grassroots.Silo.Records;
 using Grassroots.Silo.Rollups;
 using Grassroots.Silo.Security;
+using Grassroots.Silo.SignOff;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Validation;
 using IdAttribute = Grassroots.Silo.Apis.IdAttribute;
@@ -98,17 +101,19 @@ public static class ReportsApi
     }
 
     private static Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetChildrenCsvAsync([AsParameters] ChildRegionsQuery query,
-        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
-        GetChildrenAsync(query, rollups, campaigns, regions, access, context, xlsx: false);
+        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, PeriodApprovalTable approvals, TimeProvider clock, Access access,
+        HttpContext context) =>
+        GetChildrenAsync(query, rollups, campaigns, regions, approvals, clock, access, context, xlsx: false);
 
     private static Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetChildrenXlsxAsync([AsParameters] ChildRegionsQuery query,
-        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access, HttpContext context) =>
-        GetChildrenAsync(query, rollups, campaigns, regions, access, context, xlsx: true);
+        RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, PeriodApprovalTable approvals, TimeProvider clock, Access access,
+        HttpContext context) =>
+        GetChildrenAsync(query, rollups, campaigns, regions, approvals, clock, access, context, xlsx: true);
 
     /// <summary>The dashboard's table of child regions as a file: read, like the table, from the region's rollup grain.</summary>
     private static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> GetChildrenAsync(
-        ChildRegionsQuery query, RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, Access access,
-        HttpContext context, bool xlsx)
+        ChildRegionsQuery query, RollupReplica rollups, CampaignDirectory campaigns, RegionDirectory regions, PeriodApprovalTable approvals,
+        TimeProvider clock, Access access, HttpContext context, bool xlsx)
     {
         var (code, campaignId) = (query.regionCode.Given() ?? RegionDirectory.National, query.campaignId);
         var (first, last) = (query.from.AsDate(), query.to.AsDate());
@@ -121,7 +126,16 @@ public static class ReportsApi
         }
         var total = code == RegionDirectory.National ? NationalTotal : $"{regions.Find(code)!.Name}合计";
         var rows = await ChildFiguresAsync(code, total, campaignId!, first, last, rollups, regions);
-        return FiguresFile($"children-{code}-{campaignId}", "下级地区", ChildColumns, rows, context, xlsx);
+        if (query.period.Given() is not { } period)
+            return FiguresFile($"children-{code}-{campaignId}", "下级地区", ChildColumns, rows, context, xlsx);
+
+        // The dashboard's 审核状态 beside the figures: each child's sign-off of the period; the region's total has none.
+        var campaign = (await campaigns.GetAsync(campaignId!))!.Value;
+        if (ApprovalsApi.PeriodProblem(campaign, campaignId!, regions, code, period, clock, submitter: false) is { } wrongPeriod) return wrongPeriod;
+        var states = (await ApprovalsApi.ChildStatesAsync(regions, approvals, campaign, code, period, context.RequestAborted))
+            .ToDictionary(c => c.Code, ApprovalChoices.Describe);
+        rows = [.. rows.Select(row => (object?[])[.. row, states.GetValueOrDefault((string)row[0]!)])];
+        return FiguresFile($"children-{code}-{campaignId}-{period}", "下级地区", [.. ChildColumns, new("审核状态", 18)], rows, context, xlsx);
     }
 
     /// <summary>A row of figures per child of the region, then the region's own total.</summary>
@@ -261,10 +275,13 @@ public sealed record InactiveBranchesReport(string RegionCode, string CampaignId
 public sealed record InactiveBranch(string Id, string Name, string RegionCode, string? CountyName, string? CityName, string? ProvinceName,
     int MemberCount, string? Kind);
 
-/// <summary>A region's children's figures in a campaign (the region defaults to the nation), records dated from..to.</summary>
+/// <summary>
+/// A region's children's figures in a campaign (the region defaults to the nation), records dated from..to; with a
+/// reporting period of the campaign, each child's sign-off of it too.
+/// </summary>
 [ValidatableType]
 public sealed record ChildRegionsQuery([property: RegionCode(National = true)] string? regionCode, [property: Required, Id] string? campaignId,
-    [property: Date] string? from, [property: Date] string? to);
+    [property: Date] string? from, [property: Date] string? to, [property: Period] string? period = null);
 
 /// <summary>The branches of a region (CN when absent) that have not reported in a campaign.</summary>
 [ValidatableType]

@@ -12,6 +12,21 @@ public static class ApprovalChoices
 {
     /// <summary>A campaign's reporting period (<see cref="PeriodKinds"/>).</summary>
     public static readonly Choices ReportingPeriods = new((PeriodKinds.Week, "周"), (PeriodKinds.Month, "月"));
+
+    /// <summary>A period's states (<see cref="PeriodStates"/>), as the dashboard and the reports name them.</summary>
+    public static readonly Choices States = new(("open", "未上报"), ("submitted", "已上报"), ("approved", "已审核"), ("returned", "已退回"));
+
+    /// <summary>
+    /// A child region's sign-off of a period in a word or two: its own state when it submits, else how far the regions
+    /// inside it are ("已审核 3/7，待审 2"), or "—" when none inside it submits.
+    /// </summary>
+    public static string Describe(ChildState child)
+    {
+        if (child.State is { } state) return States.Label(state)!;
+        var b = child.Below;
+        var inside = b.Open + b.Submitted + b.Approved + b.Returned;
+        return inside == 0 ? "—" : $"已审核 {b.Approved}/{inside}" + (b.Submitted > 0 ? $"，待审 {b.Submitted}" : "");
+    }
 }
 
 /// <summary>A reporting period in a path: a month written YYYY-MM or an ISO week written YYYY-Www (2020-12, 2020-W49).</summary>

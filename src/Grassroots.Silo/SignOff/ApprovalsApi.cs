@@ -80,7 +80,7 @@ public static class ApprovalsApi
     {
         if (regions.Find(regionCode) is null) return UnknownRegion(regionCode);
         var campaign = (await campaigns.GetAsync(campaignId))?.Value;
-        if (Check(campaign, campaignId, regions, regionCode, period, clock, submitter: false) is { } invalid) return invalid;
+        if (PeriodProblem(campaign, campaignId, regions, regionCode, period, clock, submitter: false) is { } invalid) return invalid;
         if (!access.CanReadRegion(context.User, regionCode)) return Access.Refused();
 
         var approval = ApprovalLevels.Submits(regions, campaign!.Path, regionCode)
@@ -128,7 +128,7 @@ public static class ApprovalsApi
     {
         if (regions.Find(regionCode) is null) return UnknownRegion(regionCode);
         var campaign = (await campaigns.GetAsync(campaignId))?.Value;
-        if (Check(campaign, campaignId, regions, regionCode, period, clock, submitter: true) is { } invalid) return invalid;
+        if (PeriodProblem(campaign, campaignId, regions, regionCode, period, clock, submitter: true) is { } invalid) return invalid;
         if (!allowed(campaign!, regionCode)) return Access.Refused();
 
         var holder = KeyHolder.From(context.User);
@@ -138,7 +138,8 @@ public static class ApprovalsApi
         return TypedResults.Ok(await DetailAsync(regions, approvals, campaign!, regionCode, period, approval, cancellationToken));
     }
 
-    private static ValidationProblem? Check(Campaign? campaign, string campaignId, RegionDirectory regions, string regionCode, string period,
+    /// <summary>The period's checks (<see cref="PeriodChecks"/>) as a 400 naming the field; null when it fits.</summary>
+    public static ValidationProblem? PeriodProblem(Campaign? campaign, string campaignId, RegionDirectory regions, string regionCode, string period,
         TimeProvider clock, bool submitter)
     {
         try
@@ -158,20 +159,15 @@ public static class ApprovalsApi
         var region = regions.Find(regionCode)!;
         ReportingPeriod.TryParse(periodId, out var period);
         var path = campaign.Path;
-        var inside = ApprovalLevels.Submitters(regions, path, regionCode).Where(c => c != regionCode).ToList();
-        var rows = (await approvals.ReadAsync(campaign.Id, periodId, inside, cancellationToken)).ToDictionary(r => r.RegionCode);
-        PeriodState StateOf(string code) => rows.GetValueOrDefault(code)?.State ?? PeriodState.Open;
+        var (inside, rows) = await InsideAsync(regions, approvals, campaign, regionCode, periodId, cancellationToken);
 
         var approvees = ApprovalLevels.Approvees(regions, path, regionCode).Select(code =>
         {
             var row = rows.GetValueOrDefault(code);
-            return new ApproveeState(code, regions.Find(code)!.Name, StateOf(code).Name(), row?.UpdatedAt,
+            return new ApproveeState(code, regions.Find(code)!.Name, StateOf(rows, code).Name(), row?.UpdatedAt,
                 row is null ? null : KeyRef.Of(row.UpdatedBy, row.Label), row?.Submitted is { } figures ? TotalsDto.From(figures.ToTotals()) : null);
         }).ToList();
-        var byChild = inside.ToLookup(code => regions.NodeIn(code, regionCode)!);
-        var children = regions.Children(regionCode).Select(child => new ChildState(child.Code, child.Name,
-            ApprovalLevels.Submits(regions, path, child.Code) ? StateOf(child.Code).Name() : null,
-            StateCounts.Of(byChild[child.Code].Where(c => c != child.Code).Select(StateOf)))).ToList();
+        var children = ChildStates(regions, path, regionCode, inside, rows);
 
         var approver = ApprovalLevels.ApproverOf(regions, path, regionCode);
         return new PeriodDetail(region.Code, region.Name, LevelName(region), campaign.Id, periodId, period.Start, period.End,
@@ -179,6 +175,36 @@ public static class ApprovalsApi
             approver is null ? null : regions.Find(approver)?.Name, approval?.Submitted is { } submitted ? TotalsDto.From(submitted.ToTotals()) : null,
             [.. (approval?.History ?? []).Select(ApprovalStep.From)], approvees, children);
     }
+
+    /// <summary>
+    /// For one period, each child of the region with its own sign-off state (when it submits) and the states of the
+    /// regions inside it that submit: the dashboard's 审核状态 column and the child-regions report's.
+    /// </summary>
+    public static async Task<IReadOnlyList<ChildState>> ChildStatesAsync(RegionDirectory regions, PeriodApprovalTable approvals,
+        Campaign campaign, string regionCode, string periodId, CancellationToken cancellationToken)
+    {
+        var (inside, rows) = await InsideAsync(regions, approvals, campaign, regionCode, periodId, cancellationToken);
+        return ChildStates(regions, campaign.Path, regionCode, inside, rows);
+    }
+
+    /// <summary>The regions inside <paramref name="regionCode"/> that submit, and their rows of the period (one read).</summary>
+    private static async Task<(List<string> Inside, Dictionary<string, PeriodRow> Rows)> InsideAsync(RegionDirectory regions,
+        PeriodApprovalTable approvals, Campaign campaign, string regionCode, string periodId, CancellationToken cancellationToken)
+    {
+        var inside = ApprovalLevels.Submitters(regions, campaign.Path, regionCode).Where(c => c != regionCode).ToList();
+        return (inside, (await approvals.ReadAsync(campaign.Id, periodId, inside, cancellationToken)).ToDictionary(r => r.RegionCode));
+    }
+
+    private static List<ChildState> ChildStates(RegionDirectory regions, IReadOnlyList<string> path, string regionCode, List<string> inside,
+        Dictionary<string, PeriodRow> rows)
+    {
+        var byChild = inside.ToLookup(code => regions.NodeIn(code, regionCode)!);
+        return [.. regions.Children(regionCode).Select(child => new ChildState(child.Code, child.Name,
+            ApprovalLevels.Submits(regions, path, child.Code) ? StateOf(rows, child.Code).Name() : null,
+            StateCounts.Of(byChild[child.Code].Where(c => c != child.Code).Select(code => StateOf(rows, code)))))];
+    }
+
+    private static PeriodState StateOf(Dictionary<string, PeriodRow> rows, string code) => rows.GetValueOrDefault(code)?.State ?? PeriodState.Open;
 
     public static string GrainKey(string regionCode, string campaignId, string period) => $"{regionCode}/{campaignId}/{period}";
 

@@ -54,6 +54,10 @@ public sealed class ExcelReportsTests
         Assert.Equal((40, "n"), (xining[3].GetProperty("value").GetInt32(), xining[3].GetProperty("type").GetString()));
         Assert.Equal((qinghaiRollup.Totals.RegisteredBranches, "青海省合计"),
             (Cells(qinghaiCities)[^1][registered].GetProperty("value").GetInt64(), Cells(qinghaiCities)[^1][1].GetProperty("value").GetString()));
+        // With a sign-off period, the dashboard's 审核状态 after the figures (no county of Xining has submitted).
+        var signed = await SheetAsync(client, "/api/reports/children.xlsx?regionCode=630000&campaignId=c1&period=2020-12", "下级地区");
+        Assert.Equal(["地区代码", "地区", .. ReportsApi.FigureHeaders, "审核状态"], Values(signed, 0));
+        Assert.StartsWith("已审核 0/", Cells(signed).Single(r => r[0].GetProperty("value").GetString() == "630100")[^1].GetProperty("value").GetString());
 
         var inactive = await SheetAsync(client, "/api/reports/inactive-branches.xlsx?regionCode=CN&campaignId=c1", "未开展的基层工会");
         Assert.Equal(["b2", "b3", "b4"], Cells(inactive).Skip(1).Select(r => r[0].GetProperty("value").GetString()));

@@ -163,7 +163,7 @@ public sealed class ReportsTests
         t.Coverage.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
     ];
 
-    private static List<string[]> Parse(byte[] csv)
+    internal static List<string[]> Parse(byte[] csv)
     {
         using var reader = CsvReader.Create(csv, new CsvReaderOptions { HasHeader = false });
         var rows = new List<string[]>();

@@ -3,7 +3,6 @@
 import { ApiError, download, getJson } from './api.js';
 import { childStates, drawApprovals, loadApprovals } from './approvals-view.js';
 import { drawBars, drawMap, drawTrend } from './charts.js';
-import { saveCsv } from './csv.js';
 import { $, el, fillTable, redrawer, show } from './dom.js';
 import { branchKinds, honoreeTitles, levels, measures, number, percent } from './format.js';
 import { drawTrail, region, trail } from './regions.js';
@@ -13,7 +12,7 @@ import { drawTotals } from './totals.js';
 const PAGE_SIZE = 50, LEADERBOARD_SIZE = 10;
 const childrenOf = { national: '各省（区、市）', province: '各市（地、州、盟）', city: '各县（市、区、旗）' };
 const redraw = redrawer();
-let shown; // what the CSV button saves
+let shown; // what the table's CSV button asks the service for
 
 export async function loadRegion(context) {
   const { state, campaign, home } = context;
@@ -49,7 +48,7 @@ export async function drawRegion(context, { info, rollup, series, board, branche
   const children = rollup.children;
   const national = info.level === 'national';
   const states = childStates(approvals);
-  shown = { rollup, campaign, states };
+  shown = { rollup, campaign, code: info.code, from: state.from, to: state.to, period: approvals?.detail?.period };
 
   redraw('trail', steps, () => drawTrail($('crumbs'), steps));
   redraw('heading', [rollup.name, info.level, children.length], () => $('heading').replaceChildren(rollup.name,
@@ -85,7 +84,7 @@ export async function drawRegion(context, { info, rollup, series, board, branche
   $('trendPanel').classList.toggle('wide', board === null);
   if (board) redraw('leaderboard', [board, Boolean(state.from || state.to)], () => drawLeaderboard(board, info, state));
 
-  drawReports(reports, info, state, campaign);
+  drawReports(reports, info, state, campaign, approvals?.detail?.period);
   drawApprovals(context, approvals, context.refresh);
 }
 
@@ -153,31 +152,31 @@ function drawLeaderboard(board, info, state) {
 
 /**
  * The service's report files (CSV and Excel), where it has them (found in its OpenAPI document): those that take a regionCode are
- * offered for the region shown, the others on the national page only.
+ * offered for the region shown, the others on the national page only. One that takes a period (the child regions' table) gets
+ * the sign-off period shown, so its 审核状态 column is the table's.
  */
-function drawReports(reports, info, state, campaign) {
+function drawReports(reports, info, state, campaign, period) {
   // A county has no child regions: its table of them would hold its total only.
   const offered = reports.filter(r => (r.params.includes('regionCode') || info.level === 'national')
     && !(r.fileName === 'children' && info.level === 'county'));
   show($('reportsPanel'), offered.length > 0);
-  redraw('reports', [offered, info.code, state.from, state.to, campaign.id], () => $('reports').replaceChildren(...offered.map(report => {
-    const values = { campaignId: campaign.id, regionCode: info.code, from: state.from, to: state.to };
+  redraw('reports', [offered, info.code, state.from, state.to, campaign.id, period], () => $('reports').replaceChildren(...offered.map(report => {
+    const values = { campaignId: campaign.id, regionCode: info.code, from: state.from, to: state.to, period };
     const query = Object.fromEntries(report.params.filter(p => p in values).map(p => [p, values[p]]));
     return el('button', { type: 'button', className: 'plain',
       onclick: () => download(report.path, query, `${report.fileName}-${info.code}-${campaign.id}.${report.extension}`) }, report.label);
   })));
 }
 
+/**
+ * The table as a file: the service's child-regions report, which has the table's columns, its figures for the same dates and
+ * the sign-off period shown (审核状态), then the region's total.
+ */
 export function saveChildrenCsv() {
   if (!shown) return;
-  const { rollup, campaign, states } = shown;
-  saveCsv(`${rollup.name}-下级地区-${campaign.id}.csv`,
-    ['地区代码', '地区', '学习场次', '参与人次', '一线职工人次', '青年职工人次', '女职工人次', '劳模宣讲场次', '宣讲现场受众',
-      '线上观看', '宣传报道篇数', '宣传传播量', '竞赛场次', '竞赛参与人次', '获奖人数', '已开展基层工会', '已登记基层工会', '覆盖率',
-      '审核状态'],
-    rollup.children.map(({ code, name, totals: t }) => [code, name, t.studySessions, t.attendance, t.frontline, t.youth, t.women,
-      t.honoreeTalks, t.talkAudience, t.onlineViews, t.publicityItems, t.publicityReach, t.competitions, t.competitionParticipants,
-      t.awardees, t.activeBranches, t.registeredBranches, t.coverage, states.get(code) ?? '']));
+  const { rollup, campaign, code, from, to, period } = shown;
+  download('/api/reports/children.csv', { campaignId: campaign.id, regionCode: code, from, to, period },
+    `${rollup.name}-下级地区-${campaign.id}.csv`);
 }
 
 /** A new view starts from scratch, so nothing of the last one is taken for already drawn. */
