@@ -1,5 +1,6 @@
 using Grassroots.Domain.Caching;
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Persistence;
 
 namespace Grassroots.Domain.Campaigns;
 
@@ -9,7 +10,7 @@ namespace Grassroots.Domain.Campaigns;
 /// the change-log entry, in one transaction.
 /// </summary>
 [GrainType(Constants.GrainTypes.Campaign)]
-public sealed class CampaignGrain(CampaignTable table, ICampaignPeriodLocks periodLocks, SiloCaches caches, TimeProvider clock)
+public sealed class CampaignGrain(CampaignTable table, ICampaignPeriodLocks periodLocks, SiloCaches caches, UpgradeWindow upgrade, TimeProvider clock)
     : Grain, ICampaignGrain
 {
     private Versioned<Campaign>? _current;
@@ -30,6 +31,7 @@ public sealed class CampaignGrain(CampaignTable table, ICampaignPeriodLocks peri
         if (before is not null && (before.Value.ReportingPeriod != campaign.ReportingPeriod || !before.Value.Path.SequenceEqual(campaign.Path))
             && await periodLocks.AnyLockedAsync(campaign.Id))
             throw new StateConflictException(new Message(MessageKeys.CampaignPeriodsLocked, campaign.Id));
+        upgrade.EnsureAllSilosStoreRows(typeof(ICampaignGrain), $"A change of campaign {campaign.Id}");
         var now = clock.Now();
         var after = new Versioned<Campaign>(campaign, (before?.Version ?? 0) + 1, before?.CreatedAt ?? now, now);
         try

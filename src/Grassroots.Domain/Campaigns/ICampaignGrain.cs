@@ -1,9 +1,10 @@
 using Grassroots.Domain.Model;
+using Grassroots.Domain.Persistence;
 
 namespace Grassroots.Domain.Campaigns;
 
-/// <summary>A campaign (学习宣传贯彻活动), keyed by its id; its definition is the grain's own state.</summary>
-[Alias("campaign-grain")]
+/// <summary>A campaign (学习宣传贯彻活动), keyed by its id; its definition is its campaigns row.</summary>
+[Alias("campaign-grain"), StoredAsRow]
 public interface ICampaignGrain : IGrainWithStringKey
 {
     [ReadOnly, Alias("get")]

@@ -66,6 +66,7 @@ public static class DomainServiceCollectionExtensions
         services.AddGrainService<RollupExchange>();
         services.AddSingleton<CampaignTable>();
         services.AddSingleton<LegacyGrainState>();
+        services.AddSingleton<UpgradeWindow>();
         services.AddGrainService<SiloCacheService>();
         services.AddSingleton<SiloCaches>();
         services.AddSingleton<CampaignDirectory>();

@@ -1,3 +1,5 @@
+using Grassroots.Domain.Persistence;
+
 namespace Grassroots.Domain.SignOff;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Grassroots.Domain.SignOff;
 /// "2020-W49"): its sign-off up the hierarchy (docs/sign-off.md). Who may take each step is the API's to check; the grain
 /// checks the step fits the state, the campaign and the region, and keeps every step with its figures.
 /// </summary>
-[Alias("period-approval-grain")]
+[Alias("period-approval-grain"), StoredAsRow]
 public interface IPeriodApprovalGrain : IGrainWithStringKey
 {
     [ReadOnly, Alias("get")]

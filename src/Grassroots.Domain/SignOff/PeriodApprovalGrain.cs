@@ -17,7 +17,7 @@ namespace Grassroots.Domain.SignOff;
 /// </summary>
 [GrainType(Constants.GrainTypes.PeriodApproval)]
 public sealed class PeriodApprovalGrain(
-    PeriodApprovalTable table, LegacyGrainState legacy, PeriodLockBroadcast locks, SiloCaches caches, CampaignDirectory campaigns,
+    PeriodApprovalTable table, LegacyGrainState legacy, PeriodLockBroadcast locks, SiloCaches caches, UpgradeWindow upgrade, CampaignDirectory campaigns,
     RegionDirectory regions, RollupReplica rollups, TimeProvider clock) : Grain, IPeriodApprovalGrain
 {
     private PeriodApprovalState _period = new();
@@ -125,6 +125,7 @@ public sealed class PeriodApprovalGrain(
     /// <summary>Writes the period as <paramref name="change"/> leaves it at the next version, with <paramref name="log"/> in the change log.</summary>
     private async Task SaveAsync(Action<PeriodApprovalState> change, ApprovalTransition? log)
     {
+        upgrade.EnsureAllSilosStoreRows(typeof(IPeriodApprovalGrain), $"A sign-off step of {this.GetPrimaryKeyString()}");
         var previous = S;
         var next = S.Copy();
         change(next);

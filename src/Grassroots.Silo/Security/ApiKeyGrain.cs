@@ -10,7 +10,7 @@ namespace Grassroots.Silo.Security;
 /// in one transaction.
 /// </summary>
 [GrainType("api-key")]
-public sealed class ApiKeyGrain(ApiKeyTable table, LegacyGrainState legacy, SiloCaches caches, TimeProvider clock) : Grain, IApiKeyGrain
+public sealed class ApiKeyGrain(ApiKeyTable table, LegacyGrainState legacy, SiloCaches caches, UpgradeWindow upgrade, TimeProvider clock) : Grain, IApiKeyGrain
 {
     private ApiKeyRecord? _key;
     private string? _secretHash; // null for a key with no hash anywhere: it is listed, but no presented key matches it
@@ -62,6 +62,7 @@ public sealed class ApiKeyGrain(ApiKeyTable table, LegacyGrainState legacy, Silo
 
     private async Task StoreAsync(Func<Task> write)
     {
+        upgrade.EnsureAllSilosStoreRows(typeof(IApiKeyGrain), $"A change of key {this.GetPrimaryKeyString()}");
         try
         {
             await write();

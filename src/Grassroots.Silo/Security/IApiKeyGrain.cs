@@ -1,10 +1,12 @@
+using Grassroots.Domain.Persistence;
+
 namespace Grassroots.Silo.Security;
 
 /// <summary>
 /// One API key, keyed by its public id, stored as its api_keys row: one activation cluster-wide, so every silo asks the
 /// same grain and a revocation holds everywhere the moment it is written.
 /// </summary>
-[Alias("api-key-grain")]
+[Alias("api-key-grain"), StoredAsRow]
 public interface IApiKeyGrain : IGrainWithStringKey
 {
     /// <summary>The key unless it is unknown; revoked keys too.</summary>

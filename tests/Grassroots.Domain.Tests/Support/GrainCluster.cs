@@ -31,8 +31,9 @@ public sealed class GrainCluster : IAsyncDisposable
     public IReadOnlyList<InProcessSiloHandle> Silos => _cluster.Silos;
 
     /// <summary>A cluster of <paramref name="silos"/> silos (SQLite serves one process, so one silo there), with campaign c1 and branch b1.</summary>
+    /// <param name="siloServices">Services of one silo, by its name (the first silo's is <see cref="FirstSilo"/>).</param>
     public static async Task<GrainCluster> StartAsync(StorageProvider provider, int silos = 1,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, Action<string, IServiceCollection>? siloServices = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         // Migrated before any silo starts: Orleans' providers read their queries from the schema as they start.
@@ -53,7 +54,11 @@ public sealed class GrainCluster : IAsyncDisposable
             services?.Invoke(host.Services);
         });
         builder.ConfigureSilo((options, silo) =>
-            silo.AddGrassrootsGrains(new StorageOptions { Provider = database.Provider, ConnectionString = database.Options.ConnectionString, Shard = options.SiloName }));
+        {
+            silo.AddGrassrootsGrains(new StorageOptions { Provider = database.Provider, ConnectionString = database.Options.ConnectionString, Shard = options.SiloName });
+            // After Orleans' own, so that a service may amend what Orleans' registers (the manifest's properties).
+            siloServices?.Invoke(options.SiloName, silo.Services);
+        });
         var cluster = builder.Build();
         try
         {
@@ -77,6 +82,12 @@ public sealed class GrainCluster : IAsyncDisposable
         await _cluster.StopClusterClientAsync();
         await _cluster.InitializeClientAsync();
     }
+
+    /// <summary>The name Orleans' test cluster gives its first silo.</summary>
+    public const string FirstSilo = "Silo_0";
+
+    /// <summary>Stops one silo as a shutdown does: it leaves the membership and the cluster's manifest.</summary>
+    public Task StopSiloAsync(int silo) => _cluster.StopSiloAsync(_cluster.Silos[silo]);
 
     /// <summary>Deactivates the grain wherever it is active, as idle collection would.</summary>
     public Task DeactivateAsync(IGrain grain) => _cluster.DeactivateAsync(grain);
