@@ -17,7 +17,9 @@ public sealed class Scenario(ITestCluster cluster, string campaign, IReadOnlyLis
     {
         var id = $"{name}-{Guid.NewGuid().ToString("N")[..6]}";
         using var http = cluster.Client(cluster.Nginx);
-        await CheckAsync(await http.PutAsJsonAsync($"/api/campaigns/{id}", new { title = "集群测试", startsOn = "2020-11-24" }));
+        // A campaign is not changed while a silo of an earlier release runs (503 with Retry-After): right after an
+        // upgrade, a silo may not have seen the last old one leave yet.
+        await CheckAsync(await RetriedAfterAsync(() => http.PutAsJsonAsync($"/api/campaigns/{id}", new { title = "集群测试", startsOn = "2020-11-24" })));
         var branches = Enumerable.Range(0, branchCount).Select(i => $"{id}-b{i}").ToList();
         for (var i = 0; i < branches.Count; i++)
             await CheckAsync(await http.PutAsJsonAsync($"/api/branches/{branches[i]}",
@@ -60,6 +62,21 @@ public sealed class Scenario(ITestCluster cluster, string campaign, IReadOnlyLis
             }
         }
         return started.Elapsed;
+    }
+
+    /// <summary>Sends again after a 503's Retry-After, as a client should, for at most a minute.</summary>
+    private static async Task<HttpResponseMessage> RetriedAfterAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var until = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var response = await send();
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || response.Headers.RetryAfter?.Delta is not { } wait
+                || DateTime.UtcNow + wait > until)
+                return response;
+            response.Dispose();
+            await Task.Delay(wait);
+        }
     }
 
     public static async Task<HttpResponseMessage> CheckAsync(HttpResponseMessage response)
