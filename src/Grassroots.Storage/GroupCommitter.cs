@@ -30,16 +30,19 @@ public sealed class GroupCommitter : IAsyncDisposable
     private readonly ResiliencePipeline _transientRetry;
 
     /// <param name="lease">When given, no batch of a shard is written while this process does not hold it.</param>
-    /// <param name="activity">Where branch activity is kept; needed by units with <see cref="ActivityChange"/>s.</param>
+    /// <param name="stages">The steps batches take for <see cref="StagedWrite"/>s, one stage per table; needed by units that carry them.</param>
     /// <param name="pipelines">Where <see cref="Retries.TransientPipeline"/> is registered; without it, one of its own.</param>
-    public GroupCommitter(Database database, ILogger<GroupCommitter> logger, ShardLease? lease = null, ActivityRules? activity = null,
+    public GroupCommitter(Database database, ILogger<GroupCommitter> logger, ShardLease? lease = null, IEnumerable<IBatchStage>? stages = null,
         ResiliencePipelineProvider<string>? pipelines = null)
     {
+        IBatchStage[] staging = [.. stages ?? []];
+        if (staging.GroupBy(s => s.Table).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"More than one stage takes the staged writes of {twice.Key}.", nameof(stages));
         _database = database;
         _transientRetry = Retries.Pipeline(pipelines, Retries.TransientPipeline, builder => Retries.ConfigureTransient(builder, database));
         _logger = logger;
         _lease = lease;
-        _writer = new BatchWriter(database, activity);
+        _writer = new BatchWriter(database, staging);
         _lanes = [.. database.Options.LaneShards().Select(shard => new Lane(shard))];
         _loops = [.. _lanes.Select(lane => Task.Run(() => RunAsync(lane)))];
     }

@@ -10,7 +10,7 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the database named by options, schema migration before anything else starts, the storage layer's retry
-    /// pipelines (<see cref="Retries"/>) and the group committer.
+    /// pipelines (<see cref="Retries"/>) and the group committer, with every <see cref="IBatchStage"/> registered.
     /// </summary>
     public static IServiceCollection AddGrassrootsStorage(this IServiceCollection services)
     {
@@ -19,7 +19,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Migrator>();
         services.AddStorageRetries();
         services.AddSingleton(sp => new GroupCommitter(sp.GetRequiredService<Database>(),
-            sp.GetRequiredService<ILogger<GroupCommitter>>(), sp.GetService<ShardLease>(), sp.GetService<ActivityRules>(),
+            sp.GetRequiredService<ILogger<GroupCommitter>>(), sp.GetService<ShardLease>(), sp.GetServices<IBatchStage>(),
             sp.GetService<ResiliencePipelineProvider<string>>()));
         services.AddHostedService<MigrationService>();
         return services;

@@ -45,14 +45,6 @@ public sealed record Append(Table Table, object?[] Values) : RowWrite(Table);
 public sealed record Remove(Table Table, object?[] Key) : RowWrite(Table);
 
 /// <summary>
-/// A record of a branch starts (+1) or stops (−1) counting in a campaign on a day, in a county. The committer keeps each
-/// branch's earliest counting record per campaign (<see cref="ActivityRules"/>) and turns the moves of that earliest
-/// day into active-branch increments, exactly, whichever silos write the branch's records at once.
-/// </summary>
-public sealed record ActivityChange(string BranchId, string CampaignId, DateOnly Day, string County, int Delta)
-    : RowWrite(ActivityRules.Activity);
-
-/// <summary>
 /// Writes that commit together or not at all. At most one of them is a <see cref="VersionedPut"/>, the unit's owner:
 /// when it finds another version (or, inserting, a row already there) the unit fails with
 /// <see cref="VersionConflictException"/> and none of its writes is made; its batch-mates are unaffected.

@@ -81,6 +81,38 @@ public sealed class ArchitectureTests
         AssertNoDependency(Types.InAssembly(Storage), "Grassroots.Domain", "Grassroots.Silo");
     }
 
+    /// <summary>
+    /// Storage holds no rule of the domain either, not even one written without naming a domain type (as branch activity
+    /// once was, now the domain's stage of the committer): no type or member of its code and no string in it speaks of
+    /// the domain's things. Its migrations, which make the domain's tables, are embedded files and not code.
+    /// </summary>
+    [Fact]
+    public void StorageCodeNamesNothingOfTheDomain()
+    {
+        string[] domainWords = ["branch", "activity", "campaign", "county", "honoree", "region", "publicity", "study_session"];
+        const BindingFlags declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
+        var names = Storage.GetTypes().SelectMany(type => type.GetMembers(declared).Select(member => $"{type.FullName}.{member.Name}").Prepend(type.FullName!))
+            .ToList();
+        var strings = UserStrings(Storage);
+        Assert.Contains("Grassroots.Storage.GroupCommitter.CommitAsync", names);
+        Assert.Contains(strings, text => text.Contains("#fence", StringComparison.Ordinal));
+
+        var naming = names.Concat(strings).Where(text => domainWords.Any(word => text.Contains(word, StringComparison.OrdinalIgnoreCase))).ToList();
+
+        Assert.True(naming.Count == 0, "storage code that speaks of the domain: " + string.Join(", ", naming));
+    }
+
+    /// <summary>The string literals of an assembly's code (its #US metadata heap).</summary>
+    private static List<string> UserStrings(Assembly assembly)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly.Location));
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var strings = new List<string>();
+        for (var handle = System.Reflection.Metadata.Ecma335.MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = System.Reflection.Metadata.Ecma335.MetadataReaderExtensions.GetNextHandle(metadata, handle))
+            strings.Add(metadata.GetUserString(handle));
+        return strings;
+    }
+
     [Fact]
     public void TheDomainKnowsNothingOfTheSilo()
     {

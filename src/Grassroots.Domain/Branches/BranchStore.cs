@@ -65,7 +65,7 @@ public sealed class BranchStore(Database database) : ProfileStore<BranchProfile>
                 var c = Param(campaignId);
                 // Active for a campaign: a non-voided record of it of any kind (records cannot be dated in the future) — the
                 // branch's activity row, which the committer keeps with every batch and the coverage figures count from.
-                var active = $"EXISTS (SELECT 1 FROM {ActivityRules.Activity.Name} a WHERE a.branch_id = b.branch_id " +
+                var active = $"EXISTS (SELECT 1 FROM {Tables.BranchActivity.Name} a WHERE a.branch_id = b.branch_id " +
                     $"AND a.campaign_id = {c} AND a.first_on IS NOT NULL)";
                 ActiveColumn = $", CASE WHEN {active} THEN 1 ELSE 0 END";
                 if (onlyActive is { } wanted) conditions.Add(wanted ? $"({active})" : $"NOT ({active})");

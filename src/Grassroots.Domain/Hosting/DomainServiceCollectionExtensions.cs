@@ -20,8 +20,9 @@ namespace Grassroots.Domain.Hosting;
 public static class DomainServiceCollectionExtensions
 {
     /// <summary>
-    /// Storage (bound to the "Storage" settings), the features' data modules and reference data, in start order: migrations,
-    /// then regions. Enough for the commands that read the database without running grains.
+    /// Storage (bound to the "Storage" settings), the features' data modules (with the committer's stage that keeps branch
+    /// activity) and reference data, in start order: migrations, then regions. Enough for the commands that read the
+    /// database without running grains.
     /// </summary>
     public static IServiceCollection AddGrassrootsData(this IServiceCollection services)
     {
@@ -40,13 +41,14 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton<RecountStore>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<BranchDirectory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBatchStage, BranchActivityStore>());
         services.AddHostedService<ReferenceDataLoader>();
         return services;
     }
 
     /// <summary>
-    /// What the grains of a silo need beside Orleans: the writer-shard lease (taken before the silo starts), where branch
-    /// activity is kept, the committer grains write through, the tables of campaigns and periods, and this silo's caches. Call before the Orleans silo is added, so
+    /// What the grains of a silo need beside Orleans: the writer-shard lease (taken before the silo starts), the committer
+    /// grains write through, the tables of campaigns and periods, and this silo's caches. Call before the Orleans silo is added, so
     /// these start before it and stop after it.
     /// </summary>
     public static IServiceCollection AddGrassrootsGrainServices(this IServiceCollection services)
@@ -56,7 +58,6 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<ShardLease>();
         services.AddHostedService(sp => sp.GetRequiredService<ShardLease>());
         services.AddHostedService<CommitterDrain>();
-        services.AddSingleton(RecordKinds.Activity);
         services.AddSingleton<FactCommitter>();
         services.AddSingleton<RecordIntake>();
         services.AddSingleton<BranchIntake>();

@@ -35,6 +35,9 @@ public static class Tables
     public static readonly Table ChangeLog = new("change_log", [],
         ["changed_at", "actor", "entity", "entity_key", "action", "before_json", "after_json", "branch_id", "region_code"]);
 
+    /// <summary>Per branch and campaign, the day and county its activity counts from, NULL when it has no counting record (Records/BranchActivity.cs).</summary>
+    public static readonly Table BranchActivity = new("branch_activity", ["branch_id", "campaign_id"], ["first_on", "region_code"]);
+
     /// <summary>Figures per writer shard, county, campaign and day (docs/architecture.md, "Rollups"); regions above a county sum them.</summary>
     public static readonly Table CountyDays = new("county_days", ["county_code", "campaign_id", "day"], Figures.Columns, shardColumn: "shard");
 

@@ -12,7 +12,7 @@ namespace Grassroots.Domain.Reconciliation;
 public sealed class RecountStore(Database database)
 {
     /// <summary>The table that keeps each branch's earliest record, as named in a difference.</summary>
-    public static string ActivityTable => ActivityRules.Activity.Name;
+    public static string ActivityTable => Tables.BranchActivity.Name;
 
     /// <summary>Runs <paramref name="work"/>'s reads against one snapshot of the database.</summary>
     public Task<T> InSnapshotAsync<T>(Func<Snapshot, Task<T>> work, CancellationToken cancellationToken) =>
@@ -100,7 +100,7 @@ public sealed class RecountStore(Database database)
         /// <summary>Each branch's earliest record per campaign as kept for later writes (branch_activity).</summary>
         public async Task<Dictionary<(string Branch, string Campaign), (DateOnly Day, string County)>> StoredEarliestRecordsAsync() =>
             (await _snapshot.QueryAsync(
-                $"SELECT branch_id, campaign_id, first_on, region_code FROM {ActivityRules.Activity.Name} WHERE first_on IS NOT NULL", [],
+                $"SELECT branch_id, campaign_id, first_on, region_code FROM {Tables.BranchActivity.Name} WHERE first_on IS NOT NULL", [],
                 r => (Key: (r.GetString(0), r.GetString(1)), Value: (r.Date(2), r.GetString(3))), _cancellationToken))
                 .ToDictionary(x => x.Key, x => x.Value);
     }

@@ -102,13 +102,6 @@ public static class RecordKinds
 
     public static readonly IReadOnlyList<RecordKind> All = [StudySessions, HonoreeTalks, Publicity, Competitions];
 
-    /// <summary>
-    /// Where branch activity is kept and where its moves are counted (docs/architecture.md, "Rollups"): a branch is active
-    /// from its earliest record of any kind, so the kinds say which tables and dates count.
-    /// </summary>
-    public static readonly ActivityRules Activity =
-        new(Tables.CountyDays, Figures.ActiveColumn, [.. All.Select(k => (k.Table.Name, k.DateColumn))]);
-
     public static RecordKind Of(RecordData data) => data switch
     {
         StudySession => StudySessions,

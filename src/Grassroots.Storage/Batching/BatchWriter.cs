@@ -9,17 +9,16 @@ namespace Grassroots.Storage;
 /// add only absent rows and updates only at the expected version, each returning the keys it wrote, so a unit whose
 /// owner did not hold fails alone and nothing else of it is written (many new rows of a table go by binary COPY,
 /// straight into the table when none is there yet, else through a staging table: <see cref="StagedInserts"/>);</item>
-/// <item>if the surviving units move branch activity, the activity rows' locks and what they hold
-/// (<see cref="ActivityWriter"/>);</item>
-/// <item>every other write of the surviving units, with their increments summed per row and the activity moves.</item>
+/// <item>if the surviving units carry <see cref="StagedWrite"/>s, the statements of their stages' steps (all stages'
+/// together: <see cref="IBatchStage"/>);</item>
+/// <item>every other write of the surviving units and what the steps wrote, with their increments summed per row.</item>
 /// </list>
 /// </summary>
-internal sealed class BatchWriter(Database database, ActivityRules? activity)
+internal sealed class BatchWriter(Database database, IReadOnlyList<IBatchStage> stages)
 {
     private const string FenceTag = "#fence";
 
     private readonly ColumnTypes? _columns = database.Dialect == "Postgres" ? new ColumnTypes() : null;
-    private readonly ActivityWriter? _activity = activity is null ? null : new ActivityWriter(database, activity);
 
     public sealed record Outcome(Exception?[] Errors, List<Increment> Increments);
 
@@ -68,7 +67,7 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
         if (fence is { } held && !fenced) throw new ShardLostException(held.Shard, held.Epoch);
 
         var dependents = new List<RowWrite>();
-        var changes = new List<ActivityChange>();
+        List<StagedWrite>?[]? staged = null; // per stage, made at the first staged write
         for (var i = 0; i < units.Count; i++)
         {
             if (units[i].Owner is { } owner && !copied.Contains(owner) && !written.Contains(RowKey.Of(owner.Table, owner.Key)))
@@ -80,17 +79,11 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
             }
             foreach (var write in units[i].Writes)
             {
-                if (write is ActivityChange change) changes.Add(change);
+                if (write is StagedWrite stagedWrite) ((staged ??= new List<StagedWrite>?[stages.Count])[StageOf(stagedWrite)] ??= []).Add(stagedWrite);
                 else if (write is not VersionedPut) dependents.Add(write);
             }
         }
-
-        if (changes.Count > 0)
-        {
-            var step = (_activity ?? throw new InvalidOperationException("The committer was given activity changes but no ActivityRules.")).Plan(changes);
-            await RunAsync(connection, tx, step.Statements, r => step.Read(r), cancellationToken).ConfigureAwait(false);
-            dependents.AddRange(step.Moves());
-        }
+        if (staged is not null) await RunStagesAsync(connection, tx, staged, dependents, cancellationToken).ConfigureAwait(false);
 
         var increments = Sum(dependents.OfType<Increment>());
         List<RowWrite> rest = [.. dependents.Where(w => w is not Increment), .. increments];
@@ -101,6 +94,35 @@ internal sealed class BatchWriter(Database database, ActivityRules? activity)
                 .ConfigureAwait(false);
         }
         return new Outcome(errors, increments);
+    }
+
+    private int StageOf(StagedWrite write)
+    {
+        for (var i = 0; i < stages.Count; i++)
+            if (stages[i].Table == write.Table) return i;
+        throw new InvalidOperationException($"The committer was given a {write.GetType().Name} for {write.Table} but no stage of that table.");
+    }
+
+    /// <summary>Each stage's step for its staged writes, every step's statements in one round trip, their writes added to <paramref name="dependents"/>.</summary>
+    private async Task RunStagesAsync(DbConnection connection, DbTransaction tx, List<StagedWrite>?[] staged, List<RowWrite> dependents,
+        CancellationToken cancellationToken)
+    {
+        var steps = new List<IBatchStep>(1);
+        var statements = new List<Statement>();
+        for (var i = 0; i < staged.Length; i++)
+        {
+            if (staged[i] is not { } writes) continue;
+            var step = stages[i].Plan(database, writes);
+            steps.Add(step);
+            statements.AddRange(step.Statements);
+        }
+        await RunAsync(connection, tx, statements, r =>
+        {
+            foreach (var step in steps)
+                if (step.Read(r)) return;
+            throw new InvalidOperationException($"No stage reads the rows tagged '{r.GetString(0)}'.");
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var step in steps) dependents.AddRange(step.Writes());
     }
 
     /// <summary>Sets the shard's sequence number only at the epoch the lane holds; a row back says it did.</summary>

@@ -5,15 +5,18 @@ using Npgsql;
 
 namespace Grassroots.Storage;
 
-/// <summary>One SQL statement of a batch with its positional parameters ($1, $2, … in both dialects).</summary>
-internal sealed class Statement(bool returns = false)
+/// <summary>
+/// One SQL statement of a batch with its positional parameters ($1, $2, … in both dialects). Public so that an
+/// <see cref="IBatchStage"/> can write its statements: text, parameters, and text that names parameters of its own.
+/// </summary>
+public sealed class Statement(bool returns = false)
 {
     private readonly StringBuilder _sql = new();
     private readonly string? _text;
-    public List<object?> Parameters { get; } = [];
+    internal List<object?> Parameters { get; } = [];
 
     /// <summary>A statement whose text is known already, with its parameters in order.</summary>
-    public Statement(bool returns, string text, IEnumerable<object?> parameters) : this(returns)
+    internal Statement(bool returns, string text, IEnumerable<object?> parameters) : this(returns)
     {
         _text = text;
         Parameters.AddRange(parameters);
@@ -36,8 +39,19 @@ internal sealed class Statement(bool returns = false)
         return this;
     }
 
+    /// <summary>The number the next parameter takes: where text built apart (<see cref="Database.PairsRelation"/>) numbers its own from.</summary>
+    public int NextParameter => Parameters.Count + 1;
+
+    /// <summary>Appends text that names <paramref name="parameters"/> as $<see cref="NextParameter"/>, $<see cref="NextParameter"/>+1, ….</summary>
+    public Statement Sql(string text, IReadOnlyList<object?> parameters)
+    {
+        _sql.Append(text);
+        Parameters.AddRange(parameters);
+        return this;
+    }
+
     /// <summary>Appends "(p, p, …)" for a row's values.</summary>
-    public Statement Tuple(IEnumerable<object?> values)
+    internal Statement Tuple(IEnumerable<object?> values)
     {
         _sql.Append('(');
         var first = true;
@@ -51,15 +65,15 @@ internal sealed class Statement(bool returns = false)
         return this;
     }
 
-    public string Text => _text ?? _sql.ToString();
+    internal string Text => _text ?? _sql.ToString();
 
-    public void Bind(DbCommand command)
+    internal void Bind(DbCommand command)
     {
         command.CommandText = Text;
         foreach (var p in Parameters) command.Parameters.Add(CreateParameter(command is NpgsqlCommand, command.Parameters.Count, p, command.CreateParameter()));
     }
 
-    public void Bind(DbBatchCommand command)
+    internal void Bind(DbBatchCommand command)
     {
         command.CommandText = Text;
         foreach (var p in Parameters) command.Parameters.Add(CreateParameter(command is NpgsqlBatchCommand, command.Parameters.Count, p, command.CreateParameter()));

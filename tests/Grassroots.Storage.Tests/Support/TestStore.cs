@@ -12,15 +12,18 @@ public sealed class TestStore : IAsyncDisposable
     {
         Test = test;
         Database = database;
-        Committer = NewCommitter(database);
+        Committer = NewCommitter(database, Stage);
     }
 
     public TestDatabase Test { get; }
     public Database Database { get; }
     public GroupCommitter Committer { get; private set; }
 
-    public static GroupCommitter NewCommitter(Database database) =>
-        new(database, NullLogger<GroupCommitter>.Instance, activity: Rows.Activity);
+    /// <summary>The committer's one stage, which keeps the running totals of <see cref="Tally"/> writes.</summary>
+    public TallyStage Stage { get; } = new();
+
+    public static GroupCommitter NewCommitter(Database database, TallyStage stage) =>
+        new(database, NullLogger<GroupCommitter>.Instance, stages: [stage]);
 
     public static async Task<TestStore> CreateAsync(StorageProvider provider, Action<StorageOptions>? configure = null)
     {
@@ -29,6 +32,7 @@ public sealed class TestStore : IAsyncDisposable
         var database = Database.Create(test.Options);
         await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
         await database.ExecuteAsync(Rows.TestStateTable, []);
+        await database.ExecuteAsync(Rows.TestTallyTable, []);
         return new TestStore(test, database);
     }
 
@@ -36,7 +40,7 @@ public sealed class TestStore : IAsyncDisposable
     public async Task RestartCommitterAsync()
     {
         await Committer.DisposeAsync();
-        Committer = NewCommitter(Database);
+        Committer = NewCommitter(Database, Stage);
     }
 
     public Task<CommittedBatch> CommitAsync(params RowWrite[] writes) => Committer.CommitAsync(new WriteUnit(writes)).WaitAsync(Guard);
@@ -44,11 +48,9 @@ public sealed class TestStore : IAsyncDisposable
     public async Task<long> CountAsync(string sql, params object?[] args) =>
         (await Database.QueryAsync(sql, args, r => Convert.ToInt64(r.GetValue(0)))).Single();
 
-    /// <summary>Active branches counted per day of December 2020 in <paramref name="county"/>, summed over shards (days with 0 left out).</summary>
-    public async Task<Dictionary<int, long>> ActiveByDayAsync(string county = Rows.County) =>
-        (await Database.QueryAsync(
-            "SELECT day, SUM(active_branches) FROM county_days WHERE county_code = $1 GROUP BY day", [county],
-            r => (Day: r.Date(0).Day, Active: r.Long(1)))).Where(x => x.Active != 0).ToDictionary(x => x.Day, x => x.Active);
+    /// <summary>The running total <paramref name="name"/> as stored, 0 when it has none.</summary>
+    public async Task<long> TotalAsync(string name) =>
+        (await Database.QueryAsync("SELECT total FROM test_tally WHERE name = $1", [name], r => r.GetInt64(0))).SingleOrDefault();
 
     public async ValueTask DisposeAsync()
     {
