@@ -169,6 +169,20 @@ public sealed class ArchitectureTests
         Assert.True(offenders.ToList() is [], "domain types that use a database driver: " + string.Join(", ", offenders));
     }
 
+    /// <summary>
+    /// The domain depends on the storage layer's dialect-neutral parts (<c>Database</c>, the group committer, its writes)
+    /// and never on an implementation: no domain type, data modules included, names a driver or a dialect's database. The
+    /// storage layer, which chooses the dialect's database for the provider, does name them: the rule sees them where they are.
+    /// </summary>
+    [Fact]
+    public void TheDomainNamesNoStorageImplementation()
+    {
+        string[] implementations = ["Npgsql", "Microsoft.Data.Sqlite", "Grassroots.Storage.PostgresDatabase", "Grassroots.Storage.SqliteDatabase"];
+        Assert.Contains("Grassroots.Storage.Database", TypesDependingOn([Storage], implementations));
+
+        Assert.Empty(TypesDependingOn([Domain], implementations));
+    }
+
     /// <summary>The top-level types (a nested type counts as the type it is declared in) that use any of <paramref name="names"/>.</summary>
     private static HashSet<string> TypesDependingOn(IReadOnlyList<Assembly> assemblies, string[] names) =>
         [.. Types.InAssemblies(assemblies).That().HaveDependencyOnAny(names).GetTypes().Select(Outermost).Where(type => IsOurs(type.Namespace))
