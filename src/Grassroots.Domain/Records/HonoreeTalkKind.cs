@@ -25,30 +25,14 @@ public sealed class HonoreeTalkKind : RecordKind<HonoreeTalk>
 
     protected override object?[] Values(HonoreeTalk d) => [d.Title, d.HeldOn, d.Venue, d.Format, d.Audience, d.OnlineViews];
 
-    /// <summary>Honoree ids are not in the row; <see cref="CompleteAsync"/> fills them from talk_honorees.</summary>
+    /// <summary>Honoree ids are not in the row; <see cref="Linked"/> says where they are.</summary>
     public override LoggedRecord Read(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(3),
         new HonoreeTalk(r.GetString(2), [], r.Text(4), r.Date(5), r.GetString(6), r.GetString(7), r.Int(8), r.NullableInt(9)),
         r.Bool(10), r.Text(11), r.Long(15), r.Timestamp(12), r.Timestamp(13), r.GetString(14));
 
-    public override async Task<LoggedRecord> CompleteAsync(LoggedRecord record, Database database)
-    {
-        var ids = await database.QueryAsync("SELECT honoree_id FROM talk_honorees WHERE branch_id = $1 AND talk_id = $2",
-            [record.BranchId, record.RecordId], r => r.GetString(0));
-        return record with { Data = (HonoreeTalk)record.Data with { HonoreeIds = [.. ids.Order(StringComparer.Ordinal)] } };
-    }
-
-    public override async Task<IReadOnlyList<LoggedRecord>> CompleteAllAsync(IReadOnlyList<LoggedRecord> records, Database database)
-    {
-        if (records.Count == 0) return records;
-        var ids = (await database.QueryAsync(
-                $"SELECT branch_id, talk_id, honoree_id FROM talk_honorees WHERE (branch_id, talk_id) " +
-                database.InPairs([.. records.Select(r => (r.BranchId, r.RecordId))], out var args), args,
-                r => (Talk: (r.GetString(0), r.GetString(1)), Honoree: r.GetString(2))))
-            .ToLookup(x => x.Talk, x => x.Honoree);
-        return [.. records.Select(r => r with { Data = (HonoreeTalk)r.Data with
-            { HonoreeIds = [.. ids[(r.BranchId, r.RecordId)].Order(StringComparer.Ordinal)] } })];
-    }
+    public override LinkedIds Linked { get; } =
+        new("talk_honorees", "talk_id", "honoree_id", (record, ids) => record with { Data = (HonoreeTalk)record.Data with { HonoreeIds = ids } });
 
     protected override async Task CheckReferencesAsync(HonoreeTalk data, HonoreeDirectory honorees)
     {

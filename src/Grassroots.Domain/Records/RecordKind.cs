@@ -55,23 +55,15 @@ public abstract class RecordKind
     /// <summary>Writes besides the record row and its county's figures (e.g. talk honorees and their figures).</summary>
     public virtual IEnumerable<RowWrite> ExtraWrites(LoggedRecord? before, LoggedRecord after, RegionDirectory regions) => [];
 
-    /// <summary>Adds what the record's row does not hold (a talk's honorees) after <see cref="Read"/>.</summary>
-    public virtual Task<LoggedRecord> CompleteAsync(LoggedRecord record, Database database) => Task.FromResult(record);
-
-    /// <summary>As <see cref="CompleteAsync"/> for many records at once (an import).</summary>
-    public virtual Task<IReadOnlyList<LoggedRecord>> CompleteAllAsync(IReadOnlyList<LoggedRecord> records, Database database) =>
-        Task.FromResult(records);
-
-    /// <summary>The stored records of these (branch, id) keys, read in one statement; absent keys are left out.</summary>
-    public async Task<IReadOnlyList<LoggedRecord>> ReadManyAsync(IReadOnlyList<(string BranchId, string RecordId)> keys, Database database)
-    {
-        if (keys.Count == 0) return [];
-        var rows = await database.QueryAsync(
-            $"SELECT {Table.ColumnList}, version FROM {Table.Name} WHERE ({Table.Key[0]}, {Table.Key[1]}) {database.InPairs(keys, out var args)}",
-            args, Read);
-        return await CompleteAllAsync(rows, database);
-    }
+    /// <summary>Ids the record holds in a table of their own (a talk's honorees), which <see cref="RecordStore"/> adds after <see cref="Read"/>.</summary>
+    public virtual LinkedIds? Linked => null;
 }
+
+/// <summary>
+/// Ids a record holds in a table of their own, one row each keyed (branch_id, <paramref name="RecordColumn"/>,
+/// <paramref name="IdColumn"/>), and how the record takes them (sorted ordinally).
+/// </summary>
+public sealed record LinkedIds(string Table, string RecordColumn, string IdColumn, Func<LoggedRecord, IReadOnlyList<string>, LoggedRecord> With);
 
 /// <summary>A kind bound to its data type, so each kind's code handles its own record type only.</summary>
 public abstract class RecordKind<T> : RecordKind where T : RecordData

@@ -17,12 +17,31 @@ public sealed class RecordStore(Database database) : IBranchFigures
         var rows = await database.QueryAsync(
             $"SELECT {table.ColumnList}, version FROM {table.Name} WHERE {table.Key[0]} = $1 AND {table.Key[1]} = $2",
             [branchId, recordId], kind.Read).Translated();
-        return rows.Count == 0 ? null : await kind.CompleteAsync(rows[0], database).Translated();
+        return rows.Count == 0 ? null : (await WithLinkedAsync(kind, rows).Translated())[0];
     }
 
-    /// <summary>The stored records of one kind with these keys; absent ones are left out.</summary>
-    public Task<IReadOnlyList<LoggedRecord>> ReadManyAsync(RecordKind kind, IReadOnlyList<(string BranchId, string RecordId)> keys) =>
-        kind.ReadManyAsync(keys, database);
+    /// <summary>The stored records of one kind with these keys, read in one statement; absent ones are left out.</summary>
+    public async Task<IReadOnlyList<LoggedRecord>> ReadManyAsync(RecordKind kind, IReadOnlyList<(string BranchId, string RecordId)> keys)
+    {
+        if (keys.Count == 0) return [];
+        var table = kind.Table;
+        var rows = await database.QueryAsync(
+            $"SELECT {table.ColumnList}, version FROM {table.Name} WHERE ({table.Key[0]}, {table.Key[1]}) {database.InPairs(keys, out var args)}",
+            args, kind.Read).Translated();
+        return await WithLinkedAsync(kind, rows).Translated();
+    }
+
+    /// <summary>The records with the ids their kind keeps in a table of their own (a talk's honorees), one read for all.</summary>
+    private async Task<IReadOnlyList<LoggedRecord>> WithLinkedAsync(RecordKind kind, IReadOnlyList<LoggedRecord> records)
+    {
+        if (kind.Linked is not { } linked || records.Count == 0) return records;
+        var ids = (await database.QueryAsync(
+                $"SELECT branch_id, {linked.RecordColumn}, {linked.IdColumn} FROM {linked.Table} WHERE (branch_id, {linked.RecordColumn}) " +
+                database.InPairs([.. records.Select(r => (r.BranchId, r.RecordId))], out var args), args,
+                r => (Record: (r.GetString(0), r.GetString(1)), Id: r.GetString(2))))
+            .ToLookup(x => x.Record, x => x.Id);
+        return [.. records.Select(r => linked.With(r, [.. ids[(r.BranchId, r.RecordId)].Order(StringComparer.Ordinal)]))];
+    }
 
     private static readonly string FiguresOfBranch = string.Join(" UNION ALL ", RecordKinds.All.Select(kind =>
         $"SELECT campaign_id, {kind.DateColumn} AS day, {string.Join(", ", kind.FigureColumns.Select((f, i) => $"{f} AS f{i}"))} " +

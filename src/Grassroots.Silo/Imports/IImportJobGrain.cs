@@ -2,7 +2,7 @@ namespace Grassroots.Silo.Imports;
 
 /// <summary>
 /// A large import run in the background (<c>POST /api/imports?async=true</c>), keyed by its import id. Its progress and
-/// summary are its Orleans grain state; its body waits in <see cref="ImportUploads"/>. A reminder brings it back after a
+/// summary are its Orleans grain state; its body waits in <see cref="ImportUploadStore"/>. A reminder brings it back after a
 /// silo restart, and it goes on from its last checkpoint.
 /// </summary>
 [Alias("import-job-grain")]

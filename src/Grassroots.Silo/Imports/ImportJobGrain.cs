@@ -15,7 +15,7 @@ namespace Grassroots.Silo.Imports;
 [GrainType(Constants.GrainTypes.ImportJob)]
 public sealed class ImportJobGrain(
     [PersistentState(Constants.StateNames.ImportJob, Constants.GrainStorage)] IPersistentState<ImportJobState> state,
-    Importer importer, ImportUploads uploads, IOptions<JsonOptions> json, TimeProvider clock, IOptions<ImportJobOptions> options,
+    Importer importer, ImportUploadStore uploads, IOptions<JsonOptions> json, TimeProvider clock, IOptions<ImportJobOptions> options,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain, IRemindable
 {
     private const string Reminder = "resume";

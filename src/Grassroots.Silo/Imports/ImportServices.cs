@@ -6,7 +6,7 @@ public static class ImportServices
     public static IServiceCollection AddGrassrootsImports(this IServiceCollection services)
     {
         services.AddSingleton<Importer>();
-        services.AddSingleton<ImportUploads>();
+        services.AddSingleton<ImportUploadStore>();
         services.AddOptions<ImportJobOptions>().BindConfiguration("Imports");
         return services;
     }

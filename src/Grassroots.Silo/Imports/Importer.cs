@@ -32,7 +32,7 @@ public sealed record ImportRun(bool DryRun, string Actor, ClaimsPrincipal User)
 /// record row that follows is looked at, so a body can register branches and log their records.
 /// </summary>
 public sealed class Importer(IGrainFactory grains, Access access, IServiceProvider services, RecordIntake intake, BranchIntake branchIntake,
-    Database database, BranchStore branchStore, BranchDirectory branches, TimeProvider clock)
+    RecordStore records, BranchStore branchStore, BranchDirectory branches, TimeProvider clock)
 {
     public const int ChunkRows = 5_000;
 
@@ -136,7 +136,7 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         }
         stored.EnsureCapacity(stored.Count + rows.Count);
         foreach (var (kind, keys) in byKind)
-            foreach (var record in await kind.ReadManyAsync(keys, database))
+            foreach (var record in await records.ReadManyAsync(kind, keys))
                 stored[StoredKey(record)] = record;
     }
 

@@ -69,7 +69,7 @@ public static class ImportsApi
     }
 
     private static async Task<Results<Ok<ImportResult>, Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> PostImportAsync(
-        [AsParameters] ImportQuery query, Importer importer, ImportUploads uploads, IGrainFactory grains, IOptions<JsonOptions> json, HttpContext context,
+        [AsParameters] ImportQuery query, Importer importer, ImportUploadStore uploads, IGrainFactory grains, IOptions<JsonOptions> json, HttpContext context,
         CancellationToken cancellationToken)
     {
         ImportFormat? format;

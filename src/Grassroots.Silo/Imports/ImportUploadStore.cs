@@ -6,7 +6,7 @@ namespace Grassroots.Silo.Imports;
 /// The bodies of asynchronous imports, in the import_uploads table in parts of <see cref="PartSize"/> bytes: written as
 /// the body is read, read back one part at a time by the job (after a restart too), deleted when the job is done.
 /// </summary>
-public sealed class ImportUploads(Database database)
+public sealed class ImportUploadStore(Database database)
 {
     public const int PartSize = 256 << 10;
 
@@ -37,7 +37,7 @@ public sealed class ImportUploads(Database database)
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private sealed class PartStream(ImportUploads uploads, string importId) : Stream
+    private sealed class PartStream(ImportUploadStore uploads, string importId) : Stream
     {
         private byte[] _part = [];
         private int _offset, _next;
