@@ -51,7 +51,7 @@ public sealed class BranchActivityStore : IBatchStage
                 if (change.Delta < 0) _recount.Add(pair);
                 var day = new Earliest(change.Day, change.County);
                 if (!_added.TryGetValue(pair, out var least)) _added[pair] = change.Delta > 0 ? day : null;
-                else if (change.Delta > 0 && (least is null || day.CompareTo(least.Value) < 0)) _added[pair] = day;
+                else if (change.Delta > 0) _added[pair] = Earliest.Least(least, day);
             }
             List<Pair> pairs = [.. _added.Keys];
             _statements = [InsertMissing(database, pairs), LockAndRead(database, pairs)];

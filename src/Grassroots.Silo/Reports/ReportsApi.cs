@@ -131,7 +131,7 @@ public static class ReportsApi
 
         // The dashboard's 审核状态 beside the figures: each child's sign-off of the period; the region's total has none.
         var campaign = (await campaigns.GetAsync(campaignId!))!.Value;
-        if (ApprovalsApi.PeriodProblem(campaign, campaignId!, regions, code, period, clock, submitter: false) is { } wrongPeriod) return wrongPeriod;
+        if (ApprovalsApi.ReportingPeriodProblem(campaign, campaignId!, regions, code, period, clock, submitter: false) is { } wrongPeriod) return wrongPeriod;
         var states = (await ApprovalsApi.ChildStatesAsync(regions, approvals, campaign, code, period, context.RequestAborted))
             .ToDictionary(c => c.Code, ApprovalChoices.Describe);
         rows = [.. rows.Select(row => (object?[])[.. row, states.GetValueOrDefault((string)row[0]!)])];

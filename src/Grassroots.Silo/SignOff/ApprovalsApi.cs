@@ -80,7 +80,7 @@ public static class ApprovalsApi
     {
         if (regions.Find(regionCode) is null) return UnknownRegion(regionCode);
         var campaign = (await campaigns.GetAsync(campaignId))?.Value;
-        if (PeriodProblem(campaign, campaignId, regions, regionCode, period, clock, submitter: false) is { } invalid) return invalid;
+        if (ReportingPeriodProblem(campaign, campaignId, regions, regionCode, period, clock, submitter: false) is { } invalid) return invalid;
         if (!access.CanReadRegion(context.User, regionCode)) return Access.Refused();
 
         var approval = ApprovalLevels.Submits(regions, campaign!.Path, regionCode)
@@ -128,7 +128,7 @@ public static class ApprovalsApi
     {
         if (regions.Find(regionCode) is null) return UnknownRegion(regionCode);
         var campaign = (await campaigns.GetAsync(campaignId))?.Value;
-        if (PeriodProblem(campaign, campaignId, regions, regionCode, period, clock, submitter: true) is { } invalid) return invalid;
+        if (ReportingPeriodProblem(campaign, campaignId, regions, regionCode, period, clock, submitter: true) is { } invalid) return invalid;
         if (!allowed(campaign!, regionCode)) return Access.Refused();
 
         var holder = KeyHolder.From(context.User);
@@ -139,7 +139,7 @@ public static class ApprovalsApi
     }
 
     /// <summary>The period's checks (<see cref="PeriodChecks"/>) as a 400 naming the field; null when it fits.</summary>
-    public static ValidationProblem? PeriodProblem(Campaign? campaign, string campaignId, RegionDirectory regions, string regionCode, string period,
+    public static ValidationProblem? ReportingPeriodProblem(Campaign? campaign, string campaignId, RegionDirectory regions, string regionCode, string period,
         TimeProvider clock, bool submitter)
     {
         try
