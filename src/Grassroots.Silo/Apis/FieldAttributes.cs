@@ -26,6 +26,26 @@ public interface ISchemaRule
     void Describe(OpenApiSchema schema);
 }
 
+/// <summary>
+/// A rule <see cref="FieldRules"/> checks straight from a property's value, typed: no box and no ValidationContext. It
+/// answers only whether the value passes; what is wrong is said by the attribute through the framework's validation.
+/// </summary>
+public interface IFieldRule<in T>
+{
+    /// <summary>Whether <paramref name="value"/>, a property of <paramref name="owner"/>, passes.</summary>
+    bool Passes(T value, object owner, IServiceProvider services);
+}
+
+/// <summary>
+/// A request type whose object rules are only its properties' <see cref="NotAboveAttribute"/> and <see cref="IdListAttribute"/>:
+/// the framework's validation checks them here, and <see cref="FieldRules"/> compiles them itself.
+/// </summary>
+public interface IRulesInAttributes : IValidatableObject
+{
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        NotAboveAttribute.Check(this).Concat(IdListAttribute.Check(this));
+}
+
 /// <summary>Registers the framework's validation, once: its source generator allows a single call site.</summary>
 public static class FieldValidation
 {
@@ -88,7 +108,7 @@ public sealed class RequiredAttribute : System.ComponentModel.DataAnnotations.Re
 }
 
 /// <summary>An id (the id rule of every path and body): 1–64 characters of A–Z a–z 0–9 . _ : -, to the very end (a final newline is no id character).</summary>
-public sealed partial class IdAttribute() : RegularExpressionAttribute(Pattern), ISchemaRule
+public sealed partial class IdAttribute() : RegularExpressionAttribute(Pattern), ISchemaRule, IFieldRule<string?>
 {
     /// <summary>The rule as the OpenAPI document states it (ECMA-262: '$' is the very end of the input).</summary>
     public new const string Pattern = "^[A-Za-z0-9._:-]{1,64}$";
@@ -101,6 +121,8 @@ public sealed partial class IdAttribute() : RegularExpressionAttribute(Pattern),
 
     public static bool IsId(string? value) => value is not null && Exact().IsMatch(value);
 
+    public bool Passes(string? value, object owner, IServiceProvider services) => value is null || IsId(value);
+
     public void Describe(OpenApiSchema schema) => (schema.MinLength, schema.MaxLength) = (1, 64);
 
     [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,64}\z")]
@@ -111,9 +133,19 @@ public sealed partial class IdAttribute() : RegularExpressionAttribute(Pattern),
 /// A list of 1 to <paramref name="maxItems"/> ids. Each id is checked by its owner's <see cref="IValidatableObject"/>
 /// through <see cref="Check"/>, so that a bad one is named by its position (honoreeIds[1]).
 /// </summary>
-public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchemaRule
+public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchemaRule, IFieldRule<IReadOnlyList<string?>?>
 {
     public int MaxItems { get; } = maxItems;
+
+    /// <summary>With the owner's check of each id (<see cref="Check"/>): 1 to <see cref="MaxItems"/> ids.</summary>
+    public bool Passes(IReadOnlyList<string?>? value, object owner, IServiceProvider services)
+    {
+        if (value is null) return true;
+        if (value.Count is 0 || value.Count > MaxItems) return false;
+        for (var i = 0; i < value.Count; i++)
+            if (!IdAttribute.IsId(value[i])) return false;
+        return true;
+    }
 
     protected override ValidationResult? IsValid(object? value, ValidationContext context) => value switch
     {
@@ -146,7 +178,7 @@ public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchema
 }
 
 /// <summary>Text under the <see cref="TextPolicy"/>, at most <paramref name="maxLength"/> characters; only a multi-line field may hold tab and line breaks.</summary>
-public class TextAttribute(int maxLength) : ValidationAttribute, ISchemaRule
+public class TextAttribute(int maxLength) : ValidationAttribute, ISchemaRule, IFieldRule<string?>
 {
     /// <summary>A reason given for a step (voiding a record, returning or reopening a period).</summary>
     public const int MaxReason = 500;
@@ -159,6 +191,9 @@ public class TextAttribute(int maxLength) : ValidationAttribute, ISchemaRule
         : TextPolicy.Length(text) > MaxLength
             ? new MessageResult(new(MessageKeys.AtMostCharacters, MaxLength))
             : TextPolicy.Problem(text, MultiLine) is { } problem ? new MessageResult(problem) : ValidationResult.Success;
+
+    public virtual bool Passes(string? value, object owner, IServiceProvider services) =>
+        value is null || (TextPolicy.Length(value) <= MaxLength && TextPolicy.Problem(value, MultiLine) is null);
 
     public virtual void Describe(OpenApiSchema schema)
     {
@@ -173,9 +208,12 @@ public sealed class WebAddressAttribute(int maxLength) : TextAttribute(maxLength
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
         base.IsValid(value, context) is { } problem && problem != ValidationResult.Success ? problem
-        : value is string s && !(Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            ? new MessageResult(new(MessageKeys.WebAddress))
-            : ValidationResult.Success;
+        : value is string s && !IsWebAddress(s) ? new MessageResult(new(MessageKeys.WebAddress)) : ValidationResult.Success;
+
+    public override bool Passes(string? value, object owner, IServiceProvider services) =>
+        base.Passes(value, owner, services) && (value is null || IsWebAddress(value));
+
+    private static bool IsWebAddress(string s) => Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     public override void Describe(OpenApiSchema schema)
     {
@@ -186,7 +224,7 @@ public sealed class WebAddressAttribute(int maxLength) : TextAttribute(maxLength
 }
 
 /// <summary>One of a <see cref="Choices"/> of the API, e.g. <c>StudySessionsApi.Formats</c>: the same list the endpoint and imports use.</summary>
-public sealed class OneOfAttribute(Type owner, string member) : ValidationAttribute, ISchemaRule
+public sealed class OneOfAttribute(Type owner, string member) : ValidationAttribute, ISchemaRule, IFieldRule<string?>
 {
     public Choices Allowed { get; } =
         (owner.GetField(member, BindingFlags.Public | BindingFlags.Static)?.GetValue(null)
@@ -195,6 +233,8 @@ public sealed class OneOfAttribute(Type owner, string member) : ValidationAttrib
 
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
         value is not string s || Allowed.Contains(s) ? ValidationResult.Success : new MessageResult(new(MessageKeys.OneOf, string.Join(", ", Allowed)));
+
+    public bool Passes(string? value, object owner, IServiceProvider services) => value is null || Allowed.Contains(value);
 
     public void Describe(OpenApiSchema schema)
     {
@@ -207,9 +247,11 @@ public sealed class OneOfAttribute(Type owner, string member) : ValidationAttrib
 }
 
 /// <summary>A count: a whole number from 0 to <see cref="Max"/>.</summary>
-public sealed class CountAttribute() : RangeAttribute(0, Max)
+public sealed class CountAttribute() : RangeAttribute(0, Max), IFieldRule<int?>
 {
     public const int Max = 1_000_000;
+
+    public bool Passes(int? value, object owner, IServiceProvider services) => value is null or (>= 0 and <= Max);
 
     public override string FormatErrorMessage(string name) => new Message(MessageKeys.WholeNumber, 0, Max.ToString("N0", CultureInfo.InvariantCulture)).InCurrentCulture();
 }
@@ -268,12 +310,13 @@ public sealed class NotAboveAttribute(string other) : Attribute, ISchemaRule
 }
 
 /// <summary>A whole number in a range, written in decimal digits in a query string.</summary>
-public sealed class WholeAttribute(int minimum, int maximum) : ValidationAttribute, ISchemaRule
+public sealed class WholeAttribute(int minimum, int maximum) : ValidationAttribute, ISchemaRule, IFieldRule<string?>
 {
-    protected override ValidationResult? IsValid(object? value, ValidationContext context) => value is not string { Length: > 0 } s
-        || (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= minimum && n <= maximum)
-            ? ValidationResult.Success
-            : new MessageResult(new(MessageKeys.WholeNumber, minimum, maximum));
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        value is not string s || Passes(s, context.ObjectInstance, context) ? ValidationResult.Success : new MessageResult(new(MessageKeys.WholeNumber, minimum, maximum));
+
+    public bool Passes(string? value, object owner, IServiceProvider services) => value is not { Length: > 0 }
+        || (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= minimum && n <= maximum);
 
     public void Describe(OpenApiSchema schema) =>
         (schema.Type, schema.Format, schema.Minimum, schema.Maximum) = (JsonSchemaType.Integer, "int32", Invariant(minimum), Invariant(maximum));
@@ -282,13 +325,14 @@ public sealed class WholeAttribute(int minimum, int maximum) : ValidationAttribu
 }
 
 /// <summary>A year from <paramref name="first"/> to this year (in China).</summary>
-public sealed class YearAttribute(int first) : ValidationAttribute, ISchemaRule
+public sealed class YearAttribute(int first) : ValidationAttribute, ISchemaRule, IFieldRule<int?>
 {
-    protected override ValidationResult? IsValid(object? value, ValidationContext context)
-    {
-        var thisYear = ((TimeProvider?)context.GetService(typeof(TimeProvider)) ?? TimeProvider.System).Today().Year;
-        return value is int year && (year < first || year > thisYear) ? new MessageResult(new(MessageKeys.Year, first, thisYear)) : ValidationResult.Success;
-    }
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        Passes(value as int?, context.ObjectInstance, context) ? ValidationResult.Success : new MessageResult(new(MessageKeys.Year, first, ThisYear(context)));
+
+    public bool Passes(int? value, object owner, IServiceProvider services) => value is not { } year || (year >= first && year <= ThisYear(services));
+
+    private static int ThisYear(IServiceProvider services) => ((TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System).Today().Year;
 
     public void Describe(OpenApiSchema schema) => (schema.Minimum, schema.Description) = (WholeAttribute.Invariant(first), "Not after the current year.");
 }
@@ -298,7 +342,7 @@ public sealed class YearAttribute(int first) : ValidationAttribute, ISchemaRule
 /// a day a campaign or a record falls on, not before <see cref="FirstDay"/>; with <see cref="NotBefore"/>, not before
 /// another date of the same body (a campaign's end and start).
 /// </summary>
-public sealed class DateAttribute : ValidationAttribute, ISchemaRule
+public sealed class DateAttribute : ValidationAttribute, ISchemaRule, IFieldRule<DateOnly?>, IFieldRule<string?>
 {
     /// <summary>
     /// The first day a campaign or record may fall on. Earlier days are slips (0001-01-01, Excel's 1900-01-00), never a
@@ -321,6 +365,13 @@ public sealed class DateAttribute : ValidationAttribute, ISchemaRule
             : ValidationResult.Success;
     }
 
+    public bool Passes(DateOnly? value, object owner, IServiceProvider services) => value is not { } day
+        || ((!CampaignDay || day >= FirstDay)
+            && (NotBefore is null || owner.GetType().GetProperty(NotBefore)?.GetValue(owner) is not DateOnly earliest || day >= earliest));
+
+    public bool Passes(string? value, object owner, IServiceProvider services) =>
+        value is not { Length: > 0 } || DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
     public void Describe(OpenApiSchema schema)
     {
         (schema.Type, schema.Format) = (JsonSchemaType.String | (schema.Type & JsonSchemaType.Null), "date");
@@ -339,10 +390,12 @@ public sealed class DateAttribute : ValidationAttribute, ISchemaRule
 }
 
 /// <summary>A query flag: true or false.</summary>
-public sealed class FlagAttribute : ValidationAttribute, ISchemaRule
+public sealed class FlagAttribute : ValidationAttribute, ISchemaRule, IFieldRule<string?>
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
         value is null or "" or "true" or "false" ? ValidationResult.Success : new MessageResult(new(MessageKeys.Flag));
+
+    public bool Passes(string? value, object owner, IServiceProvider services) => value is null or "" or "true" or "false";
 
     public void Describe(OpenApiSchema schema) => schema.Type = JsonSchemaType.Boolean;
 }
@@ -354,21 +407,26 @@ public enum RegionCodeLevel { Province, County }
 /// A GB/T 2260 code: six digits, or CN for the whole country where <see cref="National"/>. In a body it must name a
 /// region of <see cref="Level"/> (looked up in the region directory); in a path any code that is not a region answers 404.
 /// </summary>
-public sealed class RegionCodeAttribute : ValidationAttribute, ISchemaRule
+public sealed class RegionCodeAttribute : ValidationAttribute, ISchemaRule, IFieldRule<string?>
 {
     public const string SixDigits = "^[0-9]{6}$", CodeOrNational = "^(?:CN|[0-9]{6})$";
 
     public bool National { get; set; }
     public RegionCodeLevel Level { get; set; } = RegionCodeLevel.County;
 
-    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        Problem(value as string, context) is { } problem ? new MessageResult(problem) : ValidationResult.Success;
+
+    public bool Passes(string? value, object owner, IServiceProvider services) => Problem(value, services) is null;
+
+    private Message? Problem(string? value, IServiceProvider services)
     {
-        if (National || value is not string { Length: > 0 } code) return ValidationResult.Success; // a path: 404 for what is no region
-        if (code.Length != 6 || !code.All(char.IsAsciiDigit)) return new MessageResult(new(MessageKeys.RegionCode));
-        var regions = (RegionDirectory?)context.GetService(typeof(RegionDirectory));
+        if (National || value is not { Length: > 0 } code) return null; // a path: 404 for what is no region
+        if (code.Length != 6 || code.AsSpan().ContainsAnyExceptInRange('0', '9')) return new(MessageKeys.RegionCode);
+        var regions = (RegionDirectory?)services.GetService(typeof(RegionDirectory));
         return regions is null || (Level == RegionCodeLevel.County ? regions.IsLeaf(code) : regions.Find(code)?.Level == RegionLevel.Province)
-            ? ValidationResult.Success
-            : new MessageResult(new(Level == RegionCodeLevel.County ? MessageKeys.NotCounty : MessageKeys.NotProvince, code));
+            ? null
+            : new(Level == RegionCodeLevel.County ? MessageKeys.NotCounty : MessageKeys.NotProvince, code);
     }
 
     public void Describe(OpenApiSchema schema)

@@ -34,11 +34,7 @@ public static class FieldChecks
     {
         // Only for this call and what it awaits: an async method's change of culture does not reach its caller.
         CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
-        var options = services.GetRequiredService<IOptions<ValidationOptions>>().Value;
-        if (!options.TryGetValidatableTypeInfo(value.GetType(), out var info)) return [];
-        var context = new ValidateContext { ValidationOptions = options, ValidationContext = new ValidationContext(value, services, null) };
-        await info.ValidateAsync(value, context, CancellationToken.None);
-        return [.. (context.ValidationErrors ?? []).SelectMany(e => e.Value.Select(m => (FieldName(e.Key), m)))];
+        return [.. (await FieldRules.ProblemsAsync([value], services)).SelectMany(e => e.Value.Select(m => (e.Key, m)))];
     }
 
     /// <summary>

@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text.Json;
 using Grassroots.Domain;
 using Grassroots.Silo.Apis;
-using Microsoft.Extensions.Validation;
 
 namespace Grassroots.Silo.Imports;
 
@@ -94,7 +93,7 @@ internal static class ImportColumns
     };
 
     /// <summary>A nested object of a row (a study session's attendees), whose own properties carry their rules.</summary>
-    internal static bool IsNested(Type type) => type.IsDefined(typeof(ValidatableTypeAttribute), inherit: false);
+    internal static bool IsNested(Type type) => FieldRules.IsChecked(type);
 
     private static NewExpression Empty(Type positional)
     {

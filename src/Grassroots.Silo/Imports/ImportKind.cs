@@ -1,6 +1,7 @@
 using Grassroots.Domain;
 using Grassroots.Domain.Branches;
 using Grassroots.Domain.Records;
+using Grassroots.Silo.Apis;
 using Grassroots.Silo.Branches;
 using Grassroots.Silo.Honorees;
 using Grassroots.Silo.Records;
@@ -27,10 +28,10 @@ public abstract class ImportKind
     /// <summary>A new, empty row, filled from cells by its columns' setters.</summary>
     public abstract object NewRow();
 
-    /// <summary>The field rules of its rows, gathered once from the row type's DataAnnotations.</summary>
-    public ImportRowRules Rules => _rules ??= ImportRowRules.Of(RowType);
+    /// <summary>The field rules of its rows, compiled once from the row type's DataAnnotations (the PUT's, by its path's ids).</summary>
+    public FieldRules Rules => _rules ??= FieldRules.Of(RowType);
 
-    private ImportRowRules? _rules;
+    private FieldRules? _rules;
 }
 
 /// <summary>

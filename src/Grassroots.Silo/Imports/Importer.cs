@@ -4,6 +4,7 @@ using Grassroots.Domain.Branches;
 using Grassroots.Domain.Model;
 using Grassroots.Domain.Records;
 using Grassroots.Domain.SignOff;
+using Grassroots.Silo.Apis;
 using Grassroots.Silo.Security;
 using Grassroots.Storage;
 
@@ -109,7 +110,8 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
     /// <summary>Whether the row passes every check a PUT makes before it reaches a grain; else rejects it.</summary>
     private async Task<bool> CheckAsync(ReadRow row, ImportTally tally)
     {
-        var problems = row.Problems.Count > 0 || row.Row is null ? row.Problems : await row.Kind.Rules.ProblemsAsync(row.Row, services);
+        var problems = row.Problems.Count > 0 || row.Row is null ? row.Problems
+            : row.Kind.Rules.Passes(row.Row, services) ? [] : await FieldChecks.ValidateAsync(row.Row, services);
         foreach (var (field, message) in problems) tally.Reject(row, field, message);
         return problems.Count == 0;
     }

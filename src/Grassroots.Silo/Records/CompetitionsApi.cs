@@ -81,12 +81,9 @@ public record CompetitionRequest(
     [property: Required, Date(CampaignDay = true)] DateOnly? StartsOn,
     [property: Date(CampaignDay = true, NotBefore = nameof(CompetitionRequest.StartsOn))] DateOnly? EndsOn,
     [property: Required] AttendeesRequest? Participants,
-    [property: Count, NotAbove("Participants.Total")] int? Awardees,
-    [property: Text(CompetitionsApi.MaxNotes, MultiLine = true)] string? Notes) : IValidatableObject
-{
     // Awardees are people among the participants.
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => NotAboveAttribute.Check(this);
-}
+    [property: Count, NotAbove("Participants.Total")] int? Awardees,
+    [property: Text(CompetitionsApi.MaxNotes, MultiLine = true)] string? Notes) : IRulesInAttributes;
 
 [ValidatableType]
 public sealed record CompetitionImportRow : CompetitionRequest, IImportRow

@@ -87,10 +87,7 @@ public record HonoreeTalkRequest(
     [property: Required, OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Venues))] string? Venue,
     [property: Required, OneOf(typeof(HonoreeTalksApi), nameof(HonoreeTalksApi.Formats))] string? Format,
     [property: Required, Count] int? Audience,
-    [property: Count] int? OnlineViews) : IValidatableObject
-{
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => IdListAttribute.Check(this);
-}
+    [property: Count] int? OnlineViews) : IRulesInAttributes;
 
 [ValidatableType]
 public sealed record HonoreeTalkImportRow : HonoreeTalkRequest, IImportRow

@@ -15,9 +15,6 @@ public sealed record AttendeesRequest(
     [property: Required, Count] int? Total,
     [property: Count, NotAbove(nameof(AttendeesRequest.Total))] int? Frontline,
     [property: Count, NotAbove(nameof(AttendeesRequest.Total))] int? Youth,
-    [property: Count, NotAbove(nameof(AttendeesRequest.Total))] int? Women) : IValidatableObject
-{
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => NotAboveAttribute.Check(this);
-}
+    [property: Count, NotAbove(nameof(AttendeesRequest.Total))] int? Women) : IRulesInAttributes;
 
 public sealed record AttendeesResponse(int Total, int? Frontline, int? Youth, int? Women);
