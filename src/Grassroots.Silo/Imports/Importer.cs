@@ -183,13 +183,13 @@ public sealed class Importer(IGrainFactory grains, Access access, IServiceProvid
         // first, so a stored one costs a read and no attempt to insert it; otherwise the new ones are inserted if absent and
         // those found there are read after. A dry run reads them all.
         var stored = new Dictionary<(RecordKind, string, string), LoggedRecord>();
-        var existing = new List<(ReadRow Row, RecordData Data, LoggedRecord After)>(run.DryRun || pace.MostlyStored ? created.Count : 0);
-        var toCommit = created;
+        List<(ReadRow Row, RecordData Data, LoggedRecord After)> existing = [], toCommit = created;
         if (run.DryRun || pace.MostlyStored)
         {
             await ReadStoredAsync(created, stored);
+            // A dry run commits nothing and looks at every record as it is (stored or not): the list itself, not a copy.
             toCommit = run.DryRun ? [] : [.. created.Where(c => !stored.ContainsKey(StoredKey(c.After)))];
-            existing.AddRange(run.DryRun ? created : created.Where(c => stored.ContainsKey(StoredKey(c.After))));
+            existing = run.DryRun ? created : [.. created.Where(c => stored.ContainsKey(StoredKey(c.After)))];
         }
         if (toCommit.Count > 0)
         {
