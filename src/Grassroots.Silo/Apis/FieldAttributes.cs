@@ -186,14 +186,13 @@ public class TextAttribute(int maxLength) : ValidationAttribute, ISchemaRule, IF
     public int MaxLength { get; } = maxLength;
     public bool MultiLine { get; set; }
 
-    protected override ValidationResult? IsValid(object? value, ValidationContext context) => value is not string text
-        ? ValidationResult.Success
-        : TextPolicy.Length(text) > MaxLength
-            ? new MessageResult(new(MessageKeys.AtMostCharacters, MaxLength))
-            : TextPolicy.Problem(text, MultiLine) is { } problem ? new MessageResult(problem) : ValidationResult.Success;
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        value is string text && Problem(text) is { } problem ? new MessageResult(problem) : ValidationResult.Success;
 
-    public virtual bool Passes(string? value, object owner, IServiceProvider services) =>
-        value is null || (TextPolicy.Length(value) <= MaxLength && TextPolicy.Problem(value, MultiLine) is null);
+    public bool Passes(string? value, object owner, IServiceProvider services) => value is null || Problem(value) is null;
+
+    protected virtual Message? Problem(string text) =>
+        TextPolicy.Length(text) > MaxLength ? new(MessageKeys.AtMostCharacters, MaxLength) : TextPolicy.Problem(text, MultiLine);
 
     public virtual void Describe(OpenApiSchema schema)
     {
@@ -206,14 +205,8 @@ public class TextAttribute(int maxLength) : ValidationAttribute, ISchemaRule, IF
 /// <summary>An absolute http or https URL, under the <see cref="TextPolicy"/>.</summary>
 public sealed class WebAddressAttribute(int maxLength) : TextAttribute(maxLength)
 {
-    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
-        base.IsValid(value, context) is { } problem && problem != ValidationResult.Success ? problem
-        : value is string s && !IsWebAddress(s) ? new MessageResult(new(MessageKeys.WebAddress)) : ValidationResult.Success;
-
-    public override bool Passes(string? value, object owner, IServiceProvider services) =>
-        base.Passes(value, owner, services) && (value is null || IsWebAddress(value));
-
-    private static bool IsWebAddress(string s) => Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+    protected override Message? Problem(string text) =>
+        base.Problem(text) ?? (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? null : new(MessageKeys.WebAddress));
 
     public override void Describe(OpenApiSchema schema)
     {
@@ -232,7 +225,7 @@ public sealed class OneOfAttribute(Type owner, string member) : ValidationAttrib
         ?? throw new ArgumentException($"{owner.Name}.{member} is not a public static {nameof(Choices)}.");
 
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
-        value is not string s || Allowed.Contains(s) ? ValidationResult.Success : new MessageResult(new(MessageKeys.OneOf, string.Join(", ", Allowed)));
+        value is not string s || Passes(s, context.ObjectInstance, context) ? ValidationResult.Success : new MessageResult(new(MessageKeys.OneOf, string.Join(", ", Allowed)));
 
     public bool Passes(string? value, object owner, IServiceProvider services) => value is null || Allowed.Contains(value);
 
@@ -354,23 +347,23 @@ public sealed class DateAttribute : ValidationAttribute, ISchemaRule, IFieldRule
 
     public string? NotBefore { get; set; }
 
-    protected override ValidationResult? IsValid(object? value, ValidationContext context)
-    {
-        if (value is string { Length: > 0 } s && !DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            return new MessageResult(new(MessageKeys.Date));
-        if (CampaignDay && value is DateOnly date && date < FirstDay) return new MessageResult(new(MessageKeys.NotBefore, FirstDay.Iso()));
-        return NotBefore is not null && value is DateOnly day
-            && context.ObjectInstance.GetType().GetProperty(NotBefore)?.GetValue(context.ObjectInstance) is DateOnly earliest && day < earliest
-            ? new MessageResult(new(MessageKeys.NotBefore, JsonNamingPolicy.CamelCase.ConvertName(NotBefore)))
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        (value switch { string text => FormatProblem(text), DateOnly day => DayProblem(day, context.ObjectInstance), _ => null }) is { } problem
+            ? new MessageResult(problem)
             : ValidationResult.Success;
-    }
 
-    public bool Passes(DateOnly? value, object owner, IServiceProvider services) => value is not { } day
-        || ((!CampaignDay || day >= FirstDay)
-            && (NotBefore is null || owner.GetType().GetProperty(NotBefore)?.GetValue(owner) is not DateOnly earliest || day >= earliest));
+    public bool Passes(DateOnly? value, object owner, IServiceProvider services) => value is not { } day || DayProblem(day, owner) is null;
 
-    public bool Passes(string? value, object owner, IServiceProvider services) =>
-        value is not { Length: > 0 } || DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+    public bool Passes(string? value, object owner, IServiceProvider services) => value is null || FormatProblem(value) is null;
+
+    private static Message? FormatProblem(string text) =>
+        text.Length > 0 && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? new(MessageKeys.Date) : null;
+
+    private Message? DayProblem(DateOnly day, object owner) =>
+        CampaignDay && day < FirstDay ? new(MessageKeys.NotBefore, FirstDay.Iso())
+        : NotBefore is not null && owner.GetType().GetProperty(NotBefore)?.GetValue(owner) is DateOnly earliest && day < earliest
+            ? new(MessageKeys.NotBefore, JsonNamingPolicy.CamelCase.ConvertName(NotBefore))
+            : null;
 
     public void Describe(OpenApiSchema schema)
     {
