@@ -58,17 +58,29 @@ public static class SiloFailover
     /// Runs <paramref name="call"/>, and again while it fails because a silo was lost, for at most <see cref="RetryFor"/>.
     /// The first attempt runs outside the pipeline: nearly every call succeeds at once, and need not pay for it.
     /// </summary>
-    public static async Task<T> RunAsync<T>(IServiceProvider services, Func<Task<T>> call, CancellationToken cancellationToken)
+    public static Task<T> RunAsync<T>(IServiceProvider services, Func<Task<T>> call, CancellationToken cancellationToken) =>
+        RunAsync(services, static call => call(), call, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RunAsync{T}(IServiceProvider, Func{Task{T}}, CancellationToken)"/> for a call on every request (a key's
+    /// authentication): a static <paramref name="call"/> and its <paramref name="state"/>, so that no closure is made
+    /// unless a silo was lost.
+    /// </summary>
+    public static async Task<T> RunAsync<TState, T>(IServiceProvider services, Func<TState, Task<T>> call, TState state, CancellationToken cancellationToken)
     {
         try
         {
-            return await call();
+            return await call(state);
         }
         catch (Exception error) when (IsSiloLost(error))
         {
-            return await RetryAsync(services, call, cancellationToken);
+            return await RetryAsync(services, call, state, cancellationToken);
         }
     }
+
+    // Apart, so that the closure is made only here: a lambda in RunAsync would capture its parameters on every call.
+    private static Task<T> RetryAsync<TState, T>(IServiceProvider services, Func<TState, Task<T>> call, TState state, CancellationToken cancellationToken) =>
+        RetryAsync(services, () => call(state), cancellationToken);
 
     /// <summary>The endpoint filter: the handler of an idempotent request runs again while a silo is being failed over.</summary>
     public static ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -29,7 +29,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail(new KeyRefused(new(MessageKeys.BearerMalformed)));
         // The key's grain may have been on a silo that was just lost: asking again is harmless.
-        var key = await Failover.SiloFailover.RunAsync(Context.RequestServices, () => keys.AuthenticateAsync(header["Bearer ".Length..].Trim()), Context.RequestAborted);
+        var key = await Failover.SiloFailover.RunAsync(Context.RequestServices, static asked => asked.keys.AuthenticateAsync(asked.token),
+            (keys, token: header["Bearer ".Length..].Trim()), Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail(new KeyRefused(new(MessageKeys.ApiKeyUnknown)));
         return AuthenticateResult.Success(new AuthenticationTicket(Users.GetValue(key, static k => new KeyHolder(k.KeyId, k.Role, k.Scope).ToPrincipal(SchemeName)), SchemeName));
     }
