@@ -37,7 +37,7 @@ public sealed class RollupReplica
         (_store, _regions, _clock, _logger) = (store, regions, clock, logger);
         Regions = new(store, _loads, (code, snapshot) => RegionFigures.LoadAsync(code, regions, snapshot), static (figures, change) =>
         {
-            if (change.CampaignId is { } campaign) figures.Add(change.Node, campaign, change.Day, change.Figures);
+            if (change.County is { } county) figures.Add(change.Node, county.CampaignId, county.Day, county.Figures);
             else figures.AddRegistered(change.Node, change.Registered);
         });
         Honorees = new(store, _loads, HonoreeTalkFigures.LoadAsync, static (figures, change) => figures.Add(change));
@@ -188,12 +188,12 @@ public sealed class RollupReplica
         foreach (var county in batch.Days)
         {
             var chain = _regions.Chain(county.Code);
-            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(chain[i - 1], county.CampaignId, county.Day, county.Figures, 0));
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(chain[i - 1], county, 0));
         }
         foreach (var county in batch.Registered)
         {
             var chain = _regions.Chain(county.Code);
-            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(chain[i - 1], null, default, default, county.Delta));
+            for (var i = 1; i < chain.Count; i++) Add(chain[i], new RegionChange(chain[i - 1], null, county.Delta));
         }
         return result;
     }
@@ -267,7 +267,8 @@ public sealed class RollupReplica
 }
 
 /// <summary>
-/// One change to a region's figures, for one of its nodes (the region or the child a county lies under): a campaign's
-/// figures on a day, or, without a campaign, registered branches.
+/// One change to a region's figures, for one of its nodes (the region or the child a county lies under): a county's
+/// figures of a campaign on a day, or, without one, registered branches. The county day is the batch's own, shared by
+/// every region above the county rather than copied to each (its figures are fifteen counts).
 /// </summary>
-public readonly record struct RegionChange(string Node, string? CampaignId, DateOnly Day, Figures Figures, long Registered);
+public readonly record struct RegionChange(string Node, CountyDay? County, long Registered);
