@@ -137,7 +137,7 @@ public sealed class IdListAttribute(int maxItems) : ValidationAttribute, ISchema
 {
     public int MaxItems { get; } = maxItems;
 
-    /// <summary>With the owner's check of each id (<see cref="Check"/>): 1 to <see cref="MaxItems"/> ids.</summary>
+    /// <summary>1 to <see cref="MaxItems"/> ids, each an id: what this attribute and its owner's <see cref="Check"/> say apart (so that a bad id is named by its position), in one answer.</summary>
     public bool Passes(IReadOnlyList<string?>? value, object owner, IServiceProvider services)
     {
         if (value is null) return true;
