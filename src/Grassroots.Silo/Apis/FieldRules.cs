@@ -47,7 +47,10 @@ public sealed class FieldRules
             var context = new ValidateContext { ValidationOptions = options, ValidationContext = new ValidationContext(value, services, null) };
             await info.ValidateAsync(value, context, CancellationToken.None);
             foreach (var (path, messages) in context.ValidationErrors ?? [])
-                errors[FieldChecks.FieldName(path)] = errors.TryGetValue(FieldChecks.FieldName(path), out var earlier) ? [.. earlier, .. messages] : messages;
+            {
+                var field = FieldChecks.FieldName(path);
+                errors[field] = errors.TryGetValue(field, out var earlier) ? [.. earlier, .. messages] : messages;
+            }
         }
         return errors;
     }
