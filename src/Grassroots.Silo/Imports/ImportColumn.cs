@@ -58,11 +58,11 @@ internal static class ImportColumns
     private static void Add(Type type, string prefix, Expression owner, ParameterExpression row, IReadOnlyList<Expression> makeOwners,
         List<ImportColumn> columns, IReadOnlyDictionary<string, string[]> chinese)
     {
-        foreach (var property in type.GetProperties().Where(p => p.IsDefined(typeof(System.ComponentModel.DataAnnotations.ValidationAttribute)) || IsNested(p.PropertyType)))
+        foreach (var property in type.GetProperties().Where(p => p.IsDefined(typeof(System.ComponentModel.DataAnnotations.ValidationAttribute)) || FieldRules.IsChecked(p.PropertyType)))
         {
             var field = prefix + JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             var access = Expression.Property(owner, property);
-            if (IsNested(property.PropertyType))
+            if (FieldRules.IsChecked(property.PropertyType))
             {
                 // A nested object (a study session's attendees) is made when a column first sets one of its values.
                 // Positional records' properties are init-only, which a compiled expression may still set while the row is read.
@@ -91,9 +91,6 @@ internal static class ImportColumns
         var t when t.IsAssignableFrom(typeof(List<string?>)) => (ColumnValue.IdList, typeof(IReadOnlyList<string?>)),
         var t => throw new NotSupportedException($"An import column of type {t.Name} is not read."),
     };
-
-    /// <summary>A nested object of a row (a study session's attendees), whose own properties carry their rules.</summary>
-    internal static bool IsNested(Type type) => FieldRules.IsChecked(type);
 
     private static NewExpression Empty(Type positional)
     {
