@@ -157,10 +157,14 @@ public static class IngestBench
             }
             if (options.Phases.Contains('r'))
             {
+                var allocations = options.ReadAllocations is null ? null : new AllocationProfile(silo.Id, options.ReadAllocations);
                 foreach (var (path, name) in new[] { (NationalRollup, "national rollup read"),
                              ($"/api/rollups/440000?campaignId={Campaign}&from=2021-01-01&to=2021-06-30", "provincial rollup read, date range") })
                 {
-                    var read = await MeteredAsync(meter, (start, end) => ReadPathAsync(target, options, path, name, start, end));
+                    var profile = path == NationalRollup ? allocations : null;
+                    var read = await MeteredAsync(meter, (start, end) => ReadPathAsync(target, options, path, name,
+                        () => { start(); profile?.Start(); }, () => { profile?.Stop(); end(); }));
+                    if (profile is not null) await profile.ReportAsync(read.Operations);
                     report.Phases.Add(read with { Name = label + read.Name });
                 }
             }

@@ -40,6 +40,9 @@ public sealed record IngestBenchOptions(
     /// <summary>The silo's allocation ticks over the (first) ingest window, reported by type and method (<see cref="AllocationProfile"/>).</summary>
     public string? Allocations { get; init; }
 
+    /// <summary>The same over the national read's window (--alloc-read).</summary>
+    public string? ReadAllocations { get; init; }
+
     /// <summary>The arguments as given, for the report (the connection string shown as "$PG").</summary>
     public string CommandLine { get; init; } = "";
 
@@ -76,6 +79,7 @@ public sealed record IngestBenchOptions(
                 case "--trace": options = options with { Trace = value }; break;
                 case "--perf": options = options with { Perf = value }; break;
                 case "--alloc": options = options with { Allocations = value }; break;
+                case "--alloc-read": options = options with { ReadAllocations = value }; break;
                 case "--gc":
                     var modes = value == "all" ? [.. GcMode.All.Skip(1)] : value.Split(',').Select(GcMode.Parse).ToList();
                     if (modes.Any(m => m is null)) return null;

@@ -32,7 +32,7 @@ switch (args)
                      [--connections 64] [--baseline-connections 32] [--read-connections 64] [--seconds 20] [--warmup 20]
                      [--branches 2000] [--phases bir] [--configuration Release] [--sweep 8,16,32,64,128 --chart docs/ingest-vs-connections.png]
                      [--load wrk|http] [--wrk-threads 2] [--gc build|workstation|server|datas|all, or a list: server,datas]
-                     [--trace silo.nettrace] [--perf silo.perf.data]
+                     [--trace silo.nettrace] [--perf silo.perf.data] [--alloc ingest.nettrace] [--alloc-read read.nettrace]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- ingest --sqlite [same options; --baseline-connections 1]
                    dotnet run -c Release --project bench/Grassroots.Throughput -- cluster [--silos 1,3] [--phases bwrfms] [--connections 64]
                      [--baseline-connections 32] [--read-connections 16] [--load-connections 32] [--seconds 20] [--warmup 20]
@@ -50,7 +50,8 @@ switch (args)
             INSERTs) and Npgsql (BEGIN/INSERT/COMMIT); HTTP load comes from wrk when it is installed (else --load http); each
             phase reports the silo's CPU, bytes allocated and GC per operation; --gc starts a silo per GC mode in turn;
             --trace writes a .nettrace of the silo over the ingest window, --perf a Linux perf CPU profile of it with the
-            top methods in µs per record (see docs/benchmarks.md, "How to profile"). `cluster` runs deploy/local-cluster.sh in
+            top methods in µs per record (see docs/benchmarks.md, "How to profile"); --alloc and --alloc-read sample the silo's
+            allocations by type and method over the ingest and the national read. `cluster` runs deploy/local-cluster.sh in
             /tmp/grassroots-bench-cluster (nginx on 5400, silo I on 5400+I, its management port 9400+I, PostgreSQL on 15540)
             with that build, or with --compose docker-compose.yml on the images of deploy/build-local-images.sh; phases:
             b pgbench on its PostgreSQL; w PUTs and r rollup reads through nginx for each number of silos in --silos, started
