@@ -27,9 +27,12 @@ public sealed class RegionFigures(string self, IReadOnlyList<string> children)
     }
 
     /// <summary>The totals of <paramref name="node"/> (this region or a child) and, for the region itself, of each child.</summary>
-    public RollupView View(string node, string campaignId, DateOnly? from, DateOnly? to, DateOnly today) => new(
-        Sum(node, campaignId, from, to, today),
-        node == self ? [.. children.Select(c => new ChildTotals(c, Sum(c, campaignId, from, to, today)))] : []);
+    public RollupView View(string node, string campaignId, DateOnly? from, DateOnly? to, DateOnly today)
+    {
+        var each = node == self ? new ChildTotals[children.Count] : [];
+        for (var i = 0; i < each.Length; i++) each[i] = new ChildTotals(children[i], Sum(children[i], campaignId, from, to, today));
+        return new(Sum(node, campaignId, from, to, today), each);
+    }
 
     /// <summary>
     /// Figures of one node over records dated from..to. Without a range the campaign's running total answers; with one,
@@ -38,7 +41,7 @@ public sealed class RegionFigures(string self, IReadOnlyList<string> children)
     public Totals Sum(string node, string campaignId, DateOnly? from, DateOnly? to, DateOnly today)
     {
         var registered = _registered.GetValueOrDefault(node);
-        if (from is null && to is null) return Total(node, campaignId).WithRegistered(registered);
+        if (from is null && to is null) return Total(node, campaignId, registered);
         var (first, last, asOf) = (from ?? DateOnly.MinValue, to ?? DateOnly.MaxValue, to ?? today);
         var sum = Figures.Zero;
         long active = 0;
@@ -104,8 +107,17 @@ public sealed class RegionFigures(string self, IReadOnlyList<string> children)
         return pairs;
     }
 
-    private Figures Total(string node, string campaignId) =>
-        _campaigns.TryGetValue((node, campaignId), out var campaign) ? campaign.Total : Figures.Zero;
+    /// <summary>
+    /// The campaign's running total of <paramref name="node"/>: the answer made for the last read, while no change has
+    /// come since (a national read answers 32 of these, and reads come far more often than a batch of changes).
+    /// </summary>
+    private Totals Total(string node, string campaignId, long registered)
+    {
+        if (!_campaigns.TryGetValue((node, campaignId), out var campaign)) return Figures.Zero.WithRegistered(registered);
+        if (campaign.Answered is not { } answered || answered.RegisteredBranches != registered)
+            campaign.Answered = answered = campaign.Total.WithRegistered(registered);
+        return answered;
+    }
 
     private IEnumerable<KeyValuePair<DateOnly, Figures>> Days(string node, string campaignId) =>
         _campaigns.TryGetValue((node, campaignId), out var campaign) ? campaign.Days : [];
@@ -117,6 +129,7 @@ public sealed class RegionFigures(string self, IReadOnlyList<string> children)
         if (sum.IsZero) campaign.Days.Remove(day);
         else campaign.Days[day] = sum;
         campaign.Total += figures;
+        campaign.Answered = null;
     }
 
     private static DateOnly BucketStart(DateOnly day, SeriesInterval interval) => interval switch
@@ -137,5 +150,8 @@ public sealed class RegionFigures(string self, IReadOnlyList<string> children)
     {
         public SortedDictionary<DateOnly, Figures> Days { get; } = [];
         public Figures Total { get; set; }
+
+        /// <summary><see cref="Total"/> with the registered branches of the last read that asked, or null after a change.</summary>
+        public Totals? Answered { get; set; }
     }
 }

@@ -51,10 +51,14 @@ public static class RollupsApi
 
         // One call: the grain that holds the region holds its children's figures too.
         var view = await rollups.GetRollupAsync(region.Code, campaignId!, first, last);
-        var names = regions.Children(region.Code).ToDictionary(c => c.Code, c => c.Name);
+        var children = new RollupChildResponse[view.Children.Count];
+        for (var i = 0; i < children.Length; i++)
+        {
+            var child = view.Children[i];
+            children[i] = new RollupChildResponse(child.Code, regions.Find(child.Code)!.Name, TotalsDto.From(child.Totals));
+        }
         return TypedResults.Ok(new RollupResponse(region.Code, region.Name, LevelName(region.Level), clock.GetUtcNow(),
-            TotalsDto.From(view.Totals),
-            [.. view.Children.Select(c => new RollupChildResponse(c.Code, names[c.Code], TotalsDto.From(c.Totals)))]));
+            TotalsDto.From(view.Totals), children));
     }
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult, ValidationProblem>> GetSeriesAsync(
