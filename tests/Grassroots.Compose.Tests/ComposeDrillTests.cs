@@ -98,12 +98,16 @@ public sealed class ComposeDrillTests(ITestOutputHelper output)
     /// What Orleans' membership and scheduler report: a silo joining, found unreachable or dead (real events of the
     /// cluster an operator is told of at Warning), a turn that ran long or a probe answered late because this process or
     /// a peer was starved of CPU (this 2-core machine, running three silos, PostgreSQL, nginx and the test's clients).
-    /// They describe the cluster and the machine, not a request, and are not what a retried call logs.
+    /// They describe the cluster and the machine, not a request, and are not what a retried call logs. So does the client
+    /// directory's failure to send its routing table to a silo that was killed before membership declared it dead (each
+    /// silo sends the table to every other; seen once in a CI run of the kill step, logged at Error by Orleans).
     /// </summary>
     private static bool IsClusterEvent(SiloLog.Entry entry) =>
         entry.Category.StartsWith("Orleans.Runtime.MembershipService.", StringComparison.Ordinal)
         || entry.Category.StartsWith("Orleans.Runtime.Scheduler.", StringComparison.Ordinal)
-        || entry.Category == "Orleans.Runtime.Watchdog";
+        || entry.Category == "Orleans.Runtime.Watchdog"
+        || (entry.Category == "Orleans.Runtime.GrainDirectory.ClientDirectory"
+            && entry.Message.StartsWith("Exception publishing client routing table to silo", StringComparison.Ordinal));
 
     /// <summary>
     /// Step 2: the silos replaced one at a time with this source's image while eight writers go through nginx, as
